@@ -1,0 +1,134 @@
+/**
+ * Loads a TypeScript spec with jiti and locates spec paths in its source with
+ * the TypeScript parser, so that problems in `.ts` specs get file:line:col
+ * just like YAML ones.
+ */
+import { createJiti } from "jiti";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import type { Problem } from "../errors.js";
+import type { LoadedSpec, Locator, Position } from "./source.js";
+
+/** `import { definePipeline } from "pipegen"` in a spec resolves to this package. */
+const PIPEGEN_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
+
+let jiti: ReturnType<typeof createJiti> | undefined;
+
+export async function loadTypeScriptSpec(file: string, absolutePath: string, text: string): Promise<LoadedSpec | Problem[]> {
+  const source = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const syntax = syntaxProblems(file, source, text);
+  if (syntax.length > 0) return syntax;
+
+  jiti ??= createJiti(import.meta.url, { alias: { pipegen: PIPEGEN_ENTRY }, moduleCache: false, sourceMaps: true });
+  let exported: unknown;
+  try {
+    exported = await jiti.import(absolutePath, { default: true });
+  } catch (error) {
+    const pos = positionFromStack(error, absolutePath) ?? { line: 0, column: 0 };
+    return [
+      {
+        file,
+        ...pos,
+        path: "",
+        message: `the spec threw while loading: ${errorMessage(error)}`,
+        hint: "a spec module must only build and export its pipeline",
+      },
+    ];
+  }
+  if (exported === undefined || (typeof exported === "object" && exported !== null && Object.keys(exported).length === 0 && !("id" in exported))) {
+    return [{ file, line: 1, column: 1, path: "", message: "has no default export", hint: "end the file with `export default definePipeline({ ... })`" }];
+  }
+  return { file, data: exported, locate: typeScriptLocator(source) };
+}
+
+function syntaxProblems(file: string, source: ts.SourceFile, text: string): Problem[] {
+  const { diagnostics = [] } = ts.transpileModule(text, {
+    fileName: source.fileName,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  return diagnostics.map((d) => {
+    const { line, character } = source.getLineAndCharacterOfPosition(d.start ?? 0);
+    return {
+      file,
+      line: line + 1,
+      column: character + 1,
+      path: "",
+      message: `TypeScript syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+      hint: "fix the syntax; nothing was rendered",
+    };
+  });
+}
+
+function typeScriptLocator(source: ts.SourceFile): Locator {
+  const root = specRoot(source);
+  const position = (node: ts.Node): Position => {
+    const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
+    return { line: line + 1, column: character + 1 };
+  };
+  return (path, options) => {
+    let node: ts.Node | undefined = root;
+    let at: ts.Node = root ?? source;
+    for (const [i, seg] of path.entries()) {
+      node = node && unwrap(node);
+      if (node && ts.isObjectLiteralExpression(node)) {
+        const prop = node.properties.find((p) => p.name && propertyName(p.name) === String(seg));
+        if (!prop) break;
+        if (options?.key && i === path.length - 1) {
+          at = prop.name ?? prop;
+          break;
+        }
+        node = ts.isPropertyAssignment(prop) ? prop.initializer : prop;
+        at = node;
+      } else if (node && ts.isArrayLiteralExpression(node) && typeof seg === "number" && node.elements[seg]) {
+        node = node.elements[seg];
+        at = node;
+      } else break;
+    }
+    return position(at);
+  };
+}
+
+/** Finds the object literal a spec exports: `export default definePipeline({...})` or a variable holding it. */
+function specRoot(source: ts.SourceFile): ts.Node | undefined {
+  const exported = source.statements.find(ts.isExportAssignment)?.expression;
+  if (!exported) return undefined;
+  let node: ts.Node = unwrap(exported);
+  if (ts.isIdentifier(node)) {
+    const name = node.text;
+    for (const statement of source.statements)
+      if (ts.isVariableStatement(statement))
+        for (const decl of statement.declarationList.declarations)
+          if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer) node = unwrap(decl.initializer);
+  }
+  return node;
+}
+
+/** Looks through `definePipeline(...)`, `as`, `satisfies` and parentheses. */
+function unwrap(node: ts.Node): ts.Node {
+  for (;;) {
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) node = node.expression;
+    else if (ts.isCallExpression(node) && node.arguments.length === 1) node = node.arguments[0]!;
+    else return node;
+  }
+}
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+function positionFromStack(error: unknown, absolutePath: string): Position | undefined {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  for (const line of stack.split("\n")) {
+    const at = line.lastIndexOf(absolutePath + ":");
+    if (at < 0) continue;
+    const m = /^:(\d+):(\d+)/.exec(line.slice(at + absolutePath.length));
+    if (m) return { line: Number(m[1]), column: Number(m[2]) };
+  }
+  return undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message.split("\n")[0]! : String(error);
+}

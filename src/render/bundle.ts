@@ -1,0 +1,62 @@
+/**
+ * Phase 4: render. Turns resolved pipelines into the files of an MWAA bundle,
+ * laid out like the MWAA bucket. Pure: it returns `{path, content}` and
+ * never touches the disk.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { ResolvedPipeline } from "../resolve/index.js";
+import { constraintsUrl } from "../spec/airflow-versions.js";
+import { renderDag } from "./dag.js";
+import { renderTemplate } from "./templates.js";
+
+export interface RenderedFile {
+  /** Path inside the bundle, with forward slashes, e.g. `dags/products.py`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The folder in dags/ that holds the XTable operator; it contains no DAGs. */
+export const XTABLE_PACKAGE = "pipegen_xtable";
+
+const STARTUP_DIR = fileURLToPath(new URL("../../startup/", import.meta.url));
+
+/** Renders every file of the bundle, sorted by path. */
+export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFile[] {
+  if (pipelines.length === 0) return [];
+  const target = pipelines[0]!.target;
+  const kinds = new Set(pipelines.flatMap((p) => p.pipeline.steps.map((s) => s.kind)));
+  const usesXTable = kinds.has("xtable");
+  const files: RenderedFile[] = pipelines.map((p) => ({ path: `dags/${p.pipeline.id}.py`, content: renderDag(p) }));
+
+  files.push({
+    path: "dags/.airflowignore",
+    content: renderTemplate("airflowignore.hbs", { patterns: usesXTable ? [XTABLE_PACKAGE] : [] }),
+  });
+
+  if (usesXTable) {
+    for (const name of ["__init__.py", "operator.py"])
+      files.push({ path: `dags/${XTABLE_PACKAGE}/${name}`, content: renderTemplate(`xtable-operator/${name}.hbs`, { source: "" }) });
+    files.push({
+      path: "startup.sh",
+      content: renderTemplate("startup.sh.hbs", { installJava: readFileSync(`${STARTUP_DIR}install-java.sh`, "utf8") }),
+    });
+  }
+
+  // Every step kind but xtable runs an Amazon-provider operator.
+  const usesAws = [...kinds].some((k) => k !== "xtable");
+  const usesSqlConnection = pipelines.some((p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift);
+  files.push({
+    path: "requirements.txt",
+    content: renderTemplate("requirements.txt.hbs", {
+      airflowVersion: target.version,
+      python: target.python,
+      constraintsUrl: constraintsUrl(target),
+      packages: [
+        ...(usesAws ? ["apache-airflow-providers-amazon"] : []),
+        ...(usesSqlConnection ? ["apache-airflow-providers-common-sql"] : []),
+      ],
+    }),
+  });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

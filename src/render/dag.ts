@@ -1,0 +1,94 @@
+/** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
+import type { ResolvedPipeline } from "../resolve/index.js";
+import type { Step } from "../spec/steps/index.js";
+import { organizeImports } from "./imports.js";
+import type { TaskModel } from "./model.js";
+import { importsOf, LINE_LENGTH, PyCode, pyLiteral, pyTimedelta, type PyValue } from "./python.js";
+import { renderStep } from "./steps/index.js";
+import { renderTemplate } from "./templates.js";
+
+/** The tasks and edges of a pipeline, in spec order. */
+export interface TaskGraph {
+  readonly tasks: readonly TaskModel[];
+  /** `[upstream task ids, downstream task id]`, one entry per downstream task. */
+  readonly edges: ReadonlyArray<readonly [readonly string[], string]>;
+}
+
+/** Expands steps into tasks and wires step-level `after` to the right tasks. */
+export function taskGraph(ctx: ResolvedPipeline): TaskGraph {
+  const stepTasks = new Map(ctx.pipeline.steps.map((s) => [s.id, renderStep(s as Step, ctx)] as const));
+  const tasks: TaskModel[] = [];
+  const edges: Array<readonly [readonly string[], string]> = [];
+  for (const step of ctx.pipeline.steps) {
+    const own = stepTasks.get(step.id)!;
+    const upstream = (ctx.upstream.get(step.id) ?? []).map((id) => stepTasks.get(id)!.at(-1)!.taskId);
+    if (upstream.length > 0) edges.push([upstream, own[0].taskId]);
+    own.slice(1).forEach((t, i) => edges.push([[own[i]!.taskId], t.taskId]));
+    tasks.push(...own);
+  }
+  return { tasks, edges };
+}
+
+export function renderDag(ctx: ResolvedPipeline): string {
+  const { pipeline: p, target } = ctx;
+  const graph = taskGraph(ctx);
+  const defaultArgs: Record<string, PyValue> = { owner: p.owner };
+  if (p.defaults.retries !== undefined) defaultArgs.retries = p.defaults.retries;
+  if (p.defaults.retryDelay !== undefined) defaultArgs.retry_delay = pyTimedelta(p.defaults.retryDelay);
+  if (p.defaults.executionTimeout !== undefined) defaultArgs.execution_timeout = pyTimedelta(p.defaults.executionTimeout);
+
+  const dagKwargs = defined([
+    ["dag_id", p.id],
+    ["description", p.description],
+    ["schedule", p.schedule === null || p.schedule === "none" ? null : p.schedule],
+    ["start_date", startDate(p.startDate)],
+    ["catchup", p.catchup],
+    ["max_active_runs", p.maxActiveRuns],
+    ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
+    ["default_args", defaultArgs],
+    ["tags", p.tags.length > 0 ? p.tags : undefined],
+  ]);
+  const tasks = graph.tasks.map((t) => ({ variable: t.taskId, className: t.operator.name, kwargs: defined(t.kwargs) }));
+
+  const imports = [
+    target.major === 2 ? "from airflow import DAG" : "from airflow.sdk import DAG",
+    ...graph.tasks.map((t) => `from ${t.operator.module} import ${t.operator.name}`),
+    ...[...dagKwargs, ...tasks.flatMap((t) => t.kwargs)].flatMap((k) => importsOf(k.value)),
+  ];
+  return renderTemplate("dag.py.hbs", {
+    source: ctx.file,
+    importSections: organizeImports(imports),
+    dagKwargs,
+    tasks,
+    edges: graph.edges.map(([up, down]) => edgeStatement(up, down)),
+  });
+}
+
+function defined(kwargs: ReadonlyArray<readonly [string, PyValue | undefined]>): Array<{ name: string; value: PyValue }> {
+  return kwargs.filter((k): k is readonly [string, PyValue] => k[1] !== undefined).map(([name, value]) => ({ name, value }));
+}
+
+/** `pendulum.datetime(...)` in UTC: timezone-aware, as Airflow requires. */
+function startDate(iso: string): PyCode {
+  const d = new Date(iso.length === 10 || iso.endsWith("Z") ? iso : `${iso}Z`);
+  const parts = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+  if (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds()) parts.push(d.getUTCHours(), d.getUTCMinutes());
+  if (d.getUTCSeconds()) parts.push(d.getUTCSeconds());
+  return new PyCode(`pendulum.datetime(${parts.join(", ")}, tz="UTC")`, ["import pendulum"]);
+}
+
+/**
+ * `upstream >> downstream` inside the DAG block, laid out as `ruff format`
+ * would: a list of upstreams explodes when too long, a long single edge is
+ * parenthesized and split at `>>`.
+ */
+function edgeStatement(upstream: readonly string[], downstream: string): string {
+  const indent = "    ";
+  if (upstream.length === 1) {
+    const line = `${indent}${upstream[0]} >> ${downstream}`;
+    if (line.length <= LINE_LENGTH) return line;
+    return `${indent}(\n${indent}    ${upstream[0]}\n${indent}    >> ${downstream}\n${indent})`;
+  }
+  const list = pyLiteral(upstream.map((id) => new PyCode(id)), indent.length, indent, ` >> ${downstream}`);
+  return `${indent}${list} >> ${downstream}`;
+}

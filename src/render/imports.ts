@@ -1,0 +1,34 @@
+/**
+ * Orders import statements the way ruff's isort rules (I001) expect:
+ * standard library first, then third-party, a blank line between sections,
+ * `import x` before `from x import y`, modules in order, and names merged.
+ */
+const STDLIB = new Set(["datetime", "json", "os", "pathlib", "subprocess", "tempfile", "typing", "__future__"]);
+
+export function organizeImports(statements: readonly string[]): string[][] {
+  const plain = new Set<string>();
+  const from = new Map<string, Set<string>>();
+  for (const s of statements) {
+    const m = /^from (\S+) import (.+)$/.exec(s);
+    if (m) for (const name of m[2]!.split(",")) from.set(m[1]!, (from.get(m[1]!) ?? new Set()).add(name.trim()));
+    else plain.add(s.replace(/^import /, ""));
+  }
+  const sections: string[][] = [];
+  for (const isStdlib of [true, false]) {
+    const inSection = (module: string) => STDLIB.has(module.split(".")[0]!) === isStdlib;
+    const lines = [
+      ...[...plain].filter(inSection).sort(byModule).map((m) => `import ${m}`),
+      ...[...from.keys()]
+        .filter(inSection)
+        .sort(byModule)
+        .map((m) => `from ${m} import ${[...from.get(m)!].sort().join(", ")}`),
+    ];
+    if (lines.length > 0) sections.push(lines);
+  }
+  return sections;
+}
+
+function byModule(a: string, b: string): number {
+  const [x, y] = [a.toLowerCase(), b.toLowerCase()];
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,139 @@
+/**
+ * Emits spec values as Python literals. This is the only way a value from a
+ * spec reaches generated Python: strings are quoted and escaped, never
+ * spliced. The layout follows `ruff format` (88 columns, magic trailing
+ * commas), so generated files are already formatted.
+ */
+
+/** Python code written by pipegen itself (never from a spec), such as `timedelta(minutes=5)`. */
+export class PyCode {
+  /**
+   * @param code the expression
+   * @param imports import statements it needs, e.g. `from datetime import timedelta`
+   */
+  constructor(
+    readonly code: string,
+    readonly imports: readonly string[] = [],
+  ) {}
+}
+
+export type PyValue = string | number | boolean | null | PyCode | readonly PyValue[] | { readonly [key: string]: PyValue };
+
+/** ruff's default line length. */
+export const LINE_LENGTH = 88;
+const INDENT = "    ";
+
+/**
+ * Formats a value as a Python expression.
+ * @param column the column the expression starts at (for line-fitting)
+ * @param indent the indentation of the line it starts on
+ * @param trailer text that follows the expression on its last line, e.g. `,`
+ */
+export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = ""): string {
+  const inline = pyInline(value);
+  if (column + inline.length + trailer.length <= LINE_LENGTH || !isContainer(value) || isEmpty(value)) return inline;
+  const inner = indent + INDENT;
+  const items = Array.isArray(value)
+    ? value.map((v) => inner + pyLiteral(v, inner.length, inner, ","))
+    : Object.entries(value as Record<string, PyValue>).map(([k, v]) => {
+        const key = `${pyString(k)}: `;
+        return inner + key + pyLiteral(v, inner.length + key.length, inner, ",");
+      });
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${items.map((line) => `${line},`).join("\n")}\n${indent}${close}`;
+}
+
+function pyInline(value: PyValue): string {
+  if (value === null) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "number") return pyNumber(value);
+  if (typeof value === "string") return pyString(value);
+  if (value instanceof PyCode) return value.code;
+  if (Array.isArray(value)) return `[${value.map(pyInline).join(", ")}]`;
+  return `{${Object.entries(value as Record<string, PyValue>)
+    .map(([k, v]) => `${pyString(k)}: ${pyInline(v)}`)
+    .join(", ")}}`;
+}
+
+function isContainer(value: PyValue): value is readonly PyValue[] | { readonly [key: string]: PyValue } {
+  return value !== null && typeof value === "object" && !(value instanceof PyCode);
+}
+
+function isEmpty(value: PyValue): boolean {
+  return Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0;
+}
+
+function pyNumber(n: number): string {
+  if (!Number.isFinite(n)) throw new Error(`cannot emit ${n} as a Python literal`);
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return Object.is(n, -0) ? "0" : n.toFixed(0);
+  return String(n).replace("e+", "e");
+}
+
+/**
+ * A Python string literal. Quotes follow ruff's preference (double quotes
+ * unless that means more escapes); anything not printable is escaped, so the
+ * literal is plain, readable and round-trips exactly (lone surrogates included).
+ */
+export function pyString(text: string): string {
+  const doubles = countOf(text, '"');
+  const quote = doubles > countOf(text, "'") ? "'" : '"';
+  let out = quote;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // Keep surrogate pairs together as one code point.
+    const point = text.codePointAt(i)!;
+    const char = String.fromCodePoint(point);
+    if (point > 0xffff) i++;
+    if (char === quote || char === "\\") out += `\\${char}`;
+    else if (char === "\n") out += "\\n";
+    else if (char === "\r") out += "\\r";
+    else if (char === "\t") out += "\\t";
+    else if (unit >= 0xd800 && unit <= 0xdfff && point <= 0xffff) out += `\\u${hex(point, 4)}`;
+    else if (isPrintable(char)) out += char;
+    else if (point <= 0xff) out += `\\x${hex(point, 2)}`;
+    else if (point <= 0xffff) out += `\\u${hex(point, 4)}`;
+    else out += `\\U${hex(point, 8)}`;
+  }
+  return out + quote;
+}
+
+const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+
+function isPrintable(char: string): boolean {
+  return char === " " || (char >= "!" && char <= "~") || (char.charCodeAt(0) > 0xa0 && PRINTABLE.test(char));
+}
+
+function countOf(text: string, char: string): number {
+  return text.split(char).length - 1;
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0");
+}
+
+/** `timedelta(...)` code for a whole number of seconds, in the largest unit that divides it. */
+export function pyTimedelta(seconds: number): PyCode {
+  const units: Array<[string, number]> = [["days", 86400], ["hours", 3600], ["minutes", 60], ["seconds", 1]];
+  const [name, size] = units.find(([, size]) => seconds % size === 0)!;
+  return new PyCode(`timedelta(${name}=${seconds / size})`, ["from datetime import timedelta"]);
+}
+
+/** Renders `name=value,` for one keyword argument at a given indentation. */
+export function pyKeywordArgument(name: string, value: PyValue, indent: string): string {
+  const prefix = `${indent}${name}=`;
+  return `${prefix}${pyLiteral(value, prefix.length, indent, ",")},`;
+}
+
+/** A Python dict from entries, leaving out those whose value is undefined. */
+export function pyDict(entries: ReadonlyArray<readonly [string, PyValue | undefined]>): { [key: string]: PyValue } {
+  return Object.fromEntries(entries.filter((e): e is readonly [string, PyValue] => e[1] !== undefined));
+}
+
+/** Import statements needed by the code inside a value. */
+export function importsOf(value: PyValue | undefined): string[] {
+  if (value instanceof PyCode) return [...value.imports];
+  if (Array.isArray(value)) return value.flatMap(importsOf);
+  if (value !== null && typeof value === "object") return Object.values(value as Record<string, PyValue>).flatMap(importsOf);
+  return [];
+}

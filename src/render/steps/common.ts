@@ -1,0 +1,41 @@
+/** Keyword arguments that many step kinds share. */
+import type { ResolvedPipeline } from "../../resolve/index.js";
+import type { Step } from "../../spec/steps/index.js";
+import type { RedshiftConnection } from "../../spec/pipeline.js";
+import { pyTimedelta, type PyValue } from "../python.js";
+
+type Kwargs = Array<readonly [string, PyValue | undefined]>;
+
+/** Per-step overrides of the DAG defaults; emitted only when the spec sets them. */
+export function stepOptions(step: Step): Kwargs {
+  return [
+    ["trigger_rule", step.triggerRule],
+    ["retries", step.retries],
+    ["retry_delay", step.retryDelay === undefined ? undefined : pyTimedelta(step.retryDelay)],
+    ["execution_timeout", step.executionTimeout === undefined ? undefined : pyTimedelta(step.executionTimeout)],
+    ["doc_md", step.doc],
+  ];
+}
+
+/** The AWS connection and region every Amazon-provider operator takes. */
+export function awsConnection(ctx: ResolvedPipeline): Kwargs {
+  return [
+    ["aws_conn_id", ctx.pipeline.connections.aws],
+    ["region_name", ctx.pipeline.connections.region],
+  ];
+}
+
+/** The DAG's Redshift connection; validation guarantees it exists for Redshift steps. */
+export function redshiftOf(ctx: ResolvedPipeline): RedshiftConnection {
+  return ctx.pipeline.connections.redshift!;
+}
+
+/** Redshift Data API coordinates: workgroup or cluster, database and credentials. */
+export function dataApiTarget(redshift: Exclude<RedshiftConnection, { connId: string }>): Kwargs {
+  return [
+    ["database", redshift.database],
+    "workgroup" in redshift ? ["workgroup_name", redshift.workgroup] : ["cluster_identifier", redshift.cluster],
+    ["secret_arn", redshift.secretArn],
+    ["db_user", "dbUser" in redshift ? redshift.dbUser : undefined],
+  ];
+}

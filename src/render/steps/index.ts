@@ -1,0 +1,27 @@
+/** One renderer per step kind; the record type makes a missing kind a compile error. */
+import type { ResolvedPipeline } from "../../resolve/index.js";
+import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
+import type { StepRenderer, StepTasks } from "../model.js";
+import { renderGlueCrawler } from "./glue-crawler.js";
+import { renderGlueJob } from "./glue-job.js";
+import { renderRedshiftProcedure } from "./redshift-procedure.js";
+import { renderRedshiftSql } from "./redshift-sql.js";
+import { renderRefreshMaterializedView } from "./refresh-materialized-view.js";
+import { renderS3Sensor } from "./s3-sensor.js";
+import { renderUnload } from "./unload.js";
+import { renderXTable } from "./xtable.js";
+
+const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
+  s3Sensor: renderS3Sensor,
+  glueCrawler: renderGlueCrawler,
+  glueJob: renderGlueJob,
+  xtable: renderXTable,
+  redshiftProcedure: renderRedshiftProcedure,
+  redshiftSql: renderRedshiftSql,
+  refreshMaterializedView: renderRefreshMaterializedView,
+  unload: renderUnload,
+};
+
+export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
+  return (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
+}

@@ -1,0 +1,22 @@
+import type { S3SensorStep } from "../../spec/steps/index.js";
+import { AMAZON, type StepRenderer } from "../model.js";
+import { pyTimedelta } from "../python.js";
+import { awsConnection, stepOptions } from "./common.js";
+
+export const renderS3Sensor: StepRenderer<S3SensorStep> = (step, ctx) => [
+  {
+    taskId: step.id,
+    operator: { module: `${AMAZON}.sensors.s3`, name: "S3KeySensor" },
+    kwargs: [
+      ["task_id", step.id],
+      ["bucket_name", step.bucket],
+      ["bucket_key", ctx.templated(step.key)],
+      ["wildcard_match", step.wildcard ?? /[*?[]/.test(step.key)],
+      ...(step.mode === "deferrable" ? ([["deferrable", true]] as const) : ([["mode", step.mode]] as const)),
+      ["poke_interval", pyTimedelta(step.pokeInterval)],
+      ["timeout", pyTimedelta(step.timeout)],
+      ...awsConnection(ctx),
+      ...stepOptions(step),
+    ],
+  },
+];

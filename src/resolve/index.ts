@@ -1,0 +1,49 @@
+/**
+ * Phase 3: resolve. Applies what a spec leaves implicit: the target Airflow
+ * version (possibly overridden for the whole bundle), each step's upstream
+ * steps, and the Jinja expression for the run's partition date.
+ */
+import type { Pipeline } from "../spec/pipeline.js";
+import { airflowTarget, type AirflowTarget, type AirflowVersion } from "../spec/airflow-versions.js";
+import { expandPlaceholders } from "../spec/placeholders.js";
+import type { Step } from "../spec/steps/index.js";
+import { upstreamIds } from "../validate/graph.js";
+import type { ValidSpec } from "../validate/index.js";
+
+export interface ResolvedPipeline {
+  /** Spec file the DAG comes from, for the generated header. */
+  readonly file: string;
+  readonly pipeline: Pipeline;
+  readonly target: AirflowTarget;
+  /** Step ids each step runs after. */
+  readonly upstream: ReadonlyMap<string, readonly string[]>;
+  /** Expands date placeholders in a templated string for this target. */
+  readonly templated: (text: string) => string;
+}
+
+export interface ResolveOptions {
+  /** Renders every spec for this Airflow version instead of its own. */
+  readonly airflowVersion?: AirflowVersion | undefined;
+}
+
+/**
+ * The run's partition date as a Jinja expression. It comes from the data
+ * interval, so it resolves at run time and never at parse time. Airflow 3 may
+ * start a manual run with no logical date and so no data interval; the date
+ * is then the time the run was triggered (`dag_run.run_after`).
+ */
+export function partitionDateExpression(target: AirflowTarget): string {
+  return target.major === 2 ? "data_interval_start" : "(data_interval_start | default(dag_run.run_after, true))";
+}
+
+export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): ResolvedPipeline {
+  const target = airflowTarget(options.airflowVersion ?? spec.pipeline.airflowVersion);
+  const date = partitionDateExpression(target);
+  return {
+    file: spec.file,
+    pipeline: spec.pipeline,
+    target,
+    upstream: upstreamIds(spec.pipeline.steps as readonly Step[]),
+    templated: (text) => expandPlaceholders(text, date),
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * Building blocks shared by the pipeline schema and every step schema:
+ * identifiers, AWS names and ARNs, S3 URIs, SQL identifiers, durations and
+ * cron expressions. Each check carries a hint so that a failed spec tells the
+ * user how to fix it, not only what is wrong.
+ */
+import { z } from "zod";
+import { PLACEHOLDER_NAMES } from "./placeholders.js";
+
+const PYTHON_KEYWORDS = new Set([
+  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+  "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+  "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+  "return", "try", "while", "with", "yield", "match", "case", "type",
+]);
+
+/**
+ * Names the generated DAG module binds itself (imports and the `dag` object).
+ * A task variable with one of these names would shadow them.
+ */
+const RESERVED_TASK_NAMES = new Set(["dag", "pendulum", "timedelta", "chain", "datetime"]);
+
+/** A lowercase Python identifier: used for DAG ids and task ids, which become variable names. */
+export const pythonIdentifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, {
+    message: "must be a lowercase Python identifier (letters, digits, underscores; starts with a letter)",
+  })
+  .max(200)
+  .refine((s) => !PYTHON_KEYWORDS.has(s), { message: "is a Python keyword" });
+
+/** A step id: a Python identifier that does not shadow a name the DAG module uses. */
+export const stepId = pythonIdentifier.refine((s) => !RESERVED_TASK_NAMES.has(s), {
+  message: `is reserved in generated DAGs (${[...RESERVED_TASK_NAMES].join(", ")})`,
+});
+
+/** An Airflow connection id. */
+export const connId = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/, {
+    message: "must be an Airflow connection id (letters, digits, '_', '-', '.', '/')",
+  })
+  .max(250);
+
+/** Rules from the S3 bucket naming documentation (general purpose buckets). */
+export const s3BucketName = z
+  .string()
+  .superRefine((name, ctx) => {
+    const why = s3BucketNameProblem(name);
+    if (why) ctx.addIssue({ code: "custom", message: `is not a valid S3 bucket name: ${why}` });
+  });
+
+function s3BucketNameProblem(name: string): string | undefined {
+  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    return "only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
+  if (name.includes("..")) return "must not contain two adjacent periods";
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
+  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "uses a reserved prefix";
+  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "uses a reserved suffix";
+  return undefined;
+}
+
+/** `s3://bucket/key...`; the bucket must be valid, the key may be empty. */
+export const s3Uri = z.string().superRefine((uri, ctx) => {
+  const m = /^s3:\/\/([^/]+)(\/.*)?$/.exec(uri);
+  if (!m) {
+    ctx.addIssue({ code: "custom", message: "must be an s3:// URI such as s3://my-bucket/path/" });
+    return;
+  }
+  const why = s3BucketNameProblem(m[1]!);
+  if (why) ctx.addIssue({ code: "custom", message: `names an invalid S3 bucket '${m[1]}': ${why}` });
+});
+
+/** Builds an ARN schema for one service and resource type. */
+export function arn(service: string, resource: RegExp, example: string) {
+  const shape = new RegExp(
+    `^arn:(aws|aws-cn|aws-us-gov):${service}:([a-z]{2}(-[a-z]+)+-\\d+)?:(\\d{12})?:${resource.source}$`,
+  );
+  return z.string().regex(shape, { message: `must be an ARN like ${example}` });
+}
+
+export const secretArn = arn(
+  "secretsmanager",
+  /secret:[A-Za-z0-9/_+=.@-]+/,
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:airflow/redshift-AbCdEf",
+);
+
+export const iamRoleArn = arn("iam", /role\/[A-Za-z0-9+=,.@_/-]+/, "arn:aws:iam::123456789012:role/glue-etl");
+
+/** An unquoted Redshift identifier (schema, table, view or procedure name). */
+export const sqlIdentifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, {
+    message: "must be a plain SQL identifier (letters, digits, '_' and '$'; no quotes or dots)",
+  })
+  .max(127);
+
+/** AWS region code such as eu-west-1. */
+export const awsRegion = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "must be an AWS region code such as eu-west-1" });
+
+/** Glue resource names (crawlers, jobs, databases). */
+export const glueName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\p{L}\p{N}_.\-: ]+$/u, { message: "must be a Glue name (letters, digits, '_', '-', '.', ':', ' ')" });
+
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+
+/**
+ * A duration: either a number of seconds or a compact string like `90s`,
+ * `5m`, `1h30m` or `2d`. The parsed value is whole seconds.
+ */
+export const duration = z
+  .union([z.number().int().positive(), z.string().regex(DURATION).refine((s) => s !== "")], {
+    error: "must be a duration: seconds as a positive integer, or a string like 30s, 5m, 1h30m, 2d",
+  })
+  .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
+  .refine((seconds) => seconds > 0, { message: "must be longer than zero" });
+
+function parseDuration(text: string): number {
+  const [, d, h, m, s] = DURATION.exec(text)!;
+  return Number(d ?? 0) * 86400 + Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0);
+}
+
+const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: string[] }> = [
+  { name: "minute", min: 0, max: 59 },
+  { name: "hour", min: 0, max: 23 },
+  { name: "day of month", min: 1, max: 31 },
+  { name: "month", min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+  { name: "day of week", min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
+];
+
+/** Presets Airflow understands as a schedule. */
+export const SCHEDULE_PRESETS = ["@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"] as const;
+
+/** Returns why a five-field cron expression is invalid, or undefined when it is valid. */
+export function cronProblem(expr: string): string | undefined {
+  const fields = expr.trim().split(/\s+/);
+  if (fields.length !== 5) return `has ${fields.length} fields; a cron expression has 5 (minute hour day-of-month month day-of-week)`;
+  for (const [i, field] of fields.entries()) {
+    const spec = CRON_FIELDS[i]!;
+    for (const part of field.split(",")) {
+      const why = cronPartProblem(part, spec);
+      if (why) return `${spec.name} field '${field}': ${why}`;
+    }
+  }
+  return undefined;
+}
+
+function cronPartProblem(part: string, spec: (typeof CRON_FIELDS)[number]): string | undefined {
+  const [range, step, extra] = part.split("/");
+  if (extra !== undefined) return "has more than one '/'";
+  if (step !== undefined && !/^\d+$/.test(step)) return `step '${step}' is not a number`;
+  if (step !== undefined && Number(step) === 0) return "step must be at least 1";
+  if (range === "*") return undefined;
+  const bounds = range!.split("-");
+  if (bounds.length > 2) return `'${range}' is not a value or a range`;
+  const values = bounds.map((b) => cronValue(b, spec));
+  if (values.some((v) => v === undefined)) return `'${range}' is outside ${spec.min}-${spec.max}`;
+  if (values.length === 2 && values[0]! > values[1]!) return `range '${range}' runs backwards`;
+  return undefined;
+}
+
+function cronValue(text: string, spec: (typeof CRON_FIELDS)[number]): number | undefined {
+  const named = spec.names?.indexOf(text.toLowerCase()) ?? -1;
+  if (named >= 0) return spec.min + named;
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= spec.min && n <= spec.max ? n : undefined;
+}
+
+/** `none`, a preset such as `@daily`, or a five-field cron expression. */
+export const schedule = z.union([z.null(), z.string()]).superRefine((value, ctx) => {
+  if (value === null || value === "none") return;
+  if (value.startsWith("@")) {
+    if (!(SCHEDULE_PRESETS as readonly string[]).includes(value))
+      ctx.addIssue({ code: "custom", message: `unknown preset '${value}'; use one of ${SCHEDULE_PRESETS.join(", ")}` });
+    return;
+  }
+  const why = cronProblem(value);
+  if (why) ctx.addIssue({ code: "custom", message: `is not a valid cron expression: ${why}` });
+});
+
+/** Airflow trigger rules, emitted as strings (they work on every supported version). */
+export const triggerRule = z.enum([
+  "all_success", "all_failed", "all_done", "all_done_min_one_success", "all_skipped", "one_success",
+  "one_failed", "one_done", "none_failed", "none_failed_min_one_success", "none_skipped", "always",
+]);
+
+/**
+ * A string that lands in a templated operator field: it may use pipegen's
+ * date placeholders (see placeholders.ts) and raw Jinja. An unknown
+ * `${NAME}` is an error, since it is almost always a typo of a placeholder.
+ */
+export const templatedString = z.string().superRefine((value, ctx) => {
+  for (const m of value.matchAll(/\$\{([A-Za-z_]+)\}/g)) {
+    if (!(PLACEHOLDER_NAMES as readonly string[]).includes(m[1]!))
+      ctx.addIssue({ code: "custom", message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}` });
+  }
+});
+
+/** Options every step kind shares. */
+export const stepBase = {
+  id: stepId,
+  /** Step ids this step runs after. Defaults to the previous step; `[]` makes it a root. */
+  after: z.array(z.string()).optional(),
+  triggerRule: triggerRule.optional(),
+  retries: z.number().int().min(0).max(100).optional(),
+  retryDelay: duration.optional(),
+  executionTimeout: duration.optional(),
+  /** Shown in the Airflow UI as the task's documentation. */
+  doc: z.string().optional(),
+};

@@ -1,0 +1,95 @@
+/**
+ * Turns zod issues into problems a person can act on: one line saying what
+ * is wrong, and where it helps, a hint with the likely fix.
+ */
+import type { z } from "zod";
+
+export interface IssueText {
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export function describeIssue(issue: z.core.$ZodIssue): IssueText {
+  switch (issue.code) {
+    case "invalid_type": {
+      if (issue.input === undefined) return { message: "is required" };
+      return { message: `expected ${article(issue.expected)}, got ${describeValue(issue.input)}` };
+    }
+    case "invalid_value": {
+      const options = issue.values.map((v) => JSON.stringify(v));
+      const got = describeValue(issue.input);
+      if (options.length === 1) return { message: `must be ${options[0]}, got ${got}` };
+      const near = typeof issue.input === "string" ? nearest(issue.input, issue.values.map(String)) : undefined;
+      return { message: `must be one of ${options.join(", ")}; got ${got}`, ...(near ? { hint: `did you mean "${near}"?` } : {}) };
+    }
+    case "invalid_union": {
+      if (issue.discriminator) {
+        const discriminator = issue.discriminator;
+        const value = issue.input !== null && typeof issue.input === "object" ? (issue.input as Record<string, unknown>)[discriminator] : issue.input;
+        const options = ("options" in issue ? (issue.options ?? []) : []).map(String);
+        const near = typeof value === "string" ? nearest(value, options) : undefined;
+        return {
+          message: value === undefined ? `is missing "${discriminator}"` : `unknown ${discriminator} ${describeValue(value)}`,
+          hint: near ? `did you mean "${near}"?` : `use one of ${options.join(", ")}`,
+        };
+      }
+      return { message: issue.message };
+    }
+    case "too_small":
+      if (issue.origin === "array") return { message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` };
+      if (issue.origin === "string") return { message: issue.minimum === 1 ? "must not be empty" : `must be at least ${issue.minimum} characters` };
+      return { message: `must be ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}` };
+    case "too_big":
+      if (issue.origin === "string") return { message: `must be at most ${issue.maximum} characters` };
+      if (issue.origin === "array") return { message: `has more than ${issue.maximum} items` };
+      return { message: `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}` };
+    case "invalid_format":
+    case "custom":
+    default:
+      return { message: stripZodPrefix(issue.message) };
+  }
+}
+
+/** Describes an unknown key, suggesting the closest known one. */
+export function describeUnknownKey(key: string, knownKeys: readonly string[]): IssueText {
+  const near = nearest(key, knownKeys);
+  return { message: `unknown key "${key}"`, hint: near ? `did you mean "${near}"?` : "remove it; see `pipegen schema` for the allowed keys" };
+}
+
+function stripZodPrefix(message: string): string {
+  return message.replace(/^Invalid input: /, "");
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${String(value)}`;
+}
+
+/** The candidate within edit distance 2 (or a third of the word), if any. */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}

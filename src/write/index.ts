@@ -1,0 +1,89 @@
+/**
+ * Phase 5: write. Puts a rendered bundle on disk, or checks that the disk
+ * already holds it. The output folder belongs to pipegen: files in it that
+ * the render did not produce are stale.
+ */
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { RenderedFile } from "../render/bundle.js";
+
+export interface FileChange {
+  readonly path: string;
+  readonly reason: "changed" | "missing" | "extra";
+}
+
+export interface WriteResult {
+  readonly written: readonly FileChange[];
+  readonly unchanged: number;
+}
+
+/** Compares the rendered files with the output folder. */
+export async function diffBundle(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
+  const existing = new Set(await listFiles(outDir));
+  const changes: FileChange[] = [];
+  let unchanged = 0;
+  for (const f of files) {
+    if (!existing.has(f.path)) changes.push({ path: f.path, reason: "missing" });
+    else if ((await readFile(path.join(outDir, f.path), "utf8")) !== f.content) changes.push({ path: f.path, reason: "changed" });
+    else unchanged++;
+    existing.delete(f.path);
+  }
+  for (const extra of existing) changes.push({ path: extra, reason: "extra" });
+  changes.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return { changes, unchanged };
+}
+
+/**
+ * Writes the bundle atomically: the new tree is built beside the output
+ * folder and swapped in with renames, so a failure leaves the previous bundle
+ * as it was. When nothing changed, nothing is touched; unchanged files are
+ * hard-linked so their timestamps survive.
+ */
+export async function writeBundle(outDir: string, files: readonly RenderedFile[]): Promise<WriteResult> {
+  const { changes, unchanged } = await diffBundle(outDir, files);
+  if (changes.length === 0) return { written: [], unchanged };
+
+  const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
+  const staging = `${outDir}.pipegen-new-${suffix}`;
+  const previous = `${outDir}.pipegen-old-${suffix}`;
+  const changed = new Set(changes.map((c) => c.path));
+  try {
+    for (const f of files) {
+      const target = path.join(staging, f.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      if (changed.has(f.path)) await writeFile(target, f.content, { encoding: "utf8", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
+      else await link(path.join(outDir, f.path), target);
+    }
+    const hadPrevious = await rename(outDir, previous).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return false;
+        throw error;
+      },
+    );
+    await rename(staging, outDir);
+    if (hadPrevious) await rm(previous, { recursive: true, force: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+  return { written: changes, unchanged };
+}
+
+/** Every file under a folder, as forward-slash paths relative to it; empty when it does not exist. */
+async function listFiles(root: string, prefix = ""): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, prefix), { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(root, rel)));
+    else out.push(rel);
+  }
+  return out;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { PyCode, pyKeywordArgument, pyLiteral, pyString, pyTimedelta } from "../../src/render/python.js";
+
+describe("pyString", () => {
+  it.each([
+    ["plain", '"plain"'],
+    ["it's", '"it\'s"'],
+    ['say "hi"', "'say \"hi\"'"],
+    ['both \' and "', '"both \' and \\""'],
+    ["back\\slash", '"back\\\\slash"'],
+    ["line\nbreak\ttab\rcr", '"line\\nbreak\\ttab\\rcr"'],
+    ["nul\u0000bell\u0007", '"nul\\x00bell\\x07"'],
+    ["café → 😀", '"café → 😀"'],
+    ["\u2028sep", '"\\u2028sep"'],
+    ["lone \ud800 surrogate", '"lone \\ud800 surrogate"'],
+    ["{{ ds }}", '"{{ ds }}"'],
+  ])("%j → %s", (given, want) => {
+    expect(pyString(given)).toBe(want);
+  });
+});
+
+describe("pyLiteral", () => {
+  it.each<[unknown, string]>([
+    [null, "None"],
+    [true, "True"],
+    [false, "False"],
+    [42, "42"],
+    [-0, "0"],
+    [1.5, "1.5"],
+    [1e21, "1e21"],
+    [[], "[]"],
+    [{}, "{}"],
+    [["a", 1, null], '["a", 1, None]'],
+    [{ k: [true] }, '{"k": [True]}'],
+  ])("%j → %s", (given, want) => {
+    expect(pyLiteral(given as never)).toBe(want);
+  });
+
+  it("explodes containers that do not fit in 88 columns, with magic trailing commas", () => {
+    const value = { first: "x".repeat(40), second: ["y".repeat(25), "z".repeat(25)] };
+    expect(pyKeywordArgument("config", value, "        ")).toBe(
+      [
+        "        config={",
+        `            "first": "${"x".repeat(40)}",`,
+        `            "second": ["${"y".repeat(25)}", "${"z".repeat(25)}"],`,
+        "        },",
+      ].join("\n"),
+    );
+  });
+
+  it("emits pipegen's own code unquoted", () => {
+    expect(pyLiteral({ d: new PyCode("timedelta(minutes=5)") })).toBe('{"d": timedelta(minutes=5)}');
+  });
+});
+
+describe("pyTimedelta", () => {
+  it.each([
+    [30, "timedelta(seconds=30)"],
+    [300, "timedelta(minutes=5)"],
+    [5400, "timedelta(minutes=90)"],
+    [7200, "timedelta(hours=2)"],
+    [172800, "timedelta(days=2)"],
+  ])("%d s → %s", (seconds, want) => {
+    expect(pyTimedelta(seconds).code).toBe(want);
+  });
+});
