@@ -43,7 +43,8 @@ export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = "")
   return `${open}\n${items.map((line) => `${line},`).join("\n")}\n${indent}${close}`;
 }
 
-function pyInline(value: PyValue): string {
+/** A value on one line, whatever its length. */
+export function pyInline(value: PyValue): string {
   if (value === null) return "None";
   if (value === true) return "True";
   if (value === false) return "False";

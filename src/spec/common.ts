@@ -114,10 +114,16 @@ const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
  * A duration: either a number of seconds or a compact string like `90s`,
  * `5m`, `1h30m` or `2d`. The parsed value is whole seconds.
  */
+const DURATION_MESSAGE = "must be a duration: seconds as a positive integer, or a string like 30s, 5m, 1h30m, 2d";
+
 export const duration = z
-  .union([z.number().int().positive(), z.string().regex(DURATION).refine((s) => s !== "")], {
-    error: "must be a duration: seconds as a positive integer, or a string like 30s, 5m, 1h30m, 2d",
-  })
+  .union(
+    [
+      z.number({ error: DURATION_MESSAGE }).int({ error: DURATION_MESSAGE }).positive({ error: DURATION_MESSAGE }),
+      z.string().regex(/^(?=.)(?:\d+d)?(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, { error: DURATION_MESSAGE }),
+    ],
+    { error: DURATION_MESSAGE },
+  )
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
   .refine((seconds) => seconds > 0, { message: "must be longer than zero" });
 

@@ -39,8 +39,17 @@ export type RedshiftConnection = z.output<typeof redshiftConnection>;
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/, { message: "must be an ISO date such as 2024-01-01 or 2024-01-01T06:00Z (UTC)" })
-  .refine((s) => !Number.isNaN(Date.parse(s.endsWith("Z") || s.length === 10 ? s : `${s}Z`)), { message: "is not a real date" });
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/, {
+    message: "must be an ISO date such as 2024-01-01 or 2024-01-01T06:00Z (UTC)",
+    abort: true,
+  })
+  .refine(isRealDate, { message: "is not a real date" });
+
+/** Rejects dates such as 2024-02-31 that JavaScript would roll over into March. */
+function isRealDate(iso: string): boolean {
+  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso.slice(0, 10);
+}
 
 export const pipeline = z.strictObject({
   /** The DAG id: a Python identifier equal to the spec's file name. */

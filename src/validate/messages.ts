@@ -43,6 +43,8 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
       if (issue.origin === "string") return { message: `must be at most ${issue.maximum} characters` };
       if (issue.origin === "array") return { message: `has more than ${issue.maximum} items` };
       return { message: `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}` };
+    case "invalid_key":
+      return issue.issues[0] ? describeIssue(issue.issues[0]) : { message: "is not an allowed key" };
     case "invalid_format":
     case "custom":
     default:
