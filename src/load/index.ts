@@ -3,7 +3,6 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import type { LoadedSpec } from "./source.js";
-import { loadTypeScriptSpec } from "./typescript.js";
 import { loadYamlSpec } from "./yaml.js";
 
 export { discoverSpecFiles, dagIdOfFile } from "./discover.js";
@@ -19,5 +18,8 @@ export async function loadSpec(absolutePath: string, cwd: string): Promise<Loade
   } catch (error) {
     return [{ file, line: 0, column: 0, path: "", message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }];
   }
-  return absolutePath.endsWith(".ts") ? loadTypeScriptSpec(file, absolutePath, text) : loadYamlSpec(file, text);
+  if (!absolutePath.endsWith(".ts")) return loadYamlSpec(file, text);
+  // The TypeScript parser and jiti are large: load them only for .ts specs.
+  const { loadTypeScriptSpec } = await import("./typescript.js");
+  return loadTypeScriptSpec(file, absolutePath, text);
 }

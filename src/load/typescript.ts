@@ -1,11 +1,13 @@
 /**
  * Loads a TypeScript spec with jiti and locates spec paths in its source with
  * the TypeScript parser, so that problems in `.ts` specs get file:line:col
- * just like YAML ones.
+ * just like YAML ones. The parser is large, so it is loaded only when a
+ * problem needs a position.
  */
 import { createJiti } from "jiti";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import type ts from "typescript";
 import type { Problem } from "../errors.js";
 import type { LoadedSpec, Locator, Position } from "./source.js";
 
@@ -13,17 +15,24 @@ import type { LoadedSpec, Locator, Position } from "./source.js";
 const PIPEGEN_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
 
 let jiti: ReturnType<typeof createJiti> | undefined;
+let typescriptModule: typeof ts | undefined;
+
+function typescript(): typeof ts {
+  typescriptModule ??= createRequire(import.meta.url)("typescript") as typeof ts;
+  return typescriptModule;
+}
 
 export async function loadTypeScriptSpec(file: string, absolutePath: string, text: string): Promise<LoadedSpec | Problem[]> {
-  const source = ts.createSourceFile(absolutePath, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const syntax = syntaxProblems(file, source, text);
-  if (syntax.length > 0) return syntax;
+  let source: ts.SourceFile | undefined;
+  const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
   jiti ??= createJiti(import.meta.url, { alias: { pipegen: PIPEGEN_ENTRY }, moduleCache: false, sourceMaps: true });
   let exported: unknown;
   try {
     exported = await jiti.import(absolutePath, { default: true });
   } catch (error) {
+    const syntax = syntaxProblems(file, parsed(), text);
+    if (syntax.length > 0) return syntax;
     const pos = positionFromStack(error, absolutePath) ?? { line: 0, column: 0 };
     return [
       {
@@ -38,10 +47,12 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   if (exported === undefined || (typeof exported === "object" && exported !== null && Object.keys(exported).length === 0 && !("id" in exported))) {
     return [{ file, line: 1, column: 1, path: "", message: "has no default export", hint: "end the file with `export default definePipeline({ ... })`" }];
   }
-  return { file, data: exported, locate: typeScriptLocator(source) };
+  let locator: Locator | undefined;
+  return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
 }
 
 function syntaxProblems(file: string, source: ts.SourceFile, text: string): Problem[] {
+  const ts = typescript();
   const { diagnostics = [] } = ts.transpileModule(text, {
     fileName: source.fileName,
     reportDiagnostics: true,
@@ -61,6 +72,7 @@ function syntaxProblems(file: string, source: ts.SourceFile, text: string): Prob
 }
 
 function typeScriptLocator(source: ts.SourceFile): Locator {
+  const ts = typescript();
   const root = specRoot(source);
   const position = (node: ts.Node): Position => {
     const { line, character } = source.getLineAndCharacterOfPosition(node.getStart(source));
@@ -91,6 +103,7 @@ function typeScriptLocator(source: ts.SourceFile): Locator {
 
 /** Finds the object literal a spec exports: `export default definePipeline({...})` or a variable holding it. */
 function specRoot(source: ts.SourceFile): ts.Node | undefined {
+  const ts = typescript();
   const exported = source.statements.find(ts.isExportAssignment)?.expression;
   if (!exported) return undefined;
   let node: ts.Node = unwrap(exported);
@@ -106,6 +119,7 @@ function specRoot(source: ts.SourceFile): ts.Node | undefined {
 
 /** Looks through `definePipeline(...)`, `as`, `satisfies` and parentheses. */
 function unwrap(node: ts.Node): ts.Node {
+  const ts = typescript();
   for (;;) {
     if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) node = node.expression;
     else if (ts.isCallExpression(node) && node.arguments.length === 1) node = node.arguments[0]!;
@@ -114,6 +128,7 @@ function unwrap(node: ts.Node): ts.Node {
 }
 
 function propertyName(name: ts.PropertyName): string | undefined {
+  const ts = typescript();
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   return undefined;
 }

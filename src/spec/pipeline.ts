@@ -89,7 +89,7 @@ export const pipeline = z.strictObject({
   for (const [i, s] of p.steps.entries()) {
     const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
     if (usesRedshift && !redshift)
-      ctx.addIssue({ code: "custom", path: ["steps", i, "kind"], message: `a ${s.kind} step needs connections.redshift` });
+      ctx.addIssue({ code: "custom", path: ["steps", i, "kind"], message: `${/^[aeiou]/.test(s.kind) ? "an" : "a"} ${s.kind} step needs connections.redshift` });
     if (s.kind === "unload" && s.dataApi === true && redshift && "connId" in redshift)
       ctx.addIssue({ code: "custom", path: ["steps", i, "dataApi"], message: "the Data API needs connections.redshift to name a workgroup or cluster, not a connId" });
   }

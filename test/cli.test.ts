@@ -1,0 +1,140 @@
+/** The built bin, run with execa: exit codes, messages, and what lands on disk. */
+import { cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pipegen, ROOT } from "./helpers/cli.js";
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "pipegen-cli-"));
+  await cp(path.join(ROOT, "pipelines"), path.join(work, "pipelines"), { recursive: true });
+});
+afterEach(() => rm(work, { recursive: true, force: true }));
+
+describe("pipegen validate", () => {
+  it("accepts the examples", async () => {
+    const r = await pipegen(["validate", path.join(ROOT, "pipelines")]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe("✓ 3 pipelines valid");
+  });
+
+  it("reports every problem in every file with file:line:col, and exits 1", async () => {
+    const r = await pipegen(["validate", "test/fixtures/bad"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      "test/fixtures/bad/orders.pipeline.ts:11:13 steps[0].kind: an unload step needs connections.redshift",
+      "test/fixtures/bad/orders.pipeline.ts:14:11 steps[0].to: must be an s3:// URI such as s3://my-bucket/path/",
+      "test/fixtures/bad/products.pipeline.yaml:12:13 steps[0].bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+      "test/fixtures/bad/products.pipeline.yaml:16:14 steps[1].crawler: expected a string, got number 42",
+      'test/fixtures/bad/products.pipeline.yaml:17:9 steps[2].id: duplicate step id "crawl" — steps[1] already uses it; task ids must be unique',
+      'test/fixtures/bad/products.pipeline.yaml:20:13 steps[2].after[0]: unknown step "nowhere" — known steps: wait, crawl',
+      "✗ 6 problems in 2 spec files; nothing was written",
+    ]);
+  });
+
+  it("reports YAML and TypeScript syntax errors cleanly", async () => {
+    const r = await pipegen(["validate", "test/fixtures/syntax"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("test/fixtures/syntax/broken.pipeline.yaml:3:3 YAML syntax error: Block collections are not allowed within flow collections");
+    expect(r.stderr).toContain("test/fixtures/syntax/typo.pipeline.ts:6:1 TypeScript syntax error: Expression or comma expected.");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("reports a TS spec that throws, at the throwing line, without a stack trace", async () => {
+    const r = await pipegen(["validate", "test/fixtures/throws"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      "test/fixtures/throws/boom.pipeline.ts:4:20 the spec threw while loading: PIPEGEN_FIXTURE_BUCKET is not set — a spec module must only build and export its pipeline\n✗ 1 problem in 1 spec file; nothing was written",
+    );
+  });
+
+  it.each([
+    [["validate", "no/such/dir"], "✗ no such file or folder: no/such/dir"],
+    [["validate", "package.json"], "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml"],
+    [["render", "--airflow-version", "1.10.15"], "error: option '--airflow-version <version>' argument '1.10.15' is invalid. Allowed choices are 2.10.3, 2.11.0, 3.0.6, 3.2.1, 3.3.1.\n(run with --help for usage)"],
+    [["deploy"], "error: unknown command 'deploy'\n(run with --help for usage)"],
+  ])("%j exits 1: %s", async (args, message) => {
+    const r = await pipegen(args);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(message);
+  });
+
+  it("prints help and version with exit 0", async () => {
+    for (const args of [["--help"], ["render", "--help"], ["validate", "--help"], ["schema", "--help"]]) {
+      const r = await pipegen(args);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: pipegen/);
+    }
+    const version = JSON.parse(await readFile(path.join(ROOT, "package.json"), "utf8")).version;
+    expect((await pipegen(["--version"])).stdout).toBe(version);
+  });
+});
+
+describe("pipegen render", () => {
+  it("writes the bundle, then skips unchanged files, then --check passes", async () => {
+    const first = await pipegen(["render"], { cwd: work });
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toContain("✓ rendered 8 files to dist (8 changed, 0 unchanged)");
+    expect((await readdir(path.join(work, "dist"))).sort()).toEqual(["dags", "requirements.txt", "startup.sh"]);
+    expect((await stat(path.join(work, "dist/startup.sh"))).mode & 0o111).not.toBe(0);
+
+    const before = (await stat(path.join(work, "dist/dags/products.py"))).mtimeMs;
+    const second = await pipegen(["render"], { cwd: work });
+    expect(second.stdout).toBe("✓ rendered 8 files to dist (0 changed, 8 unchanged)");
+    expect((await stat(path.join(work, "dist/dags/products.py"))).mtimeMs).toBe(before);
+
+    const check = await pipegen(["render", "--check"], { cwd: work });
+    expect(check.exitCode).toBe(0);
+  });
+
+  it("--check exits 1 and names changed, missing and extra files", async () => {
+    await pipegen(["render"], { cwd: work });
+    await writeFile(path.join(work, "dist/dags/products.py"), "# edited by hand\n");
+    await rm(path.join(work, "dist/requirements.txt"));
+    await writeFile(path.join(work, "dist/dags/old_pipeline.py"), "");
+    const r = await pipegen(["render", "--check"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(
+      [
+        "  extra   dags/old_pipeline.py",
+        "  changed dags/products.py",
+        "  missing requirements.txt",
+        "✗ 3 files are stale: run `pipegen render` and commit the result",
+      ].join("\n"),
+    );
+    expect(await readFile(path.join(work, "dist/dags/products.py"), "utf8")).toBe("# edited by hand\n");
+  });
+
+  it("writes nothing when any spec is invalid, and keeps the previous bundle", async () => {
+    await pipegen(["render"], { cwd: work });
+    const previous = await readFile(path.join(work, "dist/dags/sales.py"), "utf8");
+    const sales = path.join(work, "pipelines/sales.pipeline.yaml");
+    await writeFile(sales, (await readFile(sales, "utf8")).replace("refreshMaterializedView", "refreshMaterialisedView").replace("sales_daily_mv", "sales_mv"));
+    const r = await pipegen(["render"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('steps[2].kind: unknown kind "refreshMaterialisedView" — did you mean "refreshMaterializedView"?');
+    expect(await readFile(path.join(work, "dist/dags/sales.py"), "utf8")).toBe(previous);
+    expect((await readdir(work)).sort()).toEqual(["dist", "pipelines"]);
+  });
+
+  it("refuses specs that target different Airflow versions, unless --airflow-version is given", async () => {
+    const sales = path.join(work, "pipelines/sales.pipeline.yaml");
+    await writeFile(sales, (await readFile(sales, "utf8")).replace('airflowVersion: "2.10.3"', 'airflowVersion: "3.0.6"'));
+    const r = await pipegen(["validate"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain("pipelines/sales.pipeline.yaml:10:17 airflowVersion: one bundle deploys to one MWAA environment, but the specs target 2.10.3 (pipelines/orders_lakehouse.pipeline.yaml, pipelines/products.pipeline.ts) and 3.0.6 (pipelines/sales.pipeline.yaml)");
+    expect((await pipegen(["render", "--airflow-version", "3.0.6"], { cwd: work })).exitCode).toBe(0);
+    expect(await readFile(path.join(work, "dist/requirements.txt"), "utf8")).toContain("constraints-3.0.6/constraints-3.12.txt");
+  });
+});
+
+describe("pipegen schema", () => {
+  it("writes the JSON Schema", async () => {
+    const r = await pipegen(["schema", "--out", path.join(work, "s.json")]);
+    expect(r.exitCode).toBe(0);
+    const schema = JSON.parse(await readFile(path.join(work, "s.json"), "utf8"));
+    expect(schema.title).toBe("pipegen pipeline spec");
+    expect(schema.properties.steps.items.oneOf ?? schema.properties.steps.items.anyOf).toHaveLength(8);
+  });
+});

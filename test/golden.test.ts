@@ -1,0 +1,24 @@
+/**
+ * The examples rendered byte for byte. The stored bundles are real files,
+ * checked further by real Airflow, ruff and pytest in other tests.
+ * Run with UPDATE_GOLDEN=1 to rewrite them after an intended change.
+ */
+import { describe, expect, it } from "vitest";
+import { renderPipelines } from "../src/pipeline-run.js";
+import { diffBundle, writeBundle } from "../src/write/index.js";
+import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
+import { ROOT } from "./helpers/cli.js";
+
+describe.each(GOLDEN_TARGETS)("golden bundle for Airflow %s", (version) => {
+  it("matches what the examples render to", async () => {
+    const files = await renderPipelines({ cwd: ROOT, airflowVersion: version });
+    if (process.env.UPDATE_GOLDEN) await writeBundle(goldenBundle(version), files);
+    const { changes } = await diffBundle(goldenBundle(version), files);
+    expect(changes).toEqual([]);
+  });
+
+  it("renders identically twice (deterministic)", async () => {
+    const [a, b] = await Promise.all([renderPipelines({ cwd: ROOT, airflowVersion: version }), renderPipelines({ cwd: ROOT, airflowVersion: version })]);
+    expect(a).toEqual(b);
+  });
+});
