@@ -7,9 +7,10 @@ builds (Airflow 2.x or 3.x):
     inspect_dags.py <dags_folder> \
         --data-interval-start 2024-03-05T00:00:00+00:00 \
         --data-interval-end 2024-03-06T00:00:00+00:00 \
-        [--run-after 2024-03-07T10:00:00+00:00]
+        [--run-after 2024-03-07T10:00:00+00:00] [--plugins-folder DIR]
 
-It needs no database and no existing AIRFLOW_HOME: a throwaway one is set up
+Modules next to the DAG files (and in --plugins-folder) are importable, as on
+MWAA. It needs no database and no existing AIRFLOW_HOME: a throwaway one is set up
 before airflow is imported. stdout carries exactly one JSON document; Airflow's
 own output goes to stderr. Exit status: 0 after a complete dump (even with
 import errors: the caller asserts on them), 2 when this script itself fails.
@@ -60,7 +61,7 @@ TEMPLATE_MARKERS = ("{{", "{%")
 # --------------------------------------------------------------------------- env
 
 
-def _prepare_environment(dags_folder: Path, home: Path) -> None:
+def _prepare_environment(dags_folder: Path, home: Path, plugins: Path | None) -> None:
     """Isolate Airflow from the caller's config; must run before `import airflow`.
 
     Deliberately not unit-test mode: its config differs from the defaults MWAA
@@ -70,13 +71,16 @@ def _prepare_environment(dags_folder: Path, home: Path) -> None:
     """
     for key in ("AIRFLOW_CONFIG", "AIRFLOW_HOME"):
         os.environ.pop(key, None)
-    (home / "plugins").mkdir()
+    if plugins is None:
+        plugins = home / "plugins"
+        plugins.mkdir()
     os.environ.update(
         {
             "AIRFLOW_HOME": str(home),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(dags_folder),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(home / "plugins"),
+            # On sys.path, like MWAA's unpacked plugins.zip.
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(plugins),
             "AIRFLOW__CORE__DAG_DISCOVERY_SAFE_MODE": "False",
             # Never created: nothing here queries the DB.
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
@@ -100,11 +104,23 @@ def _airflow_major() -> int:
 
 
 def _dagbag_class():
-    """Non-deprecated DagBag: airflow.dag_processing.dagbag on 3.1+, else models."""
+    """The DagBag the installed Airflow's own DAG parsing uses, never a shim.
+
+    3.x (3.1+): airflow.dag_processing.dagbag.BundleDagBag, as the dag
+    processor uses it (it also puts the bundle root, here the DAGs folder, on
+    sys.path); else airflow.dag_processing.dagbag.DagBag; 2.x and 3.0:
+    airflow.models.dagbag.DagBag (2.x puts the DAGs folder on sys.path itself).
+    """
     try:
-        from airflow.dag_processing.dagbag import DagBag
+        from airflow.dag_processing import dagbag
     except ImportError:
-        from airflow.models.dagbag import DagBag
+        dagbag = None
+    if dagbag is not None:
+        for name in ("BundleDagBag", "DagBag"):
+            if hasattr(dagbag, name):
+                return getattr(dagbag, name)
+    from airflow.models.dagbag import DagBag
+
     return DagBag
 
 
@@ -118,9 +134,13 @@ def _fill_dagbag(dags_folder: Path):
         kwargs["include_examples"] = False
     if "read_dags_from_db" in params:
         kwargs["read_dags_from_db"] = False
-    if "bundle_path" in params:  # parse like the dag processor's dags-folder bundle
+    if "bundle_path" in params or dagbag_cls.__name__ == "BundleDagBag":
+        # Parse like the dag processor does a "dags-folder" bundle: modules
+        # next to the DAG files are importable.
         kwargs["bundle_path"] = dags_folder
         kwargs["bundle_name"] = "dags-folder"
+    if str(dags_folder) not in sys.path:
+        sys.path.append(str(dags_folder))
     return dagbag_cls(**kwargs), f"{dagbag_cls.__module__}.{dagbag_cls.__qualname__}"
 
 
@@ -570,6 +590,12 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--run-after", metavar="ISO8601", help="default: the data interval end"
     )
+    p.add_argument(
+        "--plugins-folder",
+        type=Path,
+        metavar="DIR",
+        help="Airflow plugins folder (e.g. an unpacked plugins.zip); default: empty",
+    )
     return p.parse_args(argv)
 
 
@@ -595,9 +621,13 @@ def main(argv: list[str]) -> int:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
+    plugins = args.plugins_folder.resolve() if args.plugins_folder else None
+    if plugins is not None and not plugins.is_dir():
+        print(f"inspect_dags.py: not a directory: {plugins}", file=sys.stderr)
+        return 2
     home = Path(tempfile.mkdtemp(prefix="inspect-dags-airflow-home-"))
     try:
-        _prepare_environment(dags_folder, home)
+        _prepare_environment(dags_folder, home, plugins)
         start = _parse_dt(args.data_interval_start, "data-interval-start")
         end = _parse_dt(args.data_interval_end, "data-interval-end")
         run_after = _parse_dt(args.run_after, "run-after") if args.run_after else end

@@ -73,7 +73,7 @@ def test_versions(fixture_result):
         "apache-airflow-providers-amazon"
     )
     expected = (
-        "airflow.dag_processing.dagbag.DagBag"
+        "airflow.dag_processing.dagbag.BundleDagBag"
         if MAJOR >= 3
         else "airflow.models.dagbag.DagBag"
     )
@@ -251,6 +251,31 @@ def test_import_errors_are_reported_not_fatal(tmp_path):
     assert list(result["import_errors"]) == [broken]
     assert "boom at parse" in result["import_errors"][broken]
     assert list(result["dags"]) == ["probe"]
+
+
+def test_helper_modules_importable(tmp_path):
+    """DAG files import modules shipped next to them and from the plugins folder."""
+    dags = tmp_path / "dags"
+    (dags / "helpers_pkg").mkdir(parents=True)
+    (dags / "helpers_pkg" / "__init__.py").write_text("JOB = 'from-dags-folder'\n")
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    (plugins / "plugin_mod.py").write_text("SUFFIX = 'from-plugins'\n")
+    _write_probe_dag(dags)
+    text = (dags / "probe_dag.py").read_text()
+    text = text.replace(
+        'job_name="probe"', "job_name=helpers_pkg.JOB + '-' + plugin_mod.SUFFIX"
+    )
+    (dags / "probe_dag.py").write_text("import helpers_pkg\nimport plugin_mod\n" + text)
+
+    result = inspect_ok(dags, *INTERVAL, "--plugins-folder", str(plugins))
+    assert result["import_errors"] == {}
+    assert list(result["dags"]) == ["probe"]
+    proc = run_inspect(dags, *INTERVAL)  # without the plugins folder
+    assert proc.returncode == 0
+    errors = json.loads(proc.stdout)["import_errors"]
+    assert list(errors) == [str(dags / "probe_dag.py")]
+    assert "plugin_mod" in errors[str(dags / "probe_dag.py")]
 
 
 def test_needs_no_airflow_home(tmp_path):
