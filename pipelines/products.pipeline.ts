@@ -18,7 +18,6 @@ export default definePipeline({
   dagrunTimeout: "20h",
   connections: {
     aws: "aws_default",
-    region: "us-east-1",
     redshift: {
       workgroup: "sample-workgroup",
       database: "dev",

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { AIRFLOW_VERSIONS } from "./airflow-versions.js";
-import { awsRegion, connId, duration, pythonIdentifier, schedule, secretArn } from "./common.js";
+import { connId, duration, pythonIdentifier, schedule, secretArn } from "./common.js";
 import { step } from "./steps/index.js";
 
 const redshiftName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -77,9 +77,12 @@ export const pipeline = z.strictObject({
   dagrunTimeout: duration.optional(),
   connections: z
     .strictObject({
-      /** Airflow connection id for AWS calls. */
+      /**
+       * Airflow connection id for AWS calls. The region comes from this
+       * connection (on MWAA, aws_default uses the environment's region):
+       * not every operator takes region_name on every supported provider.
+       */
       aws: connId.default("aws_default"),
-      region: awsRegion.optional(),
       redshift: redshiftConnection.optional(),
     })
     .default({ aws: "aws_default" }),

@@ -17,12 +17,9 @@ export function stepOptions(step: Step): Kwargs {
   ];
 }
 
-/** The AWS connection and region every Amazon-provider operator takes. */
+/** The AWS connection every Amazon-provider operator takes; the region comes from the connection. */
 export function awsConnection(ctx: ResolvedPipeline): Kwargs {
-  return [
-    ["aws_conn_id", ctx.pipeline.connections.aws],
-    ["region_name", ctx.pipeline.connections.region],
-  ];
+  return [["aws_conn_id", ctx.pipeline.connections.aws]];
 }
 
 /** The DAG's Redshift connection; validation guarantees it exists for Redshift steps. */

@@ -24,7 +24,7 @@ export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) => {
         // In Data API mode the operator uses redshift_conn_id as its AWS connection.
         ["redshift_conn_id", "connId" in redshift ? redshift.connId : ctx.pipeline.connections.aws],
         ["redshift_data_api_kwargs", dataApiKwargs],
-        ...awsConnection(ctx).filter(([name]) => name === "aws_conn_id"),
+        ...awsConnection(ctx),
         ...stepOptions(step),
       ],
     },

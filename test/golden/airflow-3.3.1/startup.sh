@@ -26,6 +26,10 @@ pipegen_install_java() {
     echo "pipegen: installing java-17-amazon-corretto-headless"
     sudo yum install -y -q java-17-amazon-corretto-headless
   fi
+  if ! command -v java >/dev/null 2>&1 || ! java -version >/dev/null 2>&1; then
+    echo "pipegen: Java is not usable after installing java-17-amazon-corretto-headless" >&2
+    return 1
+  fi
   java -version 2>&1 | head -n 1
   JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
   export JAVA_HOME

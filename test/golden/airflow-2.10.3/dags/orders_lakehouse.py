@@ -35,7 +35,6 @@ with DAG(
         poke_interval=timedelta(minutes=5),
         timeout=timedelta(hours=6),
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
     )
 
     build_orders = GlueJobOperator(
@@ -44,7 +43,6 @@ with DAG(
         script_args={"--partition": "{{ data_interval_start.strftime('%Y-%m-%d') }}"},
         wait_for_completion=False,
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
     )
 
     wait_for_build_orders = GlueJobSensor(
@@ -54,7 +52,6 @@ with DAG(
         poke_interval=timedelta(seconds=30),
         mode="reschedule",
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
     )
 
     build_customers = GlueJobOperator(
@@ -63,7 +60,6 @@ with DAG(
         wait_for_completion=True,
         job_poll_interval=30,
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
     )
 
     translate_tables = XTableOperator(
@@ -94,7 +90,6 @@ with DAG(
         sql="REFRESH MATERIALIZED VIEW reporting.order_facts_mv;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
     )
 
     export_daily_orders = RedshiftToS3Operator(
@@ -124,7 +119,6 @@ with DAG(
         ],
         wait_for_completion=True,
         aws_conn_id="aws_default",
-        region_name="eu-west-1",
         trigger_rule="all_done",
     )
 

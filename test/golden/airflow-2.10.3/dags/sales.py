@@ -39,7 +39,6 @@ with DAG(
         wait_for_completion=True,
         job_poll_interval=30,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     sales_to_iceberg = XTableOperator(
@@ -76,7 +75,6 @@ with DAG(
         sql="REFRESH MATERIALIZED VIEW analytics.sales_daily_mv;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     write_sales_delta >> sales_to_iceberg

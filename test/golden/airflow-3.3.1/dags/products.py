@@ -36,7 +36,6 @@ with DAG(
         poke_interval=timedelta(minutes=2),
         timeout=timedelta(hours=18),
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     crawl_products = GlueCrawlerOperator(
@@ -44,7 +43,6 @@ with DAG(
         config={"Name": "products"},
         wait_for_completion=False,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     wait_for_crawl_products = GlueCrawlerSensor(
@@ -53,7 +51,6 @@ with DAG(
         poke_interval=timedelta(seconds=30),
         mode="reschedule",
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     load_products = GlueJobOperator(
@@ -68,7 +65,6 @@ with DAG(
         },
         wait_for_completion=False,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     wait_for_load_products = GlueJobSensor(
@@ -79,7 +75,6 @@ with DAG(
         poke_interval=timedelta(seconds=30),
         mode="reschedule",
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     transform_products = RedshiftDataOperator(
@@ -90,7 +85,6 @@ with DAG(
         sql="CALL sp_products();",
         wait_for_completion=True,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
     )
 
     clear_staging = RedshiftDataOperator(
@@ -101,7 +95,6 @@ with DAG(
         sql="DELETE FROM products;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
-        region_name="us-east-1",
         trigger_rule="all_done",
     )
 

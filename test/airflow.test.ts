@@ -1,0 +1,107 @@
+/**
+ * The golden bundles imported by real Apache Airflow with the Amazon provider
+ * MWAA ships, for the oldest and newest supported Airflow: no import errors,
+ * the exact tasks, operator classes and edges, and S3 keys that resolve from
+ * the data interval at run time, for scheduled and manual runs.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
+import { pythonJson } from "./helpers/python.js";
+
+interface Inspection {
+  airflow_version: string;
+  provider_amazon_version: string;
+  import_errors: Record<string, string>;
+  dags: Record<string, {
+    schedule: string | null;
+    catchup: boolean;
+    max_active_runs: number;
+    tags: string[];
+    tasks: Record<string, {
+      class: string;
+      upstream: string[];
+      trigger_rule: string;
+      retries: number;
+      rendered_scheduled: Record<string, unknown>;
+      rendered_manual: Record<string, unknown>;
+    }>;
+  }>;
+}
+
+const A = "airflow.providers.amazon.aws";
+const XTABLE = "pipegen_xtable.operator.XTableOperator";
+
+/** task id → [operator class, upstream task ids] */
+const WANT: Record<string, Record<string, [string, string[]]>> = {
+  products: {
+    wait_for_products: [`${A}.sensors.s3.S3KeySensor`, []],
+    crawl_products: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["wait_for_products"]],
+    wait_for_crawl_products: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["crawl_products"]],
+    load_products: [`${A}.operators.glue.GlueJobOperator`, ["wait_for_crawl_products"]],
+    wait_for_load_products: [`${A}.sensors.glue.GlueJobSensor`, ["load_products"]],
+    transform_products: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_load_products"]],
+    clear_staging: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["transform_products"]],
+    unload_products: [`${A}.transfers.redshift_to_s3.RedshiftToS3Operator`, ["clear_staging"]],
+  },
+  sales: {
+    write_sales_delta: [`${A}.operators.glue.GlueJobOperator`, []],
+    sales_to_iceberg: [XTABLE, ["write_sales_delta"]],
+    refresh_sales_mv: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["sales_to_iceberg"]],
+  },
+  orders_lakehouse: {
+    wait_for_orders: [`${A}.sensors.s3.S3KeySensor`, []],
+    build_orders: [`${A}.operators.glue.GlueJobOperator`, ["wait_for_orders"]],
+    wait_for_build_orders: [`${A}.sensors.glue.GlueJobSensor`, ["build_orders"]],
+    build_customers: [`${A}.operators.glue.GlueJobOperator`, ["wait_for_orders"]],
+    translate_tables: [XTABLE, ["build_customers", "wait_for_build_orders"]],
+    refresh_order_facts: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
+    export_daily_orders: [`${A}.transfers.redshift_to_s3.RedshiftToS3Operator`, ["translate_tables"]],
+    record_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["export_daily_orders", "refresh_order_facts"]],
+  },
+};
+
+// A daily run for 2024-03-05 that starts on 2024-03-06; a manual run triggered on 2024-03-07.
+const INTERVAL = ["--data-interval-start", "2024-03-05T06:00:00+00:00", "--data-interval-end", "2024-03-06T06:00:00+00:00", "--run-after", "2024-03-07T10:00:00+00:00"];
+
+describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
+  let bag: Inspection;
+  beforeAll(async () => {
+    bag = await pythonJson<Inspection>(`airflow-${version}`, ["test/python/inspect_dags.py", `${goldenBundle(version)}/dags`, ...INTERVAL]);
+  });
+
+  it("imports every DAG with no import errors", () => {
+    expect(bag.airflow_version).toBe(version);
+    expect(bag.import_errors).toEqual({});
+    expect(Object.keys(bag.dags).sort()).toEqual(["orders_lakehouse", "products", "sales"]);
+  });
+
+  it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
+    const tasks = bag.dags[dagId]!.tasks;
+    expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(WANT[dagId]);
+  });
+
+  it("keeps schedule, catchup, trigger rules and retries from the specs", () => {
+    expect(bag.dags.products!.schedule).toBe("0 6 * * *");
+    expect(bag.dags.products!.catchup).toBe(false);
+    expect(bag.dags.products!.tasks.clear_staging!.trigger_rule).toBe("all_done");
+    expect(bag.dags.products!.tasks.wait_for_products!.retries).toBe(2);
+    expect(bag.dags.orders_lakehouse!.tasks.record_load!.trigger_rule).toBe("all_done");
+    expect(bag.dags.sales!.schedule).toBe("@daily");
+  });
+
+  it("resolves date-partitioned keys from the data interval for a scheduled run", () => {
+    const products = bag.dags.products!.tasks;
+    expect(products.wait_for_products!.rendered_scheduled.bucket_key).toBe("products/year=2024/month=03/day=05/*.csv");
+    expect(products.unload_products!.rendered_scheduled.s3_key).toBe("products/year=2024/month=03/day=05/");
+    const orders = bag.dags.orders_lakehouse!.tasks;
+    expect(orders.wait_for_orders!.rendered_scheduled.bucket_key).toBe("exports/dt=2024-03-05/_SUCCESS");
+    expect(orders.export_daily_orders!.rendered_scheduled.select_query).toBe("SELECT * FROM reporting.orders WHERE order_date = '2024-03-05'");
+    expect(bag.dags.sales!.tasks.write_sales_delta!.rendered_scheduled.script_args).toEqual({ "--run_date": "2024-03-05", "--datalake-formats": "delta" });
+  });
+
+  it("resolves them for a manually triggered run too", () => {
+    const key = bag.dags.products!.tasks.wait_for_products!.rendered_manual.bucket_key;
+    // Airflow 2 gives a manual run a data interval; Airflow 3 may not, and pipegen falls back to the trigger time.
+    expect(key).toBe(version.startsWith("2.") ? "products/year=2024/month=03/day=05/*.csv" : "products/year=2024/month=03/day=07/*.csv");
+  });
+});
