@@ -14,6 +14,8 @@ interface Inspection {
   import_errors: Record<string, string>;
   dags: Record<string, {
     schedule: string | null;
+    timetable: string | null;
+    first_interval_from_start: { start: string; end: string; run_after: string } | null;
     catchup: boolean;
     max_active_runs: number;
     tags: string[];
@@ -86,7 +88,18 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
     expect(bag.dags.products!.tasks.clear_staging!.trigger_rule).toBe("all_done");
     expect(bag.dags.products!.tasks.wait_for_products!.retries).toBe(2);
     expect(bag.dags.orders_lakehouse!.tasks.record_load!.trigger_rule).toBe("all_done");
-    expect(bag.dags.sales!.schedule).toBe("@daily");
+    // @daily, as a data-interval timetable on Airflow 3.
+    expect(bag.dags.sales!.schedule).toBe(version.startsWith("2.") ? "@daily" : "0 0 * * *");
+  });
+
+  it("schedules products with the interval the keys are rendered for, on every version", () => {
+    // The timetable's own first run at or after the interval start: the scheduled run rendered below.
+    expect(bag.dags.products!.timetable).toBe("airflow.timetables.interval.CronDataIntervalTimetable");
+    expect(bag.dags.products!.first_interval_from_start).toEqual({
+      start: "2024-03-05T06:00:00+00:00",
+      end: "2024-03-06T06:00:00+00:00",
+      run_after: "2024-03-06T06:00:00+00:00",
+    });
   });
 
   it("resolves date-partitioned keys from the data interval for a scheduled run", () => {

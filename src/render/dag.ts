@@ -3,7 +3,8 @@ import type { ResolvedPipeline } from "../resolve/index.js";
 import type { Step } from "../spec/steps/index.js";
 import { organizeImports } from "./imports.js";
 import type { TaskModel } from "./model.js";
-import { importsOf, LINE_LENGTH, PyCode, pyLiteral, pyTimedelta, type PyValue } from "./python.js";
+import { importsOf, LINE_LENGTH, PyCode, pyLiteral, pyString, pyTimedelta, type PyValue } from "./python.js";
+import type { AirflowTarget } from "../spec/airflow-versions.js";
 import { renderStep } from "./steps/index.js";
 import { renderTemplate } from "./templates.js";
 
@@ -40,7 +41,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
   const dagKwargs = defined([
     ["dag_id", p.id],
     ["description", p.description],
-    ["schedule", p.schedule === null || p.schedule === "none" ? null : p.schedule],
+    ["schedule", schedule(p.schedule, target)],
     ["start_date", startDate(p.startDate)],
     ["catchup", p.catchup],
     ["max_active_runs", p.maxActiveRuns],
@@ -57,6 +58,12 @@ export function renderDag(ctx: ResolvedPipeline): string {
   ];
   return renderTemplate("dag.py.hbs", {
     source: ctx.file,
+    notes: dagKwargs.some((k) => k.value instanceof PyCode && k.value.code.startsWith("CronDataIntervalTimetable"))
+      ? [
+          "Each run covers the interval that just ended (CronDataIntervalTimetable), as on",
+          "Airflow 2, so date placeholders name the same partition on every Airflow version.",
+        ]
+      : [],
     importSections: organizeImports(imports),
     dagKwargs,
     tasks,
@@ -66,6 +73,31 @@ export function renderDag(ctx: ResolvedPipeline): string {
 
 function defined(kwargs: ReadonlyArray<readonly [string, PyValue | undefined]>): Array<{ name: string; value: PyValue }> {
   return kwargs.filter((k): k is readonly [string, PyValue] => k[1] !== undefined).map(([name, value]) => ({ name, value }));
+}
+
+/** Cron expressions of the presets that describe a repeating interval. */
+const PRESET_CRON: Record<string, string> = {
+  "@hourly": "0 * * * *",
+  "@daily": "0 0 * * *",
+  "@weekly": "0 0 * * 0",
+  "@monthly": "0 0 1 * *",
+  "@quarterly": "0 0 1 */3 *",
+  "@yearly": "0 0 1 1 *",
+};
+
+/**
+ * The DAG's schedule. Airflow 3 (as MWAA configures it) turns a cron string
+ * into a trigger timetable whose data interval is empty, so the 3.x DAGs name
+ * CronDataIntervalTimetable to keep Airflow 2's meaning: a run covers the
+ * interval that just ended.
+ */
+function schedule(value: string | null, target: AirflowTarget): PyValue {
+  if (value === null || value === "none") return null;
+  const cron = PRESET_CRON[value] ?? (value.startsWith("@") ? undefined : value);
+  if (target.major === 2 || cron === undefined) return value;
+  return new PyCode(`CronDataIntervalTimetable(${pyString(cron)}, timezone="UTC")`, [
+    "from airflow.timetables.interval import CronDataIntervalTimetable",
+  ]);
 }
 
 /** `pendulum.datetime(...)` in UTC: timezone-aware, as Airflow requires. */

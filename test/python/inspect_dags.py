@@ -477,6 +477,26 @@ def _schedule(dag) -> str | None:
     return str(summary) if summary is not None else str(raw)
 
 
+def _first_interval_from(timetable, earliest) -> dict[str, str | None] | None:
+    """The data interval the timetable itself gives the first run at or after
+    `earliest`: proof of what a real scheduled run would render with."""
+    if timetable is None or not timetable.can_be_scheduled:
+        return None
+    from airflow.timetables.base import TimeRestriction
+
+    info = timetable.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=TimeRestriction(earliest=earliest, latest=None, catchup=True),
+    )
+    if info is None:
+        return None
+    return {
+        "start": _iso(info.data_interval.start),
+        "end": _iso(info.data_interval.end),
+        "run_after": _iso(info.run_after),
+    }
+
+
 def _class_path(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -550,6 +570,7 @@ def inspect(dags_folder: Path, start, end, run_after) -> dict[str, Any]:
             # CronTriggerTimetable (3.x default: data interval = one instant).
             "timetable": None if timetable is None else _class_path(type(timetable)),
             "timetable_summary": getattr(timetable, "summary", None),
+            "first_interval_from_start": _first_interval_from(timetable, start),
             "catchup": bool(dag.catchup),
             "max_active_runs": dag.max_active_runs,
             "tags": sorted(dag.tags or []),
