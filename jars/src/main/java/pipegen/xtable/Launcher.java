@@ -7,23 +7,12 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
 
-import org.apache.xtable.conversion.ConversionConfig;
-import org.apache.xtable.conversion.ConversionController;
-import org.apache.xtable.conversion.SourceTable;
-import org.apache.xtable.conversion.TargetTable;
-import org.apache.xtable.hudi.HudiSourceConfig;
 import org.apache.xtable.iceberg.IcebergCatalogConfig;
-import org.apache.xtable.kernel.DeltaKernelConversionSourceProvider;
-import org.apache.xtable.model.sync.ErrorDetails;
 import org.apache.xtable.model.sync.SyncMode;
-import org.apache.xtable.model.sync.SyncResult;
-import org.apache.xtable.model.sync.SyncStatusCode;
 
 /**
  * Runs an Apache XTable metadata sync for every dataset of a RunSync-style datasetConfig and
@@ -101,9 +90,7 @@ public final class Launcher {
       }
     }
 
-    DeltaKernelConversionSourceProvider source = new DeltaKernelConversionSourceProvider();
-    source.init(hadoopConf);
-    ConversionController controller = new ConversionController(hadoopConf);
+    DatasetSync syncer = new DatasetSync(hadoopConf, args.syncMode);
     IcebergCatalogConfig icebergCatalog =
         catalog == null
             ? null
@@ -118,96 +105,21 @@ public final class Launcher {
       // and cannot stop the others (XTable fails the whole call when one target cannot start).
       for (String format : datasets.targetFormats) {
         long start = System.nanoTime();
-        String error = syncOne(controller, source, datasets.sourceFormat, d, format,
-            "ICEBERG".equals(format) ? icebergCatalog : null, args.syncMode);
-        report.set(d.tableName, format, error);
+        DatasetSync.Outcome outcome =
+            syncer.sync(datasets.sourceFormat, d, format, "ICEBERG".equals(format) ? icebergCatalog : null);
+        report.set(d.tableName, format, outcome.error);
         out.printf(
             "pipegen-xtable: %s %s -> %s: %s (%.1fs)%s%n",
             d.tableName,
             datasets.sourceFormat,
             format,
-            error == null ? "SUCCESS" : "FAILED",
+            outcome.error == null ? "SUCCESS" : "FAILED",
             (System.nanoTime() - start) / 1e9,
-            error == null ? "" : ": " + error);
+            outcome.error != null ? ": " + outcome.error : outcome.note != null ? " - " + outcome.note : "");
         out.flush();
       }
     }
     return report.ok() ? EXIT_OK : EXIT_SYNC_FAILED;
-  }
-
-  /** @return null on success, else a one-line error message */
-  private static String syncOne(
-      ConversionController controller,
-      DeltaKernelConversionSourceProvider source,
-      String sourceFormat,
-      Configs.Dataset d,
-      String format,
-      IcebergCatalogConfig catalog,
-      SyncMode mode) {
-    try {
-      Properties sourceProps = new Properties();
-      if (d.partitionSpec != null) {
-        sourceProps.put(HudiSourceConfig.PARTITION_FIELD_SPEC_CONFIG, d.partitionSpec);
-      }
-      SourceTable sourceTable =
-          SourceTable.builder()
-              .name(d.tableName)
-              .basePath(d.tableBasePath)
-              .dataPath(d.tableDataPath)
-              .namespace(d.namespace)
-              .formatName(sourceFormat)
-              .additionalProperties(sourceProps)
-              .build();
-      TargetTable targetTable =
-          TargetTable.builder()
-              .name(d.tableName)
-              .basePath(d.tableBasePath)
-              .namespace(d.namespace)
-              .catalogConfig(catalog)
-              .formatName(format)
-              .build();
-      ConversionConfig config =
-          ConversionConfig.builder()
-              .sourceTable(sourceTable)
-              .targetTables(List.of(targetTable))
-              .syncMode(mode)
-              .build();
-      Map<String, SyncResult> results = controller.sync(config, source);
-      SyncResult result = results.get(format);
-      if (result == null) {
-        // XTable returns no result for a format when an incremental sync found no new commits.
-        return results.isEmpty() ? null : "XTable returned no result for " + format + " but did for " + results.keySet();
-      }
-      SyncResult.SyncStatus status = result.getTableFormatSyncStatus();
-      if (status != null && status.getStatusCode() == SyncStatusCode.SUCCESS) {
-        return null;
-      }
-      return describe(status);
-    } catch (Throwable t) {
-      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
-        throw (VirtualMachineError) t;
-      }
-      org.apache.logging.log4j.LogManager.getLogger(Launcher.class)
-          .error("Sync of {} to {} failed", d.tableName, format, t);
-      return describe(t);
-    }
-  }
-
-  private static String describe(SyncResult.SyncStatus status) {
-    if (status == null) {
-      return "XTable returned a result without a status";
-    }
-    ErrorDetails details = status.getErrorDetails();
-    StringBuilder sb = new StringBuilder(String.valueOf(status.getStatusCode()));
-    if (details != null) {
-      if (details.getErrorDescription() != null) {
-        sb.append(": ").append(details.getErrorDescription());
-      }
-      if (details.getErrorMessage() != null) {
-        sb.append(": ").append(details.getErrorMessage());
-      }
-    }
-    return Configs.oneLine(sb.toString());
   }
 
   /** "Type: message", plus the root cause when it says something else. */

@@ -1,0 +1,193 @@
+package pipegen.xtable;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+import org.apache.xtable.conversion.ConversionConfig;
+import org.apache.xtable.conversion.ConversionController;
+import org.apache.xtable.conversion.ConversionTargetFactory;
+import org.apache.xtable.conversion.SourceTable;
+import org.apache.xtable.conversion.TargetTable;
+import org.apache.xtable.hudi.HudiSourceConfig;
+import org.apache.xtable.iceberg.IcebergCatalogConfig;
+import org.apache.xtable.kernel.DeltaKernelConversionSourceProvider;
+import org.apache.xtable.model.metadata.TableSyncMetadata;
+import org.apache.xtable.model.sync.ErrorDetails;
+import org.apache.xtable.model.sync.SyncMode;
+import org.apache.xtable.model.sync.SyncResult;
+import org.apache.xtable.model.sync.SyncStatusCode;
+import org.apache.xtable.spi.extractor.ConversionSource;
+
+/**
+ * Syncs one dataset to one target format through XTable's ConversionController, and works around
+ * two gaps of XTable 0.4.0's Delta Kernel source:
+ *
+ * <ul>
+ *   <li>an incremental sync when the Delta table has no commit newer than the last sync fails
+ *       ("startVersion must be <= endVersion"), so such a target is reported up to date without
+ *       calling XTable;
+ *   <li>an incremental sync that fails on a target synced before (e.g. the Delta log was cleaned
+ *       up past the last synced commit, apache/incubator-xtable#779) is retried once as a FULL
+ *       snapshot sync, which is what XTable does itself when it sees that incremental is unsafe.
+ * </ul>
+ */
+final class DatasetSync {
+  private static final Logger LOG = LogManager.getLogger(DatasetSync.class);
+
+  /** The outcome of one (dataset, format) sync: error == null means success. */
+  static final class Outcome {
+    final String error;
+    final String note; // for the human log line, may be null
+
+    private Outcome(String error, String note) {
+      this.error = error;
+      this.note = note;
+    }
+
+    static Outcome ok(String note) {
+      return new Outcome(null, note);
+    }
+
+    static Outcome failed(String error) {
+      return new Outcome(error, null);
+    }
+  }
+
+  private final Configuration hadoopConf;
+  private final ConversionController controller;
+  private final DeltaKernelConversionSourceProvider source;
+  private final SyncMode mode;
+
+  DatasetSync(Configuration hadoopConf, SyncMode mode) {
+    this.hadoopConf = hadoopConf;
+    this.mode = mode;
+    this.controller = new ConversionController(hadoopConf);
+    this.source = new DeltaKernelConversionSourceProvider();
+    this.source.init(hadoopConf);
+  }
+
+  Outcome sync(String sourceFormat, Configs.Dataset d, String format, IcebergCatalogConfig catalog) {
+    SourceTable sourceTable;
+    TargetTable targetTable;
+    try {
+      Properties sourceProps = new Properties();
+      if (d.partitionSpec != null) {
+        sourceProps.put(HudiSourceConfig.PARTITION_FIELD_SPEC_CONFIG, d.partitionSpec);
+      }
+      sourceTable =
+          SourceTable.builder()
+              .name(d.tableName)
+              .basePath(d.tableBasePath)
+              .dataPath(d.tableDataPath)
+              .namespace(d.namespace)
+              .formatName(sourceFormat)
+              .additionalProperties(sourceProps)
+              .build();
+      targetTable =
+          TargetTable.builder()
+              .name(d.tableName)
+              .basePath(d.tableBasePath)
+              .namespace(d.namespace)
+              .catalogConfig(catalog)
+              .formatName(format)
+              .build();
+    } catch (RuntimeException e) {
+      return Outcome.failed(Launcher.describe(e));
+    }
+
+    if (mode == SyncMode.FULL) {
+      return toOutcome(attempt(sourceTable, targetTable, SyncMode.FULL), null);
+    }
+    Optional<Instant> lastSynced = lastSyncedInstant(targetTable);
+    if (lastSynced.isPresent() && !latestCommit(sourceTable).map(lastSynced.get()::isBefore).orElse(true)) {
+      return Outcome.ok("up to date, no Delta commit since the last sync");
+    }
+    String error = attempt(sourceTable, targetTable, SyncMode.INCREMENTAL);
+    if (error == null || lastSynced.isEmpty()) {
+      return toOutcome(error, null);
+    }
+    LOG.warn("Incremental sync of {} to {} failed ({}); retrying as a FULL snapshot sync", d.tableName, format, error);
+    String fullError = attempt(sourceTable, targetTable, SyncMode.FULL);
+    return fullError == null
+        ? Outcome.ok("FULL snapshot sync after the incremental sync failed: " + error)
+        : Outcome.failed("incremental sync failed: " + error + "; FULL snapshot sync failed too: " + fullError);
+  }
+
+  private static Outcome toOutcome(String error, String note) {
+    return error == null ? Outcome.ok(note) : Outcome.failed(error);
+  }
+
+  /** @return null on success, else a one-line error */
+  private String attempt(SourceTable sourceTable, TargetTable targetTable, SyncMode syncMode) {
+    String format = targetTable.getFormatName();
+    try {
+      ConversionConfig config =
+          ConversionConfig.builder()
+              .sourceTable(sourceTable)
+              .targetTables(List.of(targetTable))
+              .syncMode(syncMode)
+              .build();
+      Map<String, SyncResult> results = controller.sync(config, source);
+      SyncResult result = results.get(format);
+      if (result == null) {
+        // XTable returns no result for a format whose incremental sync found nothing to apply.
+        return results.isEmpty() ? null : "XTable returned results for " + results.keySet() + " but not " + format;
+      }
+      SyncResult.SyncStatus status = result.getTableFormatSyncStatus();
+      return status != null && status.getStatusCode() == SyncStatusCode.SUCCESS ? null : describe(status);
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
+        throw (VirtualMachineError) t;
+      }
+      LOG.error("{} sync of {} to {} failed", syncMode, sourceTable.getName(), format, t);
+      return Launcher.describe(t);
+    }
+  }
+
+  /** The source commit the target was last synced to, if the target exists and says so. */
+  private Optional<Instant> lastSyncedInstant(TargetTable targetTable) {
+    try {
+      return ConversionTargetFactory.getInstance()
+          .createForFormat(targetTable, hadoopConf)
+          .getTableMetadata()
+          .filter(m -> m.getInstantsToConsiderForNextSync() == null || m.getInstantsToConsiderForNextSync().isEmpty())
+          .map(TableSyncMetadata::getLastInstantSynced);
+    } catch (RuntimeException | LinkageError e) {
+      LOG.debug("Cannot read the sync state of {}; syncing normally", targetTable.getBasePath(), e);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Instant> latestCommit(SourceTable sourceTable) {
+    try (ConversionSource<Long> conversionSource = source.getConversionSourceInstance(sourceTable)) {
+      return Optional.ofNullable(conversionSource.getCurrentTable().getLatestCommitTime());
+    } catch (Exception | LinkageError e) {
+      LOG.debug("Cannot read the latest commit of {}; syncing normally", sourceTable.getBasePath(), e);
+      return Optional.empty();
+    }
+  }
+
+  private static String describe(SyncResult.SyncStatus status) {
+    if (status == null) {
+      return "XTable returned a result without a status";
+    }
+    ErrorDetails details = status.getErrorDetails();
+    StringBuilder sb = new StringBuilder(String.valueOf(status.getStatusCode()));
+    if (details != null) {
+      if (details.getErrorDescription() != null) {
+        sb.append(": ").append(details.getErrorDescription());
+      }
+      if (details.getErrorMessage() != null) {
+        sb.append(": ").append(details.getErrorMessage());
+      }
+    }
+    return Configs.oneLine(sb.toString());
+  }
+}
