@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the pipegen XTable runner (jars/target/pipegen-xtable.jar + jars/target/lib/) with Maven,
-# or does nothing when the artifact is newer than pom.xml and everything under src/.
-# Prints the path of the runnable jar on stdout; Maven's own output goes to stderr.
+# Builds the pipegen XTable runner with Maven, or does nothing when the artifact is newer than
+# pom.xml and everything under src/. The artifact is the folder jars/target/lib/: the launcher jar
+# pipegen-xtable.jar beside every jar it needs. Prints the launcher jar's path on stdout
+# (its folder is what to deploy); Maven's own output goes to stderr.
 #
 # Environment:
 #   PIPEGEN_MAVEN_REPO  local Maven repository (default: <repo>/.cache/m2, gitignored; cache it in CI)
@@ -12,12 +13,11 @@ set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$here/.." && pwd)
-jar="$here/target/pipegen-xtable.jar"
-lib="$here/target/lib"
+jar="$here/target/lib/pipegen-xtable.jar"
 maven_repo=${PIPEGEN_MAVEN_REPO:-$repo_root/.cache/m2}
 
 fresh() {
-  [[ -f "$jar" && -d "$lib" ]] || return 1
+  [[ -f "$jar" ]] || return 1
   [[ -z "$(find "$here/pom.xml" "$here/src" -newer "$jar" -print -quit)" ]]
 }
 
