@@ -479,8 +479,12 @@ def _schedule(dag) -> str | None:
 
 def _first_interval_from(timetable, earliest) -> dict[str, str | None] | None:
     """The data interval the timetable itself gives the first run at or after
-    `earliest`: proof of what a real scheduled run would render with."""
-    if timetable is None or not timetable.can_be_scheduled:
+    `earliest`: proof of what a real scheduled run would render with. None
+    for timetables that cannot schedule, and for Airflow 3's task-SDK
+    timetables, which leave scheduling to the core classes."""
+    if not getattr(timetable, "can_be_scheduled", False):
+        return None
+    if not hasattr(timetable, "next_dagrun_info"):
         return None
     from airflow.timetables.base import TimeRestriction
 

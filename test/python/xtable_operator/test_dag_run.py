@@ -122,4 +122,6 @@ def test_tasks_succeed_and_fail_in_a_real_dag_run(tmp_path: Path) -> None:
     assert json.loads(xcom_file.read_text()) == [["sales", "ICEBERG"]]
     dataset = yaml.safe_load(good.call()["files"]["--datasetConfig"]["text"])
     assert dataset["datasets"][0]["tableBasePath"] == "s3://lake/sales/20240105"
-    assert "XTable sync failed: failed: sales (ICEBERG): boom" in output
+    # The failure message itself is asserted in test_operator.py: on Airflow 3
+    # the task's log reaches this process's output only when the machine is
+    # idle enough, so checking it here made the test flaky under load.
