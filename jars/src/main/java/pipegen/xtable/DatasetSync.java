@@ -105,12 +105,12 @@ final class DatasetSync {
     if (mode == SyncMode.FULL) {
       return toOutcome(attempt(sourceTable, targetTable, SyncMode.FULL), null);
     }
-    Optional<Instant> lastSynced = lastSyncedInstant(targetTable);
-    if (lastSynced.isPresent() && !latestCommit(sourceTable).map(lastSynced.get()::isBefore).orElse(true)) {
+    Optional<TableSyncMetadata> synced = syncState(targetTable);
+    if (synced.isPresent() && isUpToDate(synced.get(), sourceTable)) {
       return Outcome.ok("up to date, no Delta commit since the last sync");
     }
     String error = attempt(sourceTable, targetTable, SyncMode.INCREMENTAL);
-    if (error == null || lastSynced.isEmpty()) {
+    if (error == null || synced.isEmpty()) { // never synced: XTable already did a snapshot sync
       return toOutcome(error, null);
     }
     LOG.warn("Incremental sync of {} to {} failed ({}); retrying as a FULL snapshot sync", d.tableName, format, error);
@@ -151,18 +151,23 @@ final class DatasetSync {
     }
   }
 
-  /** The source commit the target was last synced to, if the target exists and says so. */
-  private Optional<Instant> lastSyncedInstant(TargetTable targetTable) {
+  /** The target's XTABLE_METADATA, if the target exists and has been synced before. */
+  private Optional<TableSyncMetadata> syncState(TargetTable targetTable) {
     try {
-      return ConversionTargetFactory.getInstance()
-          .createForFormat(targetTable, hadoopConf)
-          .getTableMetadata()
-          .filter(m -> m.getInstantsToConsiderForNextSync() == null || m.getInstantsToConsiderForNextSync().isEmpty())
-          .map(TableSyncMetadata::getLastInstantSynced);
+      return ConversionTargetFactory.getInstance().createForFormat(targetTable, hadoopConf).getTableMetadata();
     } catch (RuntimeException | LinkageError e) {
       LOG.debug("Cannot read the sync state of {}; syncing normally", targetTable.getBasePath(), e);
       return Optional.empty();
     }
+  }
+
+  /** True when no Delta commit is newer than the last synced one and none is pending. */
+  private boolean isUpToDate(TableSyncMetadata synced, SourceTable sourceTable) {
+    List<Instant> pending = synced.getInstantsToConsiderForNextSync();
+    if (synced.getLastInstantSynced() == null || (pending != null && !pending.isEmpty())) {
+      return false;
+    }
+    return latestCommit(sourceTable).map(latest -> !latest.isAfter(synced.getLastInstantSynced())).orElse(false);
   }
 
   private Optional<Instant> latestCommit(SourceTable sourceTable) {

@@ -57,12 +57,12 @@ public final class Launcher {
     } catch (InputException e) {
       System.err.println("pipegen-xtable: " + e.getMessage());
       System.err.println(USAGE);
-      report.inputError(e.getMessage());
+      report.abort(e.getMessage());
       code = EXIT_BAD_INPUT;
     } catch (Throwable t) { // last resort: still honour the protocol
       System.err.println("pipegen-xtable: internal error: " + t);
       t.printStackTrace(System.err);
-      report.inputError("internal error: " + describe(t));
+      report.abort("internal error: " + describe(t));
       code = EXIT_SYNC_FAILED;
     }
     stopLogging();
@@ -276,7 +276,7 @@ public final class Launcher {
   /** The result line: one row per (dataset, target format), in config order. */
   static final class Report {
     private final List<String[]> rows = new ArrayList<>(); // table, format, error-or-null
-    private String inputError;
+    private String abortReason; // set when the run stopped before syncing everything
 
     void plan(Configs.DatasetConfig config) {
       rows.clear();
@@ -297,8 +297,8 @@ public final class Launcher {
       rows.add(new String[] {table, format, error});
     }
 
-    void inputError(String message) {
-      inputError = message;
+    void abort(String message) {
+      abortReason = message;
       for (String[] row : rows) {
         if ("not run".equals(row[2])) {
           row[2] = "not run: " + message;
@@ -307,7 +307,7 @@ public final class Launcher {
     }
 
     boolean ok() {
-      return inputError == null && !rows.isEmpty() && rows.stream().allMatch(r -> r[2] == null);
+      return abortReason == null && !rows.isEmpty() && rows.stream().allMatch(r -> r[2] == null);
     }
 
     String toJson() {
@@ -324,8 +324,8 @@ public final class Launcher {
             .append('}');
       }
       sb.append(']');
-      if (inputError != null) {
-        sb.append(",\"error\":").append(json(inputError));
+      if (abortReason != null) {
+        sb.append(",\"error\":").append(json(abortReason));
       }
       return sb.append('}').toString();
     }
