@@ -6,7 +6,7 @@
 import { CommanderError } from "commander";
 import { readFileSync } from "node:fs";
 import { buildProgram } from "../cli/program.js";
-import { color, printProblems } from "../cli/output.js";
+import { color, printProblems } from "../cli/shared.js";
 import { SpecError, StaleOutputError, UserError } from "../errors.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };

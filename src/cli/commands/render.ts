@@ -1,0 +1,36 @@
+import type { Command } from "commander";
+import path from "node:path";
+import { StaleOutputError } from "../../errors.js";
+import { renderPipelines } from "../../pipeline-run.js";
+import type { AirflowVersion } from "../../spec/airflow-versions.js";
+import { diffBundle, writeBundle } from "../../write/index.js";
+import { airflowVersionOption, color } from "../shared.js";
+
+export function registerRender(program: Command): void {
+  program
+    .command("render")
+    .description("validate specs, then write the MWAA bundle (dags/, requirements.txt, startup.sh)")
+    .argument("[paths...]", "spec files or folders", ["pipelines"])
+    .option("-o, --out <dir>", "output folder, laid out like the MWAA bucket", "dist")
+    .option("--check", "write nothing; exit 1 and name the stale files when the output differs")
+    .addOption(airflowVersionOption())
+    .option("-q, --quiet", "print nothing on success")
+    .addHelpText("after", "\nExamples:\n  pipegen render\n  pipegen render --out build/mwaa\n  pipegen render --check   # in CI: fail when dist/ was not re-rendered")
+    .action(async (paths: string[], opts: { out: string; check?: boolean; airflowVersion?: AirflowVersion; quiet?: boolean }) => {
+      const files = await renderPipelines({ paths, airflowVersion: opts.airflowVersion });
+      const outDir = path.resolve(opts.out);
+      if (opts.check) {
+        const { changes } = await diffBundle(outDir, files);
+        if (changes.length > 0) throw new StaleOutputError(changes);
+        if (!opts.quiet) process.stdout.write(`${color.green("✓")} ${opts.out} is up to date (${files.length} files)\n`);
+        return;
+      }
+      const result = await writeBundle(outDir, files);
+      if (opts.quiet) return;
+      for (const c of result.written) {
+        const verb = c.reason === "missing" ? "added" : c.reason === "extra" ? "removed" : "updated";
+        process.stdout.write(`  ${verb.padEnd(7)} ${path.join(opts.out, c.path)}\n`);
+      }
+      process.stdout.write(`${color.green("✓")} rendered ${files.length} files to ${opts.out} (${result.written.length} changed, ${result.unchanged} unchanged)\n`);
+    });
+}

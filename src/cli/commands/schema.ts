@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { pipelineJsonSchema } from "../../spec/json-schema.js";
+
+export function registerSchema(program: Command): void {
+  program
+    .command("schema")
+    .description("print or write the JSON Schema of pipeline specs, for YAML editor completion")
+    .option("-o, --out <file>", "write to a file instead of standard output")
+    .addHelpText("after", "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json")
+    .action(async (opts: { out?: string }) => {
+      const text = pipelineJsonSchema();
+      if (!opts.out) {
+        process.stdout.write(text);
+        return;
+      }
+      await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+      await writeFile(opts.out, text);
+    });
+}

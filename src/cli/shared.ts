@@ -1,0 +1,18 @@
+/** Pieces several commands share. */
+import { Option } from "commander";
+import pc from "picocolors";
+import { formatProblem, type Problem } from "../errors.js";
+import { AIRFLOW_VERSIONS } from "../spec/airflow-versions.js";
+
+/** Terminal colours: only on a TTY, and never with NO_COLOR (picocolors decides). */
+export const color = pc;
+
+export const airflowVersionOption = () =>
+  new Option("--airflow-version <version>", "render every spec for this MWAA Airflow version instead of its own").choices(AIRFLOW_VERSIONS);
+
+export function printProblems(problems: readonly Problem[]): void {
+  for (const p of problems) {
+    const [where, ...rest] = formatProblem(p).split(" ");
+    process.stderr.write(`${pc.bold(where!)} ${rest.join(" ")}\n`);
+  }
+}
