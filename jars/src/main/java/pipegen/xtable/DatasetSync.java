@@ -103,7 +103,7 @@ final class DatasetSync {
     }
 
     if (mode == SyncMode.FULL) {
-      return toOutcome(attempt(sourceTable, targetTable, SyncMode.FULL), null);
+      return toOutcome(attempt(sourceTable, targetTable, SyncMode.FULL));
     }
     Optional<TableSyncMetadata> synced = syncState(targetTable);
     if (synced.isPresent() && isUpToDate(synced.get(), sourceTable)) {
@@ -111,7 +111,7 @@ final class DatasetSync {
     }
     String error = attempt(sourceTable, targetTable, SyncMode.INCREMENTAL);
     if (error == null || synced.isEmpty()) { // never synced: XTable already did a snapshot sync
-      return toOutcome(error, null);
+      return toOutcome(error);
     }
     LOG.warn("Incremental sync of {} to {} failed ({}); retrying as a FULL snapshot sync", d.tableName, format, error);
     String fullError = attempt(sourceTable, targetTable, SyncMode.FULL);
@@ -120,8 +120,8 @@ final class DatasetSync {
         : Outcome.failed("incremental sync failed: " + error + "; FULL snapshot sync failed too: " + fullError);
   }
 
-  private static Outcome toOutcome(String error, String note) {
-    return error == null ? Outcome.ok(note) : Outcome.failed(error);
+  private static Outcome toOutcome(String error) {
+    return error == null ? Outcome.ok(null) : Outcome.failed(error);
   }
 
   /** @return null on success, else a one-line error */
