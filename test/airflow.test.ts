@@ -19,6 +19,7 @@ interface Inspection {
     catchup: boolean;
     max_active_runs: number;
     tags: string[];
+    doc_md: string | null;
     tasks: Record<string, {
       class: string;
       upstream: string[];
@@ -80,6 +81,12 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
     const tasks = bag.dags[dagId]!.tasks;
     expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(WANT[dagId]);
+  });
+
+  it("shows the description and the task graph in the Airflow UI", () => {
+    const doc = bag.dags.products!.doc_md!;
+    expect(doc.startsWith("Products ETL: S3 → Glue crawler and job → Redshift Serverless → UNLOAD to S3\n\n```mermaid\nflowchart LR\n")).toBe(true);
+    expect(doc).toContain("    clear_staging -. all_done .-> unload_products\n```");
   });
 
   it("keeps schedule, catchup, trigger rules and retries from the specs", () => {

@@ -4,6 +4,7 @@
  * only the bin turns errors into exit codes.
  */
 import { Command } from "commander";
+import { registerGraph } from "./commands/graph.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
@@ -24,5 +25,6 @@ export function buildProgram(version: string): Command {
   registerValidate(program);
   registerRender(program);
   registerSchema(program);
+  registerGraph(program);
   return program;
 }

@@ -1,34 +1,11 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
-import type { Step } from "../spec/steps/index.js";
 import { organizeImports } from "./imports.js";
-import type { TaskModel } from "./model.js";
-import { importsOf, LINE_LENGTH, PyCode, pyLiteral, pyString, pyTimedelta, type PyValue } from "./python.js";
+import { importsOf, LINE_LENGTH, PyCode, pyDocstring, pyLiteral, pyString, pyTimedelta, type PyValue } from "./python.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
-import { renderStep } from "./steps/index.js";
+import { renderDiagram } from "./diagram.js";
+import { taskGraph } from "./task-graph.js";
 import { renderTemplate } from "./templates.js";
-
-/** The tasks and edges of a pipeline, in spec order. */
-export interface TaskGraph {
-  readonly tasks: readonly TaskModel[];
-  /** `[upstream task ids, downstream task id]`, one entry per downstream task. */
-  readonly edges: ReadonlyArray<readonly [readonly string[], string]>;
-}
-
-/** Expands steps into tasks and wires step-level `after` to the right tasks. */
-export function taskGraph(ctx: ResolvedPipeline): TaskGraph {
-  const stepTasks = new Map(ctx.pipeline.steps.map((s) => [s.id, renderStep(s as Step, ctx)] as const));
-  const tasks: TaskModel[] = [];
-  const edges: Array<readonly [readonly string[], string]> = [];
-  for (const step of ctx.pipeline.steps) {
-    const own = stepTasks.get(step.id)!;
-    const upstream = (ctx.upstream.get(step.id) ?? []).map((id) => stepTasks.get(id)!.at(-1)!.taskId);
-    if (upstream.length > 0) edges.push([upstream, own[0].taskId]);
-    own.slice(1).forEach((t, i) => edges.push([[own[i]!.taskId], t.taskId]));
-    tasks.push(...own);
-  }
-  return { tasks, edges };
-}
 
 export function renderDag(ctx: ResolvedPipeline): string {
   const { pipeline: p, target } = ctx;
@@ -48,6 +25,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
     ["default_args", defaultArgs],
     ["tags", p.tags.length > 0 ? p.tags : undefined],
+    // The module docstring: the description and the task graph, shown in the Airflow UI.
+    ["doc_md", new PyCode("__doc__")],
   ]);
   const tasks = graph.tasks.map((t) => ({ variable: t.taskId, className: t.operator.name, kwargs: defined(t.kwargs) }));
 
@@ -56,8 +35,10 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ...graph.tasks.map((t) => `from ${t.operator.module} import ${t.operator.name}`),
     ...[...dagKwargs, ...tasks.flatMap((t) => t.kwargs)].flatMap((k) => importsOf(k.value)),
   ];
+  const doc = `${p.description ?? p.id}\n\n\`\`\`mermaid\n${renderDiagram(graph, p.id, "mermaid")}\`\`\`\n`;
   return renderTemplate("dag.py.hbs", {
     source: ctx.file,
+    docstring: pyDocstring(doc),
     notes: dagKwargs.some((k) => k.value instanceof PyCode && k.value.code.startsWith("CronDataIntervalTimetable"))
       ? [
           "Each run covers the interval that just ended (CronDataIntervalTimetable), as on",

@@ -138,3 +138,23 @@ export function importsOf(value: PyValue | undefined): string[] {
   if (value !== null && typeof value === "object") return Object.values(value as Record<string, PyValue>).flatMap(importsOf);
   return [];
 }
+
+/**
+ * A module docstring. Lines stay lines; backslashes, control characters and
+ * any `"""` inside are escaped, and whitespace is normalised the way
+ * `ruff format` normalises docstrings (no trailing spaces, no tabs), so the
+ * text reads as written and the file is already formatted.
+ */
+export function pyDocstring(text: string): string {
+  const lines = text
+    .replaceAll("\t", "    ")
+    .split(/\r\n|\n|\r/)
+    .map((line) => line.trimEnd());
+  let body = lines.join("\n").trim();
+  body = [...body]
+    .map((char) => (char === "\\" ? "\\\\" : char === "\n" || isPrintable(char) ? char : pyString(char).slice(1, -1)))
+    .join("")
+    .replaceAll('"""', '""\\"');
+  if (body.endsWith('"')) body = `${body.slice(0, -1)}\\"`;
+  return `"""${body}\n"""`;
+}

@@ -4,7 +4,7 @@
  */
 import type { Problem } from "../errors.js";
 import type { Locator } from "../load/index.js";
-import { taskGraph } from "../render/dag.js";
+import { taskGraph } from "../render/task-graph.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 
 export function taskIdProblems(resolved: ResolvedPipeline, locate: Locator): Problem[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PyCode, pyKeywordArgument, pyLiteral, pyString, pyTimedelta } from "../../src/render/python.js";
+import { PyCode, pyDocstring, pyKeywordArgument, pyLiteral, pyString, pyTimedelta } from "../../src/render/python.js";
 
 describe("pyString", () => {
   it.each([
@@ -62,5 +62,17 @@ describe("pyTimedelta", () => {
     [172800, "timedelta(days=2)"],
   ])("%d s → %s", (seconds, want) => {
     expect(pyTimedelta(seconds).code).toBe(want);
+  });
+});
+
+describe("pyDocstring", () => {
+  it.each([
+    ["Title", '"""Title\n"""'],
+    ["Title\n\n  body  \n\tline", '"""Title\n\n  body\n    line\n"""'],
+    ['ends with a quote"', '"""ends with a quote\\"\n"""'],
+    ['has """ inside', '"""has ""\\" inside\n"""'],
+    ["back\\slash and \u0000", '"""back\\\\slash and \\x00\n"""'],
+  ])("%j → %s", (given, want) => {
+    expect(pyDocstring(given)).toBe(want);
   });
 });

@@ -1,6 +1,6 @@
 /** Given a step, want these tasks: operator classes and keyword arguments as emitted Python. */
 import { describe, expect, it } from "vitest";
-import { taskGraph } from "../../src/render/dag.js";
+import { taskGraph } from "../../src/render/task-graph.js";
 import { pyInline } from "../../src/render/python.js";
 import { basePipeline, resolved } from "../helpers/spec.js";
 

@@ -2,6 +2,30 @@
 # Change the spec and run `pipegen render` instead.
 # Each run covers the interval that just ended (CronDataIntervalTimetable), as on
 # Airflow 2, so date placeholders name the same partition on every Airflow version.
+"""Orders and customers Delta tables → Iceberg + Hudi, then refresh and export
+
+```mermaid
+flowchart LR
+    wait_for_orders["wait_for_orders<br/>s3Sensor · S3KeySensor"]
+    build_orders["build_orders<br/>glueJob · GlueJobOperator"]
+    wait_for_build_orders["wait_for_build_orders<br/>glueJob · GlueJobSensor"]
+    build_customers["build_customers<br/>glueJob · GlueJobOperator"]
+    translate_tables["translate_tables<br/>xtable · XTableOperator"]
+    refresh_order_facts["refresh_order_facts<br/>refreshMaterializedView · RedshiftDataOperator"]
+    export_daily_orders["export_daily_orders<br/>unload · RedshiftToS3Operator"]
+    record_load["record_load<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
+    wait_for_orders --> build_orders
+    build_orders --> wait_for_build_orders
+    wait_for_orders --> build_customers
+    wait_for_build_orders --> translate_tables
+    build_customers --> translate_tables
+    translate_tables --> refresh_order_facts
+    translate_tables --> export_daily_orders
+    refresh_order_facts -. all_done .-> record_load
+    export_daily_orders -. all_done .-> record_load
+```
+"""
+
 from datetime import timedelta
 
 import pendulum
@@ -28,6 +52,7 @@ with DAG(
         "execution_timeout": timedelta(hours=2),
     },
     tags=["orders", "xtable", "hudi"],
+    doc_md=__doc__,
 ) as dag:
     wait_for_orders = S3KeySensor(
         task_id="wait_for_orders",

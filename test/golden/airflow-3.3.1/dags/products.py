@@ -2,6 +2,28 @@
 # Change the spec and run `pipegen render` instead.
 # Each run covers the interval that just ended (CronDataIntervalTimetable), as on
 # Airflow 2, so date placeholders name the same partition on every Airflow version.
+"""Products ETL: S3 → Glue crawler and job → Redshift Serverless → UNLOAD to S3
+
+```mermaid
+flowchart LR
+    wait_for_products["wait_for_products<br/>s3Sensor · S3KeySensor"]
+    crawl_products["crawl_products<br/>glueCrawler · GlueCrawlerOperator"]
+    wait_for_crawl_products["wait_for_crawl_products<br/>glueCrawler · GlueCrawlerSensor"]
+    load_products["load_products<br/>glueJob · GlueJobOperator"]
+    wait_for_load_products["wait_for_load_products<br/>glueJob · GlueJobSensor"]
+    transform_products["transform_products<br/>redshiftProcedure · RedshiftDataOperator"]
+    clear_staging["clear_staging<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
+    unload_products["unload_products<br/>unload · RedshiftToS3Operator<br/>trigger: all_done"]
+    wait_for_products --> crawl_products
+    crawl_products --> wait_for_crawl_products
+    wait_for_crawl_products --> load_products
+    load_products --> wait_for_load_products
+    wait_for_load_products --> transform_products
+    transform_products -. all_done .-> clear_staging
+    clear_staging -. all_done .-> unload_products
+```
+"""
+
 from datetime import timedelta
 
 import pendulum
@@ -29,6 +51,7 @@ with DAG(
         "retry_delay": timedelta(minutes=5),
     },
     tags=["products", "redshift"],
+    doc_md=__doc__,
 ) as dag:
     wait_for_products = S3KeySensor(
         task_id="wait_for_products",

@@ -2,6 +2,18 @@
 # Change the spec and run `pipegen render` instead.
 # Each run covers the interval that just ended (CronDataIntervalTimetable), as on
 # Airflow 2, so date placeholders name the same partition on every Airflow version.
+"""Sales Delta table → Iceberg in the Glue Data Catalog → Redshift materialized view
+
+```mermaid
+flowchart LR
+    write_sales_delta["write_sales_delta<br/>glueJob · GlueJobOperator"]
+    sales_to_iceberg["sales_to_iceberg<br/>xtable · XTableOperator"]
+    refresh_sales_mv["refresh_sales_mv<br/>refreshMaterializedView · RedshiftDataOperator"]
+    write_sales_delta --> sales_to_iceberg
+    sales_to_iceberg --> refresh_sales_mv
+```
+"""
+
 from datetime import timedelta
 
 import pendulum
@@ -24,6 +36,7 @@ with DAG(
         "retry_delay": timedelta(minutes=10),
     },
     tags=["sales", "xtable", "iceberg"],
+    doc_md=__doc__,
 ) as dag:
     write_sales_delta = GlueJobOperator(
         task_id="write_sales_delta",

@@ -1,0 +1,32 @@
+import { Option, type Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../../errors.js";
+import { validatePipelines } from "../../pipeline-run.js";
+import { renderDiagram, type DiagramFormat } from "../../render/diagram.js";
+import { taskGraph } from "../../render/task-graph.js";
+
+export function registerGraph(program: Command): void {
+  program
+    .command("graph")
+    .description("draw a pipeline's task graph as Mermaid (default) or Graphviz DOT")
+    .argument("<spec>", "one spec file")
+    .addOption(new Option("-f, --format <format>", "diagram language").choices(["mermaid", "dot"]).default("mermaid"))
+    .option("-o, --out <file>", "write to a file instead of standard output")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  pipegen graph pipelines/products.pipeline.ts\n  pipegen graph pipelines/sales.pipeline.yaml --format dot | dot -Tsvg > sales.svg",
+    )
+    .action(async (spec: string, opts: { format: DiagramFormat; out?: string }) => {
+      const pipelines = await validatePipelines({ paths: [spec] });
+      if (pipelines.length !== 1) throw new UserError(`${spec} holds ${pipelines.length} specs; graph draws one pipeline at a time`);
+      const [pipeline] = pipelines;
+      const text = renderDiagram(taskGraph(pipeline!), pipeline!.pipeline.id, opts.format);
+      if (!opts.out) {
+        process.stdout.write(text);
+        return;
+      }
+      await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
+      await writeFile(opts.out, text);
+    });
+}
