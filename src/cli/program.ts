@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerGraph } from "./commands/graph.js";
+import { registerInit } from "./commands/init.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
@@ -26,5 +27,6 @@ export function buildProgram(version: string): Command {
   registerRender(program);
   registerSchema(program);
   registerGraph(program);
+  registerInit(program, version);
   return program;
 }

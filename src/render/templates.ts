@@ -12,6 +12,7 @@ const TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url)
 const env = Handlebars.create();
 env.registerHelper("kwarg", (name: string, value: PyValue, indent: number) => pyKeywordArgument(name, value, " ".repeat(indent)));
 env.registerHelper("py", (value: PyValue) => pyLiteral(value));
+env.registerHelper("json", (value: unknown) => JSON.stringify(value));
 for (const file of readdirSync(`${TEMPLATES_DIR}partials`)) {
   env.registerPartial(file.replace(/\.hbs$/, ""), readFileSync(`${TEMPLATES_DIR}partials/${file}`, "utf8"));
 }
