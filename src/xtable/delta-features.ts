@@ -1,0 +1,113 @@
+/**
+ * Delta features that Apache XTable 0.4.0 (Delta Kernel source, the one
+ * pipegen's runner uses) translates to Iceberg WRONGLY rather than failing.
+ * `pipegen xtable run` refuses such tables before any sync, and
+ * `pipegen xtable verify` reports them, because the Iceberg table XTable
+ * produces for them reads different data than the Delta table.
+ *
+ * What each check is based on (XTable tag 0.4.0-incubating-rc2 sources):
+ * - deletionVectors: the Delta Kernel source turns `add` actions into Iceberg
+ *   data files and never reads their deletion vectors, so rows deleted by a
+ *   vector come back in Iceberg (apache/incubator-xtable#339, #657).
+ * - columnMapping: `DeltaKernelSchemaExtractor` reads only the
+ *   `delta.columnMapping.id` of a field, never its physicalName, and
+ *   `DeltaKernelPartitionExtractor` looks partition values up by the logical
+ *   column name; with mode `name` or `id` the data files and partition values
+ *   use physical names, so Iceberg reads nulls or wrong partitions.
+ * - smallIntegers: `DeltaKernelSchemaExtractor` has no case for byte
+ *   (TINYINT) or short (SMALLINT).
+ * - generatedColumns: `DeltaKernelSchemaExtractor` filters out every field
+ *   with `delta.generationExpression`, so the column disappears.
+ * - unsupportedTypes: any other type without a case there (e.g. variant).
+ * - escapedPaths: found by running XTable 0.4.0 here. `DeltaKernelActionsConverter
+ *   .getFullPathToFile` joins the table path with the log's path without
+ *   percent-decoding it, so a file under `region=north%20east/` (log path
+ *   `region=north%2520east/…`) becomes an Iceberg data file that does not exist.
+ */
+import { UnsupportedDeltaFeatureError, type UnsupportedFeature } from "./errors.js";
+import { readDeltaSnapshot, type DeltaSnapshot } from "./verify/delta-log.js";
+import { primitiveTypes, walkFields } from "./verify/delta-schema.js";
+import { displayPath } from "./verify/paths.js";
+import { icebergPrimitiveFor } from "./verify/type-mapping.js";
+
+export type { UnsupportedFeature } from "./errors.js";
+
+/** Feature ids, in the order they are reported. */
+export const DELTA_FEATURE_CHECKS = ["deletionVectors", "columnMapping", "smallIntegers", "generatedColumns", "unsupportedTypes", "escapedPaths"] as const;
+
+const GENERATION_EXPRESSION = "delta.generationExpression";
+
+/** Every feature of this Delta snapshot that XTable would mistranslate; empty when it is safe to sync. */
+export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedFeature[] {
+  const found: UnsupportedFeature[] = [];
+  const { protocol, metadata, schema, files } = snapshot;
+  const example = (paths: readonly string[]) => {
+    const shown = paths.slice(0, 2).map((p) => displayPath(snapshot.tablePath, p));
+    return paths.length > 2 ? `${shown.join(", ")} and ${paths.length - 2} more` : shown.join(", ");
+  };
+
+  const dvEnabled = metadata.configuration["delta.enableDeletionVectors"]?.toLowerCase() === "true";
+  const dvFeature = protocol.readerFeatures.includes("deletionVectors") || protocol.writerFeatures.includes("deletionVectors");
+  const withDv = files.filter((f) => f.deletionVector).map((f) => f.path);
+  if (dvEnabled || withDv.length > 0) {
+    const parts: string[] = [];
+    if (withDv.length > 0) parts.push(`${withDv.length} active data file${withDv.length === 1 ? " has" : "s have"} a deletion vector (${example(withDv)})`);
+    if (dvEnabled)
+      parts.push(`deletion vectors are enabled (delta.enableDeletionVectors=true${dvFeature ? ", table feature deletionVectors" : ""}), so any Delta writer may delete rows with them`);
+    found.push({
+      feature: "deletionVectors",
+      detail:
+        `${parts.join("; ")}. XTable ignores deletion vectors, so deleted rows reappear in Iceberg (apache/incubator-xtable#339). ` +
+        `Set delta.enableDeletionVectors=false and rewrite the files that have them (REORG TABLE … APPLY (PURGE))`,
+    });
+  }
+
+  const mode = metadata.configuration["delta.columnMapping.mode"]?.toLowerCase();
+  if (mode && mode !== "none")
+    found.push({
+      feature: "columnMapping",
+      detail: `column mapping mode '${mode}': XTable's Delta Kernel source ignores physical column names, so Iceberg would read the data files' columns and partition values by the wrong names`,
+    });
+
+  const small: string[] = [];
+  const unsupported: string[] = [];
+  const generated: string[] = [];
+  for (const { path, field } of walkFields(schema)) {
+    const expr = field.metadata[GENERATION_EXPRESSION];
+    if (expr !== undefined) generated.push(`${path} (${String(expr)})`);
+  }
+  for (const field of schema.fields)
+    for (const { path, name } of primitiveTypes(field.type, field.name)) {
+      if (name === "byte" || name === "short") small.push(`${path} (${name === "byte" ? "TINYINT" : "SMALLINT"})`);
+      else if (icebergPrimitiveFor(name) === null) unsupported.push(`${path} (${name})`);
+    }
+  if (small.length > 0)
+    found.push({ feature: "smallIntegers", detail: `column${small.length === 1 ? "" : "s"} ${small.join(", ")}: XTable's Delta schema extractor does not support TINYINT or SMALLINT; cast to INT` });
+  if (generated.length > 0)
+    found.push({ feature: "generatedColumns", detail: `generated column${generated.length === 1 ? "" : "s"} ${generated.join(", ")}: XTable drops generated columns from the Iceberg schema` });
+  if (unsupported.length > 0)
+    found.push({ feature: "unsupportedTypes", detail: `column${unsupported.length === 1 ? "" : "s"} ${unsupported.join(", ")}: no Iceberg type in XTable's mapping` });
+
+  const escaped = files.filter((f) => f.logPath.includes("%")).map((f) => f.path);
+  if (escaped.length > 0)
+    found.push({
+      feature: "escapedPaths",
+      detail:
+        `${escaped.length} active data file${escaped.length === 1 ? "" : "s"} ha${escaped.length === 1 ? "s" : "ve"} a percent-escaped path (${example(escaped)}), ` +
+        `typically from partition values with spaces or special characters: XTable 0.4.0 copies the log's encoded path into Iceberg without decoding it, so Iceberg points at files that do not exist`,
+    });
+  return found;
+}
+
+/**
+ * Reads the Delta table at `tablePath` and returns its snapshot, or throws
+ * when XTable would mistranslate it.
+ * @throws {UnsupportedDeltaFeatureError} naming the table and every such feature
+ * @throws {DeltaTableError} when the path is not a readable Delta table
+ */
+export async function assertTranslatable(tablePath: string): Promise<DeltaSnapshot> {
+  const snapshot = await readDeltaSnapshot(tablePath);
+  const features = detectUnsupportedFeatures(snapshot);
+  if (features.length > 0) throw new UnsupportedDeltaFeatureError(snapshot.tablePath, features);
+  return snapshot;
+}

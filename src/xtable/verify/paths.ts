@@ -1,0 +1,56 @@
+/**
+ * File path normalisation, so that the Delta log's and Iceberg's ways of
+ * naming the same data file compare equal.
+ *
+ * - Delta log paths are URIs (Delta protocol, "Add File"): relative to the
+ *   table root, or absolute (`file:/…`, `file:///…`), and percent-encoded
+ *   once on top of whatever escaping the writer put in the folder name.
+ *   `region=north%2520east/part-0.parquet` in the log is the folder
+ *   `region=north%20east` on disk. They are decoded exactly once.
+ * - Iceberg file paths are locations handed to a FileIO as they are: Java's
+ *   HadoopFileIO (what XTable uses) builds `new Path(location)`, which keeps
+ *   `%` literally, so they are NOT decoded; only the `file:` scheme is removed.
+ */
+import { isAbsolute, normalize, resolve } from "node:path";
+
+/** Removes a `file:` scheme (`file:/x`, `file:///x`, `file://localhost/x`) and returns the path part. */
+export function stripFileScheme(location: string): string {
+  if (!location.startsWith("file:")) return location;
+  let rest = location.slice("file:".length);
+  if (rest.startsWith("//")) {
+    rest = rest.slice(2);
+    const slash = rest.indexOf("/");
+    // `file:///x` has an empty authority; `file://localhost/x` names this host.
+    rest = slash < 0 ? "/" : rest.slice(slash);
+  }
+  return rest;
+}
+
+/** True for `s3://bucket/x`, `gs://…`, `abfss://…`: anything with a non-file scheme. */
+export function hasRemoteScheme(location: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location) && !location.startsWith("file:");
+}
+
+/**
+ * The absolute local path of a Delta log path (an `add`/`remove` action's
+ * `path`), decoded once.
+ * @throws {URIError} when the path is not valid percent-encoding
+ */
+export function deltaFilePath(tableRoot: string, logPath: string): string {
+  if (hasRemoteScheme(logPath)) return logPath;
+  const decoded = decodeURIComponent(stripFileScheme(logPath));
+  return normalize(isAbsolute(decoded) ? decoded : resolve(tableRoot, decoded));
+}
+
+/** The absolute local path of an Iceberg file location (`file:` removed, not decoded). */
+export function icebergFilePath(tableRoot: string, location: string): string {
+  if (hasRemoteScheme(location)) return location;
+  const path = stripFileScheme(location);
+  return normalize(isAbsolute(path) ? path : resolve(tableRoot, path));
+}
+
+/** A path relative to the table root for reports, or the path itself when outside it. */
+export function displayPath(tableRoot: string, absolute: string): string {
+  const root = tableRoot.endsWith("/") ? tableRoot : `${tableRoot}/`;
+  return absolute.startsWith(root) ? absolute.slice(root.length) : absolute;
+}
