@@ -1,25 +1,60 @@
-/** Loads a YAML spec, keeping the source positions of every node. */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+/**
+ * Loads a YAML spec. The fast path reads it with js-yaml (about three times
+ * faster than `yaml`, which matters when rendering hundreds of specs); the
+ * `yaml` library, which keeps every node's source position, parses the file
+ * only when a syntax error or a spec problem needs a line and column.
+ */
+import { CORE_SCHEMA, load } from "js-yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { Problem } from "../errors.js";
 import type { LoadedSpec, Locator } from "./source.js";
 
 export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[] {
+  let data: unknown;
+  try {
+    data = load(text, { schema: CORE_SCHEMA });
+  } catch {
+    // js-yaml's messages carry no positions in our format: let `yaml` describe the error.
+    return positioned(file, text).problems;
+  }
+  // An aliased mapping or list is shared, not copied; walking it could expand
+  // exponentially, so such files take the `yaml` path, which caps aliases.
+  if (!hasSharedCollections(data)) {
+    let locator: Locator | undefined;
+    return { file, data, locate: (path, options) => (locator ??= positioned(file, text).locate)(path, options) };
+  }
+  const parsed = positioned(file, text);
+  if (parsed.problems.length > 0) return parsed.problems;
+  try {
+    return { file, data: parsed.doc.toJS({ maxAliasCount: 100 }), locate: parsed.locate };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return [{ file, line: 1, column: 1, path: "", message: `YAML aliases expand too far: ${message}`, hint: "write the values out instead of nesting aliases" }];
+  }
+}
+
+function hasSharedCollections(value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (seen.has(value)) return true;
+  seen.add(value);
+  return Object.values(value).some((v) => hasSharedCollections(v, seen));
+}
+
+/** Parses with source positions: syntax problems, the document, and a locator for paths in it. */
+function positioned(file: string, text: string): { problems: Problem[]; doc: Document; locate: Locator } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
-  const errors = [...doc.errors, ...doc.warnings];
-  if (errors.length > 0) {
-    return errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return {
-        file,
-        line: pos.line,
-        column: pos.col,
-        path: "",
-        message: `YAML ${e.code === "DUPLICATE_KEY" ? "duplicate key" : "syntax error"}: ${firstLine(e.message)}`,
-        hint: "fix the YAML syntax; nothing was rendered",
-      };
-    });
-  }
+  const problems: Problem[] = [...doc.errors, ...doc.warnings].map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return {
+      file,
+      line: pos.line,
+      column: pos.col,
+      path: "",
+      message: `YAML ${e.code === "DUPLICATE_KEY" ? "duplicate key" : "syntax error"}: ${firstLine(e.message)}`,
+      hint: "fix the YAML syntax; nothing was rendered",
+    };
+  });
   const locate: Locator = (path, options) => {
     let node: unknown = doc.contents;
     let at: Node | null = doc.contents;
@@ -38,11 +73,10 @@ export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[]
         at = node as Node;
       } else break;
     }
-    const offset = at?.range?.[0] ?? 0;
-    const pos = lineCounter.linePos(offset);
+    const pos = lineCounter.linePos(at?.range?.[0] ?? 0);
     return { line: pos.line, column: pos.col };
   };
-  return { file, data: doc.toJS({ maxAliasCount: 100 }), locate };
+  return { problems, doc, locate };
 }
 
 function firstLine(message: string): string {

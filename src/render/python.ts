@@ -77,6 +77,8 @@ function pyNumber(n: number): string {
  * literal is plain, readable and round-trips exactly (lone surrogates included).
  */
 export function pyString(text: string): string {
+  // Most spec strings are plain printable ASCII: nothing to escape.
+  if (PLAIN_ASCII.test(text)) return `"${text}"`;
   const doubles = countOf(text, '"');
   const quote = doubles > countOf(text, "'") ? "'" : '"';
   let out = quote;
@@ -100,13 +102,16 @@ export function pyString(text: string): string {
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 function isPrintable(char: string): boolean {
   return char === " " || (char >= "!" && char <= "~") || (char.charCodeAt(0) > 0xa0 && PRINTABLE.test(char));
 }
 
 function countOf(text: string, char: string): number {
-  return text.split(char).length - 1;
+  let count = 0;
+  for (let at = text.indexOf(char); at >= 0; at = text.indexOf(char, at + 1)) count++;
+  return count;
 }
 
 function hex(n: number, width: number): string {
@@ -150,11 +155,10 @@ export function pyDocstring(text: string): string {
     .replaceAll("\t", "    ")
     .split(/\r\n|\n|\r/)
     .map((line) => line.trimEnd());
-  let body = lines.join("\n").trim();
-  body = [...body]
-    .map((char) => (char === "\\" ? "\\\\" : char === "\n" || isPrintable(char) ? char : pyString(char).slice(1, -1)))
-    .join("")
-    .replaceAll('"""', '""\\"');
+  let body = lines.join("\n").trim().replaceAll("\\", "\\\\");
+  if (!/^[\x20-\x7e\n]*$/.test(body))
+    body = [...body].map((char) => (char === "\n" || isPrintable(char) ? char : pyString(char).slice(1, -1))).join("");
+  body = body.replaceAll('"""', '""\\"');
   if (body.endsWith('"')) body = `${body.slice(0, -1)}\\"`;
   return `"""${body}\n"""`;
 }

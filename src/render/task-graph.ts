@@ -16,8 +16,19 @@ export interface TaskGraph {
   readonly edges: ReadonlyArray<readonly [readonly string[], string]>;
 }
 
-/** Expands steps into tasks and wires step-level `after` to the right tasks. */
+const graphs = new WeakMap<ResolvedPipeline, TaskGraph>();
+
+/**
+ * Expands steps into tasks and wires step-level `after` to the right tasks.
+ * Validation and rendering both need it, so it is built once per pipeline.
+ */
 export function taskGraph(ctx: ResolvedPipeline): TaskGraph {
+  let graph = graphs.get(ctx);
+  if (!graph) graphs.set(ctx, (graph = buildTaskGraph(ctx)));
+  return graph;
+}
+
+function buildTaskGraph(ctx: ResolvedPipeline): TaskGraph {
   const stepTasks = new Map(ctx.pipeline.steps.map((s) => [s.id, renderStep(s as Step, ctx)] as const));
   const tasks: GraphTask[] = [];
   const edges: Array<readonly [readonly string[], string]> = [];

@@ -23,12 +23,13 @@ export async function diffBundle(outDir: string, files: readonly RenderedFile[])
   const existing = new Set(await listFiles(outDir));
   const changes: FileChange[] = [];
   let unchanged = 0;
-  for (const f of files) {
+  const same = await inBatches(files, async (f) => existing.has(f.path) && (await readFile(path.join(outDir, f.path), "utf8")) === f.content);
+  files.forEach((f, i) => {
     if (!existing.has(f.path)) changes.push({ path: f.path, reason: "missing" });
-    else if ((await readFile(path.join(outDir, f.path), "utf8")) !== f.content) changes.push({ path: f.path, reason: "changed" });
+    else if (!same[i]) changes.push({ path: f.path, reason: "changed" });
     else unchanged++;
     existing.delete(f.path);
-  }
+  });
   for (const extra of existing) changes.push({ path: extra, reason: "extra" });
   changes.sort((a, b) => (a.path < b.path ? -1 : 1));
   return { changes, unchanged };
@@ -49,12 +50,12 @@ export async function writeBundle(outDir: string, files: readonly RenderedFile[]
   const previous = `${outDir}.pipegen-old-${suffix}`;
   const changed = new Set(changes.map((c) => c.path));
   try {
-    for (const f of files) {
+    for (const dir of new Set(files.map((f) => path.dirname(path.join(staging, f.path))))) await mkdir(dir, { recursive: true });
+    await inBatches(files, async (f) => {
       const target = path.join(staging, f.path);
-      await mkdir(path.dirname(target), { recursive: true });
       if (changed.has(f.path)) await writeFile(target, f.content, { encoding: "utf8", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
       else await link(path.join(outDir, f.path), target);
-    }
+    });
     const hadPrevious = await rename(outDir, previous).then(
       () => true,
       (error: NodeJS.ErrnoException) => {
@@ -68,6 +69,13 @@ export async function writeBundle(outDir: string, files: readonly RenderedFile[]
     await rm(staging, { recursive: true, force: true });
   }
   return { written: changes, unchanged };
+}
+
+/** Runs `work` on every item, at most 64 at a time (enough to keep the disk busy, few enough file handles). */
+async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += 64) results.push(...(await Promise.all(items.slice(i, i + 64).map(work))));
+  return results;
 }
 
 /** Every file under a folder, as forward-slash paths relative to it; empty when it does not exist. */
