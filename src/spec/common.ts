@@ -101,6 +101,9 @@ export const awsRegion = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "must be an AWS region code such as eu-west-1" });
 
+/** A 12-digit AWS account id. */
+export const awsAccountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
+
 /** Glue resource names (crawlers, jobs, databases). */
 export const glueName = z
   .string()

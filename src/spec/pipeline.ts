@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { AIRFLOW_VERSIONS } from "./airflow-versions.js";
-import { connId, duration, pythonIdentifier, schedule, secretArn } from "./common.js";
+import { awsAccountId, awsRegion, connId, duration, pythonIdentifier, s3BucketName, schedule, secretArn } from "./common.js";
+import { stepBuckets } from "./step-buckets.js";
 import { step } from "./steps/index.js";
 
 const redshiftName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -23,6 +24,14 @@ export const redshiftConnection = z.union(
       workgroup: redshiftName,
       database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, { message: "must be a database name" }),
       secretArn: secretArn.optional(),
+      /**
+       * The workgroup's id (`aws redshift-serverless get-workgroup`), used only by
+       * `pipegen iam`: IAM names a Serverless workgroup by id, not by name.
+       */
+      workgroupId: z
+        .string()
+        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be a workgroup id (a lowercase UUID)" })
+        .optional(),
     }),
     z.strictObject({
       cluster: redshiftName,
@@ -86,8 +95,28 @@ export const pipeline = z.strictObject({
       redshift: redshiftConnection.optional(),
     })
     .default({ aws: "aws_default" }),
+  /**
+   * Where the pipeline runs, for `pipegen iam` only (rendering ignores it):
+   * the MWAA environment's account and region, and the buckets that belong
+   * to another account, which then get bucket policies.
+   */
+  aws: z
+    .strictObject({
+      account: awsAccountId.optional(),
+      region: awsRegion.optional(),
+      /** Bucket name → the account that owns it, for buckets outside `account`. */
+      bucketOwners: z.record(s3BucketName, awsAccountId).optional(),
+    })
+    .optional(),
   steps: z.array(step).min(1),
 }).superRefine((p, ctx) => {
+  const used = new Set(p.steps.flatMap(stepBuckets));
+  for (const [bucket, owner] of Object.entries(p.aws?.bucketOwners ?? {})) {
+    if (!used.has(bucket))
+      ctx.addIssue({ code: "custom", path: ["aws", "bucketOwners", bucket], message: `no step reads or writes bucket "${bucket}"; steps use ${used.size > 0 ? [...used].sort().join(", ") : "no buckets"}` });
+    else if (owner === p.aws?.account)
+      ctx.addIssue({ code: "custom", path: ["aws", "bucketOwners", bucket], message: `is aws.account itself; list only buckets owned by another account` });
+  }
   const redshift = p.connections.redshift;
   for (const [i, s] of p.steps.entries()) {
     const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);

@@ -5,6 +5,7 @@
 import type { Problem } from "../errors.js";
 import { dagIdOfFile, formatPath, type LoadedSpec } from "../load/index.js";
 import { pipeline, type Pipeline } from "../spec/pipeline.js";
+import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
 import { describeIssue, describeUnknownKey } from "./messages.js";
 import { allowedKeysAt } from "./schema-keys.js";
@@ -41,6 +42,7 @@ export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
   }
 
   for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));
+  for (const c of credentialProblems(spec.data)) problems.push(at(c.path, c.message, c.hint));
 
   const id = (spec.data as { id?: unknown } | null)?.id;
   const expected = dagIdOfFile(spec.file);

@@ -19,6 +19,8 @@ describe("pipeline-level rules", () => {
     ["misspelled key", { schedul: "@daily" }, ['schedul: unknown key "schedul" — did you mean "schedule"?']],
     ["password in connection", { connections: { redshift: { ...REDSHIFT, password: "hunter2" } } }, [
       'connections.redshift.password: unknown key "password" — remove it; see `pipegen schema` for the allowed keys',
+      // The credential gate (test/unit/credentials.test.ts) also flags the value.
+      'connections.redshift.password: looks like a secret in a field named "password" — specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id',
     ]],
     ["impossible date", { startDate: "2024-02-31" }, ["startDate: is not a real date"]],
     ["missing required", { startDate: undefined }, ["startDate: is required"]],

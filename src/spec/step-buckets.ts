@@ -1,0 +1,35 @@
+/**
+ * The S3 buckets a step's operator reads or writes, by name. Validation uses
+ * it to reject `aws.bucketOwners` entries that no step touches (a typo there
+ * would silently leave a cross-account bucket without its bucket policy).
+ */
+import type { Step } from "./steps/index.js";
+
+/** The bucket of an `s3://bucket/key` URI, or undefined for anything else (e.g. a local path). */
+export function bucketOfUri(uri: string): string | undefined {
+  return /^s3:\/\/([^/]+)/.exec(uri)?.[1];
+}
+
+/** Buckets the step's tasks touch at run time; `glueCatalog.warehouse` is not one (XTable passes each table's own location). */
+export function stepBuckets(step: Step): string[] {
+  const uris: Array<string | undefined> = [];
+  switch (step.kind) {
+    case "s3Sensor":
+      return [step.bucket];
+    case "glueCrawler":
+      uris.push(...(step.manage?.s3Targets ?? []));
+      break;
+    case "glueJob":
+      uris.push(step.scriptLocation);
+      break;
+    case "xtable":
+      for (const d of step.datasets) uris.push(d.tableBasePath, d.tableDataPath);
+      break;
+    case "unload":
+      uris.push(step.to);
+      break;
+    default:
+      break;
+  }
+  return uris.flatMap((u) => (u === undefined ? [] : (bucketOfUri(u) ?? [])));
+}
