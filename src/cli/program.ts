@@ -6,9 +6,11 @@
 import { Command } from "commander";
 import { registerGraph } from "./commands/graph.js";
 import { registerInit } from "./commands/init.js";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerXTable } from "./commands/xtable.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -26,7 +28,9 @@ export function buildProgram(version: string): Command {
   registerValidate(program);
   registerRender(program);
   registerSchema(program);
+  registerDeploy(program);
   registerGraph(program);
   registerInit(program, version);
+  registerXTable(program);
   return program;
 }
