@@ -1,0 +1,188 @@
+/**
+ * The deploy manifest: the list of objects pipegen manages under a prefix,
+ * stored as an object beside them (`<prefix>.pipegen/manifest.json`, outside
+ * `dags/` so MWAA never syncs it to Airflow). Only objects listed here are
+ * ever updated in place or pruned; everything else in the bucket belongs to
+ * someone else.
+ *
+ * It is written last, with a conditional PUT on the ETag read at plan time,
+ * so two deploys racing on one prefix cannot silently overwrite each other's
+ * record.
+ */
+import { randomUUID } from "node:crypto";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { STATE_DIR, type EnvironmentFile } from "./bundle.js";
+import { AwsCallError, PreflightError } from "./errors.js";
+import { describeError, RetriesExhausted, withRetry, type RetryPolicy } from "./retry.js";
+
+export const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
+
+export const manifestKey = (prefix: string) => `${prefix}${STATE_DIR}/manifest.json`;
+
+const managedObject = z.strictObject({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  etag: z.string(),
+  versionId: z.string().optional(),
+  size: z.number().int().nonnegative(),
+});
+
+const environmentState = z.strictObject({
+  /** Object versions last sent to the environment with UpdateEnvironment (or found already in use). */
+  versions: z.partialRecord(z.enum(["requirements.txt", "startup.sh", "plugins.zip"]), z.string()),
+  /** False while the environment has not been seen running them (an update requested without --wait). */
+  confirmed: z.boolean(),
+});
+
+export const manifestSchema = z.strictObject({
+  format: z.literal(MANIFEST_FORMAT),
+  /** Random per deploy: lets a retried PUT recognise its own earlier success. */
+  deployId: z.string(),
+  deployedAt: z.string(),
+  tool: z.string(),
+  /** Keys relative to the prefix. */
+  objects: z.record(z.string(), managedObject),
+  environments: z.record(z.string(), environmentState),
+});
+
+export type Manifest = z.output<typeof manifestSchema>;
+export type ManagedObject = z.output<typeof managedObject>;
+export type EnvironmentState = z.output<typeof environmentState>;
+export type EnvironmentVersions = Partial<Record<EnvironmentFile, string>>;
+
+export interface StoredManifest {
+  readonly manifest: Manifest;
+  /** ETag of the manifest object, for the conditional write. */
+  readonly etag: string;
+}
+
+export function emptyManifest(): Manifest {
+  return { format: MANIFEST_FORMAT, deployId: "", deployedAt: "", tool: "", objects: {}, environments: {} };
+}
+
+/**
+ * Reads the manifest; undefined when there is none (first deploy to this prefix).
+ * @throws {PreflightError} when the object exists but is not a pipegen manifest
+ */
+export async function readManifest(s3: S3Client, bucket: string, prefix: string, policy: RetryPolicy): Promise<StoredManifest | undefined> {
+  const key = manifestKey(prefix);
+  let text: string;
+  let etag: string;
+  try {
+    const r = await withRetry(async () => {
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return { text: await got.Body!.transformToString("utf8"), etag: got.ETag ?? "" };
+    }, policy);
+    text = r.text;
+    etag = r.etag;
+  } catch (error) {
+    if ((error as { name?: string }).name === "NoSuchKey") return undefined;
+    throw new AwsCallError(`cannot read the deploy manifest s3://${bucket}/${key}: ${describeError(error)}`, error);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success)
+    throw new PreflightError(
+      `s3://${bucket}/${key} is not a deploy manifest this pipegen understands (${parsed.error.issues[0]?.message ?? "not JSON"}). ` +
+        `It lists the objects pipegen manages; if it was damaged, restore its previous version (the bucket is versioned) or delete it, and pipegen will recognise the objects it wrote by their metadata.`,
+    );
+  return { manifest: parsed.data, etag };
+}
+
+/** Two manifests record the same state (ignoring who wrote them and when). */
+export function sameState(a: Manifest, b: Manifest): boolean {
+  const canon = (m: Manifest) => JSON.stringify(sortKeys({ objects: m.objects, environments: m.environments }));
+  return canon(a) === canon(b);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  return value;
+}
+
+/** Another deploy wrote the manifest after this one read it. */
+export class ConcurrentDeployError extends Error {}
+
+/**
+ * Writes the manifest if nobody else wrote it since `previous` was read
+ * (If-Match on its ETag, or If-None-Match when there was none).
+ */
+export async function writeManifest(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  state: Pick<Manifest, "objects" | "environments">,
+  previous: StoredManifest | undefined,
+  tool: string,
+  policy: RetryPolicy,
+  now: () => Date,
+): Promise<void> {
+  const key = manifestKey(prefix);
+  const manifest: Manifest = {
+    format: MANIFEST_FORMAT,
+    deployId: randomUUID(),
+    deployedAt: now().toISOString(),
+    tool,
+    objects: sortKeys(state.objects) as Manifest["objects"],
+    environments: sortKeys(state.environments) as Manifest["environments"],
+  };
+  const body = `${JSON.stringify(manifest, null, 2)}\n`;
+  let attempts = 0;
+  try {
+    await withRetry(async () => {
+      attempts++;
+      try {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: "application/json",
+            ...(previous ? { IfMatch: previous.etag } : { IfNoneMatch: "*" }),
+          }),
+        );
+      } catch (error) {
+        if (!isPreconditionFailed(error)) throw error;
+        // A retried PUT whose first try landed but whose response was lost
+        // fails its own precondition: that is success, not a race.
+        if (attempts > 1 && (await readDeployId(s3, bucket, key)) === manifest.deployId) return;
+        throw new ConcurrentDeployError();
+      }
+    }, policy);
+  } catch (error) {
+    if (error instanceof ConcurrentDeployError)
+      throw new AwsCallError(
+        `another deploy changed s3://${bucket}/${key} while this one ran, so its record was not overwritten. ` +
+          `Run one deploy per prefix at a time (in GitHub Actions, a \`concurrency\` group), then re-run this one.`,
+        error,
+      );
+    const detail = error instanceof RetriesExhausted ? error.message : describeError(error);
+    throw new AwsCallError(`cannot write the deploy manifest s3://${bucket}/${key}: ${detail}`, error);
+  }
+}
+
+async function readDeployId(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  try {
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (JSON.parse(await got.Body!.transformToString("utf8")) as { deployId?: string }).deployId;
+  } catch {
+    return undefined;
+  }
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === "PreconditionFailed" || e.$metadata?.httpStatusCode === 412;
+}
