@@ -7,7 +7,6 @@ import { Command } from "commander";
 import { registerGraph } from "./commands/graph.js";
 import { registerInit } from "./commands/init.js";
 import { registerDeploy } from "./commands/deploy.js";
-import { registerDeploy } from "./commands/deploy.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
@@ -29,7 +28,6 @@ export function buildProgram(version: string): Command {
   registerValidate(program);
   registerRender(program);
   registerSchema(program);
-  registerDeploy(program);
   registerDeploy(program);
   registerGraph(program);
   registerInit(program, version);
