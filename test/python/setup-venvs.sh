@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create the Python test virtualenvs under <repo>/.cache/venvs/<name>.
 #
-#   test/python/setup-venvs.sh [name ...]     (no names: all of them)
+#   test/python/setup-venvs.sh [name ...]     (no names: all of them but bench-*)
 #
 # <name> is the basename of a file test/python/requirements/<name>.txt, e.g.
 # airflow-2.10.3, airflow-3.3.1, tools. Its first line declares the interpreter
@@ -198,6 +198,8 @@ main() {
         local f
         for f in "$req_dir"/*.txt; do
             f=${f##*/}
+            # bench-* venvs are for bench/ only; build them by naming them.
+            [[ $f == bench-* ]] && continue
             names+=("${f%.txt}")
         done
     fi
