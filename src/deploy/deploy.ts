@@ -178,6 +178,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     }
   };
   const incomplete = async (environment: EnvironmentOutcome, why: string): Promise<never> => {
+    const tried = new Set([...base.uploaded.map((u) => u.path), ...base.failed.map((f) => f.path)]);
+    base.notAttempted.push(...plan.files.filter((f) => f.action !== "unchanged" && !tried.has(f.file.path)).map((f) => f.file.path));
     const manifest = await saveManifest();
     progress.end();
     throw new DeployIncompleteError(why, finish({ outcome: "incomplete", environment, manifest }));
@@ -201,10 +203,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       base.uploaded.push({ path: item.path, versionId: result.versionId, multipart: result.multipart, retries: result.retries });
     }
     for (const { item, error } of outcome.failed) base.failed.push({ path: item.path, error: describeError(error) });
-    if (outcome.failed.length === 0) return true;
-    base.notAttempted.push(...outcome.notStarted.map((f) => f.path));
-    for (const later of UPLOAD_CLASSES.filter((c) => c.id > id)) base.notAttempted.push(...pending.get(later.id)!.map((f) => f.path));
-    return false;
+    return outcome.failed.length === 0;
   };
   const failedSummary = () => `${base.failed.length} file${base.failed.length === 1 ? "" : "s"} could not be uploaded (${base.failed[0]!.path}: ${base.failed[0]!.error})`;
 

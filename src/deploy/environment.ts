@@ -63,11 +63,15 @@ export function checkEnvironmentTarget(info: EnvironmentInfo, bucket: string, pr
     throw new PreflightError(`MWAA environment ${info.name} reads from bucket ${bucketOfArn}, not ${bucket}; deploy to its bucket or name the right environment. Nothing was written`);
   const want = `${prefix}dags`;
   const dagPath = info.dagS3Path?.replace(/^\/+|\/+$/g, "");
-  if (dagPath !== undefined && dagPath !== want)
-    throw new PreflightError(
-      `MWAA environment ${info.name} reads DAGs from s3://${bucket}/${dagPath}/, but this deploy writes s3://${bucket}/${want}/; ` +
-        `set --prefix to "${dagPath.replace(/\/?dags$/, "")}" (or change the environment's DAG folder). Nothing was written`,
-    );
+  if (dagPath !== undefined && dagPath !== want) {
+    // The bundle's DAG folder is always "dags", so only a prefix can line the two up.
+    const fix = !/(^|\/)dags$/.test(dagPath)
+      ? `the bundle's DAG folder is always "dags", so point the environment at s3://${bucket}/${want}/`
+      : dagPath === "dags"
+        ? "deploy without --prefix"
+        : `set --prefix to "${dagPath.slice(0, -"/dags".length)}"`;
+    throw new PreflightError(`MWAA environment ${info.name} reads DAGs from s3://${bucket}/${dagPath}/, but this deploy writes s3://${bucket}/${want}/; ${fix}. Nothing was written`);
+  }
 }
 
 export function isUpdatable(info: EnvironmentInfo): boolean {

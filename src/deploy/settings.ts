@@ -252,14 +252,25 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
     const pos = lineCounter.linePos(yamlError.pos[0]);
     throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} is not valid YAML/JSON: ${yamlError.message.split("\n")[0]}`);
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown = doc.toJS() ?? {};
+  if (file.endsWith(".json")) {
+    // YAML accepts more than JSON (trailing commas, comments); a .json file must be JSON.
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      const message = (error as Error).message;
+      const at = /position (\d+)/.exec(message);
+      const pos = lineCounter.linePos(at ? Number(at[1]) : 0);
+      throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
+    }
+  }
   const parsed = configFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keys = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
-    const node = doc.getIn(keys, true) as Node | undefined;
-    const keyNode = locateKey(doc.contents, keys.map(String));
-    const offset = keyNode?.range?.[0] ?? node?.range?.[0] ?? 0;
+    // Point at the unknown key, or at the value that is wrong.
+    const node = issue.code === "unrecognized_keys" ? locateKey(doc.contents, keys.map(String)) : ((doc.getIn(keys, true) as Node | undefined) ?? locateKey(doc.contents, keys.map(String)));
+    const offset = node?.range?.[0] ?? 0;
     const pos = lineCounter.linePos(offset);
     const where = keys.join(".");
     const message =
