@@ -33,7 +33,7 @@ DagBag from that one file and serializes its DAGs, as the processor does
 before sending them to the DB. Everything else the file imports (dag-factory,
 the XTable operator module, ...) is imported again in every child. It reports
 
-    {..., processor_files: [{file, parse_s, parse_cpu_s, serialize_s, dags, tasks, errors}],
+    {..., processor_files: [{file, parse_s, parse_cpu_s, serialize_s, child_cpu_s, dags, tasks}],
      dags, tasks, import_errors}
 
 Exit status: 0 when the bag holds exactly N DAGs and no import errors,
@@ -228,6 +228,8 @@ def _process_one(cls, kwargs, path: str, serialize, write_fd: int) -> None:
         "parse_s": parse_s,
         "parse_cpu_s": parse_cpu,
         "serialize_s": time.perf_counter() - s0,
+        # A forked child's CPU clock starts at zero: this is all it used.
+        "child_cpu_s": time.process_time(),
         "dags": len(bag.dags),
         "tasks": sum(len(d.tasks) for d in bag.dags.values()),
         "dag_ids": sorted(bag.dags),
@@ -283,6 +285,18 @@ def _processor(dags_folder: Path, cls, kwargs) -> dict:
     }
 
 
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for dist in ("apache-airflow", "apache-airflow-providers-amazon", "dag-factory"):
+        try:
+            out[dist] = version(dist)
+        except PackageNotFoundError:
+            out[dist] = None
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("dags_folder", type=Path)
@@ -306,6 +320,7 @@ def main() -> int:
             out = {
                 "airflow_version": airflow.__version__,
                 "python_version": sys.version.split()[0],
+                "versions": _versions(),
                 "dagbag_class": f"{cls.__module__}.{cls.__qualname__}",
                 **_processor(dags_folder, cls, kwargs),
             }
@@ -330,6 +345,7 @@ def main() -> int:
         out = {
             "airflow_version": airflow.__version__,
             "python_version": sys.version.split()[0],
+            "versions": _versions(),
             "dagbag_class": f"{cls.__module__}.{cls.__qualname__}",
             "startup_s": startup,
             "fill_wall_s": fill_wall,
