@@ -22,7 +22,15 @@ export default definePipeline({
       workgroup: "sample-workgroup",
       database: "dev",
       secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/connections/redshift_conn_test-AbCdEf",
+      workgroupId: "8f1c2d3e-4a5b-4c6d-9e8f-0a1b2c3d4e5f",
     },
+  },
+  // For `pipegen iam`: MWAA, Glue and Redshift run in 111122223333; the raw
+  // and exported data stay in the data account's buckets.
+  aws: {
+    account: "111122223333",
+    region: "us-east-1",
+    bucketOwners: { "sample-inp-bucket-etl": "444455556666", "sample-opt-bucket-etl": "444455556666" },
   },
   steps: [
     {

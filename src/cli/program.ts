@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { registerGraph } from "./commands/graph.js";
+import { registerIam } from "./commands/iam.js";
 import { registerInit } from "./commands/init.js";
 import { registerDeploy } from "./commands/deploy.js";
 import { registerRender } from "./commands/render.js";
@@ -32,5 +33,6 @@ export function buildProgram(version: string): Command {
   registerGraph(program);
   registerInit(program, version);
   registerXTable(program);
+  registerIam(program);
   return program;
 }

@@ -1,0 +1,84 @@
+import { Option, type Command } from "commander";
+import path from "node:path";
+import { SpecError, type Problem } from "../../errors.js";
+import { buildIam, IamSpecError, PARTITIONS, type IamOptions, type Partition } from "../../iam/index.js";
+import { explainIam } from "../../iam/explain.js";
+import { loadSpec } from "../../load/index.js";
+import { validatePipelines } from "../../pipeline-run.js";
+import { writeBundle } from "../../write/index.js";
+import { color } from "../shared.js";
+
+interface IamFlags {
+  readonly account?: string;
+  readonly region?: string;
+  readonly partition: Partition;
+  readonly out: string;
+  readonly json?: boolean;
+  readonly executionRole?: string;
+  readonly environment?: string;
+  readonly dagBucket?: string;
+  readonly kmsKey?: string;
+  readonly unloadRole?: string;
+}
+
+export function registerIam(program: Command): void {
+  program
+    .command("iam")
+    .description("write least-privilege IAM policies for the pipelines: the MWAA execution role, Glue roles, the UNLOAD role and cross-account bucket policies")
+    .argument("[paths...]", "spec files or folders", ["pipelines"])
+    .option("--account <id>", "AWS account of the MWAA environment (default: aws.account in the specs)")
+    .option("--region <region>", "AWS region of the MWAA environment (default: aws.region in the specs)")
+    .addOption(new Option("--partition <partition>", "AWS partition").choices(PARTITIONS).default("aws"))
+    .option("-o, --out <dir>", "output folder for the policy documents (pipegen owns it: stale documents are removed)", "iam")
+    .option("--json", "print the documents and the reason for every statement as JSON instead of text")
+    .option("--execution-role <name|arn>", "the MWAA execution role, named as principal in cross-account bucket policies")
+    .option("--environment <name>", "MWAA environment name; with --dag-bucket, adds MWAA's own baseline document")
+    .option("--dag-bucket <bucket>", "the environment's source bucket (dags/, requirements.txt)")
+    .option("--kms-key <arn>", "the environment's customer managed KMS key (default: the AWS owned key)")
+    .option("--unload-role <arn>", "the role_arn in the AWS connection's extra: UNLOAD then writes as this role, not the execution role")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
+    )
+    .action(async (paths: string[], flags: IamFlags) => {
+      const pipelines = await validatePipelines({ paths });
+      const options: IamOptions = {
+        account: flags.account,
+        region: flags.region,
+        partition: flags.partition,
+        executionRole: flags.executionRole,
+        environment: flags.environment,
+        dagBucket: flags.dagBucket,
+        kmsKey: flags.kmsKey,
+        unloadRole: flags.unloadRole,
+      };
+      let result;
+      try {
+        result = buildIam(pipelines, options);
+      } catch (error) {
+        if (error instanceof IamSpecError) throw new SpecError(await locate(error));
+        throw error;
+      }
+      await writeBundle(path.resolve(flags.out), result.files);
+      if (flags.json) {
+        const documents = result.documents.map((d) => ({ file: path.join(flags.out, d.file), kind: d.kind, attachTo: d.attachTo, size: d.size, grants: d.grants, policy: d.policy }));
+        process.stdout.write(`${JSON.stringify({ ...result.placement, documents, notes: result.notes }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(explainIam(result, flags.out.replace(/\/+$/, "")));
+      process.stdout.write(`${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`);
+    });
+}
+
+/** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
+async function locate(error: IamSpecError): Promise<Problem[]> {
+  const cwd = process.cwd();
+  const specs = new Map<string, Awaited<ReturnType<typeof loadSpec>>>();
+  const out: Problem[] = [];
+  for (const [i, p] of error.problems.entries()) {
+    if (!specs.has(p.file)) specs.set(p.file, await loadSpec(path.resolve(cwd, p.file), cwd));
+    const spec = specs.get(p.file)!;
+    out.push(Array.isArray(spec) ? p : { ...p, ...spec.locate(error.paths[i]!) });
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+}

@@ -1,0 +1,337 @@
+/**
+ * `pipegen iam`: least-privilege IAM documents derived from validated
+ * pipelines. Each step kind's builder (steps/) says which AWS calls its
+ * operator makes and on what; this module groups the grants by the identity
+ * they are for, adds MWAA's own baseline and the bucket policies that
+ * cross-account buckets need, and checks every document for wildcards before
+ * anything is written. Pure: it returns documents and files, never touches
+ * the disk or the network.
+ */
+import { SpecError, UserError, type Problem } from "../errors.js";
+import { formatPath, type SpecPath } from "../load/index.js";
+import type { RenderedFile } from "../render/bundle.js";
+import type { ResolvedPipeline } from "../resolve/index.js";
+import type { Step } from "../spec/steps/index.js";
+import { Arns, roleName, type AwsPlacement } from "./arn.js";
+import { baselineGrants, type BaselineGrant } from "./baseline.js";
+import type { Grant, Grantee, IamContext, PolicyDocument, PolicyStatement } from "./model.js";
+import { stepGrants } from "./steps/index.js";
+import { checkWildcards } from "./wildcard-check.js";
+
+export type Partition = AwsPlacement["partition"];
+
+/** Spec problems found while building IAM documents; `paths` lets a caller with the spec files locate each one. */
+export class IamSpecError extends SpecError {
+  constructor(
+    problems: readonly Problem[],
+    readonly paths: readonly SpecPath[],
+  ) {
+    super(problems);
+  }
+}
+
+type Located = { readonly problem: Problem; readonly path: SpecPath };
+
+function specError(found: readonly Located[]): IamSpecError {
+  const seen = new Set<string>();
+  const unique = found.filter(({ problem: p }) => {
+    const key = `${p.file}:${p.path}:${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return new IamSpecError(
+    unique.map((u) => u.problem),
+    unique.map((u) => u.path),
+  );
+}
+
+function problemAt(file: string, path: SpecPath, message: string, hint?: string): Located {
+  return { problem: { file, line: 0, column: 0, path: formatPath(path), message, ...(hint ? { hint } : {}) }, path };
+}
+export const PARTITIONS: readonly Partition[] = ["aws", "aws-cn", "aws-us-gov"];
+
+export interface IamOptions {
+  /** Overrides `aws.account` of the specs. */
+  readonly account?: string | undefined;
+  /** Overrides `aws.region` of the specs. */
+  readonly region?: string | undefined;
+  readonly partition?: Partition | undefined;
+  /** The MWAA execution role (name or ARN): the principal of cross-account bucket policies. */
+  readonly executionRole?: string | undefined;
+  /** MWAA environment name and source bucket: together they add the baseline document. */
+  readonly environment?: string | undefined;
+  readonly dagBucket?: string | undefined;
+  /** The environment's customer managed KMS key; MWAA's AWS owned key when undefined. */
+  readonly kmsKey?: string | undefined;
+  /** The role the AWS connection names as role_arn, which UNLOAD then runs as. */
+  readonly unloadRole?: string | undefined;
+}
+
+export type IamDocumentKind = "execution-role" | "mwaa-baseline" | "glue-role" | "redshift-namespace-role" | "bucket-policy";
+
+export interface IamDocument {
+  /** File name inside the output folder. */
+  readonly file: string;
+  readonly kind: IamDocumentKind;
+  /** Where the document goes, in one line. */
+  readonly attachTo: string;
+  readonly policy: PolicyDocument;
+  /** Each statement's Sid and why it exists, in statement order. */
+  readonly grants: readonly { readonly sid: string; readonly explain: string }[];
+  /** Characters IAM counts (JSON without whitespace) and the limit for this kind of policy. */
+  readonly size: { readonly characters: number; readonly limit: number; readonly limitName: string };
+}
+
+export interface IamResult {
+  readonly placement: AwsPlacement;
+  readonly documents: readonly IamDocument[];
+  /** Things the user must know that no statement says. */
+  readonly notes: readonly string[];
+  readonly files: readonly RenderedFile[];
+}
+
+/** IAM's size limits (IAM and STS quotas; S3 bucket policy size), counted without whitespace. */
+const LIMITS = {
+  managed: { limit: 6144, limitName: "a customer managed policy" },
+  bucket: { limit: 20480, limitName: "a bucket policy" },
+} as const;
+
+/**
+ * Builds every IAM document the pipelines need.
+ * @throws {SpecError} when a spec lacks something IAM needs (e.g. a workgroup id), or specs disagree on account or region
+ * @throws {UserError} when an option is missing or invalid
+ */
+export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOptions = {}): IamResult {
+  const placement = resolvePlacement(pipelines, options);
+  const arns = new Arns(placement);
+  const notes: string[] = [];
+  const missing: Located[] = [];
+  const annotated: Annotated[] = [];
+  for (const resolved of pipelines) {
+    const ctx: IamContext = {
+      resolved,
+      arns,
+      unloadRole: options.unloadRole,
+      sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
+      note: (text) => notes.push(text),
+      missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
+    };
+    for (const step of resolved.pipeline.steps)
+      for (const grant of stepGrants(step, ctx)) annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
+  }
+  if (missing.length > 0) throw specError(missing);
+  const grants = mergeAcrossSteps(annotated);
+
+  const owners = bucketOwners(pipelines, placement.account);
+  const documents: IamDocument[] = [];
+  const execution = grants.filter((g) => g.to.kind === "execution-role");
+  const executionRole = options.executionRole === undefined ? undefined : arns.iamRole(options.executionRole);
+  const roleLabel = executionRole ?? "the MWAA execution role";
+  const parts = splitByPipeline(execution, LIMITS.managed.limit);
+  parts.forEach((part, i) => {
+    const file = parts.length === 1 ? "mwaa-execution-role.json" : `mwaa-execution-role-${i + 1}.json`;
+    const which = parts.length === 1 ? "" : ` (part ${i + 1} of ${parts.length}: one managed policy holds at most ${LIMITS.managed.limit} characters)`;
+    documents.push(identityDocument(file, "execution-role", `attach to ${roleLabel}: what the pipelines' tasks do${which}`, part));
+  });
+
+  if (options.environment !== undefined && options.dagBucket !== undefined) {
+    const baseline = baselineGrants({ environment: options.environment, dagBucket: options.dagBucket, kmsKey: options.kmsKey }, arns);
+    documents.push(identityDocument("mwaa-execution-role-baseline.json", "mwaa-baseline", `attach to ${roleLabel}: what MWAA itself needs for environment ${options.environment}, apart from any pipeline`, baseline));
+  } else if (options.environment !== undefined || options.dagBucket !== undefined) {
+    throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
+  } else {
+    notes.push("MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json");
+  }
+
+  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort();
+  for (const role of glueRoles) {
+    const mine = grants.filter((g) => g.to.kind === "glue-role" && g.to.roleArn === role);
+    documents.push(identityDocument(`glue-role-${fileSafe(roleName(role))}.json`, "glue-role", `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`, mine));
+  }
+  if (options.unloadRole !== undefined) {
+    const mine = grants.filter((g) => g.to.kind === "unload-role");
+    if (mine.length > 0)
+      documents.push(identityDocument("redshift-namespace-role.json", "redshift-namespace-role", `attach to ${options.unloadRole}, associated with the Redshift namespace or cluster: where UNLOAD writes`, mine));
+    else notes.push("--unload-role was given, but no pipeline unloads to S3");
+  }
+
+  for (const [bucket, owner] of [...owners].sort()) {
+    const mine = grants.filter((g) => g.bucket === bucket);
+    if (mine.length === 0) continue;
+    const statements = mine.map((g) => {
+      const principal = principalOf(g.to, executionRole);
+      if (principal === undefined)
+        throw new UserError(`bucket ${bucket} belongs to account ${owner}, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>`);
+      return { grant: g, statement: statementOf(g, principal) };
+    });
+    documents.push(
+      document(`bucket-policy-${bucket}.json`, "bucket-policy", `put on bucket ${bucket} in account ${owner}: lets roles of account ${placement.account} do what their own policies allow there`, statements, LIMITS.bucket),
+    );
+  }
+
+  for (const d of documents) {
+    const violations = checkWildcards(d.policy);
+    if (violations.length > 0) throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
+    if (d.size.characters > d.size.limit)
+      notes.push(`${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`);
+  }
+  const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
+  return { placement, documents, notes, files };
+}
+
+/** A grant and the pipeline and step it serves. */
+interface Annotated {
+  readonly grant: Grant;
+  readonly pipeline: string;
+  readonly step: string;
+}
+
+/** A grant after merging, with the pipeline it serves (for splitting documents by pipeline). */
+interface PipelineGrant extends Grant {
+  readonly pipeline: string;
+}
+
+/**
+ * Several steps of one pipeline often need the very same statement (every
+ * Data API step reads the same secret and polls DescribeStatement). They
+ * become one statement whose Sid names the pipeline and the purpose, and
+ * whose explanation names the steps; grants of different pipelines are never
+ * merged, so every Sid still says which pipeline it serves.
+ */
+function mergeAcrossSteps(annotated: readonly Annotated[]): PipelineGrant[] {
+  const groups = new Map<string, Annotated[]>();
+  for (const a of annotated) {
+    const purpose = a.grant.sid.slice(pascal(a.pipeline).length + pascal(a.step).length);
+    const to = a.grant.to.kind === "execution-role" ? "execution-role" : `${a.grant.to.kind}:${a.grant.to.roleArn}`;
+    const key = JSON.stringify([a.pipeline, to, purpose, [...a.grant.actions].sort(), a.grant.resources, a.grant.condition ?? null]);
+    groups.set(key, [...(groups.get(key) ?? []), a]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    if (group.length === 1) return { ...first.grant, pipeline: first.pipeline };
+    const purpose = first.grant.sid.slice(pascal(first.pipeline).length + pascal(first.step).length);
+    const steps = group.map((g) => g.step);
+    return {
+      ...first.grant,
+      pipeline: first.pipeline,
+      sid: `${pascal(first.pipeline)}${purpose}`,
+      explain: `steps ${steps.slice(0, -1).join(", ")} and ${steps.at(-1)}: ${first.grant.explain}`,
+    };
+  });
+}
+
+/** Packs whole pipelines into documents under `limit` characters; a pipeline too big for one is cut between statements. */
+function splitByPipeline(grants: readonly PipelineGrant[], limit: number): PipelineGrant[][] {
+  const size = (gs: readonly Grant[]) => JSON.stringify({ Version: "2012-10-17", Statement: gs.map((g) => statementOf(g)) }).length;
+  const parts: PipelineGrant[][] = [];
+  let current: PipelineGrant[] = [];
+  const pipelines = [...new Set(grants.map((g) => g.pipeline))];
+  for (const pipeline of pipelines) {
+    const mine = grants.filter((g) => g.pipeline === pipeline);
+    if (current.length > 0 && size([...current, ...mine]) > limit) {
+      parts.push(current);
+      current = [];
+    }
+    for (const g of mine) {
+      if (current.length > 0 && size([...current, g]) > limit && size(mine) > limit) {
+        parts.push(current);
+        current = [];
+      }
+      current.push(g);
+    }
+  }
+  if (current.length > 0) parts.push(current);
+  return parts;
+}
+
+function identityDocument(file: string, kind: IamDocumentKind, attachTo: string, grants: readonly BaselineGrant[]): IamDocument {
+  return document(file, kind, attachTo, grants.map((grant) => ({ grant, statement: statementOf(grant) })), LIMITS.managed);
+}
+
+function document(
+  file: string,
+  kind: IamDocumentKind,
+  attachTo: string,
+  parts: readonly { grant: Grant; statement: PolicyStatement }[],
+  limit: { limit: number; limitName: string },
+): IamDocument {
+  // Sids are built from ids and purposes; in the rare case two coincide, later ones get a number (IAM wants them unique).
+  const used = new Map<string, number>();
+  const sids = parts.map((p) => {
+    const n = (used.get(p.statement.Sid) ?? 0) + 1;
+    used.set(p.statement.Sid, n);
+    return n === 1 ? p.statement.Sid : `${p.statement.Sid}${n}`;
+  });
+  const policy: PolicyDocument = { Version: "2012-10-17", Statement: parts.map((p, i) => ({ ...p.statement, Sid: sids[i]! })) };
+  const grants = parts.map((p, i) => ({ sid: sids[i]!, explain: p.grant.explain }));
+  return { file, kind, attachTo, policy, grants, size: { characters: JSON.stringify(policy).length, ...limit } };
+}
+
+function statementOf(g: BaselineGrant, principal?: string): PolicyStatement {
+  return {
+    Sid: g.sid,
+    Effect: "Allow",
+    ...(principal === undefined ? {} : { Principal: { AWS: principal } }),
+    Action: [...new Set(g.actions)].sort(),
+    ...(g.notResource ? { NotResource: [...g.notResource] } : { Resource: [...new Set(g.resources)] }),
+    ...(g.condition ? { Condition: g.condition } : {}),
+  };
+}
+
+function principalOf(to: Grantee, executionRole: string | undefined): string | undefined {
+  return to.kind === "execution-role" ? executionRole : to.roleArn;
+}
+
+/** Account and region: options first, then what the specs declare; specs that declare must agree. */
+function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOptions): AwsPlacement {
+  const partition = options.partition ?? "aws";
+  if (!PARTITIONS.includes(partition)) throw new UserError(`--partition must be one of ${PARTITIONS.join(", ")}`);
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new UserError(`--account must be a 12-digit AWS account id, got "${options.account}"`);
+  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new UserError(`--region must be an AWS region code such as eu-west-1, got "${options.region}"`);
+  const problems: Located[] = [];
+  const pick = (field: "account" | "region", given: string | undefined, flag: string): string | undefined => {
+    const declared = pipelines.flatMap((p) => (p.pipeline.aws?.[field] === undefined ? [] : [{ file: p.file, value: p.pipeline.aws[field]! }]));
+    const chosen = given ?? declared[0]?.value;
+    for (const d of declared)
+      if (d.value !== chosen)
+        problems.push(
+          problemAt(
+            d.file,
+            ["aws", field],
+            `is ${d.value}, but ${given !== undefined ? `${flag} is ${given}` : `${declared[0]!.file} says ${chosen}`}`,
+            "one MWAA environment runs in one account and region; make the specs agree",
+          ),
+        );
+    return chosen;
+  };
+  const account = pick("account", options.account, "--account");
+  const region = pick("region", options.region, "--region");
+  if (problems.length > 0) throw specError(problems);
+  if (account === undefined) throw new UserError("no AWS account: pass --account or set aws.account in a spec");
+  if (region === undefined) throw new UserError("no AWS region: pass --region or set aws.region in a spec");
+  const regionPartition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  if (regionPartition !== partition) throw new UserError(`region ${region} is in partition ${regionPartition}, not ${partition}: pass --partition ${regionPartition}`);
+  return { partition, account, region };
+}
+
+/** Cross-account buckets of all pipelines; one bucket has one owner. */
+function bucketOwners(pipelines: readonly ResolvedPipeline[], account: string): Map<string, string> {
+  const owners = new Map<string, { owner: string; file: string }>();
+  const problems: Located[] = [];
+  for (const p of pipelines)
+    for (const [bucket, owner] of Object.entries(p.pipeline.aws?.bucketOwners ?? {})) {
+      const seen = owners.get(bucket);
+      if (seen && seen.owner !== owner)
+        problems.push(problemAt(p.file, ["aws", "bucketOwners", bucket], `is ${owner}, but ${seen.file} says ${seen.owner}`, "a bucket has one owner; make the specs agree"));
+      else owners.set(bucket, { owner, file: p.file });
+    }
+  if (problems.length > 0) throw specError(problems);
+  return new Map([...owners].filter(([, o]) => o.owner !== account).map(([b, o]) => [b, o.owner]));
+}
+
+function pascal(id: string): string {
+  return id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9+=,.@_-]/g, "_");
+}

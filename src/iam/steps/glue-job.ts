@@ -1,0 +1,86 @@
+/**
+ * `GlueJobOperator` (+ `GlueJobSensor`). What the Amazon provider calls
+ * (operators/glue.py, hooks/glue.py, sensors/glue.py; the same in 9.0.0 and 9.34.0):
+ * - `initialize_job` → `get_or_create_glue_job` (pipegen never sets
+ *   update_config): GetJob; when the job does not exist, CreateJob with the
+ *   job's role, after resolving an `iam_role_name` with iam:GetRole. Then StartJobRun.
+ * - waiting (operator or sensor, and the deferrable trigger): GetJobRun.
+ * - verbose: `print_job_logs` → GetJobRun for the run's LogGroupName, then
+ *   FilterLogEvents on `<LogGroupName>/output` and `<LogGroupName>/error`.
+ *   Glue's default LogGroupName is `/aws-glue/jobs`; a job with a custom
+ *   `--continuous-log-logGroup` writes elsewhere and is not covered.
+ * - stop_job_run_on_kill and resume_glue_job_on_retry stay off (pipegen does
+ *   not set them), so no BatchStopJobRun or GetJobRuns.
+ */
+import type { GlueJobStep } from "../../spec/steps/index.js";
+import type { Grant, IamStepBuilder } from "../model.js";
+import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+
+/** Glue's default log group for job runs; the hook appends /output and /error. */
+export const GLUE_JOB_LOG_GROUP = "/aws-glue/jobs";
+
+export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
+  const to = { kind: "execution-role" } as const;
+  const job = ctx.arns.glueJob(step.job);
+  const waits = step.wait === "sensor" ? "GlueJobSensor polls" : "the operator polls";
+  const grants: Grant[] = [
+    {
+      to,
+      sid: ctx.sid(step, "RunJob"),
+      explain: `GlueJobOperator checks job ${step.job} exists (GetJob) and starts it (StartJobRun); ${waits} the run (GetJobRun)`,
+      actions: ["glue:GetJob", "glue:GetJobRun", "glue:StartJobRun"],
+      resources: [job],
+    },
+  ];
+  if (step.role) {
+    const role = ctx.arns.iamRole(step.role);
+    grants.push(
+      {
+        to,
+        sid: ctx.sid(step, "CreateJob"),
+        explain: `the operator creates job ${step.job} when it does not exist yet (it has a role to give it); never any other job`,
+        actions: ["glue:CreateJob"],
+        resources: [job],
+      },
+      {
+        to,
+        sid: ctx.sid(step, "PassJobRole"),
+        explain: `creating the job hands it role ${role}, only to Glue`,
+        actions: ["iam:PassRole"],
+        resources: [role],
+        condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
+      },
+    );
+    if (!step.role.startsWith("arn:")) {
+      grants.push({
+        to,
+        sid: ctx.sid(step, "ReadJobRole"),
+        explain: `before creating the job, the hook looks up the ARN of role name ${step.role} (iam:GetRole); a role name is assumed to have no path`,
+        actions: ["iam:GetRole"],
+        resources: [role],
+      });
+    }
+    if (step.scriptLocation) {
+      const { bucket, key } = parseS3Uri(step.scriptLocation);
+      grants.push({
+        to: { kind: "glue-role", roleArn: role },
+        bucket,
+        sid: ctx.sid(step, "ReadScript"),
+        explain: `Glue reads the job script ${step.scriptLocation} as the job's role`,
+        actions: ["s3:GetObject"],
+        resources: [ctx.arns.s3Object(bucket, templatePattern(key))],
+      });
+    }
+  }
+  ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: what Glue job ${step.job} reads and writes is up to its script; grant its role those paths yourself`);
+  if (step.verbose) {
+    grants.push({
+      to,
+      sid: ctx.sid(step, "ReadJobLogs"),
+      explain: `verbose: ${step.wait === "sensor" ? "GlueJobSensor" : "the operator"} copies the run's driver logs into the task log (FilterLogEvents on ${GLUE_JOB_LOG_GROUP}/output and /error)`,
+      actions: ["logs:FilterLogEvents"],
+      resources: [ctx.arns.logGroup(`${GLUE_JOB_LOG_GROUP}/output`), ctx.arns.logGroup(`${GLUE_JOB_LOG_GROUP}/error`)],
+    });
+  }
+  return grants;
+};

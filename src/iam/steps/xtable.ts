@@ -1,0 +1,99 @@
+/**
+ * pipegen's `XTableOperator` runs the XTable launcher in a child JVM on the
+ * worker; the JVM uses the default AWS credential chain, which on MWAA is the
+ * execution role (templates/xtable-operator/operator.py.hbs passes no
+ * connection).
+ * - S3, through S3A (Hadoop 3.4.2) and, with the Glue catalog, Iceberg's
+ *   S3FileIO: reads the source table's log and metadata under the table path,
+ *   and probes the path itself (HEAD, then LIST); writes the target format's
+ *   metadata folder only, never data files: `metadata/` for Iceberg (with
+ *   HadoopTables also renaming, i.e. copy + delete), `.hoodie/` for Hudi,
+ *   `_delta_log/` for Delta. S3A's mkdirs tolerates access denied on parent
+ *   directories ("Access denied when looking for parent directory; skipping
+ *   checks" in MkdirOperation), so nothing above the table path is granted.
+ * - Glue Data Catalog, through Iceberg's GlueCatalog (iceberg-aws 1.9.2):
+ *   XTable's IcebergTableManager calls tableExists and loadTable (GetTable)
+ *   and createTable with the table's own location; commits go through
+ *   GlueTableOperations (GetTable, CreateTable or UpdateTable). GetDatabase is
+ *   only used for a default warehouse location and GetDatabases/GetTables only
+ *   for listing, neither of which XTable does, so the reference policy's
+ *   GetDatabase(s)/GetTables are left out. Glue's CreateTable, GetTable and
+ *   UpdateTable take the catalog, database and table ARNs.
+ */
+import type { XTableStep } from "../../spec/steps/index.js";
+import type { Grant, IamStepBuilder } from "../model.js";
+import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+import { folderPatterns, listCondition } from "./s3-grants.js";
+
+/** Where each target format keeps its metadata, under the table path. */
+export const METADATA_FOLDER = { ICEBERG: "metadata", HUDI: ".hoodie", DELTA: "_delta_log" } as const;
+
+export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
+  const to = { kind: "execution-role" } as const;
+  const grants: Grant[] = [];
+  const many = step.datasets.length > 1;
+  for (const d of step.datasets) {
+    const name = many ? pascal(d.tableName) : "";
+    if (!d.tableBasePath.startsWith("s3://")) {
+      ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: table ${d.tableName} is a local path (${d.tableBasePath}); no AWS permissions`);
+      continue;
+    }
+    const reads = [d.tableBasePath, ...(d.tableDataPath?.startsWith("s3://") && d.tableDataPath !== d.tableBasePath ? [d.tableDataPath] : [])];
+    reads.forEach((path, i) => {
+      const { bucket, key } = parseS3Uri(path);
+      const { objects, prefixes } = folderPatterns(templatePattern(key));
+      const which = i === 0 ? "table" : "data";
+      grants.push(
+        {
+          to,
+          bucket,
+          sid: ctx.sid(step, `Read${name}${i === 0 ? "Table" : "Data"}`),
+          explain: `XTable reads the ${step.sourceFormat} ${which === "table" ? "metadata and log" : "data"} files of ${d.tableName} under ${path} and probes the path itself`,
+          actions: ["s3:GetObject"],
+          resources: objects.map((o) => ctx.arns.s3Object(bucket, o)),
+        },
+        {
+          to,
+          bucket,
+          sid: ctx.sid(step, `List${name}${i === 0 ? "Table" : "Data"}`),
+          explain: `XTable lists ${path} and below${prefixes ? "; limited to that prefix" : " (the whole bucket)"}`,
+          actions: ["s3:ListBucket"],
+          resources: [ctx.arns.s3Bucket(bucket)],
+          ...(prefixes ? { condition: listCondition(prefixes) } : {}),
+        },
+      );
+    });
+    const { bucket, key } = parseS3Uri(d.tableBasePath);
+    const base = templatePattern(key).replace(/\/+$/, "");
+    const folders = step.targetFormats.map((f) => METADATA_FOLDER[f]);
+    grants.push({
+      to,
+      bucket,
+      sid: ctx.sid(step, `Write${name}Metadata`),
+      explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${folders.map((f) => `${d.tableBasePath.replace(/\/+$/, "")}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files are never written`,
+      actions: ["s3:DeleteObject", "s3:PutObject"],
+      resources: folders.map((f) => ctx.arns.s3Object(bucket, `${base ? `${base}/` : ""}${f}/*`)),
+    });
+  }
+  if (step.glueCatalog) {
+    const region = step.glueCatalog.region ?? ctx.arns.placement.region;
+    const tables = step.datasets.map((d) => ({ db: (step.glueCatalog!.database ?? d.namespace!).toLowerCase(), table: d.tableName.toLowerCase() }));
+    const databases = [...new Set(tables.map((t) => t.db))];
+    grants.push({
+      to,
+      sid: ctx.sid(step, "GlueCatalog"),
+      explain: `XTable registers ${tables.map((t) => `${t.db}.${t.table}`).join(", ")} as Iceberg tables: GetTable, then CreateTable or UpdateTable, on those tables, their database and the catalog only`,
+      actions: ["glue:CreateTable", "glue:GetTable", "glue:UpdateTable"],
+      resources: [
+        ctx.arns.glue("catalog", region),
+        ...databases.map((db) => ctx.arns.glue(`database/${db}`, region)),
+        ...tables.map((t) => ctx.arns.glue(`table/${t.db}/${t.table}`, region)),
+      ],
+    });
+  }
+  return grants;
+};
+
+function pascal(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+}
