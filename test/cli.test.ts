@@ -53,7 +53,7 @@ describe("pipegen validate", () => {
     [["validate", "no/such/dir"], "✗ no such file or folder: no/such/dir"],
     [["validate", "package.json"], "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml"],
     [["render", "--airflow-version", "1.10.15"], "error: option '--airflow-version <version>' argument '1.10.15' is invalid. Allowed choices are 2.10.3, 2.11.0, 3.0.6, 3.2.1, 3.3.1.\n(run with --help for usage)"],
-    [["deploy"], "error: unknown command 'deploy'\n(run with --help for usage)"],
+    [["deploy"], "✗ no bucket to deploy to: pass --bucket <name>, set PIPEGEN_BUCKET, or set deploy.bucket in pipegen.config.yaml"],
   ])("%j exits 1: %s", async (args, message) => {
     const r = await pipegen(args);
     expect(r.exitCode).toBe(1);

@@ -179,7 +179,12 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   };
   const incomplete = async (environment: EnvironmentOutcome, why: string): Promise<never> => {
     const tried = new Set([...base.uploaded.map((u) => u.path), ...base.failed.map((f) => f.path)]);
-    base.notAttempted.push(...plan.files.filter((f) => f.action !== "unchanged" && !tried.has(f.file.path)).map((f) => f.file.path));
+    base.notAttempted.push(
+      ...plan.files
+        .filter((f) => f.action !== "unchanged" && !tried.has(f.file.path))
+        .sort((a, b) => a.file.uploadClass - b.file.uploadClass || (a.file.path < b.file.path ? -1 : 1))
+        .map((f) => f.file.path),
+    );
     const manifest = await saveManifest();
     progress.end();
     throw new DeployIncompleteError(why, finish({ outcome: "incomplete", environment, manifest }));
