@@ -78,7 +78,9 @@ export async function readAvroFile(path: string): Promise<AvroFile> {
       codecs: CODECS as unknown as Record<string, (b: Buffer, cb: (e: unknown, v?: Buffer) => void) => void>,
       parseHook: (schema) => avro.Type.forSchema(schema as avro.Schema, { registry: { long: BigIntLong } as never }),
     });
+    let sawHeader = false;
     decoder.on("metadata", (_type: unknown, codec: string, header: { meta: Record<string, Buffer> }) => {
+      sawHeader = true;
       if (!(codec in CODECS)) {
         decoder.destroy(new Error(`its Avro codec '${codec}' is not supported here`));
         return;
@@ -87,7 +89,8 @@ export async function readAvroFile(path: string): Promise<AvroFile> {
     });
     decoder.on("data", (record: Record<string, unknown>) => records.push(record));
     decoder.on("error", reject);
-    decoder.on("end", () => resolvePromise({ metadata, records }));
+    // avsc waits for more input instead of failing on a cut-off header or block.
+    decoder.on("end", () => (sawHeader ? resolvePromise({ metadata, records }) : reject(new Error("it is truncated or not an Avro container file"))));
     decoder.end(bytes);
   });
 }

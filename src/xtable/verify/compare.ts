@@ -120,7 +120,7 @@ export function comparePartitioning(delta: DeltaSnapshot, iceberg: IcebergTableS
         if (want === undefined) continue; // a type whose Iceberg partition form is not compared
         const got = normalisePartitionValue(file.partition[spec[k]!.name]);
         if (got !== want && wrong++ < 5)
-          differences.push(`partition value of ${displayPath(delta.tablePath, file.path)}: ${col} is ${JSON.stringify(d.partitionValues[col] ?? null)} in Delta, ${JSON.stringify(got)} in Iceberg`);
+          differences.push(`partition value of ${displayPath(delta.tablePath, file.path)}: ${col} is ${JSON.stringify(d.partitionValues[col] ?? null)} in Delta, ${showIcebergValue(type, got)} in Iceberg`);
       }
     }
     if (wrong > 5) differences.push(`… and ${wrong - 5} more wrong partition values`);
@@ -146,6 +146,12 @@ function partitionValue(type: string, value: string | null): string | number | b
     default:
       return undefined;
   }
+}
+
+/** An Iceberg partition value for a report: dates (days since 1970) also as ISO dates. */
+function showIcebergValue(type: unknown, v: unknown): string {
+  if (type === "date" && typeof v === "number") return `${v} (${new Date(v * 86_400_000).toISOString().slice(0, 10)})`;
+  return JSON.stringify(v);
 }
 
 function normalisePartitionValue(v: unknown): unknown {

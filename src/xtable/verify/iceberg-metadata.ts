@@ -194,6 +194,10 @@ async function readState(tableRoot: string, file: string, foundBy: "version-hint
     for (const manifest of manifests) {
       const path = icebergFilePath(tableRoot, manifest.path);
       const entries = await readAvro(path, "manifest");
+      const live = entries.records.filter((e) => Number(e.status) !== 2).length;
+      // A manifest cut short after a whole block still decodes; the manifest list's counts catch it.
+      if (manifest.liveFiles !== null && live !== manifest.liveFiles)
+        throw new IcebergMetadataError(`the Iceberg manifest ${path} is corrupt: it holds ${live} live entries where the manifest list says ${manifest.liveFiles}.`);
       for (const entry of entries.records) {
         if (Number(entry.status) === 2) continue; // DELETED in this snapshot
         const df = entry.data_file as Record<string, unknown> | undefined;
@@ -239,6 +243,8 @@ interface ManifestRef {
   readonly path: string;
   readonly content: number;
   readonly specId: number;
+  /** Added + existing files, when the manifest list records them. */
+  readonly liveFiles: number | null;
 }
 
 async function manifestsOf(tableRoot: string, metadataFile: string, snapshot: Record<string, unknown>): Promise<ManifestRef[]> {
@@ -247,11 +253,15 @@ async function manifestsOf(tableRoot: string, metadataFile: string, snapshot: Re
     const list = await readAvro(listPath, "manifest list");
     return list.records.map((r) => {
       if (typeof r.manifest_path !== "string") throw new IcebergMetadataError(`the Iceberg manifest list ${listPath} is invalid: an entry has no manifest_path.`);
-      return { path: r.manifest_path, content: Number(r.content ?? 0), specId: Number(r.partition_spec_id ?? 0) };
+      // Format v2 names the counts added_files_count/existing_files_count, v1 added_data_files_count/…
+      const added = r.added_files_count ?? r.added_data_files_count;
+      const existing = r.existing_files_count ?? r.existing_data_files_count;
+      const liveFiles = added === null || added === undefined || existing === null || existing === undefined ? null : Number(added) + Number(existing);
+      return { path: r.manifest_path, content: Number(r.content ?? 0), specId: Number(r.partition_spec_id ?? 0), liveFiles };
     });
   }
   // Format v1 allowed listing manifests in the snapshot itself.
-  if (Array.isArray(snapshot.manifests)) return snapshot.manifests.map((p) => ({ path: String(p), content: 0, specId: 0 }));
+  if (Array.isArray(snapshot.manifests)) return snapshot.manifests.map((p) => ({ path: String(p), content: 0, specId: 0, liveFiles: null }));
   throw new IcebergMetadataError(`the Iceberg metadata file ${metadataFile} is invalid: snapshot ${String(snapshot["snapshot-id"])} has no manifest list.`);
 }
 
