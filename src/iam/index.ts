@@ -142,10 +142,13 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
     notes.push("MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json");
   }
 
-  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort();
+  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort((a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b));
   for (const role of glueRoles) {
     const mine = grants.filter((g) => g.to.kind === "glue-role" && g.to.roleArn === role);
-    documents.push(identityDocument(`glue-role-${fileSafe(roleName(role))}.json`, "glue-role", `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`, mine));
+    // Role names are unique within an account; a same-named role of another account gets its account in the file name.
+    const clash = glueRoles.some((other) => other !== role && roleName(other) === roleName(role));
+    const name = clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role);
+    documents.push(identityDocument(`glue-role-${fileSafe(name)}.json`, "glue-role", `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`, mine));
   }
   if (options.unloadRole !== undefined) {
     const mine = grants.filter((g) => g.to.kind === "unload-role");
