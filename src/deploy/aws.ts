@@ -5,15 +5,20 @@
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { GlueClient } from "@aws-sdk/client-glue";
-import { MWAAClient } from "@aws-sdk/client-mwaa";
+import type { GlueClient } from "@aws-sdk/client-glue";
+import type { MWAAClient } from "@aws-sdk/client-mwaa";
 import { S3Client } from "@aws-sdk/client-s3";
 
+/**
+ * MWAA and Glue are loaded on first use: most deploys never call them, and
+ * loading an SDK client costs a tenth of a second or more, which a no-op
+ * deploy should not pay.
+ */
 export interface DeployClients {
   readonly s3: S3Client;
-  readonly mwaa: MWAAClient;
+  readonly mwaa: () => Promise<MWAAClient>;
   /** Glue in the deploy's region, or in another one (an XTable step's Glue catalog may name its own). */
-  readonly glueFor: (region?: string) => GlueClient;
+  readonly glueFor: (region?: string) => Promise<GlueClient>;
 }
 
 export interface ClientOptions {
@@ -47,12 +52,16 @@ export function createDeployClients(options: ClientOptions = {}): DeployClients 
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: sockets }),
   };
   const glue = new Map<string, GlueClient>();
+  let mwaa: MWAAClient | undefined;
   return {
     s3: new S3Client({ ...common, requestHandler, followRegionRedirects: true }),
-    mwaa: new MWAAClient(common),
-    glueFor(region) {
+    async mwaa() {
+      mwaa ??= new (await import("@aws-sdk/client-mwaa")).MWAAClient(common);
+      return mwaa;
+    },
+    async glueFor(region) {
       const key = region ?? "";
-      if (!glue.has(key)) glue.set(key, new GlueClient({ ...common, ...(region ? { region } : {}), requestHandler }));
+      if (!glue.has(key)) glue.set(key, new (await import("@aws-sdk/client-glue")).GlueClient({ ...common, ...(region ? { region } : {}), requestHandler }));
       return glue.get(key)!;
     },
   };

@@ -21,22 +21,11 @@ import { validatePipelines } from "../pipeline-run.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { createDeployClients, type DeployClients } from "./aws.js";
 import { bundleFromRendered, isEnvironmentFile, readBundleDir, UPLOAD_CLASSES, uploadClassOf, type BundleFile, type UploadClass } from "./bundle.js";
-import {
-  checkEnvironmentTarget,
-  describeEnvironment,
-  isUpdatable,
-  requestUpdate,
-  runningVersions,
-  updateInputFor,
-  waitForUpdate,
-  waitUntilUpdatable,
-  type EnvironmentInfo,
-  type WaitOptions,
-} from "./environment.js";
+import type { EnvironmentInfo, WaitOptions } from "./environment.js";
 import { DeployIncompleteError, PreflightError } from "./errors.js";
 import { emptyManifest, readManifest, sameState, writeManifest, type EnvironmentState, type ManagedObject, type Manifest } from "./manifest.js";
 import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, summarize, type Plan } from "./plan.js";
-import { checkDeployBucket, checkResources, formatMissingResources, resourcesNamedBy } from "./preflight.js";
+import { checkDeployBucket } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
 import { runPool } from "./pool.js";
 import { headObject, listRemote, type HeadResult } from "./remote.js";
@@ -94,12 +83,13 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   // Bundle, and the specs when --preflight needs them.
   const { bundle, pipelines } = await loadBundle(settings, options.cwd ?? process.cwd());
   const clients = options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
-  const { s3, mwaa } = clients;
+  const { s3 } = clients;
 
   // Preflight (read-only).
   await checkDeployBucket(s3, bucket, policy);
   let preflight: PlanReport["preflight"];
   if (settings.preflight && pipelines) {
+    const { checkResources, formatMissingResources, resourcesNamedBy } = await import("./resources.js");
     const check = await checkResources(resourcesNamedBy(pipelines), clients, policy, settings.concurrency);
     if (check.missing.length > 0) throw new PreflightError(formatMissingResources(check));
     preflight = { checked: check.checked, unreadable: check.unreadable.map((u) => `${u.ref.kind} "${u.ref.name}" ${u.problem}`) };
@@ -125,7 +115,11 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     onStatus: (status) => progress.note(`environment ${settings.environment}: ${status}`),
   });
   let envInfo: EnvironmentInfo | undefined;
-  if (plan.environment.action !== "none" && settings.environment) {
+  // Loaded only when MWAA is called: most deploys never are.
+  const environmentApi = plan.environment.action !== "none" && settings.environment ? await import("./environment.js") : undefined;
+  const mwaa = environmentApi ? await clients.mwaa() : undefined;
+  if (environmentApi && mwaa && settings.environment) {
+    const { describeEnvironment, checkEnvironmentTarget, isUpdatable, waitUntilUpdatable } = environmentApi;
     envInfo = await describeEnvironment(mwaa, settings.environment, policy);
     checkEnvironmentTarget(envInfo, bucket, prefix);
     if (!isUpdatable(envInfo) && plan.environment.action === "update" && !settings.dryRun) {
@@ -216,7 +210,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
 
   // Environment update, between the modules and the DAGs.
   let environment: EnvironmentOutcome = noEnvironment;
-  if (envInfo && settings.environment) {
+  if (envInfo && environmentApi && mwaa && settings.environment) {
+    const { isUpdatable, requestUpdate, runningVersions, updateInputFor, waitForUpdate } = environmentApi;
     const name = settings.environment;
     const desired = desiredEnvironmentVersions(plan.files, managed);
     const missingVersion = plan.files.find((f) => isEnvironmentFile(f.file.path) && !desired[f.file.path as keyof typeof desired]);

@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { deploy } from "../../deploy/deploy.js";
 import { DeployIncompleteError } from "../../deploy/errors.js";
 import { terminalProgress } from "../../deploy/progress.js";
 import { formatOutcome, formatPlan, type DeployReport, type PlanReport } from "../../deploy/report.js";
@@ -61,6 +60,9 @@ export function registerDeploy(program: Command): void {
         if (settings.json) out(JSON.stringify(report, null, 2));
         else if (!settings.dryRun) out(formatOutcome(report));
       };
+      // Loaded here, not at start-up: the AWS SDK takes a while to load, and
+      // every other command would pay for it.
+      const { deploy } = await import("../../deploy/deploy.js");
       try {
         const report = await deploy({
           settings,
