@@ -11,3 +11,4 @@ export { validatePipelines, renderPipelines, type RunOptions } from "./pipeline-
 export type { RenderedFile } from "./render/bundle.js";
 export { writeBundle, diffBundle, type FileChange, type WriteResult } from "./write/index.js";
 export { SpecError, StaleOutputError, UserError, formatProblem, type Problem } from "./errors.js";
+export { buildIam, type IamOptions, type IamResult, type IamDocument } from "./iam/index.js";
