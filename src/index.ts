@@ -12,3 +12,7 @@ export type { RenderedFile } from "./render/bundle.js";
 export { writeBundle, diffBundle, type FileChange, type WriteResult } from "./write/index.js";
 export { SpecError, StaleOutputError, UserError, formatProblem, type Problem } from "./errors.js";
 export { buildIam, type IamOptions, type IamResult, type IamDocument } from "./iam/index.js";
+export { verifyTable, reportDifferences, readDeltaSnapshot, readIcebergTable, type VerifyReport } from "./xtable/verify/index.js";
+export { detectUnsupportedFeatures, assertTranslatable, type UnsupportedFeature } from "./xtable/delta-features.js";
+export { runXTable, type RunResult as XTableRunResult, type RunOptions as XTableRunOptions } from "./xtable/run.js";
+export { DeltaTableError, IcebergMetadataError, UnsupportedDeltaFeatureError, XTableSyncError } from "./xtable/errors.js";
