@@ -193,7 +193,8 @@ describe("deploy against moto", () => {
     const report = await run({ bucket, from, environment: "prod-airflow", wait: true });
     expect(report.outcome).toBe("nothing to do");
     expect(report.plan.summary).toMatchObject({ add: 0, change: 0, delete: 0, unchanged: Object.keys(examples).length });
-    expect(ops(bucket)).toEqual(["GetBucketVersioning", "GetObject .pipegen/manifest.json", "ListObjectsV2", "ListObjectsV2"]);
+    // Read in parallel: the versioning check, the manifest, the top level and dags/.
+    expect(ops(bucket).sort()).toEqual(["GetBucketVersioning", "GetObject .pipegen/manifest.json", "ListObjectsV2", "ListObjectsV2"]);
     expect(writes(bucket)).toEqual([]);
     expect(mwaa.calls()).toHaveLength(0);
   });
@@ -353,7 +354,7 @@ describe("deploy against moto", () => {
     expect((error as Error).message).toBe(
       `bucket ${bucket} does not have versioning enabled (it was never enabled). MWAA requires a versioned bucket: it runs requirements.txt, startup.sh and plugins.zip by object version. Enable it with \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\`; nothing was written`,
     );
-    expect(ops(bucket)).toEqual(["GetBucketVersioning"]);
+    expect(writes(bucket)).toEqual([]);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBeUndefined();
   });
 

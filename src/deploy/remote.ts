@@ -17,19 +17,19 @@ export interface RemoteObject {
 export const SHA256_METADATA = "pipegen-sha256";
 
 /**
- * Lists the objects under `prefix` that lie at its top level or in one of
- * `folders` (first path segments such as `dags`), keyed relative to the prefix.
+ * Lists objects under `prefix`, keyed relative to it: with `top`, the files
+ * at its top level (one delimited listing); and everything in each of
+ * `folders` (first path segments such as `dags`). The listings run in parallel.
  */
 export async function listRemote(
   s3: S3Client,
   bucket: string,
   prefix: string,
-  folders: ReadonlySet<string>,
+  scope: { readonly top: boolean; readonly folders: Iterable<string> },
   policy: RetryPolicy,
 ): Promise<Map<string, RemoteObject>> {
   const out = new Map<string, RemoteObject>();
-  const list = async (listPrefix: string, delimiter: string | undefined): Promise<string[]> => {
-    const common: string[] = [];
+  const list = async (listPrefix: string, delimiter: string | undefined): Promise<void> => {
     let token: string | undefined;
     do {
       const page = await withRetry(
@@ -39,15 +39,16 @@ export async function listRemote(
         throw new AwsCallError(`cannot list s3://${bucket}/${listPrefix}: ${describeError(error)}`, error);
       });
       for (const o of page.Contents ?? []) out.set(o.Key!.slice(prefix.length), { etag: o.ETag ?? "", size: o.Size ?? 0 });
-      for (const p of page.CommonPrefixes ?? []) common.push(p.Prefix!);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return common;
   };
-  const top = await list(prefix, "/");
-  const wanted = top.filter((p) => folders.has(p.slice(prefix.length, -1)));
-  await Promise.all(wanted.map((p) => list(p, undefined)));
+  await Promise.all([...(scope.top ? [list(prefix, "/")] : []), ...[...new Set(scope.folders)].map((f) => list(`${prefix}${f}/`, undefined))]);
   return out;
+}
+
+/** First path segments of the paths that lie in a folder: `dags/a.py` → `dags`. */
+export function foldersOf(paths: Iterable<string>): Set<string> {
+  return new Set([...paths].filter((p) => p.includes("/")).map((p) => p.split("/")[0]!));
 }
 
 export interface HeadResult {
