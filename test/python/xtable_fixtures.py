@@ -46,7 +46,11 @@ from deltalake import DeltaTable
 from pyiceberg.catalog.sql import SqlCatalog
 from pyiceberg.io.pyarrow import ArrowScan
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
-from pyiceberg.partitioning import PartitionField, PartitionSpec, _to_partition_representation
+from pyiceberg.partitioning import (
+    PartitionField,
+    PartitionSpec,
+    _to_partition_representation,
+)
 from pyiceberg.schema import Schema
 from pyiceberg.table import StaticTable
 from pyiceberg.transforms import IdentityTransform
@@ -70,17 +74,22 @@ from pyiceberg.types import (
     TimestamptzType,
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # ---------------------------------------------------------------- Delta side
 
 
-def batch(ids: list[int], *, region: Callable[[int], str] | None = None, extra: bool = False) -> pa.Table:
+def batch(
+    ids: list[int], *, region: Callable[[int], str] | None = None, extra: bool = False
+) -> pa.Table:
     cols: dict[str, Any] = {
         "id": pa.array(ids, pa.int64()),
         "name": pa.array([f"item-{i}" for i in ids], pa.string()),
         "day": pa.array([dt.date(2024, 1, 1 + i % 3) for i in ids], pa.date32()),
-        "region": pa.array([(region or (lambda i: ["eu", "us", "apac"][i % 3]))(i) for i in ids], pa.string()),
+        "region": pa.array(
+            [(region or (lambda i: ["eu", "us", "apac"][i % 3]))(i) for i in ids],
+            pa.string(),
+        ),
         "amount": pa.array([i * 1.5 for i in ids], pa.float64()),
     }
     if extra:
@@ -89,38 +98,48 @@ def batch(ids: list[int], *, region: Callable[[int], str] | None = None, extra: 
 
 
 def all_types(ids: list[int]) -> pa.Table:
-    schema = pa.schema([
-        pa.field("id", pa.int64(), nullable=False),
-        pa.field("i", pa.int32()),
-        pa.field("d", pa.float64()),
-        pa.field("f", pa.float32()),
-        pa.field("dec", pa.decimal128(10, 2)),
-        pa.field("s", pa.string()),
-        pa.field("b", pa.bool_()),
-        pa.field("day", pa.date32()),
-        pa.field("ts", pa.timestamp("us", tz="UTC")),
-        pa.field("ts_ntz", pa.timestamp("us")),
-        pa.field("bin", pa.binary()),
-        pa.field("st", pa.struct([("x", pa.int32()), ("y", pa.string())])),
-        pa.field("li", pa.list_(pa.int64())),
-        pa.field("m", pa.map_(pa.string(), pa.int64())),
-    ])
-    return pa.table({
-        "id": ids,
-        "i": [i * 10 for i in ids],
-        "d": [i / 3 for i in ids],
-        "f": [i / 4 for i in ids],
-        "dec": [decimal.Decimal(i) / 4 for i in ids],
-        "s": [None if i == 2 else f"s{i}" for i in ids],
-        "b": [i % 2 == 0 for i in ids],
-        "day": [dt.date(2024, 2, 1) + dt.timedelta(days=i) for i in ids],
-        "ts": [dt.datetime(2024, 1, 1, 12, tzinfo=UTC) + dt.timedelta(minutes=i) for i in ids],
-        "ts_ntz": [dt.datetime(2024, 1, 1, 8) + dt.timedelta(seconds=i) for i in ids],
-        "bin": [bytes([i, 255 - i]) for i in ids],
-        "st": [{"x": i, "y": f"y{i}"} for i in ids],
-        "li": [[i, i + 1] for i in ids],
-        "m": [[("k", i)] for i in ids],
-    }, schema=schema)
+    schema = pa.schema(
+        [
+            pa.field("id", pa.int64(), nullable=False),
+            pa.field("i", pa.int32()),
+            pa.field("d", pa.float64()),
+            pa.field("f", pa.float32()),
+            pa.field("dec", pa.decimal128(10, 2)),
+            pa.field("s", pa.string()),
+            pa.field("b", pa.bool_()),
+            pa.field("day", pa.date32()),
+            pa.field("ts", pa.timestamp("us", tz="UTC")),
+            pa.field("ts_ntz", pa.timestamp("us")),
+            pa.field("bin", pa.binary()),
+            pa.field("st", pa.struct([("x", pa.int32()), ("y", pa.string())])),
+            pa.field("li", pa.list_(pa.int64())),
+            pa.field("m", pa.map_(pa.string(), pa.int64())),
+        ]
+    )
+    return pa.table(
+        {
+            "id": ids,
+            "i": [i * 10 for i in ids],
+            "d": [i / 3 for i in ids],
+            "f": [i / 4 for i in ids],
+            "dec": [decimal.Decimal(i) / 4 for i in ids],
+            "s": [None if i == 2 else f"s{i}" for i in ids],
+            "b": [i % 2 == 0 for i in ids],
+            "day": [dt.date(2024, 2, 1) + dt.timedelta(days=i) for i in ids],
+            "ts": [
+                dt.datetime(2024, 1, 1, 12, tzinfo=UTC) + dt.timedelta(minutes=i)
+                for i in ids
+            ],
+            "ts_ntz": [
+                dt.datetime(2024, 1, 1, 8) + dt.timedelta(seconds=i) for i in ids
+            ],
+            "bin": [bytes([i, 255 - i]) for i in ids],
+            "st": [{"x": i, "y": f"y{i}"} for i in ids],
+            "li": [[i, i + 1] for i in ids],
+            "m": [[("k", i)] for i in ids],
+        },
+        schema=schema,
+    )
 
 
 def write(path: str, data: pa.Table, **kw: Any) -> None:
@@ -143,7 +162,9 @@ def make_partitioned_string(p: str) -> None:
 
 def make_appends(p: str) -> None:
     for k in range(5):
-        write(p, batch([k * 10 + 1, k * 10 + 2]), mode="append", partition_by=["region"])
+        write(
+            p, batch([k * 10 + 1, k * 10 + 2]), mode="append", partition_by=["region"]
+        )
 
 
 def make_overwrite(p: str) -> None:
@@ -163,7 +184,9 @@ def make_merge(p: str) -> None:
     write(p, batch([5, 6]), mode="append")
     t = DeltaTable(p)
     t.update(updates={"name": "'renamed'"}, predicate="id = 2")
-    source = batch([4, 5, 20, 21]).set_column(1, "name", pa.array(["m4", "m5", "m20", "m21"]))
+    source = batch([4, 5, 20, 21]).set_column(
+        1, "name", pa.array(["m4", "m5", "m20", "m21"])
+    )
     (
         DeltaTable(p)
         .merge(source, predicate="t.id = s.id", source_alias="s", target_alias="t")
@@ -202,7 +225,12 @@ def make_multipart_checkpoint(p: str) -> None:
     table = pq.read_table(single)
     half = table.num_rows // 2
     for part, piece in enumerate([table.slice(0, half), table.slice(half)], start=1):
-        pq.write_table(piece, os.path.join(log, f"{version:020d}.checkpoint.{part:010d}.{2:010d}.parquet"))
+        pq.write_table(
+            piece,
+            os.path.join(
+                log, f"{version:020d}.checkpoint.{part:010d}.{2:010d}.parquet"
+            ),
+        )
     os.remove(single)
     last.update(parts=2, size=table.num_rows)
     with open(os.path.join(log, "_last_checkpoint"), "w") as f:
@@ -210,7 +238,11 @@ def make_multipart_checkpoint(p: str) -> None:
 
 
 def make_escaped_paths(p: str) -> None:
-    write(p, batch([1, 2, 3], region=lambda i: ["north east", "a=b%c", "sü/d&x"][i % 3]), partition_by=["region"])
+    write(
+        p,
+        batch([1, 2, 3], region=lambda i: ["north east", "a=b%c", "sü/d&x"][i % 3]),
+        partition_by=["region"],
+    )
 
 
 def make_dv_enabled(p: str) -> None:
@@ -228,13 +260,45 @@ def make_dv_file(p: str) -> None:
     path, size = add.column("path")[0].as_py(), add.column("size_bytes")[0].as_py()
     now = 1_700_000_000_000
     actions = [
-        {"commitInfo": {"timestamp": now, "operation": "DELETE", "engineInfo": "pipegen test: hand-written"}},
-        {"protocol": {"minReaderVersion": 3, "minWriterVersion": 7, "readerFeatures": ["deletionVectors"], "writerFeatures": ["deletionVectors"]}},
-        {"remove": {"path": path, "deletionTimestamp": now, "dataChange": True, "size": size}},
-        {"add": {"path": path, "partitionValues": {}, "size": size, "modificationTime": now, "dataChange": True,
-                 "stats": json.dumps({"numRecords": 3}),
-                 "deletionVector": {"storageType": "i", "pathOrInlineDv": "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L",
-                                    "sizeInBytes": 40, "cardinality": 1}}},
+        {
+            "commitInfo": {
+                "timestamp": now,
+                "operation": "DELETE",
+                "engineInfo": "pipegen test: hand-written",
+            }
+        },
+        {
+            "protocol": {
+                "minReaderVersion": 3,
+                "minWriterVersion": 7,
+                "readerFeatures": ["deletionVectors"],
+                "writerFeatures": ["deletionVectors"],
+            }
+        },
+        {
+            "remove": {
+                "path": path,
+                "deletionTimestamp": now,
+                "dataChange": True,
+                "size": size,
+            }
+        },
+        {
+            "add": {
+                "path": path,
+                "partitionValues": {},
+                "size": size,
+                "modificationTime": now,
+                "dataChange": True,
+                "stats": json.dumps({"numRecords": 3}),
+                "deletionVector": {
+                    "storageType": "i",
+                    "pathOrInlineDv": "wi5b=000010000siXQKl0rr91000f55c8Xg0@@D72lkbi5=-{L",
+                    "sizeInBytes": 40,
+                    "cardinality": 1,
+                },
+            }
+        },
     ]
     with open(os.path.join(p, "_delta_log", f"{t.version() + 1:020d}.json"), "w") as f:
         f.write("\n".join(json.dumps(a) for a in actions) + "\n")
@@ -242,15 +306,24 @@ def make_dv_file(p: str) -> None:
 
 def make_small_ints(p: str) -> None:
     data = batch([1, 2])
-    data = data.append_column("tiny", pa.array([1, 2], pa.int8())).append_column("small", pa.array([1, 2], pa.int16()))
+    data = data.append_column("tiny", pa.array([1, 2], pa.int8())).append_column(
+        "small", pa.array([1, 2], pa.int16())
+    )
     write(p, data)
 
 
 def make_generated(p: str) -> None:
-    schema = deltalake.Schema([
-        deltalake.Field("id", "long", nullable=True),
-        deltalake.Field("twice", "long", nullable=True, metadata={"delta.generationExpression": "id * 2"}),
-    ])
+    schema = deltalake.Schema(
+        [
+            deltalake.Field("id", "long", nullable=True),
+            deltalake.Field(
+                "twice",
+                "long",
+                nullable=True,
+                metadata={"delta.generationExpression": "id * 2"},
+            ),
+        ]
+    )
     DeltaTable.create(p, schema)
     write(p, pa.table({"id": pa.array([1, 2], pa.int64())}), mode="append")
 
@@ -262,9 +335,16 @@ def make_column_mapping(p: str) -> None:
 # ---------------------------------------------------------------- Iceberg side (pyiceberg)
 
 PRIMITIVES: dict[str, Callable[[], IcebergType]] = {
-    "boolean": BooleanType, "integer": IntegerType, "long": LongType, "float": FloatType,
-    "double": DoubleType, "string": StringType, "binary": BinaryType, "date": DateType,
-    "timestamp": TimestamptzType, "timestamp_ntz": TimestampType,
+    "boolean": BooleanType,
+    "integer": IntegerType,
+    "long": LongType,
+    "float": FloatType,
+    "double": DoubleType,
+    "string": StringType,
+    "binary": BinaryType,
+    "date": DateType,
+    "timestamp": TimestamptzType,
+    "timestamp_ntz": TimestampType,
 }
 
 
@@ -277,7 +357,9 @@ class Ids:
         return self.n
 
 
-def iceberg_type(t: Any, ids: Ids, overrides: dict[str, IcebergType], path: str = "") -> IcebergType:
+def iceberg_type(
+    t: Any, ids: Ids, overrides: dict[str, IcebergType], path: str = ""
+) -> IcebergType:
     if isinstance(t, str):
         m = re.fullmatch(r"decimal\((\d+),\s*(\d+)\)", t)
         if m:
@@ -288,15 +370,28 @@ def iceberg_type(t: Any, ids: Ids, overrides: dict[str, IcebergType], path: str 
         for f in t["fields"]:
             fid = ids.next()
             fpath = f"{path}.{f['name']}" if path else f["name"]
-            ftype = overrides.get(fpath) or iceberg_type(f["type"], ids, overrides, fpath)
-            fields.append(NestedField(fid, f["name"], ftype, required=not f.get("nullable", True)))
+            ftype = overrides.get(fpath) or iceberg_type(
+                f["type"], ids, overrides, fpath
+            )
+            fields.append(
+                NestedField(fid, f["name"], ftype, required=not f.get("nullable", True))
+            )
         return StructType(*fields)
     if t["type"] == "array":
         eid = ids.next()
-        return ListType(eid, iceberg_type(t["elementType"], ids, overrides), element_required=not t.get("containsNull", True))
+        return ListType(
+            eid,
+            iceberg_type(t["elementType"], ids, overrides),
+            element_required=not t.get("containsNull", True),
+        )
     kid, vid = ids.next(), ids.next()
-    return MapType(kid, iceberg_type(t["keyType"], ids, overrides), vid, iceberg_type(t["valueType"], ids, overrides),
-                   value_required=not t.get("valueContainsNull", True))
+    return MapType(
+        kid,
+        iceberg_type(t["keyType"], ids, overrides),
+        vid,
+        iceberg_type(t["valueType"], ids, overrides),
+        value_required=not t.get("valueContainsNull", True),
+    )
 
 
 def partition_python_value(delta_type: str, value: str | None) -> Any:
@@ -322,11 +417,23 @@ class Translation:
         uris = t.file_uris()
         self.files = []
         for k, uri in enumerate(uris):
-            values = {c: adds.column(f"partition.{c}")[k].as_py() for c in self.partition_columns}
-            self.files.append({"path": uri, "partition": {c: None if v is None else str(v) for c, v in values.items()}})
+            values = {
+                c: adds.column(f"partition.{c}")[k].as_py()
+                for c in self.partition_columns
+            }
+            self.files.append(
+                {
+                    "path": uri,
+                    "partition": {
+                        c: None if v is None else str(v) for c, v in values.items()
+                    },
+                }
+            )
         self.type_overrides: dict[str, IcebergType] = {}
         self.partitioned = True
-        self.location_style = "file:"  # how file paths are written: "file:", "file://", or "plain"
+        self.location_style = (
+            "file:"  # how file paths are written: "file:", "file://", or "plain"
+        )
         self.extra_files: list[str] = []
         self.drop_files = 0
         self.count_delta = 0
@@ -345,34 +452,64 @@ def write_iceberg(tr: Translation, catalog: SqlCatalog, name: str) -> None:
     fields = []
     if tr.partitioned:
         for k, col in enumerate(tr.partition_columns):
-            fields.append(PartitionField(source_id=schema.find_field(col).field_id, field_id=1000 + k,
-                                         transform=IdentityTransform(), name=col))
+            fields.append(
+                PartitionField(
+                    source_id=schema.find_field(col).field_id,
+                    field_id=1000 + k,
+                    transform=IdentityTransform(),
+                    name=col,
+                )
+            )
     spec = PartitionSpec(*fields)
-    sync_state = {"lastInstantSynced": "2026-01-01T00:00:00Z", "instantsToConsiderForNextSync": [], "version": 0,
-                  "sourceTableFormat": "DELTA"}
+    sync_state = {
+        "lastInstantSynced": "2026-01-01T00:00:00Z",
+        "instantsToConsiderForNextSync": [],
+        "version": 0,
+        "sourceTableFormat": "DELTA",
+    }
     if tr.source_identifier is not None:
         sync_state["sourceIdentifier"] = tr.source_identifier
-    table = catalog.create_table(("fixtures", name), schema=schema, location=f"file://{tr.path}", partition_spec=spec)
+    table = catalog.create_table(
+        ("fixtures", name),
+        schema=schema,
+        location=f"file://{tr.path}",
+        partition_spec=spec,
+    )
     with table.transaction() as tx:
-        tx.set_properties({
-            "schema.name-mapping.default": tx.table_metadata.schema().name_mapping.model_dump_json(),
-            "XTABLE_METADATA": json.dumps(sync_state),
-        })
+        tx.set_properties(
+            {
+                "schema.name-mapping.default": tx.table_metadata.schema().name_mapping.model_dump_json(),
+                "XTABLE_METADATA": json.dumps(sync_state),
+            }
+        )
     table = catalog.load_table(("fixtures", name))
     ice_schema, ice_spec = table.schema(), table.spec()
     delta_types = {f["name"]: f["type"] for f in tr.delta_schema["fields"]}
-    files = tr.files[: len(tr.files) - tr.drop_files] + [{"path": p, "partition": None} for p in tr.extra_files]
-    with table.transaction() as tx:
-        with tx.update_snapshot(snapshot_properties={"XTABLE_METADATA": json.dumps(sync_state)}).fast_append() as append:
-            for k, f in enumerate(files):
-                values = []
-                for pf in ice_spec.fields:
-                    col = ice_schema.find_column_name(pf.source_id)
-                    raw = (f["partition"] or {}).get(col)
-                    values.append(_to_partition_representation(ice_schema.find_type(pf.source_id),
-                                                                partition_python_value(delta_types[col], raw)))
-                records = pq.read_metadata(f["path"]).num_rows + (tr.count_delta if k == 0 else 0)
-                append.append_data_file(DataFile.from_args(
+    files = tr.files[: len(tr.files) - tr.drop_files] + [
+        {"path": p, "partition": None} for p in tr.extra_files
+    ]
+    with (
+        table.transaction() as tx,
+        tx.update_snapshot(
+            snapshot_properties={"XTABLE_METADATA": json.dumps(sync_state)}
+        ).fast_append() as append,
+    ):
+        for k, f in enumerate(files):
+            values = []
+            for pf in ice_spec.fields:
+                col = ice_schema.find_column_name(pf.source_id)
+                raw = (f["partition"] or {}).get(col)
+                values.append(
+                    _to_partition_representation(
+                        ice_schema.find_type(pf.source_id),
+                        partition_python_value(delta_types[col], raw),
+                    )
+                )
+            records = pq.read_metadata(f["path"]).num_rows + (
+                tr.count_delta if k == 0 else 0
+            )
+            append.append_data_file(
+                DataFile.from_args(
                     content=DataFileContent.DATA,
                     file_path=file_location(f["path"], tr.location_style),
                     file_format=FileFormat.PARQUET,
@@ -380,7 +517,8 @@ def write_iceberg(tr: Translation, catalog: SqlCatalog, name: str) -> None:
                     record_count=records,
                     file_size_in_bytes=os.path.getsize(f["path"]),
                     spec_id=ice_spec.spec_id,
-                ))
+                )
+            )
     if tr.hadoop_layout:
         to_hadoop_layout(tr.path)
 
@@ -447,8 +585,12 @@ def read_rows(path: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- cases
 
 
-def base(make: Callable[[str], None], mutate: Callable[[Translation], None] | None = None,
-         iceberg: bool = True, rows: bool = True) -> dict[str, Any]:
+def base(
+    make: Callable[[str], None],
+    mutate: Callable[[Translation], None] | None = None,
+    iceberg: bool = True,
+    rows: bool = True,
+) -> dict[str, Any]:
     return {"make": make, "mutate": mutate, "iceberg": iceberg, "rows": rows}
 
 
@@ -456,6 +598,7 @@ def m(**changes: Any) -> Callable[[Translation], None]:
     def apply(tr: Translation) -> None:
         for k, v in changes.items():
             setattr(tr, k, v)
+
     return apply
 
 
@@ -488,16 +631,32 @@ CASES: dict[str, dict[str, Any]] = {
     "multipart_checkpoint": base(make_multipart_checkpoint),
     "escaped_paths": base(make_escaped_paths, m(location_style="plain")),
     "catalog_naming": base(make_unpartitioned, m(hadoop_layout=False)),
-    "spare": base(make_unpartitioned, rows=False),  # for tests that damage the Iceberg metadata in place
+    "spare": base(
+        make_unpartitioned, rows=False
+    ),  # for tests that damage the Iceberg metadata in place
     # negative: one thing wrong in the translation
     "missing_file": base(make_partitioned_string, m(drop_files=1), rows=False),
     "extra_file": base(make_overwrite, extra_removed_file, rows=False),
-    "wrong_type": base(make_unpartitioned, m(type_overrides={"id": IntegerType(), "amount": FloatType()}), rows=False),
-    "wrong_partition_spec": base(make_partitioned_date, m(partitioned=False), rows=False),
-    "wrong_partition_values": base(make_partitioned_date, rotate_partition_values, rows=False),
+    "wrong_type": base(
+        make_unpartitioned,
+        m(type_overrides={"id": IntegerType(), "amount": FloatType()}),
+        rows=False,
+    ),
+    "wrong_partition_spec": base(
+        make_partitioned_date, m(partitioned=False), rows=False
+    ),
+    "wrong_partition_values": base(
+        make_partitioned_date, rotate_partition_values, rows=False
+    ),
     "wrong_record_count": base(make_unpartitioned, m(count_delta=1), rows=False),
-    "stale_version": base(make_appends, lambda tr: setattr(tr, "source_identifier", str(tr.version - 1)), rows=False),
-    "no_source_version": base(make_unpartitioned, m(source_identifier=None), rows=False),
+    "stale_version": base(
+        make_appends,
+        lambda tr: setattr(tr, "source_identifier", str(tr.version - 1)),
+        rows=False,
+    ),
+    "no_source_version": base(
+        make_unpartitioned, m(source_identifier=None), rows=False
+    ),
     # Delta features XTable mistranslates (Iceberg translated correctly all the same)
     "dv_enabled": base(make_dv_enabled, rows=False),
     "dv_file": base(make_dv_file, rows=False),
@@ -509,8 +668,11 @@ CASES: dict[str, dict[str, Any]] = {
 
 def build(root: str, names: list[str]) -> dict[str, Any]:
     os.makedirs(root, exist_ok=True)
-    catalog = SqlCatalog("fixtures", uri=f"sqlite:///{os.path.join(root, 'catalog.db')}",
-                         warehouse=f"file://{os.path.join(root, 'warehouse')}")
+    catalog = SqlCatalog(
+        "fixtures",
+        uri=f"sqlite:///{os.path.join(root, 'catalog.db')}",
+        warehouse=f"file://{os.path.join(root, 'warehouse')}",
+    )
     catalog.create_namespace_if_not_exists("fixtures")
     out: dict[str, Any] = {}
     for name in names:
@@ -532,7 +694,9 @@ def build(root: str, names: list[str]) -> dict[str, Any]:
 
 def main() -> None:
     if sys.argv[1] == "build":
-        names = sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else list(CASES)
+        names = (
+            sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else list(CASES)
+        )
         print(json.dumps(build(os.path.abspath(sys.argv[2]), names)))
     elif sys.argv[1] == "rows":
         print(json.dumps(read_rows(os.path.abspath(sys.argv[2]))))
