@@ -88,7 +88,10 @@ export async function readAvroFile(path: string): Promise<AvroFile> {
       metadata = Object.fromEntries(Object.entries(header.meta).map(([k, v]) => [k, v.toString("utf8")]));
     });
     decoder.on("data", (record: Record<string, unknown>) => records.push(record));
-    decoder.on("error", reject);
+    // avsc wraps codec failures as "<codec> codec decompression error" with the reason as cause.
+    decoder.on("error", (error: Error & { cause?: unknown }) =>
+      reject(error.cause instanceof Error ? new Error(`${error.message}: ${error.cause.message}`) : error),
+    );
     // avsc waits for more input instead of failing on a cut-off header or block.
     decoder.on("end", () => (sawHeader ? resolvePromise({ metadata, records }) : reject(new Error("it is truncated or not an Avro container file"))));
     decoder.end(bytes);
