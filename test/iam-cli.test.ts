@@ -98,6 +98,17 @@ describe("pipegen iam", () => {
     expect(r.stderr).toBe(message);
   });
 
+  it("never writes over a folder it does not own", async () => {
+    await mkdir(path.join(work, "notes"));
+    await writeFile(path.join(work, "notes", "todo.md"), "keep me\n");
+    const here = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "."], { cwd: work });
+    expect(here.stderr).toBe("✗ --out . is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/");
+    const notes = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "notes"], { cwd: work });
+    expect(notes.stderr).toBe("✗ --out notes holds todo.md, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own");
+    expect([here.exitCode, notes.exitCode]).toEqual([1, 1]);
+    expect(await readFile(path.join(work, "notes", "todo.md"), "utf8")).toBe("keep me\n");
+  });
+
   it("refuses a spec with a credential before building any policy", async () => {
     const r = await pipegen(["iam", `${ROOT}test/fixtures/credentials/leaky.pipeline.yaml`, "--account", "111122223333", "--region", "us-east-1"], { cwd: work });
     expect(r.exitCode).toBe(1);

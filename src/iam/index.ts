@@ -47,6 +47,7 @@ function specError(found: readonly Located[]): IamSpecError {
 function problemAt(file: string, path: SpecPath, message: string, hint?: string): Located {
   return { problem: { file, line: 0, column: 0, path: formatPath(path), message, ...(hint ? { hint } : {}) }, path };
 }
+
 export const PARTITIONS: readonly Partition[] = ["aws", "aws-cn", "aws-us-gov"];
 
 export interface IamOptions {

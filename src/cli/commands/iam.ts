@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import path from "node:path";
-import { SpecError, type Problem } from "../../errors.js";
+import { readdir } from "node:fs/promises";
+import { SpecError, UserError, type Problem } from "../../errors.js";
 import { buildIam, IamSpecError, PARTITIONS, type IamOptions, type Partition } from "../../iam/index.js";
 import { explainIam } from "../../iam/explain.js";
 import { loadSpec } from "../../load/index.js";
@@ -59,6 +60,7 @@ export function registerIam(program: Command): void {
         if (error instanceof IamSpecError) throw new SpecError(await locate(error));
         throw error;
       }
+      await checkOutFolder(flags.out);
       await writeBundle(path.resolve(flags.out), result.files);
       if (flags.json) {
         const documents = result.documents.map((d) => ({ file: path.join(flags.out, d.file), kind: d.kind, attachTo: d.attachTo, size: d.size, grants: d.grants, policy: d.policy }));
@@ -68,6 +70,21 @@ export function registerIam(program: Command): void {
       process.stdout.write(explainIam(result, flags.out.replace(/\/+$/, "")));
       process.stdout.write(`${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`);
     });
+}
+
+/**
+ * The output folder belongs to pipegen iam, which replaces it whole (stale
+ * documents go away). So it must not be the working folder or hold anything
+ * but policy documents: a typo in --out must never delete someone's files.
+ */
+async function checkOutFolder(out: string): Promise<void> {
+  const target = path.resolve(out);
+  if (path.relative(target, process.cwd()) === "" || !path.relative(target, process.cwd()).startsWith(".."))
+    throw new UserError(`--out ${out} is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/`);
+  const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
+  const foreign = entries.filter((e) => !e.isFile() || !e.name.endsWith(".json")).map((e) => e.name);
+  if (foreign.length > 0)
+    throw new UserError(`--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own`);
 }
 
 /** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
