@@ -23,7 +23,7 @@ import { createDeployClients, type DeployClients } from "./aws.js";
 import { bundleFromRendered, isEnvironmentFile, readBundleDir, UPLOAD_CLASSES, uploadClassOf, type BundleFile, type UploadClass } from "./bundle.js";
 import type { EnvironmentInfo, WaitOptions } from "./environment.js";
 import { DeployIncompleteError, PreflightError } from "./errors.js";
-import { emptyManifest, readManifest, sameState, writeManifest, type EnvironmentState, type ManagedObject, type Manifest } from "./manifest.js";
+import { canonicalState, emptyManifest, readManifest, writeManifest, type EnvironmentState, type ManagedObject } from "./manifest.js";
 import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, summarize, type Plan } from "./plan.js";
 import { checkDeployBucket } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
@@ -169,8 +169,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const managed: Record<string, ManagedObject> = { ...plan.managed };
   const environments: Record<string, EnvironmentState> = { ...(stored?.manifest.environments ?? {}) };
   const newState = () => ({ objects: managed, environments });
-  const before: Manifest = stored?.manifest ?? emptyManifest();
-  const stateChanged = () => !sameState(before, { ...before, ...newState() });
+  const before = canonicalState(stored?.manifest ?? emptyManifest());
+  const stateChanged = () => canonicalState(newState()) !== before;
 
   if (isNoop(plan) && !stateChanged()) return finish({ outcome: "nothing to do", environment: noEnvironment, manifest: "unchanged" });
 

@@ -94,10 +94,18 @@ export async function readManifest(s3: S3Client, bucket: string, prefix: string,
   return { manifest: parsed.data, etag };
 }
 
-/** Two manifests record the same state (ignoring who wrote them and when). */
-export function sameState(a: Manifest, b: Manifest): boolean {
-  const canon = (m: Manifest) => JSON.stringify(sortKeys({ objects: m.objects, environments: m.environments }));
-  return canon(a) === canon(b);
+/** The recorded state in a canonical form (sorted keys): equal strings mean the same state. */
+export function canonicalState(m: Pick<Manifest, "objects" | "environments">): string {
+  const objects = Object.keys(m.objects)
+    .sort()
+    .map((k) => {
+      const o = m.objects[k]!;
+      return [k, o.sha256, o.etag, o.versionId ?? null, o.size];
+    });
+  const environments = Object.keys(m.environments)
+    .sort()
+    .map((k) => [k, Object.entries(m.environments[k]!.versions).sort(), m.environments[k]!.confirmed]);
+  return JSON.stringify([objects, environments]);
 }
 
 function sortKeys(value: unknown): unknown {
