@@ -167,6 +167,8 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
         throw new UserError(`bucket ${bucket} belongs to account ${owner}, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>`);
       return { grant: g, statement: statementOf(g, principal) };
     });
+    if (mine.some((g) => g.actions.includes("s3:PutObject")))
+      notes.push(`bucket ${bucket} (account ${owner}) receives objects written by account ${placement.account}: keep its Object Ownership at "bucket owner enforced" (the default since 2023) so that account ${owner} owns them`);
     documents.push(
       document(`bucket-policy-${bucket}.json`, "bucket-policy", `put on bucket ${bucket} in account ${owner}: lets roles of account ${placement.account} do what their own policies allow there`, statements, LIMITS.bucket),
     );

@@ -24,9 +24,9 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.pop("AWS_SESSION_TOKEN", None)
 
-import boto3  # noqa: E402
-from botocore.exceptions import ClientError  # noqa: E402
-from moto import mock_aws, settings  # noqa: E402
+import boto3
+from botocore.exceptions import ClientError
+from moto import mock_aws, settings
 
 
 def run(spec: dict) -> list[dict]:
@@ -34,7 +34,9 @@ def run(spec: dict) -> list[dict]:
         # Set-up runs unauthenticated; every request after it is checked.
         settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
         admin_s3 = boto3.client("s3", region_name="us-east-1")
-        buckets = sorted({c["bucket"] for c in spec["checks"]} | {b for b, _ in spec["objects"]})
+        buckets = sorted(
+            {c["bucket"] for c in spec["checks"]} | {b for b, _ in spec["objects"]}
+        )
         for bucket in buckets:
             admin_s3.create_bucket(Bucket=bucket)
         for bucket, key in spec["objects"]:
@@ -44,7 +46,9 @@ def run(spec: dict) -> list[dict]:
         for i, path in enumerate(spec["policies"]):
             with open(path, encoding="utf-8") as f:
                 document = f.read()
-            arn = iam.create_policy(PolicyName=f"pipegen-{i}", PolicyDocument=document)["Policy"]["Arn"]
+            arn = iam.create_policy(PolicyName=f"pipegen-{i}", PolicyDocument=document)[
+                "Policy"
+            ]["Arn"]
             iam.attach_user_policy(UserName="pipeline", PolicyArn=arn)
         key = iam.create_access_key(UserName="pipeline")["AccessKey"]
         settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
@@ -55,7 +59,9 @@ def run(spec: dict) -> list[dict]:
                 aws_access_key_id=key["AccessKeyId"],
                 aws_secret_access_key=key["SecretAccessKey"],
             )
-            return [{**check, "allowed": allowed(s3, check)} for check in spec["checks"]]
+            return [
+                {**check, "allowed": allowed(s3, check)} for check in spec["checks"]
+            ]
         finally:
             settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
 

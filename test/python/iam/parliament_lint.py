@@ -15,9 +15,11 @@ import json
 import sys
 import warnings
 
-warnings.filterwarnings("ignore")  # parliament imports pkg_resources and has invalid escapes under 3.12
+warnings.filterwarnings(
+    "ignore"
+)  # parliament imports pkg_resources and has invalid escapes under 3.12
 
-import parliament  # noqa: E402
+import parliament
 
 
 def lint(path: str) -> list[dict[str, object]]:
@@ -38,7 +40,13 @@ def lint(path: str) -> list[dict[str, object]]:
 
 
 def main(paths: list[str]) -> int:
-    json.dump({path: lint(path) for path in paths}, sys.stdout, indent=2, default=str, sort_keys=True)
+    json.dump(
+        {path: lint(path) for path in paths},
+        sys.stdout,
+        indent=2,
+        default=str,
+        sort_keys=True,
+    )
     sys.stdout.write("\n")
     return 0
 
