@@ -112,7 +112,8 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it("resolves date-partitioned keys from the data interval for a scheduled run", () => {
     const products = bag.dags.products!.tasks;
     expect(products.wait_for_products!.rendered_scheduled.bucket_key).toBe("products/year=2024/month=03/day=05/*.csv");
-    expect(products.unload_products!.rendered_scheduled.s3_key).toBe("products/year=2024/month=03/day=05/");
+    // The operator appends "/products_f_", so UNLOAD writes products/year=2024/month=03/day=05/products_f_000…
+    expect(products.unload_products!.rendered_scheduled.s3_key).toBe("products/year=2024/month=03/day=05");
     const orders = bag.dags.orders_lakehouse!.tasks;
     expect(orders.wait_for_orders!.rendered_scheduled.bucket_key).toBe("exports/dt=2024-03-05/_SUCCESS");
     expect(orders.export_daily_orders!.rendered_scheduled.select_query).toBe("SELECT * FROM reporting.orders WHERE order_date = '2024-03-05'");

@@ -122,13 +122,20 @@ describe("unload", () => {
       {
         task: "airflow.providers.amazon.aws.transfers.redshift_to_s3.RedshiftToS3Operator",
         kwargs: {
-          task_id: '"u"', s3_bucket: '"out-bucket"', s3_key: "\"p/day={{ data_interval_start.strftime('%d') }}/\"", schema: '"public"', table: '"products_f"',
+          task_id: '"u"', s3_bucket: '"out-bucket"',
+          // The operator appends "/products_f_": no trailing slash, so no "//" in the object names.
+          s3_key: "\"p/day={{ data_interval_start.strftime('%d') }}\"", schema: '"public"', table: '"products_f"',
           unload_options: '["FORMAT AS PARQUET"]', redshift_conn_id: '"aws_default"',
           redshift_data_api_kwargs: '{"database": "dev", "workgroup_name": "analytics", "secret_arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/redshift-AbCdEf", "wait_for_completion": True}',
           ...AWS,
         },
       },
     ]);
+  });
+
+  it("keeps the prefix as written for a query", () => {
+    const [task] = tasksOf({ id: "u", kind: "unload", query: "SELECT 1", to: "s3://out-bucket/x/" });
+    expect(task!.kwargs.s3_key).toBe('"x/"');
   });
 
   it("a query over an Airflow connection", () => {

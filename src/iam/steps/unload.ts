@@ -13,12 +13,13 @@
  *   Guide, "Permissions to access other AWS resources"), and DELETE with CLEANPATH.
  * - The object names: with `table` and the default table_as_file_name=True the
  *   operator appends `/<table>_` to s3_key, so UNLOAD writes
- *   `<to>/<table>_0000_part_00...` (a doubled slash when `to` ends with `/`);
- *   with `query` it writes `<to>0000_part_00...`.
+ *   `<to>/<table>_0000_part_00...` (the renderer drops a trailing slash from
+ *   `to` first: see unloadTarget); with `query` it writes `<to>0000_part_00...`.
  */
 import type { UnloadStep } from "../../spec/steps/index.js";
 import type { Grant, Grantee, IamStepBuilder } from "../model.js";
-import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+import { unloadTarget } from "../../render/steps/unload.js";
+import { templatePattern } from "../s3-patterns.js";
 import { dataApiGrants } from "./redshift-data.js";
 import { listCondition } from "./s3-grants.js";
 
@@ -29,7 +30,7 @@ export const unloadGrants: IamStepBuilder<UnloadStep> = (step, ctx) => {
   const grants: Grant[] = [];
   if (dataApi && !("connId" in redshift)) grants.push(...dataApiGrants(step, redshift, false, "RedshiftToS3Operator", ctx));
 
-  const { bucket, key } = parseS3Uri(step.to);
+  const { bucket, key } = unloadTarget(step);
   const writtenText = step.table ? `${key}/${step.table}_` : key;
   const written = templatePattern(writtenText);
   const cleanPath = step.options.some((o) => /^\s*CLEANPATH\s*$/i.test(o));

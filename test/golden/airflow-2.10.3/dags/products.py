@@ -124,7 +124,7 @@ with DAG(
     unload_products = RedshiftToS3Operator(
         task_id="unload_products",
         s3_bucket="sample-opt-bucket-etl",
-        s3_key="products/year={{ data_interval_start.strftime('%Y') }}/month={{ data_interval_start.strftime('%m') }}/day={{ data_interval_start.strftime('%d') }}/",
+        s3_key="products/year={{ data_interval_start.strftime('%Y') }}/month={{ data_interval_start.strftime('%m') }}/day={{ data_interval_start.strftime('%d') }}",
         schema="public",
         table="products_f",
         unload_options=["FORMAT AS PARQUET", "ALLOWOVERWRITE"],

@@ -127,7 +127,7 @@ with DAG(
     unload_products = RedshiftToS3Operator(
         task_id="unload_products",
         s3_bucket="sample-opt-bucket-etl",
-        s3_key="products/year={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%Y') }}/month={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%m') }}/day={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%d') }}/",
+        s3_key="products/year={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%Y') }}/month={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%m') }}/day={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%d') }}",
         schema="public",
         table="products_f",
         unload_options=["FORMAT AS PARQUET", "ALLOWOVERWRITE"],
