@@ -88,6 +88,7 @@ interface Measure {
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0]!;
   console.log(`deploy benchmark: ${DAGS} DAG files, ${REPS} round${REPS === 1 ? "" : "s"}`);
   await execa("npm", ["run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
   await execa("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), "moto", "bench-awscli"], { stdout: "inherit", stderr: "inherit" });
@@ -208,6 +209,18 @@ async function main(): Promise<void> {
     ),
   ].join("\n");
   console.log(`\n${table}\n`);
+  const ratio = (tool: string, phase: Phase) => {
+    const r = rows.find((x) => x.tool === tool && x.phase === phase)!;
+    return `${(r.ms / baseline(phase).ms).toFixed(2)}× the wall time (${(r.cpuMs / baseline(phase).cpuMs).toFixed(2)}× the CPU) with ${r.requests} requests against ${baseline(phase).requests}`;
+  };
+  const pg = "pipegen deploy --from dist";
+  const summary = [
+    `**Summary** (\`${pg}\` against \`aws s3 sync --delete\`, medians):`,
+    `first upload ${ratio(pg, "first upload")};`,
+    `no-op re-run ${ratio(pg, "no-op re-run")};`,
+    `no-op after a fresh checkout ${ratio(pg, "no-op, fresh checkout")}.`,
+  ].join(" ");
+  console.log(summary);
   const [awsVersion, motoVersion] = await Promise.all([
     execa(aws, ["--version"]).then((r) => r.stdout.trim()),
     execa(venvBin("moto", "python"), ["-c", "import moto; print(moto.__version__)"]).then((r) => r.stdout.trim()),
@@ -224,18 +237,23 @@ Median of ${REPS} round${REPS === 1 ? "" : "s"} (the tool that goes first rotate
 process, and the CPU time (user + sys) the tool's process used, which moves less
 with the machine's load (the S3 server's CPU is not in it). Request counts are
 from the proxy. Measured ${new Date().toISOString().slice(0, 10)} on
-${cpus().length} cores (load average ${loadavg()[0]!.toFixed(2)} at the end), Node ${process.version}, ${awsVersion}.
+${cpus().length} cores (1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; other work shared the machine), Node ${process.version}, ${awsVersion}.
 
 ${table}
 
+${summary}
+
 - \`aws s3 sync\` uses its default 10 concurrent requests; \`pipegen deploy\`
   defaults to 16 (the \`--concurrency 10\` row is the like-for-like one).
-- What each tool compares decides the no-op: \`aws s3 sync\` lists the
-  bucket and compares size and modification time, so in a fresh checkout it
-  uploads every file again; pipegen reads its manifest (one GET), lists only
-  the folders it manages, and compares SHA-256 hashes, so it uploads nothing. pipegen's first upload also writes the manifest and checks that the
-  bucket is versioned, and it uploads in dependency order (a class waits for
-  the previous one to finish), which \`aws s3 sync\` does not do.
+- What each tool compares decides the no-op. \`aws s3 sync\` lists the bucket
+  and compares size and modification time, so after a fresh checkout it
+  uploads every file again. pipegen reads its manifest (one GET), lists only
+  the folders it manages and compares SHA-256 hashes, so it uploads nothing.
+- On an unchanged checkout both tools are dominated by process start-up and
+  one listing; pipegen also checks that the bucket is versioned and reads its
+  manifest (in parallel with the listings).
+- pipegen's first upload also writes the manifest and uploads in dependency
+  order (each class waits for the previous one), which \`aws s3 sync\` does not.
 - "renders the specs" includes loading, validating and rendering ${DAGS}
   specs in memory in the same process.
 

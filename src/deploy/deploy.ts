@@ -251,7 +251,13 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
         );
       }
       environments[name] = { versions: desired, confirmed: false };
-      environment = { status: "update requested", input };
+      environment = {
+        status: "update requested",
+        input,
+        ...(pending.get(3)!.length > 0 && !settings.wait
+          ? { detail: "until the environment is AVAILABLE again, changed DAGs that need the new requirements may fail to import" }
+          : {}),
+      };
       if (settings.wait) {
         const waited = await waitForUpdate(mwaa, name, requestedAt, policy, waitOptions(settings.waitTimeoutMinutes * 60_000));
         progress.end();
