@@ -4,6 +4,7 @@
  * just like YAML ones. The parser is large, so it is loaded only when a
  * problem needs a position.
  */
+import { transformSync } from "esbuild";
 import { createJiti } from "jiti";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -11,8 +12,13 @@ import type ts from "typescript";
 import type { Problem } from "../errors.js";
 import type { LoadedSpec, Locator, Position } from "./source.js";
 
-/** `import { definePipeline } from "pipegen"` in a spec resolves to this package. */
-const PIPEGEN_ENTRY = fileURLToPath(new URL("../index.js", import.meta.url));
+/**
+ * What `import { definePipeline } from "pipegen"` in a spec resolves to: the
+ * module that defines it and nothing else (types are erased). Pointing at the
+ * whole library would evaluate it again for every spec, since specs load
+ * without jiti's module cache so that each load sees the file as it is now.
+ */
+const SPEC_API = fileURLToPath(new URL("../spec/define.js", import.meta.url));
 
 let jiti: ReturnType<typeof createJiti> | undefined;
 let typescriptModule: typeof ts | undefined;
@@ -26,7 +32,7 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   let source: ts.SourceFile | undefined;
   const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
-  jiti ??= createJiti(import.meta.url, { alias: { pipegen: PIPEGEN_ENTRY }, moduleCache: false, sourceMaps: true });
+  jiti ??= createJiti(import.meta.url, { alias: { pipegen: SPEC_API }, moduleCache: false, sourceMaps: true, transform: transpile });
   let exported: unknown;
   try {
     exported = await jiti.import(absolutePath, { default: true });
@@ -49,6 +55,22 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   }
   let locator: Locator | undefined;
   return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
+}
+
+/**
+ * Turns a spec module into the CommonJS that jiti evaluates. esbuild does it
+ * about six times faster than jiti's own Babel transform, which dominated
+ * rendering many TypeScript specs.
+ */
+function transpile(options: { source: string; filename?: string; ts?: boolean }): { code: string } {
+  const { code } = transformSync(options.source, {
+    loader: options.ts === false ? "js" : "ts",
+    format: "cjs",
+    target: "node20",
+    sourcemap: "inline",
+    ...(options.filename ? { sourcefile: options.filename } : {}),
+  });
+  return { code };
 }
 
 function syntaxProblems(file: string, source: ts.SourceFile, text: string): Problem[] {
