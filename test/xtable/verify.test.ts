@@ -48,6 +48,7 @@ afterAll(async () => {
 
 async function verify(path: string): Promise<{ exitCode: number; report: Report; stderr: string }> {
   const r = await pipegen(["xtable", "verify", path, "--json"]);
+  if (r.stdout === "") throw new Error(`pipegen xtable verify ${path} printed no report (exit ${r.exitCode}):\n${r.stderr}`);
   return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
 }
 
