@@ -42,18 +42,19 @@ Exit status: 0 when the bag holds exactly N DAGs and no import errors,
 
 from __future__ import annotations
 
+import argparse
+import hashlib
+import json
+import os
+import resource
+import sys
+import tempfile
 import time
+from pathlib import Path
 
-T0 = time.perf_counter()
-
-import argparse  # noqa: E402
-import hashlib  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import resource  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-from pathlib import Path  # noqa: E402
+T0 = (
+    time.perf_counter()
+)  # after a few stdlib imports (< 5 ms): the interpreter's start, near enough
 
 
 def _isolate(dags_folder: Path, home: Path) -> None:
@@ -114,7 +115,11 @@ def _norm(value):
         return {str(k): _norm(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
         items = [_norm(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, (set, frozenset)) else items
+        return (
+            sorted(items, key=json.dumps)
+            if isinstance(value, (set, frozenset))
+            else items
+        )
     operator = getattr(value, "operator", None)
     if operator is not None and hasattr(value, "key"):  # XComArg: same as the template
         return f"{{{{ ti.xcom_pull(task_ids='{operator.task_id}') }}}}"
@@ -134,7 +139,11 @@ def _task_shape(task) -> dict:
     for attr in ("poke_interval", "timeout"):  # seconds or timedelta: same meaning
         value = getattr(task, attr, None)
         if value is not None:
-            shape[attr] = value.total_seconds() if hasattr(value, "total_seconds") else float(value)
+            shape[attr] = (
+                value.total_seconds()
+                if hasattr(value, "total_seconds")
+                else float(value)
+            )
     for attr in ("mode", "deferrable", "wait_for_completion"):
         if hasattr(task, attr):
             shape[attr] = _norm(getattr(task, attr))
@@ -161,7 +170,8 @@ def _fingerprints(bag) -> tuple[str, str]:
     """(graph: task ids, classes and edges; full: also DAG and operator arguments)."""
     graph = {
         dag_id: sorted(
-            [t.task_id, type(t).__name__, sorted(t.upstream_task_ids)] for t in dag.tasks
+            [t.task_id, type(t).__name__, sorted(t.upstream_task_ids)]
+            for t in dag.tasks
         )
         for dag_id, dag in sorted(bag.dags.items())
     }
@@ -171,7 +181,9 @@ def _fingerprints(bag) -> tuple[str, str]:
         return hashlib.sha256(json.dumps(x, sort_keys=True).encode()).hexdigest()
 
     if os.environ.get("PARSE_COST_DUMP_SHAPE"):
-        Path(os.environ["PARSE_COST_DUMP_SHAPE"]).write_text(json.dumps(full, sort_keys=True, indent=1))
+        Path(os.environ["PARSE_COST_DUMP_SHAPE"]).write_text(
+            json.dumps(full, sort_keys=True, indent=1)
+        )
     return digest(graph), digest(full)
 
 
@@ -196,7 +208,11 @@ def _warm_serializer(serialize) -> None:
     """
     from airflow import plugins_manager
 
-    for name in ("ensure_plugins_loaded", "initialize_ti_deps_plugins", "initialize_extra_operators_links_plugins"):
+    for name in (
+        "ensure_plugins_loaded",
+        "initialize_ti_deps_plugins",
+        "initialize_extra_operators_links_plugins",
+    ):
         if hasattr(plugins_manager, name):
             getattr(plugins_manager, name)()
     import pendulum
@@ -210,7 +226,9 @@ def _warm_serializer(serialize) -> None:
     except ImportError:
         from airflow.operators.empty import EmptyOperator
 
-    with DAG("parse_cost_warmup", schedule=None, start_date=pendulum.datetime(2024, 1, 1)) as dag:
+    with DAG(
+        "parse_cost_warmup", schedule=None, start_date=pendulum.datetime(2024, 1, 1)
+    ) as dag:
         EmptyOperator(task_id="noop")
     serialize(dag)
 
@@ -250,7 +268,7 @@ def _processor(dags_folder: Path, cls, kwargs) -> dict:
         for module in iter_airflow_imports(path):  # the manager's pre-import
             try:
                 importlib.import_module(module)
-            except Exception:
+            except Exception:  # noqa: BLE001, S110 -- Airflow's pre-import only logs these too
                 pass
         read_fd, write_fd = os.pipe()
         pid = os.fork()
@@ -259,7 +277,7 @@ def _processor(dags_folder: Path, cls, kwargs) -> dict:
             try:
                 os.close(read_fd)
                 _process_one(cls, kwargs, path, serialize, write_fd)
-            except BaseException:
+            except BaseException:  # noqa: BLE001 -- report and exit the child, whatever it was
                 import traceback
 
                 traceback.print_exc()
@@ -273,11 +291,14 @@ def _processor(dags_folder: Path, cls, kwargs) -> dict:
         os.close(read_fd)
         _, status = os.waitpid(pid, 0)
         if status != 0 or not chunks:
-            raise RuntimeError(f"processing {path} failed in the child (status {status})")
+            raise RuntimeError(
+                f"processing {path} failed in the child (status {status})"
+            )
         results.append(json.loads(b"".join(chunks)))
     return {
         "processor_files": [
-            {k: v for k, v in r.items() if k not in ("dag_ids", "import_errors")} for r in results
+            {k: v for k, v in r.items() if k not in ("dag_ids", "import_errors")}
+            for r in results
         ],
         "dags": len({d for r in results for d in r["dag_ids"]}),
         "tasks": sum(r["tasks"] for r in results),
@@ -370,7 +391,7 @@ if __name__ == "__main__":
         sys.exit(main())
     except SystemExit:
         raise
-    except BaseException:
+    except BaseException:  # noqa: BLE001 -- exit 2 means "the driver broke", not "the bag is wrong"
         import traceback
 
         traceback.print_exc()
