@@ -226,8 +226,8 @@ describe("unload", () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string | undefined, string[]]>([
     ["table: the operator appends /<table>_ to the key; the execution role writes there", { table: "t", to: "s3://out-bucket/x/${DATE}/" }, workgroup(), undefined, [
       ...dataApi,
-      "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*//t_*",
-      'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*//t_*"}}',
+      "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*/t_*",
+      'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*/t_*"}}',
     ]],
     ["query: files start with the key itself", { query: "select 1", to: "s3://out-bucket/daily/" }, workgroup(), undefined, [
       ...dataApi,
@@ -245,8 +245,8 @@ describe("unload", () => {
       'unload-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
     ]],
     ["over an Airflow connection UNLOAD still carries the AWS connection's credentials", { table: "t", to: "s3://out-bucket/x/" }, { connections: { redshift: { connId: "rs" } } }, undefined, [
-      "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x//t_*",
-      'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x//t_*"}}',
+      "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
+      'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
     ]],
     ["the bucket's root: no prefix to limit the listing to", { query: "select 1", to: "s3://out-bucket/" }, { connections: { redshift: { connId: "rs" } } }, undefined, [
       "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/*",
