@@ -14,7 +14,6 @@
  *   package lands only once the environment has installed it.
  * - Prune deletes only objects the manifest lists, in reverse upload order.
  */
-import { DeleteObjectsCommand, type S3Client } from "@aws-sdk/client-s3";
 import path from "node:path";
 import { renderBundle } from "../render/bundle.js";
 import { validatePipelines } from "../pipeline-run.js";
@@ -27,10 +26,11 @@ import { canonicalState, emptyManifest, readManifest, writeManifest, type Enviro
 import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, summarize, type Plan } from "./plan.js";
 import { checkDeployBucket } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
+import { deleteObjects } from "./prune.js";
 import { runPool } from "./pool.js";
 import { foldersOf, headObject, listRemote, type HeadResult } from "./remote.js";
 import type { DeployReport, EnvironmentOutcome, PlanReport } from "./report.js";
-import { DEFAULT_RETRY_POLICY, describeError, withRetry, type RetryPolicy } from "./retry.js";
+import { DEFAULT_RETRY_POLICY, describeError, type RetryPolicy } from "./retry.js";
 import type { DeploySettings } from "./settings.js";
 import { DEFAULT_UPLOAD_TUNING, uploadFile, type UploadTuning } from "./upload.js";
 
@@ -303,36 +303,6 @@ async function loadBundle(settings: DeploySettings, cwd: string): Promise<{ bund
   const pipelines = needSpecs ? await validatePipelines({ paths: settings.paths, cwd, airflowVersion: settings.airflowVersion }) : undefined;
   if (settings.from !== undefined) return { bundle: await readBundleDir(settings.from, path.relative(cwd, settings.from) || "."), pipelines };
   return { bundle: bundleFromRendered(renderBundle(pipelines!)), pipelines };
-}
-
-/** DeleteObjects in batches of 1,000 keys (the API's limit). */
-async function deleteObjects(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
-  paths: readonly string[],
-  policy: RetryPolicy,
-): Promise<{ deleted: string[]; failed: { path: string; error: string }[] }> {
-  const deleted: string[] = [];
-  const failed: { path: string; error: string }[] = [];
-  for (let i = 0; i < paths.length; i += 1000) {
-    const batch = paths.slice(i, i + 1000);
-    try {
-      const r = await withRetry(
-        () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((p) => ({ Key: `${prefix}${p}` })) } })),
-        policy,
-      );
-      const errors = new Map((r.Errors ?? []).map((e) => [e.Key!.slice(prefix.length), `${e.Code ?? "Error"}: ${e.Message ?? ""}`.trim()]));
-      for (const p of batch) {
-        const error = errors.get(p);
-        if (error) failed.push({ path: p, error });
-        else deleted.push(p);
-      }
-    } catch (error) {
-      failed.push(...batch.map((p) => ({ path: p, error: describeError(error) })));
-    }
-  }
-  return { deleted, failed };
 }
 
 function toPlanReport(settings: DeploySettings, plan: Plan, preflight: PlanReport["preflight"]): PlanReport {
