@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import YAML from "yaml";
 import { z } from "zod";
+import { xtableConfigs } from "../render/steps/xtable.js";
 import type { XTableStep } from "../spec/steps/xtable.js";
 import { XTableConfigError } from "./errors.js";
 
@@ -82,8 +83,7 @@ export function isLocalPath(path: string): boolean {
 }
 
 /**
- * The configs for one spec xtable step, as the MWAA operator would get them
- * (same shape as src/render/steps/xtable.ts renders).
+ * The configs for one spec xtable step, exactly as the MWAA operator gets them.
  * @throws {XTableConfigError} when a path uses date placeholders or Jinja, which only resolve inside Airflow
  */
 export function configsForStep(step: XTableStep, where: string): { dataset: DatasetConfig; catalog: CatalogConfig | undefined } {
@@ -93,28 +93,8 @@ export function configsForStep(step: XTableStep, where: string): { dataset: Data
         throw new XTableConfigError(
           `${where} datasets[${i}].${key} is ${JSON.stringify(value)}: placeholders and Jinja only resolve when Airflow runs the step, so pipegen xtable run needs literal paths; use --config with a dataset config instead.`,
         );
-  const dataset = checkConfig(
-    {
-      sourceFormat: step.sourceFormat,
-      targetFormats: step.targetFormats,
-      datasets: step.datasets.map((d) => ({
-        tableBasePath: d.tableBasePath,
-        ...(d.tableDataPath ? { tableDataPath: d.tableDataPath } : {}),
-        tableName: d.tableName,
-        ...((step.glueCatalog?.database ?? d.namespace) ? { namespace: step.glueCatalog?.database ?? d.namespace } : {}),
-      })),
-    },
-    datasetConfigSchema,
-    where,
-  );
-  const catalog = step.glueCatalog && {
-    catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog",
-    catalogName: "glue",
-    catalogOptions: {
-      warehouse: step.glueCatalog.warehouse,
-      "io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
-      ...(step.glueCatalog.region ? { "client.region": step.glueCatalog.region } : {}),
-    },
-  };
+  const configs = xtableConfigs(step);
+  const dataset = checkConfig(configs.dataset, datasetConfigSchema, where);
+  const catalog = configs.catalog && checkConfig(configs.catalog, catalogConfigSchema, where);
   return { dataset, catalog };
 }
