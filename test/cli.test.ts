@@ -33,6 +33,18 @@ describe("pipegen validate", () => {
     ]);
   });
 
+  it("--json prints the verdict and every problem for machines", async () => {
+    const ok = await pipegen(["validate", "--json", "pipelines/sales.pipeline.yaml"]);
+    expect(ok.exitCode).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ valid: true, pipelines: [{ id: "sales", file: "pipelines/sales.pipeline.yaml", airflowVersion: "2.10.3" }], problems: [] });
+    const bad = await pipegen(["validate", "--json", "test/fixtures/bad"]);
+    expect(bad.exitCode).toBe(1);
+    const report = JSON.parse(bad.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems).toHaveLength(6);
+    expect(report.problems[3]).toEqual({ file: "test/fixtures/bad/products.pipeline.yaml", line: 16, column: 14, path: "steps[1].crawler", message: "expected a string, got number 42" });
+  });
+
   it("reports YAML and TypeScript syntax errors cleanly", async () => {
     const r = await pipegen(["validate", "test/fixtures/syntax"]);
     expect(r.exitCode).toBe(1);

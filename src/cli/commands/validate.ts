@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { SpecError } from "../../errors.js";
 import { validatePipelines } from "../../pipeline-run.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
 import { airflowVersionOption, color } from "../shared.js";
@@ -10,9 +11,19 @@ export function registerValidate(program: Command): void {
     .argument("[paths...]", "spec files or folders", ["pipelines"])
     .addOption(airflowVersionOption())
     .option("-q, --quiet", "print nothing on success")
-    .addHelpText("after", "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts")
-    .action(async (paths: string[], opts: { airflowVersion?: AirflowVersion; quiet?: boolean }) => {
-      const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
-      if (!opts.quiet) process.stdout.write(`${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`);
+    .option("--json", 'print {"valid", "pipelines", "problems"} as JSON on standard output (problems still go to stderr too)')
+    .addHelpText("after", "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --json | jq '.problems[].message'")
+    .action(async (paths: string[], opts: { airflowVersion?: AirflowVersion; quiet?: boolean; json?: boolean }) => {
+      try {
+        const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
+        if (opts.json) {
+          const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
+          process.stdout.write(`${JSON.stringify({ valid: true, pipelines: summary, problems: [] }, null, 2)}\n`);
+        } else if (!opts.quiet) process.stdout.write(`${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`);
+      } catch (error) {
+        if (opts.json && error instanceof SpecError)
+          process.stdout.write(`${JSON.stringify({ valid: false, pipelines: [], problems: error.problems }, null, 2)}\n`);
+        throw error;
+      }
     });
 }
