@@ -4,6 +4,7 @@
  * just like YAML ones. The parser is large, so it is loaded only when a
  * problem needs a position.
  */
+import { decode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { transformSync } from "esbuild";
 import { createJiti } from "jiti";
 import { createRequire } from "node:module";
@@ -32,14 +33,15 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   let source: ts.SourceFile | undefined;
   const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
-  jiti ??= createJiti(import.meta.url, { alias: { pipegen: SPEC_API }, moduleCache: false, sourceMaps: true, transform: transpile });
+  jiti ??= createJiti(import.meta.url, { alias: { pipegen: SPEC_API }, moduleCache: false, fsCache: false, transform: transpile });
   let exported: unknown;
   try {
     exported = await jiti.import(absolutePath, { default: true });
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
-    const pos = positionFromStack(error, absolutePath) ?? { line: 0, column: 0 };
+    const thrownAt = positionFromStack(error, absolutePath);
+    const pos = thrownAt ? originalPosition(absolutePath, thrownAt) : { line: 0, column: 0 };
     return [
       {
         file,
@@ -57,20 +59,32 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
 }
 
+/** Source maps of the transpiled specs, to report a throw at its line in the .ts file. */
+const sourceMaps = new Map<string, SourceMapSegment[][]>();
+
 /**
  * Turns a spec module into the CommonJS that jiti evaluates. esbuild does it
  * about six times faster than jiti's own Babel transform, which dominated
- * rendering many TypeScript specs.
+ * rendering many TypeScript specs. It moves lines, so the map is kept.
  */
 function transpile(options: { source: string; filename?: string; ts?: boolean }): { code: string } {
-  const { code } = transformSync(options.source, {
+  const { code, map } = transformSync(options.source, {
     loader: options.ts === false ? "js" : "ts",
     format: "cjs",
     target: "node20",
-    sourcemap: "inline",
+    sourcemap: "external",
     ...(options.filename ? { sourcefile: options.filename } : {}),
   });
+  if (options.filename) sourceMaps.set(options.filename, decode((JSON.parse(map) as { mappings: string }).mappings));
   return { code };
+}
+
+/** Maps a 1-based position in transpiled code back to the spec's source. */
+function originalPosition(file: string, generated: Position): Position {
+  const segments = sourceMaps.get(file)?.[generated.line - 1];
+  const segment = segments?.filter((s) => s[0] <= generated.column - 1).at(-1) ?? segments?.[0];
+  if (!segment || segment.length < 4) return generated;
+  return { line: segment[2]! + 1, column: segment[3]! + 1 };
 }
 
 function syntaxProblems(file: string, source: ts.SourceFile, text: string): Problem[] {
