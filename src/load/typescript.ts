@@ -5,7 +5,7 @@
  * problem needs a position.
  */
 import { decode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
-import { transformSync } from "esbuild";
+import { transform, transformSync } from "esbuild";
 import { createJiti } from "jiti";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,9 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   jiti ??= createJiti(import.meta.url, { alias: { pipegen: SPEC_API }, moduleCache: false, fsCache: false, transform: transpile });
   let exported: unknown;
   try {
+    // Transpile ahead, asynchronously: esbuild then works on every spec of a
+    // run at once, where jiti's synchronous transform would take them one by one.
+    pretranspiled.set(absolutePath, { source: text, code: await transpileAsync(text, absolutePath).catch(() => undefined) });
     exported = await jiti.import(absolutePath, { default: true });
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
@@ -68,15 +71,34 @@ const sourceMaps = new Map<string, SourceMapSegment[][]>();
  * rendering many TypeScript specs. It moves lines, so the map is kept.
  */
 function transpile(options: { source: string; filename?: string; ts?: boolean }): { code: string } {
-  const { code, map } = transformSync(options.source, {
-    loader: options.ts === false ? "js" : "ts",
-    format: "cjs",
-    target: "node20",
-    sourcemap: "external",
-    ...(options.filename ? { sourcefile: options.filename } : {}),
-  });
-  if (options.filename) sourceMaps.set(options.filename, decode((JSON.parse(map) as { mappings: string }).mappings));
+  const ahead = options.filename ? pretranspiled.get(options.filename) : undefined;
+  if (ahead?.code !== undefined && ahead.source === options.source) return { code: ahead.code };
+  const { code, map } = transformSync(options.source, esbuildOptions(options.filename, options.ts !== false));
+  if (options.filename) keepSourceMap(options.filename, map);
   return { code };
+}
+
+/** Specs transpiled ahead of their import, by file; a stale entry (other source) is ignored. */
+const pretranspiled = new Map<string, { source: string; code: string | undefined }>();
+
+async function transpileAsync(source: string, filename: string): Promise<string> {
+  const { code, map } = await transform(source, esbuildOptions(filename, true));
+  keepSourceMap(filename, map);
+  return code;
+}
+
+function esbuildOptions(filename: string | undefined, typescript: boolean) {
+  return {
+    loader: typescript ? ("ts" as const) : ("js" as const),
+    format: "cjs" as const,
+    target: "node20",
+    sourcemap: "external" as const,
+    ...(filename ? { sourcefile: filename } : {}),
+  };
+}
+
+function keepSourceMap(filename: string, map: string): void {
+  sourceMaps.set(filename, decode((JSON.parse(map) as { mappings: string }).mappings));
 }
 
 /** Maps a 1-based position in transpiled code back to the spec's source. */
