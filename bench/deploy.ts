@@ -10,6 +10,7 @@
  * for the whole process, as a CI job pays them (interpreter start included).
  */
 import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { writeResultsSection } from "./lib/results.mjs";
 import { execa } from "execa";
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
@@ -225,8 +226,7 @@ async function main(): Promise<void> {
     execa(aws, ["--version"]).then((r) => r.stdout.trim()),
     execa(venvBin("moto", "python"), ["-c", "import moto; print(moto.__version__)"]).then((r) => r.stdout.trim()),
   ]);
-  const section = `<!-- deploy:begin -->
-## Deploy: \`pipegen deploy\` vs \`aws s3 sync\` (\`bench/deploy.ts\`)
+  const section = `## Deploy: \`pipegen deploy\` vs \`aws s3 sync\` (\`bench/deploy.ts\`)
 
 The same bundle (${DAGS} rendered DAG files + requirements.txt + .airflowignore,
 ${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB) uploaded to a fresh versioned bucket on moto ${motoVersion}
@@ -257,26 +257,17 @@ ${summary}
 - "renders the specs" includes loading, validating and rendering ${DAGS}
   specs in memory in the same process.
 
-Run it: \`node_modules/.bin/jiti bench/deploy.ts\` (see bench/README.md).
-<!-- deploy:end -->`;
-  if (writeResults) await writeSection(section);
-  else console.log("(RESULTS.md not touched)");
+Run it: \`node_modules/.bin/jiti bench/deploy.ts\` (see bench/README.md).`;
+  if (writeResults) {
+    writeResultsSection("deploy", section);
+    console.log("wrote the deploy section of bench/RESULTS.md");
+  } else console.log("(RESULTS.md not touched)");
 }
 
 async function touchAll(dir: string): Promise<void> {
   const now = new Date();
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
     if (e.isFile()) await utimes(path.join(e.parentPath, e.name), now, now);
-}
-
-/** Replaces this benchmark's section of RESULTS.md (or appends it), leaving the others alone. */
-async function writeSection(section: string): Promise<void> {
-  const file = path.join(ROOT, "bench/RESULTS.md");
-  const current = await readFile(file, "utf8").catch(() => "# Benchmark results\n");
-  const pattern = /<!-- deploy:begin -->[\s\S]*?<!-- deploy:end -->/;
-  const next = pattern.test(current) ? current.replace(pattern, section) : `${current.trimEnd()}\n\n${section}\n`;
-  await writeFile(file, next);
-  console.log(`wrote the deploy section of ${path.relative(process.cwd(), file)}`);
 }
 
 await main();

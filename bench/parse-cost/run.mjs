@@ -26,6 +26,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeResultsSection } from "../lib/results.mjs";
 import { DAG_FACTORY_LOADER, dagFactoryYaml, handWrittenPy, makePipeline, pipegenYaml, usesXTable } from "./generate.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -339,18 +340,6 @@ function machineInfo() {
   };
 }
 
-const BEGIN = "<!-- parse-cost:begin -->";
-const END = "<!-- parse-cost:end -->";
-
-/** Replaces this benchmark's section of bench/RESULTS.md (others append their own). */
-function writeResults(section) {
-  const block = `${BEGIN}\n${section.trim()}\n${END}`;
-  let text = fs.existsSync(RESULTS_MD) ? fs.readFileSync(RESULTS_MD, "utf8") : "# Benchmark results\n\nEach section is written by its benchmark; see bench/README.md for how to run them.\n";
-  if (text.includes(BEGIN) && text.includes(END)) text = text.slice(0, text.indexOf(BEGIN)) + block + text.slice(text.indexOf(END) + END.length);
-  else text = `${text.trimEnd()}\n\n${block}\n`;
-  fs.writeFileSync(RESULTS_MD, text);
-}
-
 // ------------------------------------------------------------------ main
 
 async function main() {
@@ -442,7 +431,7 @@ function publish({ opts, argv, minutes, machine, meta, inputs, results }) {
   ].join("\n");
   process.stdout.write(`${section}\n`);
   if (opts.results) {
-    writeResults(section);
+    writeResultsSection("parse-cost", section);
     log(`wrote its section of ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`done in ${minutes.toFixed(1)} min; raw numbers in ${path.relative(ROOT, path.join(WORK, "results.json"))}`);
