@@ -61,6 +61,16 @@ describe("pipegen validate", () => {
     );
   });
 
+  it("loads a TS spec that imports a sibling TS module, and sees the module's values", async () => {
+    const out = path.join(work, "shared-out");
+    const r = await pipegen(["render", "test/fixtures/shared", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+    const dag = await readFile(path.join(out, "dags/clicks.py"), "utf8");
+    expect(dag).toContain('bucket_name="shared-landing-bucket"');
+    expect(dag).toContain('schedule="@daily"');
+  });
+
   it.each([
     [["validate", "no/such/dir"], "✗ no such file or folder: no/such/dir"],
     [["validate", "package.json"], "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml"],

@@ -1,27 +1,27 @@
 /**
- * Loads a TypeScript spec with jiti and locates spec paths in its source with
- * the TypeScript parser, so that problems in `.ts` specs get file:line:col
- * just like YAML ones. The parser is large, so it is loaded only when a
- * problem needs a position.
+ * Loads a TypeScript spec (transpiled by esbuild) and locates spec paths in
+ * its source with the TypeScript parser, so that problems in `.ts` specs get
+ * file:line:col just like YAML ones. The parser is large, so it is loaded
+ * only when a problem needs a position.
  */
 import { decode, type SourceMapSegment } from "@jridgewell/sourcemap-codec";
 import { transform, transformSync } from "esbuild";
 import { createJiti } from "jiti";
 import { createRequire } from "node:module";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileFunction } from "node:vm";
 import type ts from "typescript";
 import type { Problem } from "../errors.js";
+import * as specApi from "../spec/define.js";
 import type { LoadedSpec, Locator, Position } from "./source.js";
 
 /**
  * What `import { definePipeline } from "pipegen"` in a spec resolves to: the
- * module that defines it and nothing else (types are erased). Pointing at the
- * whole library would evaluate it again for every spec, since specs load
- * without jiti's module cache so that each load sees the file as it is now.
+ * module that defines it and nothing else (types are erased), already loaded.
  */
 const SPEC_API = fileURLToPath(new URL("../spec/define.js", import.meta.url));
 
-let jiti: ReturnType<typeof createJiti> | undefined;
 let typescriptModule: typeof ts | undefined;
 
 function typescript(): typeof ts {
@@ -33,13 +33,10 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   let source: ts.SourceFile | undefined;
   const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
-  jiti ??= createJiti(import.meta.url, { alias: { pipegen: SPEC_API }, moduleCache: false, fsCache: false, transform: transpile });
   let exported: unknown;
   try {
-    // Transpile ahead, asynchronously: esbuild then works on every spec of a
-    // run at once, where jiti's synchronous transform would take them one by one.
-    pretranspiled.set(absolutePath, { source: text, code: await transpileAsync(text, absolutePath).catch(() => undefined) });
-    exported = await jiti.import(absolutePath, { default: true });
+    // esbuild's async transform: every spec of a run is transpiled at once.
+    exported = evaluate(absolutePath, await transpileAsync(text, absolutePath));
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
@@ -62,24 +59,42 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
 }
 
+/**
+ * Runs a transpiled spec as a CommonJS module and returns its default export.
+ * The spec itself is evaluated here, with `pipegen` bound to the loaded
+ * `definePipeline` module, because most specs import nothing else and a
+ * module loader per spec was most of the cost of rendering many of them.
+ * Anything else a spec imports (shared constants in a sibling `.ts` file, a
+ * package) goes through jiti, which transpiles TypeScript on the way; it is
+ * created without a module cache so that every load sees files as they are.
+ */
+function evaluate(absolutePath: string, code: string): unknown {
+  const run = compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], { filename: absolutePath });
+  let jiti: ReturnType<typeof createJiti> | undefined;
+  const require = (id: string): unknown => {
+    if (id === "pipegen") return specApi;
+    jiti ??= createJiti(absolutePath, { alias: { pipegen: SPEC_API }, moduleCache: false, fsCache: false, transform: transpile });
+    return jiti(id);
+  };
+  const module = { exports: {} as Record<string, unknown> };
+  run.call(module.exports, module.exports, require, module, absolutePath, path.dirname(absolutePath));
+  const exports = module.exports;
+  return "default" in exports ? exports.default : exports;
+}
+
 /** Source maps of the transpiled specs, to report a throw at its line in the .ts file. */
 const sourceMaps = new Map<string, SourceMapSegment[][]>();
 
 /**
- * Turns a spec module into the CommonJS that jiti evaluates. esbuild does it
- * about six times faster than jiti's own Babel transform, which dominated
- * rendering many TypeScript specs. It moves lines, so the map is kept.
+ * Turns a module a spec imports into the CommonJS that jiti evaluates.
+ * esbuild does it about six times faster than jiti's own Babel transform.
+ * It moves lines, so the map is kept.
  */
 function transpile(options: { source: string; filename?: string; ts?: boolean }): { code: string } {
-  const ahead = options.filename ? pretranspiled.get(options.filename) : undefined;
-  if (ahead?.code !== undefined && ahead.source === options.source) return { code: ahead.code };
   const { code, map } = transformSync(options.source, esbuildOptions(options.filename, options.ts !== false));
   if (options.filename) keepSourceMap(options.filename, map);
   return { code };
 }
-
-/** Specs transpiled ahead of their import, by file; a stale entry (other source) is ignored. */
-const pretranspiled = new Map<string, { source: string; code: string | undefined }>();
 
 async function transpileAsync(source: string, filename: string): Promise<string> {
   const { code, map } = await transform(source, esbuildOptions(filename, true));
