@@ -156,8 +156,7 @@ export function pyDocstring(text: string): string {
     .split(/\r\n|\n|\r/)
     .map((line) => line.trimEnd());
   let body = lines.join("\n").trim().replaceAll("\\", "\\\\");
-  if (!/^[\x20-\x7e\n]*$/.test(body))
-    body = [...body].map((char) => (char === "\n" || isPrintable(char) ? char : pyString(char).slice(1, -1))).join("");
+  body = body.replace(/[^\x20-\x7e\n]/gu, (char) => (isPrintable(char) ? char : pyString(char).slice(1, -1)));
   body = body.replaceAll('"""', '""\\"');
   if (body.endsWith('"')) body = `${body.slice(0, -1)}\\"`;
   return `"""${body}\n"""`;

@@ -50,6 +50,17 @@ const VALUE_RULES: readonly ValueRule[] = [
   { what: "an AWS secret access key", test: (t) => secretKeyCandidates(t).length > 0 },
 ];
 
+/**
+ * Each value rule needs one of these words in the text, or 40 characters for
+ * a secret access key: most strings of a spec are cleared by this one test.
+ */
+const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|:\/\/|passw|pwd|secret|api_?key|token/i;
+
+function valueRuleHit(text: string): ValueRule | undefined {
+  if (text.length < 40 && !MAY_HOLD_CREDENTIAL.test(text)) return undefined;
+  return VALUE_RULES.find((rule) => rule.test(text));
+}
+
 /** Every credential-looking string in the raw spec, with its path. */
 export function credentialProblems(data: unknown): CredentialProblem[] {
   const problems: CredentialProblem[] = [];
@@ -72,14 +83,15 @@ export function credentialProblems(data: unknown): CredentialProblem[] {
 
 /** What kind of credential the string is, or undefined when it looks fine. `key` names the field it is in. */
 export function describeCredential(text: string, key: string | undefined): string | undefined {
-  for (const rule of VALUE_RULES) if (rule.test(text)) return rule.what;
+  const hit = valueRuleHit(text);
+  if (hit) return hit.what;
   if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key) && isLiteralSecret(text)) return `a secret in a field named "${key}"`;
   return undefined;
 }
 
 /** True when a mapping key itself embeds a credential (e.g. a Glue argument named `--password=...`). */
 function looksLikeCredential(key: string): boolean {
-  return VALUE_RULES.some((r) => r.test(key));
+  return valueRuleHit(key) !== undefined;
 }
 
 /** Passwords in `scheme://user:password@host` URIs. */
