@@ -1,7 +1,9 @@
 /**
  * The `pipegen` command line. Each command lives in commands/<name>.ts;
  * commands return normally on success and throw typed errors otherwise, and
- * only the bin turns errors into exit codes.
+ * only the bin turns errors into exit codes. A command module imports only
+ * what its options need; its action imports the rest, so that `render` does
+ * not load XTable's Parquet and Avro readers, nor `--version` the schema.
  */
 import { Command } from "commander";
 import { registerGraph } from "./commands/graph.js";

@@ -21,12 +21,13 @@ import type { XTableStep } from "../spec/steps/xtable.js";
 import { detectUnsupportedFeatures } from "./delta-features.js";
 import { checkConfig, catalogConfigSchema, configsForStep, datasetConfigSchema, isLocalPath, loadConfigFile, type CatalogConfig, type DatasetConfig } from "./config.js";
 import { UnsupportedDeltaFeatureError, XTableConfigError, XTableSetupError, XTableSyncError } from "./errors.js";
+import { RUNNER_ENV_VAR } from "./runner-env.js";
 import { readDeltaSnapshot } from "./verify/delta-log.js";
 import { stripFileScheme } from "./verify/paths.js";
 
 export const RESULT_PREFIX = "pipegen-xtable-result:";
 export const MAIN_CLASS = "pipegen.xtable.Launcher";
-export const RUNNER_ENV_VAR = "PIPEGEN_XTABLE_RUNNER";
+export { RUNNER_ENV_VAR };
 /** The launcher jar that `jars/build.sh` puts beside its dependencies. */
 export const LAUNCHER_JAR = "pipegen-xtable.jar";
 

@@ -2,9 +2,7 @@ import { Option, type Command } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../../errors.js";
-import { validatePipelines } from "../../pipeline-run.js";
-import { renderDiagram, type DiagramFormat } from "../../render/diagram.js";
-import { taskGraph } from "../../render/task-graph.js";
+import type { DiagramFormat } from "../../render/diagram.js";
 
 export function registerGraph(program: Command): void {
   program
@@ -18,6 +16,9 @@ export function registerGraph(program: Command): void {
       "\nExamples:\n  pipegen graph pipelines/products.pipeline.ts\n  pipegen graph pipelines/sales.pipeline.yaml --format dot | dot -Tsvg > sales.svg",
     )
     .action(async (spec: string, opts: { format: DiagramFormat; out?: string }) => {
+      const { validatePipelines } = await import("../../pipeline-run.js");
+      const { renderDiagram } = await import("../../render/diagram.js");
+      const { taskGraph } = await import("../../render/task-graph.js");
       const pipelines = await validatePipelines({ paths: [spec] });
       if (pipelines.length !== 1) throw new UserError(`${spec} holds ${pipelines.length} specs; graph draws one pipeline at a time`);
       const [pipeline] = pipelines;

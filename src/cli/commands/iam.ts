@@ -4,9 +4,6 @@ import { readdir } from "node:fs/promises";
 import { SpecError, UserError, type Problem } from "../../errors.js";
 import { buildIam, IamSpecError, PARTITIONS, type IamOptions, type Partition } from "../../iam/index.js";
 import { explainIam } from "../../iam/explain.js";
-import { loadSpec } from "../../load/index.js";
-import { validatePipelines } from "../../pipeline-run.js";
-import { writeBundle } from "../../write/index.js";
 import { color } from "../shared.js";
 
 interface IamFlags {
@@ -42,6 +39,7 @@ export function registerIam(program: Command): void {
       "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
     )
     .action(async (paths: string[], flags: IamFlags) => {
+      const { validatePipelines } = await import("../../pipeline-run.js");
       const pipelines = await validatePipelines({ paths });
       const options: IamOptions = {
         account: flags.account,
@@ -61,6 +59,7 @@ export function registerIam(program: Command): void {
         throw error;
       }
       await checkOutFolder(flags.out);
+      const { writeBundle } = await import("../../write/index.js");
       await writeBundle(path.resolve(flags.out), result.files);
       if (flags.json) {
         const documents = result.documents.map((d) => ({ file: path.join(flags.out, d.file), kind: d.kind, attachTo: d.attachTo, size: d.size, grants: d.grants, policy: d.policy }));
@@ -89,6 +88,7 @@ async function checkOutFolder(out: string): Promise<void> {
 
 /** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
 async function locate(error: IamSpecError): Promise<Problem[]> {
+  const { loadSpec } = await import("../../load/index.js");
   const cwd = process.cwd();
   const specs = new Map<string, Awaited<ReturnType<typeof loadSpec>>>();
   const out: Problem[] = [];

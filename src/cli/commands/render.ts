@@ -1,9 +1,7 @@
 import type { Command } from "commander";
 import path from "node:path";
 import { StaleOutputError } from "../../errors.js";
-import { renderPipelines } from "../../pipeline-run.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
-import { diffBundle, writeBundle } from "../../write/index.js";
 import { airflowVersionOption, color } from "../shared.js";
 
 export function registerRender(program: Command): void {
@@ -17,6 +15,8 @@ export function registerRender(program: Command): void {
     .option("-q, --quiet", "print nothing on success")
     .addHelpText("after", "\nExamples:\n  pipegen render\n  pipegen render --out build/mwaa\n  pipegen render --check   # in CI: fail when dist/ was not re-rendered")
     .action(async (paths: string[], opts: { out: string; check?: boolean; airflowVersion?: AirflowVersion; quiet?: boolean }) => {
+      const { renderPipelines } = await import("../../pipeline-run.js");
+      const { diffBundle, writeBundle } = await import("../../write/index.js");
       const files = await renderPipelines({ paths, airflowVersion: opts.airflowVersion });
       const outDir = path.resolve(opts.out);
       if (opts.check) {

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipelineJsonSchema } from "../../spec/json-schema.js";
 
 export function registerSchema(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerSchema(program: Command): void {
     .option("-o, --out <file>", "write to a file instead of standard output")
     .addHelpText("after", "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json")
     .action(async (opts: { out?: string }) => {
+      const { pipelineJsonSchema } = await import("../../spec/json-schema.js");
       const text = pipelineJsonSchema();
       if (!opts.out) {
         process.stdout.write(text);

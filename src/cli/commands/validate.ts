@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { SpecError } from "../../errors.js";
-import { validatePipelines } from "../../pipeline-run.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
 import { airflowVersionOption, color } from "../shared.js";
 
@@ -15,6 +14,7 @@ export function registerValidate(program: Command): void {
     .addHelpText("after", "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --json | jq '.problems[].message'")
     .action(async (paths: string[], opts: { airflowVersion?: AirflowVersion; quiet?: boolean; json?: boolean }) => {
       try {
+        const { validatePipelines } = await import("../../pipeline-run.js");
         const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
         if (opts.json) {
           const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));

@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import { VerificationFailedError } from "../../xtable/errors.js";
-import { runXTable, RUNNER_ENV_VAR } from "../../xtable/run.js";
-import { reportDifferences, verifyTable } from "../../xtable/verify/index.js";
-import { formatReport, reportJson } from "../../xtable/verify/report.js";
+import { RUNNER_ENV_VAR } from "../../xtable/runner-env.js";
 import { color } from "../shared.js";
 
 export function registerXTable(program: Command): void {
@@ -23,6 +21,7 @@ export function registerXTable(program: Command): void {
       "\nDelta tables on local paths are checked first: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths are refused, since XTable would translate them wrongly.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
     )
     .action(async (opts: { config?: string; catalog?: string; pipeline?: string; step?: string; runner?: string; maxHeap?: string; quiet?: boolean }) => {
+      const { runXTable } = await import("../../xtable/run.js");
       const result = await runXTable({
         ...opts,
         onOutput: opts.quiet ? undefined : (line) => process.stderr.write(`${color.dim("│")} ${line}\n`),
@@ -41,6 +40,8 @@ export function registerXTable(program: Command): void {
       "\nChecks: data files, schema (names, types, nullability), partition spec and values, record counts,\nthe Delta version recorded in XTABLE_METADATA, and Delta features XTable mistranslates.\nExit 1 when anything differs.\n\nExamples:\n  pipegen xtable verify /data/lake/sales\n  pipegen xtable verify /data/lake/sales --json",
     )
     .action(async (table: string, opts: { json?: boolean }) => {
+      const { reportDifferences, verifyTable } = await import("../../xtable/verify/index.js");
+      const { formatReport, reportJson } = await import("../../xtable/verify/report.js");
       const report = await verifyTable(table);
       process.stdout.write(opts.json ? reportJson(report) : formatReport(report, { ok: color.green, bad: color.red, dim: color.dim }));
       if (!report.ok) {
