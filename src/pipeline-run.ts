@@ -3,11 +3,11 @@
  * of every spec collected before anything is rendered.
  */
 import { SpecError, type Problem } from "./errors.js";
-import { discoverSpecFiles, loadSpec, type LoadedSpec } from "./load/index.js";
+import { discoverSpecFiles, formatPath, loadSpec, type Locator } from "./load/index.js";
 import { renderBundle, type RenderedFile } from "./render/bundle.js";
 import { resolvePipeline, type ResolvedPipeline } from "./resolve/index.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
-import { validateBundle, validateSpec, type ValidSpec } from "./validate/index.js";
+import { crossFileProblems, specSummary, validateSpec } from "./validate/index.js";
 import { taskIdProblems } from "./validate/task-ids.js";
 
 export interface RunOptions {
@@ -26,24 +26,18 @@ export interface RunOptions {
 export async function validatePipelines(options: RunOptions = {}): Promise<ResolvedPipeline[]> {
   const cwd = options.cwd ?? process.cwd();
   const files = await discoverSpecFiles(options.paths?.length ? options.paths : ["pipelines"], cwd);
-  const loaded = await Promise.all(files.map((f) => loadSpec(f, cwd)));
+  const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options)));
 
-  const problems: Problem[] = [];
-  const valid: Array<ValidSpec & { locate: LoadedSpec["locate"] }> = [];
-  for (const spec of loaded) {
-    if (Array.isArray(spec)) {
-      problems.push(...spec);
-      continue;
-    }
-    const result = validateSpec(spec);
-    if (Array.isArray(result)) problems.push(...result);
-    else valid.push({ ...result, locate: spec.locate });
-  }
-  const resolved = valid.map((v) => resolvePipeline(v, options));
-  for (const [i, r] of resolved.entries()) problems.push(...taskIdProblems(r, valid[i]!.locate));
-  if (!options.airflowVersion) problems.push(...validateBundle(valid));
+  const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
+  const valid = checked.filter((c) => c.problems === undefined);
+  const locators = new Map<string, Locator>(valid.map((v) => [v.resolved.file, v.locate]));
+  for (const c of crossFileProblems(
+    valid.map((v) => specSummary(v.resolved)),
+    { checkVersions: !options.airflowVersion },
+  ))
+    problems.push({ file: c.file, ...locators.get(c.file)!(c.path), path: formatPath(c.path), message: c.message, hint: c.hint });
   if (problems.length > 0) throw new SpecError(problems);
-  return resolved;
+  return valid.map((v) => v.resolved);
 }
 
 /**
@@ -52,4 +46,17 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
  */
 export async function renderPipelines(options: RunOptions = {}): Promise<RenderedFile[]> {
   return renderBundle(await validatePipelines(options));
+}
+
+type CheckedSpec = { readonly problems: Problem[] } | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
+
+/** One spec file through load, validate and resolve, with every problem it has on its own. */
+async function checkSpec(absolutePath: string, cwd: string, options: RunOptions): Promise<CheckedSpec> {
+  const spec = await loadSpec(absolutePath, cwd);
+  if (Array.isArray(spec)) return { problems: spec };
+  const valid = validateSpec(spec);
+  if (Array.isArray(valid)) return { problems: valid };
+  const resolved = resolvePipeline(valid, options);
+  const problems = taskIdProblems(resolved, spec.locate);
+  return problems.length > 0 ? { problems } : { resolved, locate: spec.locate };
 }

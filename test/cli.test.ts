@@ -149,6 +149,15 @@ describe("pipegen render", () => {
     expect((await pipegen(["render", "--airflow-version", "3.0.6"], { cwd: work })).exitCode).toBe(0);
     expect(await readFile(path.join(work, "dist/requirements.txt"), "utf8")).toContain("constraints-3.0.6/constraints-3.12.txt");
   });
+
+  it("refuses two spec files that declare the same DAG id, which would be one DAG file, and writes nothing", async () => {
+    await cp(path.join(work, "pipelines/sales.pipeline.yaml"), path.join(work, "pipelines/eu/sales.pipeline.yaml"), { recursive: true });
+    const r = await pipegen(["render"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    const both = "dags/sales.py would be written from pipelines/eu/sales.pipeline.yaml and pipelines/sales.pipeline.yaml — DAG ids must be unique in a bundle: rename one spec file and its id";
+    expect(r.stderr.split("\n")).toEqual([`pipelines/eu/sales.pipeline.yaml:6:5 id: ${both}`, `pipelines/sales.pipeline.yaml:6:5 id: ${both}`, "✗ 2 problems in 2 spec files; nothing was written"]);
+    expect(await readdir(work)).not.toContain("dist");
+  });
 });
 
 describe("pipegen schema", () => {

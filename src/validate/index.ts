@@ -3,7 +3,7 @@
  * spec and collects every problem; nothing stops at the first one.
  */
 import type { Problem } from "../errors.js";
-import { dagIdOfFile, formatPath, type LoadedSpec } from "../load/index.js";
+import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
 import { pipeline, type Pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
@@ -54,19 +54,63 @@ export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
   return { file: spec.file, pipeline: result.data };
 }
 
-/** Checks that only make sense across files: one bundle, one Airflow version. */
-export function validateBundle(specs: readonly (ValidSpec & { locate: LoadedSpec["locate"] })[]): Problem[] {
-  const versions = new Map<string, string[]>();
-  for (const s of specs) versions.set(s.pipeline.airflowVersion, [...(versions.get(s.pipeline.airflowVersion) ?? []), s.file]);
-  if (versions.size <= 1) return [];
-  const summary = [...versions].map(([v, files]) => `${v} (${files.join(", ")})`).join(" and ");
-  return specs.map((s) => ({
-    file: s.file,
-    ...s.locate(["airflowVersion"]),
-    path: "airflowVersion",
-    message: `one bundle deploys to one MWAA environment, but the specs target ${summary}`,
-    hint: "use the same airflowVersion in every spec, or render with --airflow-version",
-  }));
+/** The part of a valid spec that cross-file checks look at. */
+export interface SpecSummary {
+  readonly file: string;
+  readonly id: string;
+  readonly airflowVersion: string;
+}
+
+export function specSummary(spec: ValidSpec): SpecSummary {
+  return { file: spec.file, id: spec.pipeline.id, airflowVersion: spec.pipeline.airflowVersion };
+}
+
+/** A problem found across files, at a spec path that the caller locates in the file. */
+export interface CrossFileProblem {
+  readonly file: string;
+  readonly path: SpecPath;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/**
+ * Checks that only make sense across files: one DAG file per id, and one
+ * Airflow version per bundle (skipped when the run sets the version).
+ */
+export function crossFileProblems(specs: readonly SpecSummary[], options: { readonly checkVersions: boolean }): CrossFileProblem[] {
+  const problems: CrossFileProblem[] = [];
+  const byId = groupBy(specs, (s) => s.id);
+  for (const [id, same] of byId)
+    if (same.length > 1)
+      for (const s of same)
+        problems.push({
+          file: s.file,
+          path: ["id"],
+          message: `dags/${id}.py would be written from ${same.map((o) => o.file).join(" and ")}`,
+          hint: "DAG ids must be unique in a bundle: rename one spec file and its id",
+        });
+  const versions = groupBy(specs, (s) => s.airflowVersion);
+  if (options.checkVersions && versions.size > 1) {
+    const summary = [...versions].map(([v, same]) => `${v} (${same.map((s) => s.file).join(", ")})`).join(" and ");
+    for (const s of specs)
+      problems.push({
+        file: s.file,
+        path: ["airflowVersion"],
+        message: `one bundle deploys to one MWAA environment, but the specs target ${summary}`,
+        hint: "use the same airflowVersion in every spec, or render with --airflow-version",
+      });
+  }
+  return problems;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 function dedupe(problems: Problem[]): Problem[] {
