@@ -51,13 +51,14 @@ const VALUE_RULES: readonly ValueRule[] = [
 ];
 
 /**
- * Each value rule needs one of these words in the text, or 40 characters for
- * a secret access key: most strings of a spec are cleared by this one test.
+ * Each value rule needs one of these words in the text, a URI with user
+ * info, or 40 characters for a secret access key: most strings of a spec
+ * (s3:// URIs included) are cleared by these cheap tests.
  */
-const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|:\/\/|passw|pwd|secret|api_?key|token/i;
+const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|secret|api_?key|token/i;
 
 function valueRuleHit(text: string): ValueRule | undefined {
-  if (text.length < 40 && !MAY_HOLD_CREDENTIAL.test(text)) return undefined;
+  if (text.length < 40 && !(text.includes("://") && text.includes("@")) && !MAY_HOLD_CREDENTIAL.test(text)) return undefined;
   return VALUE_RULES.find((rule) => rule.test(text));
 }
 
