@@ -1,8 +1,11 @@
 /**
  * Render throughput (issue 6): `pipegen render` on 1,000 specs in a cold
- * process, against the floor — a plain Node script that only reads the same
- * spec files and writes as many output files. Both run as fresh processes,
- * interleaved, several times; the table shows medians and the ratio.
+ * process, against two floors, all run as fresh processes, interleaved,
+ * several times; the table shows medians and ratios.
+ *  - read + write: a plain Node script that only reads the same spec files
+ *    and writes as many output files (the issue's floor);
+ *  - parse + check: check-floor.mjs, which also parses every spec and checks
+ *    it against pipegen's zod schema, as any pipegen on this stack must.
  *
  *   node bench/render-throughput/run.mjs [--n 1000] [--reps 5] [--no-results]
  */
@@ -58,24 +61,29 @@ function measure(command) {
 
 execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
 const bin = path.join(ROOT, "build/bin/pipegen.js");
+const CHECK_FLOOR = path.join(ROOT, "bench/render-throughput/check-floor.mjs");
 const rows = [];
 for (const kind of ["yaml", "ts"]) {
   const specs = writeSpecs(kind);
-  const runs = { floor: [], pipegen: [] };
+  const runs = { floor: [], check: [], pipegen: [] };
   for (let rep = 0; rep < REPS; rep++) {
     runs.floor.push(measure(["node", FLOOR, specs]));
+    runs.check.push(measure(["node", CHECK_FLOOR, specs]));
     runs.pipegen.push(measure(["node", bin, "render", specs, "-q", "--out"]));
   }
-  const floor = median(runs.floor.map((r) => r.seconds));
-  const pipegen = median(runs.pipegen.map((r) => r.seconds));
-  rows.push({ kind, floor, pipegen, ratio: pipegen / floor, floorRss: median(runs.floor.map((r) => r.rssMb)), pipegenRss: median(runs.pipegen.map((r) => r.rssMb)) });
+  const seconds = (name) => median(runs[name].map((r) => r.seconds));
+  const rss = (name) => median(runs[name].map((r) => r.rssMb));
+  rows.push({ kind, floor: seconds("floor"), check: seconds("check"), pipegen: seconds("pipegen"), rss: ["floor", "check", "pipegen"].map(rss) });
 }
 fs.rmSync(work, { recursive: true, force: true });
 
 const table = [
-  `| ${N} specs | floor (read + write) | pipegen render | ratio | peak RSS floor / pipegen |`,
-  "|---|---|---|---|---|",
-  ...rows.map((r) => `| ${r.kind === "yaml" ? "YAML" : "TypeScript"} | ${r.floor.toFixed(2)} s | ${r.pipegen.toFixed(2)} s | **${r.ratio.toFixed(1)}×** | ${r.floorRss.toFixed(0)} / ${r.pipegenRss.toFixed(0)} MB |`),
+  `| ${N} specs | floor: read + write | floor: parse + check | pipegen render | pipegen / read + write | parse + check / read + write | pipegen / parse + check | peak RSS (floors, pipegen) |`,
+  "|---|---|---|---|---|---|---|---|",
+  ...rows.map(
+    (r) =>
+      `| ${r.kind === "yaml" ? "YAML" : "TypeScript"} | ${r.floor.toFixed(2)} s | ${r.check.toFixed(2)} s | ${r.pipegen.toFixed(2)} s | **${(r.pipegen / r.floor).toFixed(1)}×** | ${(r.check / r.floor).toFixed(1)}× | ${(r.pipegen / r.check).toFixed(1)}× | ${r.rss.map((x) => x.toFixed(0)).join(" / ")} MB |`,
+  ),
 ].join("\n");
 console.log(table);
 if (!args.includes("--no-results"))
@@ -83,7 +91,7 @@ if (!args.includes("--no-results"))
     "render-throughput",
     `## Render throughput: \`pipegen render\` vs the read-and-write floor (\`bench/render-throughput/\`)
 
-Cold processes, medians of ${REPS} interleaved runs. The floor is a Node script that only reads the same spec files and writes as many output files. Goal: ≤ 3× the floor.
+Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a Node script that only reads the same spec files and writes as many output files; the parse + check floor (\`check-floor.mjs\`) also parses each spec as pipegen does and checks it against pipegen's zod schema, rendering nothing. Goal: ≤ 3× the read + write floor.
 
 ${table}
 
