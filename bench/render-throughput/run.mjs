@@ -46,17 +46,23 @@ function writeSpecs(kind) {
   return dir;
 }
 
-/** Wall time and peak RSS of one fresh process (GNU time reports the RSS). */
+/**
+ * Wall time, CPU time (user + system, all threads) and peak RSS of one fresh
+ * process; GNU time reports the last two. The previous run's output is
+ * removed and flushed first, so that no run pays for another's writeback.
+ */
 function measure(command) {
   const out = path.join(work, "out");
   fs.rmSync(out, { recursive: true, force: true });
+  execFileSync("sync");
   const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M", ...command, out], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command, out], { encoding: "utf8" });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`${command.join(" ")} failed:\n${r.stderr}`);
   const files = fs.readdirSync(path.join(out, "dags")).filter((f) => f.endsWith(".py")).length;
   if (files !== N) throw new Error(`${command.join(" ")} wrote ${files} DAG files, not ${N}`);
-  return { seconds, rssMb: Number(r.stderr.trim().split("\n").at(-1)) / 1024 };
+  const [rssKb, user, system] = r.stderr.trim().split("\n").at(-1).split(" ").map(Number);
+  return { seconds, cpu: user + system, rssMb: rssKb / 1024 };
 }
 
 execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
@@ -71,19 +77,31 @@ for (const kind of ["yaml", "ts"]) {
     runs.check.push(measure(["node", CHECK_FLOOR, specs]));
     runs.pipegen.push(measure(["node", bin, "render", specs, "-q", "--out"]));
   }
-  const seconds = (name) => median(runs[name].map((r) => r.seconds));
-  const rss = (name) => median(runs[name].map((r) => r.rssMb));
-  rows.push({ kind, floor: seconds("floor"), check: seconds("check"), pipegen: seconds("pipegen"), rss: ["floor", "check", "pipegen"].map(rss) });
+  const of = (name, key) => median(runs[name].map((r) => r[key]));
+  rows.push({
+    kind,
+    floor: of("floor", "seconds"),
+    check: of("check", "seconds"),
+    pipegen: of("pipegen", "seconds"),
+    cpu: ["floor", "check", "pipegen"].map((name) => of(name, "cpu")),
+    rss: ["floor", "check", "pipegen"].map((name) => of(name, "rssMb")),
+  });
 }
 fs.rmSync(work, { recursive: true, force: true });
 
+const name = (r) => (r.kind === "yaml" ? "YAML" : "TypeScript");
 const table = [
-  `| ${N} specs | floor: read + write | floor: parse + check | pipegen render | pipegen / read + write | parse + check / read + write | pipegen / parse + check | peak RSS (floors, pipegen) |`,
-  "|---|---|---|---|---|---|---|---|",
+  `| ${N} specs | floor: read + write | floor: parse + check | pipegen render | pipegen / read + write | parse + check / read + write | pipegen / parse + check |`,
+  "|---|---|---|---|---|---|---|",
   ...rows.map(
     (r) =>
-      `| ${r.kind === "yaml" ? "YAML" : "TypeScript"} | ${r.floor.toFixed(2)} s | ${r.check.toFixed(2)} s | ${r.pipegen.toFixed(2)} s | **${(r.pipegen / r.floor).toFixed(1)}×** | ${(r.check / r.floor).toFixed(1)}× | ${(r.pipegen / r.check).toFixed(1)}× | ${r.rss.map((x) => x.toFixed(0)).join(" / ")} MB |`,
+      `| ${name(r)}, wall | ${r.floor.toFixed(2)} s | ${r.check.toFixed(2)} s | ${r.pipegen.toFixed(2)} s | **${(r.pipegen / r.floor).toFixed(1)}×** | ${(r.check / r.floor).toFixed(1)}× | ${(r.pipegen / r.check).toFixed(1)}× |`,
   ),
+  ...rows.map(
+    (r) =>
+      `| ${name(r)}, CPU | ${r.cpu[0].toFixed(2)} s | ${r.cpu[1].toFixed(2)} s | ${r.cpu[2].toFixed(2)} s | ${(r.cpu[2] / r.cpu[0]).toFixed(1)}× | ${(r.cpu[1] / r.cpu[0]).toFixed(1)}× | ${(r.cpu[2] / r.cpu[1]).toFixed(1)}× |`,
+  ),
+  ...rows.map((r) => `| ${name(r)}, peak RSS | ${r.rss.map((x) => `${x.toFixed(0)} MB`).join(" | ")} | | | |`),
 ].join("\n");
 console.log(table);
 if (!args.includes("--no-results"))
@@ -91,7 +109,7 @@ if (!args.includes("--no-results"))
     "render-throughput",
     `## Render throughput: \`pipegen render\` vs the read-and-write floor (\`bench/render-throughput/\`)
 
-Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a Node script that only reads the same spec files and writes as many output files; the parse + check floor (\`check-floor.mjs\`) also parses each spec as pipegen does and checks it against pipegen's zod schema, rendering nothing. Goal: ≤ 3× the read + write floor.
+Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a Node script that only reads the same spec files and writes as many output files; the parse + check floor (\`check-floor.mjs\`) also parses each spec as pipegen does and checks it against pipegen's zod schema, rendering nothing. CPU is user + system time of all the process's threads. Goal: ≤ 3× the read + write floor (wall time).
 
 ${table}
 
