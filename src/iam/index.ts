@@ -8,7 +8,7 @@
  * the disk or the network.
  */
 import { SpecError, UserError, type Problem } from "../errors.js";
-import { formatPath, type SpecPath } from "../load/index.js";
+import { formatPath, type SpecPath } from "../load/source.js";
 import type { RenderedFile } from "../render/bundle.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { Step } from "../spec/steps/index.js";

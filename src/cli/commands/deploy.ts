@@ -2,7 +2,8 @@ import { Option, type Command } from "commander";
 import { DeployIncompleteError } from "../../deploy/errors.js";
 import { terminalProgress } from "../../deploy/progress.js";
 import { formatOutcome, formatPlan, type DeployReport, type PlanReport } from "../../deploy/report.js";
-import { CONFIG_FILE_NAMES, resolveDeploySettings, SETTING_ENV_VARS, type DeployFlags } from "../../deploy/settings.js";
+import { CONFIG_FILE_NAMES, SETTING_ENV_VARS } from "../../deploy/setting-names.js";
+import type { DeployFlags } from "../../deploy/settings.js";
 import { airflowVersionOption, color } from "../shared.js";
 
 const HELP = `
@@ -49,6 +50,7 @@ export function registerDeploy(program: Command): void {
     .addOption(new Option("--json", "print the plan and the outcome as one JSON document on stdout"))
     .addHelpText("after", HELP)
     .action(async (paths: string[], flags: DeployFlags, cmd: Command) => {
+      const { resolveDeploySettings } = await import("../../deploy/settings.js");
       const settings = await resolveDeploySettings(flags, paths);
       const out = (text: string) => process.stdout.write(`${text}\n`);
       const printPlan = (plan: PlanReport) => {

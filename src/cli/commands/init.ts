@@ -2,7 +2,6 @@ import type { Command } from "commander";
 import { access, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../../errors.js";
-import { initProjectFiles, packageNameFor } from "../../init/index.js";
 import { color } from "../shared.js";
 
 export function registerInit(program: Command, version: string): void {
@@ -14,6 +13,7 @@ export function registerInit(program: Command, version: string): void {
     .option("-q, --quiet", "print nothing on success")
     .addHelpText("after", "\nExamples:\n  mkdir mwaa-pipelines && cd mwaa-pipelines && npx pipegen init\n  npx pipegen init my-project --force")
     .action(async (dir: string, opts: { force?: boolean; quiet?: boolean }) => {
+      const { initProjectFiles, packageNameFor } = await import("../../init/index.js");
       const root = path.resolve(dir);
       const files = initProjectFiles({ name: packageNameFor(path.basename(root)), pipegenVersion: version });
       if (!opts.force) {
