@@ -107,7 +107,7 @@ console.log(table);
 if (!args.includes("--no-results"))
   writeResultsSection(
     "render-throughput",
-    `## Render throughput: \`pipegen render\` vs the read-and-write floor (\`bench/render-throughput/\`)
+    `## Render throughput: \`pipegen render\` vs two floors (\`bench/render-throughput/\`)
 
 Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a Node script that only reads the same spec files and writes as many output files; the parse + check floor (\`check-floor.mjs\`) also parses each spec as pipegen does and checks it against pipegen's zod schema, rendering nothing. CPU is user + system time of all the process's threads. Goal: ≤ 3× the read + write floor (wall time).
 
