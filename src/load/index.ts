@@ -19,7 +19,7 @@ export async function loadSpec(absolutePath: string, cwd: string): Promise<Loade
     return [{ file, line: 0, column: 0, path: "", message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }];
   }
   if (!absolutePath.endsWith(".ts")) return loadYamlSpec(file, text);
-  // The TypeScript parser and jiti are large: load them only for .ts specs.
+  // The TypeScript loader (sucrase, jiti, and the TypeScript parser for positions) is large: load it only for .ts specs.
   const { loadTypeScriptSpec } = await import("./typescript.js");
   return loadTypeScriptSpec(file, absolutePath, text);
 }
