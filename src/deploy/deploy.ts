@@ -15,8 +15,6 @@
  * - Prune deletes only objects the manifest lists, in reverse upload order.
  */
 import path from "node:path";
-import { renderBundle } from "../render/bundle.js";
-import { validatePipelines } from "../pipeline-run.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { createDeployClients, type DeployClients } from "./aws.js";
 import { bundleFromRendered, isEnvironmentFile, readBundleDir, UPLOAD_CLASSES, uploadClassOf, type BundleFile, type UploadClass } from "./bundle.js";
@@ -299,10 +297,13 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
 }
 
 async function loadBundle(settings: DeploySettings, cwd: string): Promise<{ bundle: BundleFile[]; pipelines: ResolvedPipeline[] | undefined }> {
-  const needSpecs = settings.from === undefined || settings.preflight;
-  const pipelines = needSpecs ? await validatePipelines({ paths: settings.paths, cwd, airflowVersion: settings.airflowVersion }) : undefined;
-  if (settings.from !== undefined) return { bundle: await readBundleDir(settings.from, path.relative(cwd, settings.from) || "."), pipelines };
-  return { bundle: bundleFromRendered(renderBundle(pipelines!)), pipelines };
+  const readFrom = (from: string) => readBundleDir(from, path.relative(cwd, from) || ".");
+  if (settings.from !== undefined && !settings.preflight) return { bundle: await readFrom(settings.from), pipelines: undefined };
+  // Loaded only when specs are read: deploying a rendered folder needs no spec parser or renderer.
+  const [{ validatePipelines }, { renderBundle }] = await Promise.all([import("../pipeline-run.js"), import("../render/bundle.js")]);
+  const pipelines = await validatePipelines({ paths: settings.paths, cwd, airflowVersion: settings.airflowVersion });
+  if (settings.from !== undefined) return { bundle: await readFrom(settings.from), pipelines };
+  return { bundle: bundleFromRendered(renderBundle(pipelines)), pipelines };
 }
 
 function toPlanReport(settings: DeploySettings, plan: Plan, preflight: PlanReport["preflight"]): PlanReport {
