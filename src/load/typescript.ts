@@ -34,13 +34,16 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
   let exported: unknown;
+  let mappings: string | undefined;
   try {
-    exported = evaluate(absolutePath, transpile({ source: text, filename: absolutePath }).code);
+    const transpiled = transpile(text, absolutePath);
+    mappings = transpiled.mappings;
+    exported = evaluate(absolutePath, transpiled.code);
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
     const thrownAt = positionFromStack(error, absolutePath);
-    const pos = thrownAt ? originalPosition(absolutePath, thrownAt) : { line: 0, column: 0 };
+    const pos = thrownAt ? originalPosition(mappings, thrownAt) : { line: 0, column: 0 };
     return [
       {
         file,
@@ -72,7 +75,12 @@ function evaluate(absolutePath: string, code: string): unknown {
   let jiti: ReturnType<typeof createJiti> | undefined;
   const require = (id: string): unknown => {
     if (id === "pipegen") return specApi;
-    jiti ??= createJiti(absolutePath, { alias: { pipegen: SPEC_API }, moduleCache: false, fsCache: false, transform: transpile });
+    jiti ??= createJiti(absolutePath, {
+      alias: { pipegen: SPEC_API },
+      moduleCache: false,
+      fsCache: false,
+      transform: (options) => ({ code: transpile(options.source, options.filename, options.ts !== false).code }),
+    });
     return jiti(id);
   };
   const module = { exports: {} as Record<string, unknown> };
@@ -81,30 +89,26 @@ function evaluate(absolutePath: string, code: string): unknown {
   return "default" in exports ? exports.default : exports;
 }
 
-/** Source maps of the transpiled specs (still encoded), to report a throw at its place in the .ts file. */
-const sourceMaps = new Map<string, string>();
-
 /**
  * Turns a spec, or a module it imports, into CommonJS; jiti uses it too, so
  * there is one transpiler. Sucrase only strips types and rewrites imports:
  * in-process, it takes a fraction of a millisecond a spec, where esbuild's
  * round trip to its service took about half of one and jiti's Babel ten.
- * It keeps lines where they are; the map also places columns.
+ * It keeps lines where they are; the map (still encoded: it is decoded only
+ * when a spec throws) also places columns.
  */
-function transpile(options: { source: string; filename?: string; ts?: boolean }): { code: string } {
-  const { code, sourceMap } = transform(options.source, {
-    transforms: options.ts === false ? ["imports"] : ["typescript", "imports"],
+function transpile(source: string, filename: string | undefined, typescript = true): { code: string; mappings: string | undefined } {
+  const { code, sourceMap } = transform(source, {
+    transforms: typescript ? ["typescript", "imports"] : ["imports"],
     // Node 20 runs modern syntax as written: only types and imports change.
     disableESTransforms: true,
-    ...(options.filename ? { filePath: options.filename, sourceMapOptions: { compiledFilename: options.filename } } : {}),
+    ...(filename ? { filePath: filename, sourceMapOptions: { compiledFilename: filename } } : {}),
   });
-  if (options.filename && sourceMap) sourceMaps.set(options.filename, sourceMap.mappings);
-  return { code };
+  return { code, mappings: sourceMap?.mappings };
 }
 
 /** Maps a 1-based position in transpiled code back to the spec's source. */
-function originalPosition(file: string, generated: Position): Position {
-  const mappings = sourceMaps.get(file);
+function originalPosition(mappings: string | undefined, generated: Position): Position {
   const segments = mappings === undefined ? undefined : decode(mappings)[generated.line - 1];
   const segment = segments?.filter((s) => s[0] <= generated.column - 1).at(-1) ?? segments?.[0];
   if (!segment || segment.length < 4) return generated;
