@@ -61,6 +61,15 @@ describe("pipegen validate", () => {
     );
   });
 
+  it("places a throw after stripped types at its column in the .ts file", async () => {
+    const r = await pipegen(["validate", "test/fixtures/throws-typed"]);
+    expect(r.exitCode).toBe(1);
+    // Column 51 of line 4 is `new Error(...)`, after `(message: string): never`.
+    expect(r.stderr.split("\n")[0]).toBe(
+      "test/fixtures/throws-typed/late.pipeline.ts:4:51 the spec threw while loading: PIPEGEN_FIXTURE_BUCKET is not set — a spec module must only build and export its pipeline",
+    );
+  });
+
   it("loads a TS spec that imports a sibling TS module, and sees the module's values", async () => {
     const out = path.join(work, "shared-out");
     const r = await pipegen(["render", "test/fixtures/shared", "--out", out]);

@@ -4,7 +4,6 @@
  * file:line:col just like YAML ones. The parser is large, so it is loaded
  * only when a problem needs a position.
  */
-import { decode } from "@jridgewell/sourcemap-codec";
 import { createJiti } from "jiti";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -34,16 +33,15 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
 
   let exported: unknown;
-  let mappings: string | undefined;
+  let code: string | undefined;
   try {
-    const transpiled = transpile(text, absolutePath);
-    mappings = transpiled.mappings;
-    exported = evaluate(absolutePath, transpiled.code);
+    code = transpile(text, absolutePath);
+    exported = evaluate(absolutePath, code);
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
     const thrownAt = positionFromStack(error, absolutePath);
-    const pos = thrownAt ? originalPosition(mappings, thrownAt) : { line: 0, column: 0 };
+    const pos = thrownAt && code !== undefined ? originalPosition(text, code, thrownAt) : { line: 0, column: 0 };
     return [
       {
         file,
@@ -79,7 +77,7 @@ function evaluate(absolutePath: string, code: string): unknown {
       alias: { pipegen: SPEC_API },
       moduleCache: false,
       fsCache: false,
-      transform: (options) => ({ code: transpile(options.source, options.filename, options.ts !== false).code }),
+      transform: (options) => ({ code: transpile(options.source, options.filename, options.ts !== false) }),
     });
     return jiti(id);
   };
@@ -94,25 +92,54 @@ function evaluate(absolutePath: string, code: string): unknown {
  * there is one transpiler. Sucrase only strips types and rewrites imports:
  * in-process, it takes a fraction of a millisecond a spec, where esbuild's
  * round trip to its service took about half of one and jiti's Babel ten.
- * It keeps lines where they are; the map (still encoded: it is decoded only
- * when a spec throws) also places columns.
+ * It keeps every line where it was, which is how a throw is placed.
  */
-function transpile(source: string, filename: string | undefined, typescript = true): { code: string; mappings: string | undefined } {
-  const { code, sourceMap } = transform(source, {
+function transpile(source: string, filename: string | undefined, typescript = true): string {
+  return transform(source, {
     transforms: typescript ? ["typescript", "imports"] : ["imports"],
     // Node 20 runs modern syntax as written: only types and imports change.
     disableESTransforms: true,
-    ...(filename ? { filePath: filename, sourceMapOptions: { compiledFilename: filename } } : {}),
-  });
-  return { code, mappings: sourceMap?.mappings };
+    ...(filename ? { filePath: filename } : {}),
+  }).code;
 }
 
-/** Maps a 1-based position in transpiled code back to the spec's source. */
-function originalPosition(mappings: string | undefined, generated: Position): Position {
-  const segments = mappings === undefined ? undefined : decode(mappings)[generated.line - 1];
-  const segment = segments?.filter((s) => s[0] <= generated.column - 1).at(-1) ?? segments?.[0];
-  if (!segment || segment.length < 4) return generated;
-  return { line: segment[2]! + 1, column: segment[3]! + 1 };
+/**
+ * Maps a 1-based position in transpiled code back to the spec's source. The
+ * line is the same; the column comes from aligning the two lines (their
+ * longest common subsequence): sucrase removes types and adds import
+ * plumbing, and keeps everything else in order. (Sucrase's own source maps
+ * stop mapping after a template literal with a substitution.)
+ */
+export function originalPosition(source: string, transpiled: string, at: Position): Position {
+  const from = source.split(/\r?\n/)[at.line - 1];
+  const to = transpiled.split(/\r?\n/)[at.line - 1];
+  if (from === undefined || to === undefined || at.column < 1 || at.column > to.length) return at;
+  const firstCharacter = { line: at.line, column: from.search(/\S|$/) + 1 };
+  // A minified one-line spec would make the table too large; the line is still right.
+  if ((from.length + 1) * (to.length + 1) > 4_000_000) return firstCharacter;
+  const column = alignedColumn(from, to, at.column - 1);
+  return column === undefined ? firstCharacter : { line: at.line, column: column + 1 };
+}
+
+/** The index in `from` of the character at `index` in `to`, or of the next one both lines share. */
+function alignedColumn(from: string, to: string, index: number): number | undefined {
+  const width = from.length + 1;
+  // common[i * width + j]: length of the longest common subsequence of to[i..] and from[j..].
+  const common = new Uint16Array((to.length + 1) * width);
+  for (let i = to.length - 1; i >= 0; i--)
+    for (let j = from.length - 1; j >= 0; j--)
+      common[i * width + j] = to[i] === from[j] ? common[(i + 1) * width + j + 1]! + 1 : Math.max(common[(i + 1) * width + j]!, common[i * width + j + 1]!);
+  let i = 0;
+  let j = 0;
+  while (i < to.length && j < from.length) {
+    if (to[i] === from[j] && common[i * width + j] === common[(i + 1) * width + j + 1]! + 1) {
+      if (i >= index) return j;
+      i++;
+      j++;
+    } else if (common[(i + 1) * width + j]! >= common[i * width + j + 1]!) i++;
+    else j++;
+  }
+  return undefined;
 }
 
 function syntaxProblems(file: string, source: ts.SourceFile, text: string): Problem[] {
