@@ -137,6 +137,17 @@ describe("pipegen render", () => {
     expect(await readFile(path.join(work, "dist/dags/products.py"), "utf8")).toBe("# edited by hand\n");
   });
 
+  it.each([
+    ["is a file", "taken", "✗ cannot read the output folder <work>/taken: a part of the path is a file, not a folder; nothing was written"],
+    ["is below a file", "taken/dist", "✗ cannot read the output folder <work>/taken/dist: a part of the path is a file, not a folder; nothing was written"],
+  ])("exits 1 with one line when --out %s", async (_, out, want) => {
+    await writeFile(path.join(work, "taken"), "not a folder\n");
+    const r = await pipegen(["render", "--out", out], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe(want.replace("<work>", work));
+    expect(await readFile(path.join(work, "taken"), "utf8")).toBe("not a folder\n");
+  });
+
   it("writes nothing when any spec is invalid, and keeps the previous bundle", async () => {
     await pipegen(["render"], { cwd: work });
     const previous = await readFile(path.join(work, "dist/dags/sales.py"), "utf8");

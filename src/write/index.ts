@@ -6,7 +6,13 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { UserError } from "../errors.js";
 import type { RenderedFile } from "../render/bundle.js";
+
+/** The output folder cannot be read or written: the machine or the flags are at fault, not the specs. */
+export class OutputError extends UserError {
+  override readonly name = "OutputError";
+}
 
 export interface FileChange {
   readonly path: string;
@@ -20,6 +26,12 @@ export interface WriteResult {
 
 /** Compares the rendered files with the output folder. */
 export async function diffBundle(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
+  return diff(outDir, files).catch((error: unknown) => {
+    throw outputError(outDir, error, "read");
+  });
+}
+
+async function diff(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
   const existing = new Set(await listFiles(outDir));
   const changes: FileChange[] = [];
   let unchanged = 0;
@@ -40,15 +52,25 @@ export async function diffBundle(outDir: string, files: readonly RenderedFile[])
  * folder and swapped in with renames, so a failure leaves the previous bundle
  * as it was. When nothing changed, nothing is touched; unchanged files are
  * hard-linked so their timestamps survive.
+ * @throws {OutputError} when the folder cannot be read or written
  */
 export async function writeBundle(outDir: string, files: readonly RenderedFile[]): Promise<WriteResult> {
   const { changes, unchanged } = await diffBundle(outDir, files);
   if (changes.length === 0) return { written: [], unchanged };
+  await swapIn(outDir, files, new Set(changes.map((c) => c.path))).catch((error: unknown) => {
+    throw outputError(outDir, error, "write");
+  });
+  return { written: changes, unchanged };
+}
 
+async function swapIn(outDir: string, files: readonly RenderedFile[], changed: ReadonlySet<string>): Promise<void> {
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const staging = `${outDir}.pipegen-new-${suffix}`;
   const previous = `${outDir}.pipegen-old-${suffix}`;
-  const changed = new Set(changes.map((c) => c.path));
+  // The staging folder is made on its own, not with its parents in one
+  // recursive mkdir: Node's recursive mkdir never returns under /proc.
+  await mkdir(path.dirname(outDir), { recursive: true });
+  await mkdir(staging);
   try {
     for (const dir of new Set(files.map((f) => path.dirname(path.join(staging, f.path))))) await mkdir(dir, { recursive: true });
     await inBatches(files, async (f) => {
@@ -63,12 +85,41 @@ export async function writeBundle(outDir: string, files: readonly RenderedFile[]
         throw error;
       },
     );
-    await rename(staging, outDir);
+    try {
+      await rename(staging, outDir);
+    } catch (error) {
+      // Put the previous bundle back before reporting.
+      if (hadPrevious) await rename(previous, outDir).catch(() => undefined);
+      throw error;
+    }
     if (hadPrevious) await rm(previous, { recursive: true, force: true });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-  return { written: changes, unchanged };
+}
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is used up",
+  ENOTDIR: "a part of the path is a file, not a folder",
+  ENOENT: "a folder on the path cannot be created there",
+  EISDIR: "a folder is in the way of a file",
+};
+
+/** A file-system error as an OutputError naming the folder and the cause; anything else is left as it is (a bug). */
+function outputError(outDir: string, error: unknown, verb: "read" | "write"): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code !== "string" || !code.startsWith("E")) return error;
+  const where = (error as NodeJS.ErrnoException).path;
+  const reason = `${REASONS[code] ?? code}${where && where !== outDir ? ` (${where})` : ""}`;
+  return new OutputError(
+    verb === "read"
+      ? `cannot read the output folder ${outDir}: ${reason}; nothing was written`
+      : `cannot write the bundle to ${outDir}: ${reason}; the previous bundle, if any, is as it was`,
+  );
 }
 
 /** Runs `work` on every item, at most 64 at a time (enough to keep the disk busy, few enough file handles). */
