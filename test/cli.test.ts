@@ -70,6 +70,16 @@ describe("pipegen validate", () => {
     );
   });
 
+  it("reports a TS spec without a default export, and an import it cannot resolve", async () => {
+    const r = await pipegen(["validate", "test/fixtures/ts-modules"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      "test/fixtures/ts-modules/nodefault.pipeline.ts:1:1 has no default export — end the file with `export default definePipeline({ ... })`",
+      "test/fixtures/ts-modules/unresolved.pipeline.ts:2:26 the spec threw while loading: Cannot find module './no-such-module' — check the import: relative paths are resolved from the spec's folder, packages from its node_modules",
+      "✗ 2 problems in 2 spec files; nothing was written",
+    ]);
+  });
+
   it("loads a TS spec that imports a sibling TS module, and sees the module's values", async () => {
     const out = path.join(work, "shared-out");
     const r = await pipegen(["render", "test/fixtures/shared", "--out", out]);

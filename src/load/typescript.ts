@@ -40,19 +40,25 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
   } catch (error) {
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
+    const missing = missingModule(error);
     const thrownAt = positionFromStack(error, absolutePath);
-    const pos = thrownAt && code !== undefined ? originalPosition(text, code, thrownAt) : { line: 0, column: 0 };
+    const pos =
+      (missing !== undefined ? positionOfSpecifier(text, missing) : undefined) ??
+      (thrownAt && code !== undefined ? originalPosition(text, code, thrownAt) : { line: 0, column: 0 });
     return [
       {
         file,
         ...pos,
         path: "",
         message: `the spec threw while loading: ${errorMessage(error)}`,
-        hint: "a spec module must only build and export its pipeline",
+        hint:
+          missing !== undefined
+            ? "check the import: relative paths are resolved from the spec's folder, packages from its node_modules"
+            : "a spec module must only build and export its pipeline",
       },
     ];
   }
-  if (exported === undefined || (typeof exported === "object" && exported !== null && Object.keys(exported).length === 0 && !("id" in exported))) {
+  if (exported === undefined) {
     return [{ file, line: 1, column: 1, path: "", message: "has no default export", hint: "end the file with `export default definePipeline({ ... })`" }];
   }
   let locator: Locator | undefined;
@@ -60,7 +66,8 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
 }
 
 /**
- * Runs a transpiled spec as a CommonJS module and returns its default export.
+ * Runs a transpiled spec as a CommonJS module and returns its default export
+ * (undefined when it has none).
  * The spec itself is evaluated here, with `pipegen` bound to the loaded
  * `definePipeline` module, because most specs import nothing else and a
  * module loader per spec was most of the cost of rendering many of them.
@@ -81,10 +88,12 @@ function evaluate(absolutePath: string, code: string): unknown {
     });
     return jiti(id);
   };
-  const module = { exports: {} as Record<string, unknown> };
-  run.call(module.exports, module.exports, require, module, absolutePath, path.dirname(absolutePath));
-  const exports = module.exports;
-  return "default" in exports ? exports.default : exports;
+  const exports: Record<string, unknown> = {};
+  const module: { exports: unknown } = { exports };
+  run.call(exports, exports, require, module, absolutePath, path.dirname(absolutePath));
+  // `export =` replaces the exports object; otherwise the spec is the default export.
+  if (module.exports !== exports) return module.exports;
+  return exports.default;
 }
 
 /**
@@ -221,6 +230,22 @@ function unwrap(node: ts.Node): ts.Node {
 function propertyName(name: ts.PropertyName): string | undefined {
   const ts = typescript();
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+/** The module id of a "Cannot find module" error, or undefined for any other error. */
+function missingModule(error: unknown): string | undefined {
+  if ((error as NodeJS.ErrnoException | undefined)?.code !== "MODULE_NOT_FOUND") return undefined;
+  return /Cannot find module '([^']+)'/.exec(errorMessage(error))?.[1];
+}
+
+/** Where the spec names a module it imports: the opening quote of the first `"id"` or `'id'`. */
+function positionOfSpecifier(text: string, id: string): Position | undefined {
+  const lines = text.split(/\r?\n/);
+  for (const [i, line] of lines.entries()) {
+    const at = [`"${id}"`, `'${id}'`].map((quoted) => line.indexOf(quoted)).filter((c) => c >= 0);
+    if (at.length > 0) return { line: i + 1, column: Math.min(...at) + 1 };
+  }
   return undefined;
 }
 

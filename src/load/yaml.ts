@@ -17,7 +17,12 @@ export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[]
     data = load(text, { schema: CORE_SCHEMA });
   } catch {
     // js-yaml's messages carry no positions in our format: let `yaml` describe the error.
-    return positioned(file, text).problems;
+    const parsed = positioned(file, text);
+    if (parsed.problems.length > 0) return parsed.problems;
+    if (parsed.doc.contents === null)
+      return [{ file, line: 1, column: 1, path: "", message: "holds no YAML document (the file is empty or only comments)", hint: "write the pipeline spec here, or delete the file" }];
+    // `yaml` reads what js-yaml refused: take its reading.
+    return fromDocument(file, parsed);
   }
   // An aliased mapping or list is shared, not copied; walking it could expand
   // exponentially, so such files take the `yaml` path, which caps aliases.
@@ -26,7 +31,10 @@ export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[]
     return { file, data, locate: (path, options) => (locator ??= positioned(file, text).locate)(path, options) };
   }
   const parsed = positioned(file, text);
-  if (parsed.problems.length > 0) return parsed.problems;
+  return parsed.problems.length > 0 ? parsed.problems : fromDocument(file, parsed);
+}
+
+function fromDocument(file: string, parsed: ReturnType<typeof positioned>): LoadedSpec | Problem[] {
   try {
     return { file, data: parsed.doc.toJS({ maxAliasCount: 100 }), locate: parsed.locate };
   } catch (error) {

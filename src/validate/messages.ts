@@ -17,6 +17,7 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
     }
     case "invalid_value": {
       const options = issue.values.map((v) => JSON.stringify(v));
+      if (issue.input === undefined) return { message: "is required", hint: `use ${options.length === 1 ? options[0] : `one of ${options.join(", ")}`}` };
       const got = describeValue(issue.input);
       if (options.length === 1) return { message: `must be ${options[0]}, got ${got}` };
       const near = typeof issue.input === "string" ? nearest(issue.input, issue.values.map(String)) : undefined;
@@ -33,6 +34,7 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
           hint: near ? `did you mean "${near}"?` : `use one of ${options.join(", ")}`,
         };
       }
+      if (issue.input === undefined) return { message: "is required" };
       return { message: issue.message };
     }
     case "too_small":

@@ -40,3 +40,9 @@ it("reports syntax errors with positions, through the yaml library", () => {
   expect(Array.isArray(problems)).toBe(true);
   expect((problems as Array<{ line: number; message: string }>)[0]!.message).toMatch(/^YAML syntax error: /);
 });
+
+it.each(["", "# only a comment\n"])("reports a file with no YAML document (%j) instead of passing it over", (text) => {
+  expect(loadYamlSpec("x.pipeline.yaml", text)).toEqual([
+    { file: "x.pipeline.yaml", line: 1, column: 1, path: "", message: "holds no YAML document (the file is empty or only comments)", hint: "write the pipeline spec here, or delete the file" },
+  ]);
+});
