@@ -63,3 +63,10 @@ it("refuses to overwrite files without --force, and writes nothing", async () =>
   expect((await pipegen(["init", "--force", "-q"], { cwd: dir })).exitCode).toBe(0);
   expect(JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")).private).toBe(true);
 });
+
+it("exits 1 with one line when the project folder cannot be made", async () => {
+  await writeFile(path.join(dir, "taken"), "not a folder\n");
+  const r = await pipegen(["init", "taken/project"], { cwd: dir });
+  expect(r.exitCode).toBe(1);
+  expect(r.stderr).toBe(`✗ cannot write ${dir}/taken/project/package.json: a part of the path is a file, not a folder (${dir}/taken)`);
+});

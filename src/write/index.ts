@@ -6,13 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { UserError } from "../errors.js";
 import type { RenderedFile } from "../render/bundle.js";
+import { asOutputError, makeDirectory } from "./files.js";
 
-/** The output folder cannot be read or written: the machine or the flags are at fault, not the specs. */
-export class OutputError extends UserError {
-  override readonly name = "OutputError";
-}
+export { OutputError } from "./files.js";
 
 export interface FileChange {
   readonly path: string;
@@ -27,7 +24,7 @@ export interface WriteResult {
 /** Compares the rendered files with the output folder. */
 export async function diffBundle(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
   return diff(outDir, files).catch((error: unknown) => {
-    throw outputError(outDir, error, "read");
+    throw asOutputError(error, `cannot read the output folder ${outDir}`, "; nothing was written");
   });
 }
 
@@ -58,7 +55,7 @@ export async function writeBundle(outDir: string, files: readonly RenderedFile[]
   const { changes, unchanged } = await diffBundle(outDir, files);
   if (changes.length === 0) return { written: [], unchanged };
   await swapIn(outDir, files, new Set(changes.map((c) => c.path))).catch((error: unknown) => {
-    throw outputError(outDir, error, "write");
+    throw asOutputError(error, `cannot write the bundle to ${outDir}`, "; the previous bundle, if any, is as it was");
   });
   return { written: changes, unchanged };
 }
@@ -67,12 +64,11 @@ async function swapIn(outDir: string, files: readonly RenderedFile[], changed: R
   const suffix = `${process.pid}-${randomBytes(4).toString("hex")}`;
   const staging = `${outDir}.pipegen-new-${suffix}`;
   const previous = `${outDir}.pipegen-old-${suffix}`;
-  // The staging folder is made on its own, not with its parents in one
-  // recursive mkdir: Node's recursive mkdir never returns under /proc.
-  await mkdir(path.dirname(outDir), { recursive: true });
+  await makeDirectory(path.dirname(outDir));
+  // Made on its own (not as part of a deeper folder), so that a folder left by someone else is never adopted.
   await mkdir(staging);
   try {
-    for (const dir of new Set(files.map((f) => path.dirname(path.join(staging, f.path))))) await mkdir(dir, { recursive: true });
+    for (const dir of new Set(files.map((f) => path.dirname(path.join(staging, f.path))))) await makeDirectory(dir);
     await inBatches(files, async (f) => {
       const target = path.join(staging, f.path);
       if (changed.has(f.path)) await writeFile(target, f.content, { encoding: "utf8", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
@@ -96,30 +92,6 @@ async function swapIn(outDir: string, files: readonly RenderedFile[], changed: R
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
-}
-
-const REASONS: Record<string, string> = {
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "the file system is read-only",
-  ENOSPC: "no space left on the device",
-  EDQUOT: "the disk quota is used up",
-  ENOTDIR: "a part of the path is a file, not a folder",
-  ENOENT: "a folder on the path cannot be created there",
-  EISDIR: "a folder is in the way of a file",
-};
-
-/** A file-system error as an OutputError naming the folder and the cause; anything else is left as it is (a bug). */
-function outputError(outDir: string, error: unknown, verb: "read" | "write"): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code !== "string" || !code.startsWith("E")) return error;
-  const where = (error as NodeJS.ErrnoException).path;
-  const reason = `${REASONS[code] ?? code}${where && where !== outDir ? ` (${where})` : ""}`;
-  return new OutputError(
-    verb === "read"
-      ? `cannot read the output folder ${outDir}: ${reason}; nothing was written`
-      : `cannot write the bundle to ${outDir}: ${reason}; the previous bundle, if any, is as it was`,
-  );
 }
 
 /** Runs `work` on every item, at most 64 at a time (enough to keep the disk busy, few enough file handles). */

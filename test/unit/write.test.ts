@@ -2,10 +2,11 @@
  * The writer's failures are the machine's, not pipegen's: they come out as
  * OutputError (exit 1, one line) and leave no staging folder behind.
  */
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { makeDirectory, writeOutputFile } from "../../src/write/files.js";
 import { OutputError, writeBundle } from "../../src/write/index.js";
 
 const files = [{ path: "dags/a.py", content: "a = 1\n" }];
@@ -36,4 +37,29 @@ describe("writeBundle", () => {
     await writeBundle(out, [{ path: "dags/a.py", content: "a = 2\n" }]);
     expect(await readdir(work)).toEqual(["dist"]);
   });
+});
+
+describe("makeDirectory and writeOutputFile", () => {
+  it("make every missing folder, and accept ones that exist", async () => {
+    await makeDirectory(path.join(work, "a/b/c"));
+    await makeDirectory(path.join(work, "a/b"));
+    await writeOutputFile(path.join(work, "a/b/c/d/file.txt"), "x\n");
+    expect((await stat(path.join(work, "a/b/c"))).isDirectory()).toBe(true);
+    expect(await readFile(path.join(work, "a/b/c/d/file.txt"), "utf8")).toBe("x\n");
+  });
+
+  it.each([
+    ["below a file", (w: string) => path.join(w, "taken/x.json"), (w: string) => `cannot write ${w}/taken/x.json: a part of the path is a file, not a folder (${w}/taken)`],
+    ["where a folder is", (w: string) => path.join(w, "folder"), (w: string) => `cannot write ${w}/folder: a folder is in the way of a file`],
+  ])("report a file %s as an OutputError", async (_, file, message) => {
+    await writeFile(path.join(work, "taken"), "x");
+    await makeDirectory(path.join(work, "folder"));
+    await expect(writeOutputFile(file(work), "{}")).rejects.toThrow(new OutputError(message(work)));
+  });
+
+  it.runIf(process.platform === "linux")("fail, rather than hang, under /proc", async () => {
+    await expect(writeOutputFile("/proc/pipegen-nothing-here/x.json", "{}")).rejects.toThrow(
+      new OutputError("cannot write /proc/pipegen-nothing-here/x.json: a folder on the path cannot be created there (/proc/pipegen-nothing-here)"),
+    );
+  }, 10_000);
 });

@@ -1,7 +1,6 @@
 import { Option, type Command } from "commander";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { UserError } from "../../errors.js";
+import { writeOutputFile } from "../../write/files.js";
 import type { DiagramFormat } from "../../render/diagram.js";
 
 export function registerGraph(program: Command): void {
@@ -27,7 +26,6 @@ export function registerGraph(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
-      await writeFile(opts.out, text);
+      await writeOutputFile(opts.out, text);
     });
 }

@@ -1,7 +1,8 @@
 import type { Command } from "commander";
-import { access, mkdir, writeFile } from "node:fs/promises";
+import { access } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../../errors.js";
+import { writeOutputFile } from "../../write/files.js";
 import { color } from "../shared.js";
 
 export function registerInit(program: Command, version: string): void {
@@ -22,10 +23,7 @@ export function registerInit(program: Command, version: string): void {
         if (existing.length > 0)
           throw new UserError(`init would overwrite ${existing.join(", ")}; nothing was written (use --force to overwrite)`);
       }
-      for (const f of files) {
-        await mkdir(path.dirname(path.join(root, f.path)), { recursive: true });
-        await writeFile(path.join(root, f.path), f.content);
-      }
+      for (const f of files) await writeOutputFile(path.join(root, f.path), f.content);
       if (opts.quiet) return;
       for (const f of files) process.stdout.write(`  created ${path.join(dir, f.path)}\n`);
       process.stdout.write(`${color.green("✓")} pipegen project ready: npm install, then npx pipegen render\n`);

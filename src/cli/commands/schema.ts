@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { writeOutputFile } from "../../write/files.js";
 
 export function registerSchema(program: Command): void {
   program
@@ -15,7 +14,6 @@ export function registerSchema(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      await mkdir(path.dirname(path.resolve(opts.out)), { recursive: true });
-      await writeFile(opts.out, text);
+      await writeOutputFile(opts.out, text);
     });
 }
