@@ -7,7 +7,7 @@ import { discoverSpecFiles, formatPath, loadSpec, type Locator } from "./load/in
 import { renderBundle, type RenderedFile } from "./render/bundle.js";
 import { resolvePipeline, type ResolvedPipeline } from "./resolve/index.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
-import { crossFileProblems, specSummary, validateSpec } from "./validate/index.js";
+import { crossFileProblems, validateSpec } from "./validate/index.js";
 import { taskIdProblems } from "./validate/task-ids.js";
 
 export interface RunOptions {
@@ -32,7 +32,7 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
   const valid = checked.filter((c) => c.problems === undefined);
   const locators = new Map<string, Locator>(valid.map((v) => [v.resolved.file, v.locate]));
   for (const c of crossFileProblems(
-    valid.map((v) => specSummary(v.resolved)),
+    valid.map((v) => v.resolved),
     { checkVersions: !options.airflowVersion },
   ))
     problems.push({ file: c.file, ...locators.get(c.file)!(c.path), path: formatPath(c.path), message: c.message, hint: c.hint });

@@ -54,17 +54,6 @@ export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
   return { file: spec.file, pipeline: result.data };
 }
 
-/** The part of a valid spec that cross-file checks look at. */
-export interface SpecSummary {
-  readonly file: string;
-  readonly id: string;
-  readonly airflowVersion: string;
-}
-
-export function specSummary(spec: ValidSpec): SpecSummary {
-  return { file: spec.file, id: spec.pipeline.id, airflowVersion: spec.pipeline.airflowVersion };
-}
-
 /** A problem found across files, at a spec path that the caller locates in the file. */
 export interface CrossFileProblem {
   readonly file: string;
@@ -77,9 +66,9 @@ export interface CrossFileProblem {
  * Checks that only make sense across files: one DAG file per id, and one
  * Airflow version per bundle (skipped when the run sets the version).
  */
-export function crossFileProblems(specs: readonly SpecSummary[], options: { readonly checkVersions: boolean }): CrossFileProblem[] {
+export function crossFileProblems(specs: readonly ValidSpec[], options: { readonly checkVersions: boolean }): CrossFileProblem[] {
   const problems: CrossFileProblem[] = [];
-  const byId = groupBy(specs, (s) => s.id);
+  const byId = groupBy(specs, (s) => s.pipeline.id);
   for (const [id, same] of byId)
     if (same.length > 1)
       for (const s of same)
@@ -89,7 +78,7 @@ export function crossFileProblems(specs: readonly SpecSummary[], options: { read
           message: `dags/${id}.py would be written from ${same.map((o) => o.file).join(" and ")}`,
           hint: "DAG ids must be unique in a bundle: rename one spec file and its id",
         });
-  const versions = groupBy(specs, (s) => s.airflowVersion);
+  const versions = groupBy(specs, (s) => s.pipeline.airflowVersion);
   if (options.checkVersions && versions.size > 1) {
     const summary = [...versions].map(([v, same]) => `${v} (${same.map((s) => s.file).join(", ")})`).join(" and ");
     for (const s of specs)
