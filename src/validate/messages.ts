@@ -35,7 +35,11 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
         };
       }
       if (issue.input === undefined) return { message: "is required" };
-      return { message: issue.message };
+      // Each alternative failed on the value's type: name the types it may have.
+      const expected = issue.errors.map((alternative) => (alternative.length === 1 && alternative[0]!.code === "invalid_type" ? alternative[0]!.expected : undefined));
+      if (expected.length > 0 && expected.every((e) => e !== undefined))
+        return { message: `expected ${expected.map((e) => (e === "null" ? "null" : article(e!))).join(" or ")}, got ${describeValue(issue.input)}` };
+      return { message: stripZodPrefix(issue.message) };
     }
     case "too_small":
       if (issue.origin === "array") return { message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` };
