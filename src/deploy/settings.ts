@@ -12,6 +12,7 @@ import { isMap, LineCounter, parseDocument, type Node } from "yaml";
 import { z } from "zod";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
 import { awsRegion, s3BucketName } from "../spec/common.js";
+import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
 import { CONFIG_FILE_NAMES, SETTINGS, type SettingName } from "./setting-names.js";
 
@@ -244,7 +245,7 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
       throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
     }
   }
-  const parsed = configFileSchema.safeParse(data);
+  const parsed = configFileSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const keys = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
@@ -256,7 +257,7 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
     const message =
       issue.code === "unrecognized_keys"
         ? `unknown setting "${issue.keys[0]}"; known ${issue.path.length === 0 ? "sections: deploy" : `deploy settings: ${Object.keys(deployConfigSchema.shape).join(", ")}`}`
-        : issue.message;
+        : describeIssue(issue).message;
     throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} ${where ? `${where}: ` : ""}${message}`);
   }
   return { name, deploy: parsed.data.deploy };

@@ -77,7 +77,7 @@ describe("resolveDeploySettings", () => {
 
   it.each([
     ["pipegen.config.yaml", "deploy:\n  bucket: ok-bucket\n  prunee: true\n", "pipegen.config.yaml:3:3 deploy.prunee: unknown setting \"prunee\"; known deploy settings: bucket, prefix, environment, region, from, prune, wait, waitTimeout, preflight, concurrency, retries"],
-    ["pipegen.config.yaml", "deploy:\n  bucket: ok-bucket\n  wait: sometimes\n", "pipegen.config.yaml:3:9 deploy.wait: Invalid input: expected boolean, received string"],
+    ["pipegen.config.yaml", "deploy:\n  bucket: ok-bucket\n  wait: sometimes\n", 'pipegen.config.yaml:3:9 deploy.wait: expected a boolean, got "sometimes"'],
     ["pipegen.config.yml", "deplyo:\n  bucket: x\n", 'pipegen.config.yml:1:1 deplyo: unknown setting "deplyo"; known sections: deploy'],
     ["pipegen.config.json", '{"deploy": {"bucket": "ok-bucket",}}', "pipegen.config.json:1:35 is not valid JSON: Expected double-quoted property name"],
   ])("%s with %j fails: %s", async (name, text, message) => {
