@@ -95,6 +95,8 @@ describe("pipegen validate", () => {
     [["validate", "package.json"], "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml"],
     [["render", "--airflow-version", "1.10.15"], "error: option '--airflow-version <version>' argument '1.10.15' is invalid. Allowed choices are 2.10.3, 2.11.0, 3.0.6, 3.2.1, 3.3.1.\n(run with --help for usage)"],
     [["deploy"], "✗ no bucket to deploy to: pass --bucket <name>, set PIPEGEN_BUCKET, or set deploy.bucket in pipegen.config.yaml"],
+    [["deploy", "--bucket", "ok-bucket", "--from", "package.json", "--dry-run"], "✗ --from package.json: is a file, not a folder; run `pipegen render` first or point --from at a bundle"],
+    [["deploy", "--bucket", "ok-bucket", "--from", "no/such/dist", "--dry-run"], "✗ --from no/such/dist: no such folder; run `pipegen render` first or point --from at a bundle"],
   ])("%j exits 1: %s", async (args, message) => {
     const r = await pipegen(args);
     expect(r.exitCode).toBe(1);

@@ -89,7 +89,8 @@ export function bundleFromRendered(files: readonly RenderedFile[]): BundleFile[]
  */
 export async function readBundleDir(dir: string, shownAs = dir): Promise<BundleFile[]> {
   const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new DeploySettingsError(`--from ${shownAs}: no such folder; run \`pipegen render\` first or point --from at a bundle`);
+  if (!info?.isDirectory())
+    throw new DeploySettingsError(`--from ${shownAs}: ${info ? "is a file, not a folder" : "no such folder"}; run \`pipegen render\` first or point --from at a bundle`);
   const paths: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
