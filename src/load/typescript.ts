@@ -67,10 +67,10 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
 
 /**
  * Runs a transpiled spec as a CommonJS module and returns its default export
- * (undefined when it has none).
- * The spec itself is evaluated here, with `pipegen` bound to the loaded
- * `definePipeline` module, because most specs import nothing else and a
- * module loader per spec was most of the cost of rendering many of them.
+ * (undefined when it has none). The spec itself is evaluated here, with
+ * `pipegen` bound to the loaded `definePipeline` module, because most specs
+ * import nothing else and a module loader per spec was most of the cost of
+ * rendering many of them.
  * Anything else a spec imports (shared constants in a sibling `.ts` file, a
  * package) goes through jiti, which transpiles TypeScript on the way; it is
  * created without a module cache so that every load sees files as they are.
