@@ -52,33 +52,42 @@ const VALUE_RULES: readonly ValueRule[] = [
 
 /**
  * Each value rule needs one of these words in the text, a URI with user
- * info, or 40 characters for a secret access key: most strings of a spec
- * (s3:// URIs included) are cleared by these cheap tests.
+ * info, or a 40-character base64 run for a secret access key: most strings
+ * of a spec (s3:// URIs, ARNs, SQL) are cleared by these cheap tests.
  */
 const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|secret|api_?key|token/i;
+const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
 
 function valueRuleHit(text: string): ValueRule | undefined {
-  if (text.length < 40 && !(text.includes("://") && text.includes("@")) && !MAY_HOLD_CREDENTIAL.test(text)) return undefined;
+  if (!MAY_HOLD_CREDENTIAL.test(text) && !(text.includes("://") && text.includes("@")) && !BASE64_RUN.test(text)) return undefined;
   return VALUE_RULES.find((rule) => rule.test(text));
 }
 
 /** Every credential-looking string in the raw spec, with its path. */
 export function credentialProblems(data: unknown): CredentialProblem[] {
   const problems: CredentialProblem[] = [];
-  const visit = (value: unknown, path: SpecPath, key: string | undefined): void => {
+  // One path, grown and shrunk while walking; copied only for a problem.
+  const path: PropertyKey[] = [];
+  const visit = (value: unknown, key: string | undefined): void => {
     if (typeof value === "string") {
       const what = describeCredential(value, key);
-      if (what) problems.push({ path, message: `looks like ${what}`, hint: HINT });
+      if (what) problems.push({ path: [...path], message: `looks like ${what}`, hint: HINT });
     } else if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, [...path, i], key));
+      value.forEach((v, i) => {
+        path.push(i);
+        visit(v, key);
+        path.pop();
+      });
     } else if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        if (looksLikeCredential(k)) problems.push({ path: [...path, k], message: `the key looks like ${describeCredential(k, undefined)}`, hint: HINT });
-        visit(v, [...path, k], k);
+        path.push(k);
+        if (looksLikeCredential(k)) problems.push({ path: [...path], message: `the key looks like ${describeCredential(k, undefined)}`, hint: HINT });
+        visit(v, k);
+        path.pop();
       }
     }
   };
-  visit(data, [], undefined);
+  visit(data, undefined);
   return problems;
 }
 
