@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { pipegen } from "./helpers/cli.js";
+import { pipegen, ROOT } from "./helpers/cli.js";
 import { pythonJson } from "./helpers/python.js";
 
 let dir: string;
@@ -39,9 +39,15 @@ it("scaffolds a project that validates, renders and imports in Airflow", async (
   const settings = JSON.parse(await readFile(path.join(dir, ".vscode/settings.json"), "utf8"));
   expect(settings["yaml.schemas"]).toEqual({ "./node_modules/pipegen/schema/pipeline.schema.json": "pipelines/*.pipeline.yaml" });
   const workflow = parse(await readFile(path.join(dir, ".github/workflows/mwaa.yml"), "utf8"));
-  expect(workflow.permissions).toEqual({ contents: "read", "id-token": "write" });
+  // Only the jobs that talk to AWS may ask GitHub for an OIDC token.
+  expect(workflow.permissions).toEqual({ contents: "read" });
+  expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", "id-token": "write" });
+  expect(workflow.jobs.deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
   expect(workflow.jobs.bundle.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(["npm ci", "npx pipegen validate", "npx pipegen render --check"]);
-  expect(workflow.jobs.deploy.steps.at(-1).run).toContain('npx pipegen deploy --from dist --bucket "${{ vars.MWAA_BUCKET }}"');
+  expect(workflow.jobs.deploy.steps.at(-1).run).toBe("npx pipegen deploy --prune --wait --wait-timeout 90");
+  // It is the workflow that docs/ci.md explains, step by step.
+  const documented = /```yaml\n([\s\S]*?)```/.exec(await readFile(path.join(ROOT, "docs/ci.md"), "utf8"))![1]!;
+  expect(workflow).toEqual(parse(documented));
 
   // The starter DAGs target the newest MWAA Airflow and import there without errors.
   const bag = await pythonJson<{ import_errors: object; dags: object }>("airflow-3.3.1", [
