@@ -1,10 +1,15 @@
 /**
  * Everything pipegen emits is clean under a pinned ruff (with the Airflow AIR
  * rules) and formatted as `ruff format` would; startup.sh passes shellcheck
- * and `bash -n`.
+ * and `bash -n`; the workflow `pipegen init` writes passes actionlint.
  */
 import { execa } from "execa";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { initProjectFiles } from "../src/init/index.js";
+import { ROOT } from "./helpers/cli.js";
 import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
 import { venvBin } from "./helpers/python.js";
 
@@ -31,5 +36,32 @@ describe.each(GOLDEN_TARGETS)("bundle for Airflow %s", (version) => {
     expect(shellcheck.stdout).toBe("");
     expect(shellcheck.exitCode).toBe(0);
     expect((await execa("bash", ["-n", `${bundle}/startup.sh`], { reject: false })).exitCode).toBe(0);
+  });
+});
+
+describe("the GitHub Actions workflow that pipegen init writes", () => {
+  /** actionlint's findings for a workflow file, its `run:` steps checked by the pinned shellcheck. */
+  async function actionlint(workflow: string): Promise<{ exitCode: number | undefined; output: string }> {
+    const dir = await mkdtemp(path.join(tmpdir(), "pipegen-actionlint-"));
+    try {
+      const file = path.join(dir, "mwaa.yml");
+      await writeFile(file, workflow);
+      const r = await execa(`${ROOT}.cache/bin/actionlint`, ["-shellcheck", venvBin("tools", "shellcheck"), "-no-color", file], { reject: false });
+      return { exitCode: r.exitCode, output: (r.stdout + r.stderr).replaceAll(`${dir}/`, "") };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  const workflow = initProjectFiles({ name: "x", pipegenVersion: "0.1.0" }).find((f) => f.path === ".github/workflows/mwaa.yml")!.content;
+
+  it("passes actionlint, run: steps included", async () => {
+    expect(await actionlint(workflow)).toEqual({ exitCode: 0, output: "" });
+  });
+
+  it("would be caught by actionlint if it asked for a permission that does not exist", async () => {
+    const broken = await actionlint(workflow.replace("id-token: write", "id-tokens: write"));
+    expect(broken.exitCode).toBe(1);
+    expect(broken.output).toContain('unknown permission scope "id-tokens"');
   });
 });

@@ -164,8 +164,10 @@ setup_one() {
     local tmp old start=$SECONDS
     tmp=$(mktemp -d "$venvs/.build-$name.XXXXXX")
     chmod 755 "$tmp"
-    # Remove the half-built venv if we are interrupted or fail.
-    trap 'rm -rf "$tmp"' EXIT
+    # Remove the half-built venv if we are interrupted or fail. The path is
+    # expanded now: at exit, this function's `local tmp` is gone (set -u).
+    # shellcheck disable=SC2064
+    trap "rm -rf '$tmp'" EXIT
     log "$name: building with python $pyver ($py)"
     UV_PYTHON_DOWNLOADS=never "$uv" venv --quiet --relocatable --python "$py" "$tmp" >&2
     # --compile-bytecode: .pyc files are written now, once, because test runs
