@@ -39,6 +39,10 @@ interface ValueRule {
   readonly test: (text: string) => boolean;
 }
 
+/**
+ * A rule added here must also be let through by valueRuleHit's pre-tests
+ * (MAY_HOLD_CREDENTIAL, a URI with user info, BASE64_RUN), or it never runs.
+ */
 const VALUE_RULES: readonly ValueRule[] = [
   // Long-term (AKIA) and temporary (ASIA) access key ids; ids such as AROA/AIDA are not secrets.
   { what: "an AWS access key id", test: (t) => /(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?:[^A-Z0-9]|$)/.test(t) },
