@@ -9,16 +9,17 @@
  * the tool that goes first alternates between rounds. Times are wall-clock
  * for the whole process, as a CI job pays them (interpreter start included).
  */
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
-import { writeResultsSection } from "./lib/results.mjs";
-import { execa } from "execa";
+
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
+import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { execa } from "execa";
 import { BIN, ROOT } from "../test/helpers/cli.js";
 import { MOTO_AWS_ENV, startMoto } from "../test/helpers/moto.js";
 import { venvBin } from "../test/helpers/python.js";
-import { startS3Proxy, type LoggedRequest } from "../test/helpers/s3-proxy.js";
+import { type LoggedRequest, startS3Proxy } from "../test/helpers/s3-proxy.js";
+import { writeResultsSection } from "./lib/results.mjs";
 
 Object.assign(process.env, MOTO_AWS_ENV, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 
@@ -34,7 +35,18 @@ const REPS = option("reps", quick ? 1 : 3);
 const writeResults = !flag("no-results") && !quick;
 
 const WORK = path.join(ROOT, ".cache/bench/deploy");
-const DOMAINS = ["orders", "customers", "products", "sales", "inventory", "shipments", "payments", "returns", "invoices", "clicks"];
+const DOMAINS = [
+  "orders",
+  "customers",
+  "products",
+  "sales",
+  "inventory",
+  "shipments",
+  "payments",
+  "returns",
+  "invoices",
+  "clicks",
+];
 
 /** A pipegen spec like the repository's examples: sensor → crawler → Glue job → procedure → UNLOAD. */
 function spec(i: number): { id: string; yaml: string } {
@@ -92,7 +104,10 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   console.log(`deploy benchmark: ${DAGS} DAG files, ${REPS} round${REPS === 1 ? "" : "s"}`);
   await execa("npm", ["run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
-  await execa("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), "moto", "bench-awscli"], { stdout: "inherit", stderr: "inherit" });
+  await execa("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), "moto", "bench-awscli"], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
 
   // The bundle: DAGS specs rendered by the real CLI into dist/.
   await rm(WORK, { recursive: true, force: true });
@@ -109,7 +124,12 @@ async function main(): Promise<void> {
   const moto = await startMoto();
   const proxy = await startS3Proxy(moto.endpoint);
   const s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
-  const env = { ...process.env, ...MOTO_AWS_ENV, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NO_COLOR: "1" };
+  const env = {
+    ...process.env,
+    ...MOTO_AWS_ENV,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    NO_COLOR: "1",
+  };
   const measures: Measure[] = [];
   let buckets = 0;
 
@@ -119,41 +139,83 @@ async function main(): Promise<void> {
     await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
     return name;
   };
-  const measure = async (tool: string, phase: Phase, bucket: string, command: string, cmdArgs: string[], extraEnv: Record<string, string> = {}) => {
+  const measure = async (
+    tool: string,
+    phase: Phase,
+    bucket: string,
+    command: string,
+    cmdArgs: string[],
+    extraEnv: Record<string, string> = {},
+  ) => {
     proxy.clearLog();
     // /usr/bin/time reports the tool's own CPU time (user + sys), which moves
     // less with the machine's load than wall time does.
     const cpuFile = path.join(WORK, "cpu.txt");
     const t0 = performance.now();
-    const r = await execa("/usr/bin/time", ["-f", "%U %S", "-o", cpuFile, command, ...cmdArgs], { cwd: WORK, env: { ...env, ...extraEnv }, reject: false, stdout: "pipe", stderr: "pipe" });
+    const r = await execa("/usr/bin/time", ["-f", "%U %S", "-o", cpuFile, command, ...cmdArgs], {
+      cwd: WORK,
+      env: { ...env, ...extraEnv },
+      reject: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     const ms = performance.now() - t0;
     if (r.exitCode !== 0) throw new Error(`${tool} ${phase} failed (${r.exitCode}):\n${r.stdout}\n${r.stderr}`);
-    const cpuMs = (await readFile(cpuFile, "utf8")).trim().split(/\s+/).slice(-2).reduce((n, x) => n + Number(x) * 1000, 0);
+    const cpuMs = (await readFile(cpuFile, "utf8"))
+      .trim()
+      .split(/\s+/)
+      .slice(-2)
+      .reduce((n, x) => n + Number(x) * 1000, 0);
     const log: LoggedRequest[] = proxy.log.filter((l) => l.bucket === bucket);
     const byOp: Record<string, number> = {};
     for (const l of log) byOp[l.op] = (byOp[l.op] ?? 0) + 1;
     measures.push({ tool, phase, ms, cpuMs, requests: log.length, byOp });
-    console.log(`  ${tool.padEnd(44)} ${phase.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s wall ${(cpuMs / 1000).toFixed(2).padStart(6)} s CPU ${String(log.length).padStart(6)} requests`);
+    console.log(
+      `  ${tool.padEnd(44)} ${phase.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s wall ${(cpuMs / 1000).toFixed(2).padStart(6)} s CPU ${String(log.length).padStart(6)} requests`,
+    );
   };
 
   const aws = venvBin("bench-awscli", "aws");
   const tools: { name: string; run: (bucket: string, phase: Phase) => Promise<void> }[] = [
     {
       name: "aws s3 sync --delete",
-      run: (b, phase) => measure("aws s3 sync --delete", phase, b, aws, ["s3", "sync", "dist/", `s3://${b}/`, "--delete", "--only-show-errors", "--endpoint-url", proxy.endpoint]),
+      run: (b, phase) =>
+        measure("aws s3 sync --delete", phase, b, aws, [
+          "s3",
+          "sync",
+          "dist/",
+          `s3://${b}/`,
+          "--delete",
+          "--only-show-errors",
+          "--endpoint-url",
+          proxy.endpoint,
+        ]),
     },
     {
       name: "pipegen deploy --from dist",
-      run: (b, phase) => measure("pipegen deploy --from dist", phase, b, "node", [BIN, "deploy", "--from", "dist", "--bucket", b], { AWS_ENDPOINT_URL_S3: proxy.endpoint }),
+      run: (b, phase) =>
+        measure("pipegen deploy --from dist", phase, b, "node", [BIN, "deploy", "--from", "dist", "--bucket", b], {
+          AWS_ENDPOINT_URL_S3: proxy.endpoint,
+        }),
     },
     {
       name: "pipegen deploy --from dist --concurrency 10",
       run: (b, phase) =>
-        measure("pipegen deploy --from dist --concurrency 10", phase, b, "node", [BIN, "deploy", "--from", "dist", "--bucket", b, "--concurrency", "10"], { AWS_ENDPOINT_URL_S3: proxy.endpoint }),
+        measure(
+          "pipegen deploy --from dist --concurrency 10",
+          phase,
+          b,
+          "node",
+          [BIN, "deploy", "--from", "dist", "--bucket", b, "--concurrency", "10"],
+          { AWS_ENDPOINT_URL_S3: proxy.endpoint },
+        ),
     },
     {
       name: "pipegen deploy (renders the specs)",
-      run: (b, phase) => measure("pipegen deploy (renders the specs)", phase, b, "node", [BIN, "deploy", "pipelines", "--bucket", b], { AWS_ENDPOINT_URL_S3: proxy.endpoint }),
+      run: (b, phase) =>
+        measure("pipegen deploy (renders the specs)", phase, b, "node", [BIN, "deploy", "pipelines", "--bucket", b], {
+          AWS_ENDPOINT_URL_S3: proxy.endpoint,
+        }),
     },
   ];
   try {

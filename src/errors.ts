@@ -35,7 +35,9 @@ export class SpecError extends UserError {
   override readonly name = "SpecError";
   constructor(readonly problems: readonly Problem[]) {
     const files = new Set(problems.map((p) => p.file)).size;
-    super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} spec file${files === 1 ? "" : "s"}`);
+    super(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files} spec file${files === 1 ? "" : "s"}`,
+    );
   }
 }
 

@@ -2,10 +2,10 @@
  * The library API: load → validate → resolve → render, with every problem
  * of every spec collected before anything is rendered.
  */
-import { SpecError, type Problem } from "./errors.js";
-import { discoverSpecFiles, formatPath, loadSpec, type Locator } from "./load/index.js";
-import { renderBundle, type RenderedFile } from "./render/bundle.js";
-import { resolvePipeline, type ResolvedPipeline } from "./resolve/index.js";
+import { type Problem, SpecError } from "./errors.js";
+import { discoverSpecFiles, formatPath, type Locator, loadSpec } from "./load/index.js";
+import { type RenderedFile, renderBundle } from "./render/bundle.js";
+import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
 import { taskIdProblems } from "./validate/task-ids.js";
@@ -35,7 +35,13 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
     valid.map((v) => v.resolved),
     { checkVersions: !options.airflowVersion },
   ))
-    problems.push({ file: c.file, ...locators.get(c.file)!(c.path), path: formatPath(c.path), message: c.message, hint: c.hint });
+    problems.push({
+      file: c.file,
+      ...locators.get(c.file)!(c.path),
+      path: formatPath(c.path),
+      message: c.message,
+      hint: c.hint,
+    });
   if (problems.length > 0) throw new SpecError(problems);
   return valid.map((v) => v.resolved);
 }
@@ -48,7 +54,9 @@ export async function renderPipelines(options: RunOptions = {}): Promise<Rendere
   return renderBundle(await validatePipelines(options));
 }
 
-type CheckedSpec = { readonly problems: Problem[] } | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
+type CheckedSpec =
+  | { readonly problems: Problem[] }
+  | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
 
 /** One spec file through load, validate and resolve, with every problem it has on its own. */
 async function checkSpec(absolutePath: string, cwd: string, options: RunOptions): Promise<CheckedSpec> {

@@ -12,23 +12,29 @@ interface Inspection {
   airflow_version: string;
   provider_amazon_version: string;
   import_errors: Record<string, string>;
-  dags: Record<string, {
-    schedule: string | null;
-    timetable: string | null;
-    first_interval_from_start: { start: string; end: string; run_after: string } | null;
-    catchup: boolean;
-    max_active_runs: number;
-    tags: string[];
-    doc_md: string | null;
-    tasks: Record<string, {
-      class: string;
-      upstream: string[];
-      trigger_rule: string;
-      retries: number;
-      rendered_scheduled: Record<string, unknown>;
-      rendered_manual: Record<string, unknown>;
-    }>;
-  }>;
+  dags: Record<
+    string,
+    {
+      schedule: string | null;
+      timetable: string | null;
+      first_interval_from_start: { start: string; end: string; run_after: string } | null;
+      catchup: boolean;
+      max_active_runs: number;
+      tags: string[];
+      doc_md: string | null;
+      tasks: Record<
+        string,
+        {
+          class: string;
+          upstream: string[];
+          trigger_rule: string;
+          retries: number;
+          rendered_scheduled: Record<string, unknown>;
+          rendered_manual: Record<string, unknown>;
+        }
+      >;
+    }
+  >;
 }
 
 const A = "airflow.providers.amazon.aws";
@@ -64,12 +70,23 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
 };
 
 // A daily run for 2024-03-05 that starts on 2024-03-06; a manual run triggered on 2024-03-07.
-const INTERVAL = ["--data-interval-start", "2024-03-05T06:00:00+00:00", "--data-interval-end", "2024-03-06T06:00:00+00:00", "--run-after", "2024-03-07T10:00:00+00:00"];
+const INTERVAL = [
+  "--data-interval-start",
+  "2024-03-05T06:00:00+00:00",
+  "--data-interval-end",
+  "2024-03-06T06:00:00+00:00",
+  "--run-after",
+  "2024-03-07T10:00:00+00:00",
+];
 
 describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   let bag: Inspection;
   beforeAll(async () => {
-    bag = await pythonJson<Inspection>(`airflow-${version}`, ["test/python/inspect_dags.py", `${goldenBundle(version)}/dags`, ...INTERVAL]);
+    bag = await pythonJson<Inspection>(`airflow-${version}`, [
+      "test/python/inspect_dags.py",
+      `${goldenBundle(version)}/dags`,
+      ...INTERVAL,
+    ]);
   });
 
   it("imports every DAG with no import errors", () => {
@@ -80,12 +97,18 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
 
   it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
     const tasks = bag.dags[dagId]!.tasks;
-    expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(WANT[dagId]);
+    expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(
+      WANT[dagId],
+    );
   });
 
   it("shows the description and the task graph in the Airflow UI", () => {
     const doc = bag.dags.products!.doc_md!;
-    expect(doc.startsWith("Products ETL: S3 → Glue crawler and job → Redshift Serverless → UNLOAD to S3\n\n```mermaid\nflowchart LR\n")).toBe(true);
+    expect(
+      doc.startsWith(
+        "Products ETL: S3 → Glue crawler and job → Redshift Serverless → UNLOAD to S3\n\n```mermaid\nflowchart LR\n",
+      ),
+    ).toBe(true);
     expect(doc).toContain("    clear_staging -. all_done .-> unload_products\n```");
   });
 
@@ -116,13 +139,22 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
     expect(products.unload_products!.rendered_scheduled.s3_key).toBe("products/year=2024/month=03/day=05");
     const orders = bag.dags.orders_lakehouse!.tasks;
     expect(orders.wait_for_orders!.rendered_scheduled.bucket_key).toBe("exports/dt=2024-03-05/_SUCCESS");
-    expect(orders.export_daily_orders!.rendered_scheduled.select_query).toBe("SELECT * FROM reporting.orders WHERE order_date = '2024-03-05'");
-    expect(bag.dags.sales!.tasks.write_sales_delta!.rendered_scheduled.script_args).toEqual({ "--run_date": "2024-03-05", "--datalake-formats": "delta" });
+    expect(orders.export_daily_orders!.rendered_scheduled.select_query).toBe(
+      "SELECT * FROM reporting.orders WHERE order_date = '2024-03-05'",
+    );
+    expect(bag.dags.sales!.tasks.write_sales_delta!.rendered_scheduled.script_args).toEqual({
+      "--run_date": "2024-03-05",
+      "--datalake-formats": "delta",
+    });
   });
 
   it("resolves them for a manually triggered run too", () => {
     const key = bag.dags.products!.tasks.wait_for_products!.rendered_manual.bucket_key;
     // Airflow 2 gives a manual run a data interval; Airflow 3 may not, and pipegen falls back to the trigger time.
-    expect(key).toBe(version.startsWith("2.") ? "products/year=2024/month=03/day=05/*.csv" : "products/year=2024/month=03/day=07/*.csv");
+    expect(key).toBe(
+      version.startsWith("2.")
+        ? "products/year=2024/month=03/day=05/*.csv"
+        : "products/year=2024/month=03/day=07/*.csv",
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** The built bin, run with execa: exit codes, messages, and what lands on disk. */
-import { cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -36,20 +36,34 @@ describe("pipegen validate", () => {
   it("--json prints the verdict and every problem for machines", async () => {
     const ok = await pipegen(["validate", "--json", "pipelines/sales.pipeline.yaml"]);
     expect(ok.exitCode).toBe(0);
-    expect(JSON.parse(ok.stdout)).toEqual({ valid: true, pipelines: [{ id: "sales", file: "pipelines/sales.pipeline.yaml", airflowVersion: "2.10.3" }], problems: [] });
+    expect(JSON.parse(ok.stdout)).toEqual({
+      valid: true,
+      pipelines: [{ id: "sales", file: "pipelines/sales.pipeline.yaml", airflowVersion: "2.10.3" }],
+      problems: [],
+    });
     const bad = await pipegen(["validate", "--json", "test/fixtures/bad"]);
     expect(bad.exitCode).toBe(1);
     const report = JSON.parse(bad.stdout);
     expect(report.valid).toBe(false);
     expect(report.problems).toHaveLength(6);
-    expect(report.problems[3]).toEqual({ file: "test/fixtures/bad/products.pipeline.yaml", line: 16, column: 14, path: "steps[1].crawler", message: "expected a string, got number 42" });
+    expect(report.problems[3]).toEqual({
+      file: "test/fixtures/bad/products.pipeline.yaml",
+      line: 16,
+      column: 14,
+      path: "steps[1].crawler",
+      message: "expected a string, got number 42",
+    });
   });
 
   it("reports YAML and TypeScript syntax errors cleanly", async () => {
     const r = await pipegen(["validate", "test/fixtures/syntax"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("test/fixtures/syntax/broken.pipeline.yaml:3:3 YAML syntax error: Block collections are not allowed within flow collections");
-    expect(r.stderr).toContain("test/fixtures/syntax/typo.pipeline.ts:6:1 TypeScript syntax error: Expression or comma expected.");
+    expect(r.stderr).toContain(
+      "test/fixtures/syntax/broken.pipeline.yaml:3:3 YAML syntax error: Block collections are not allowed within flow collections",
+    );
+    expect(r.stderr).toContain(
+      "test/fixtures/syntax/typo.pipeline.ts:6:1 TypeScript syntax error: Expression or comma expected.",
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -92,11 +106,26 @@ describe("pipegen validate", () => {
 
   it.each([
     [["validate", "no/such/dir"], "✗ no such file or folder: no/such/dir"],
-    [["validate", "package.json"], "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml"],
-    [["render", "--airflow-version", "1.10.15"], "error: option '--airflow-version <version>' argument '1.10.15' is invalid. Allowed choices are 2.10.3, 2.11.0, 3.0.6, 3.2.1, 3.3.1.\n(run with --help for usage)"],
-    [["deploy"], "✗ no bucket to deploy to: pass --bucket <name>, set PIPEGEN_BUCKET, or set deploy.bucket in pipegen.config.yaml"],
-    [["deploy", "--bucket", "ok-bucket", "--from", "package.json", "--dry-run"], "✗ --from package.json: is a file, not a folder; run `pipegen render` first or point --from at a bundle"],
-    [["deploy", "--bucket", "ok-bucket", "--from", "no/such/dist", "--dry-run"], "✗ --from no/such/dist: no such folder; run `pipegen render` first or point --from at a bundle"],
+    [
+      ["validate", "package.json"],
+      "✗ package.json is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml",
+    ],
+    [
+      ["render", "--airflow-version", "1.10.15"],
+      "error: option '--airflow-version <version>' argument '1.10.15' is invalid. Allowed choices are 2.10.3, 2.11.0, 3.0.6, 3.2.1, 3.3.1.\n(run with --help for usage)",
+    ],
+    [
+      ["deploy"],
+      "✗ no bucket to deploy to: pass --bucket <name>, set PIPEGEN_BUCKET, or set deploy.bucket in pipegen.config.yaml",
+    ],
+    [
+      ["deploy", "--bucket", "ok-bucket", "--from", "package.json", "--dry-run"],
+      "✗ --from package.json: is a file, not a folder; run `pipegen render` first or point --from at a bundle",
+    ],
+    [
+      ["deploy", "--bucket", "ok-bucket", "--from", "no/such/dist", "--dry-run"],
+      "✗ --from no/such/dist: no such folder; run `pipegen render` first or point --from at a bundle",
+    ],
   ])("%j exits 1: %s", async (args, message) => {
     const r = await pipegen(args);
     expect(r.exitCode).toBe(1);
@@ -150,8 +179,16 @@ describe("pipegen render", () => {
   });
 
   it.each([
-    ["is a file", "taken", "✗ cannot read the output folder <work>/taken: a part of the path is a file, not a folder; nothing was written"],
-    ["is below a file", "taken/dist", "✗ cannot read the output folder <work>/taken/dist: a part of the path is a file, not a folder; nothing was written"],
+    [
+      "is a file",
+      "taken",
+      "✗ cannot read the output folder <work>/taken: a part of the path is a file, not a folder; nothing was written",
+    ],
+    [
+      "is below a file",
+      "taken/dist",
+      "✗ cannot read the output folder <work>/taken/dist: a part of the path is a file, not a folder; nothing was written",
+    ],
   ])("exits 1 with one line when --out %s", async (_, out, want) => {
     await writeFile(path.join(work, "taken"), "not a folder\n");
     const r = await pipegen(["render", "--out", out], { cwd: work });
@@ -164,30 +201,51 @@ describe("pipegen render", () => {
     await pipegen(["render"], { cwd: work });
     const previous = await readFile(path.join(work, "dist/dags/sales.py"), "utf8");
     const sales = path.join(work, "pipelines/sales.pipeline.yaml");
-    await writeFile(sales, (await readFile(sales, "utf8")).replace("refreshMaterializedView", "refreshMaterialisedView").replace("sales_daily_mv", "sales_mv"));
+    await writeFile(
+      sales,
+      (await readFile(sales, "utf8"))
+        .replace("refreshMaterializedView", "refreshMaterialisedView")
+        .replace("sales_daily_mv", "sales_mv"),
+    );
     const r = await pipegen(["render"], { cwd: work });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('steps[2].kind: unknown kind "refreshMaterialisedView" — did you mean "refreshMaterializedView"?');
+    expect(r.stderr).toContain(
+      'steps[2].kind: unknown kind "refreshMaterialisedView" — did you mean "refreshMaterializedView"?',
+    );
     expect(await readFile(path.join(work, "dist/dags/sales.py"), "utf8")).toBe(previous);
     expect((await readdir(work)).sort()).toEqual(["dist", "pipelines"]);
   });
 
   it("refuses specs that target different Airflow versions, unless --airflow-version is given", async () => {
     const sales = path.join(work, "pipelines/sales.pipeline.yaml");
-    await writeFile(sales, (await readFile(sales, "utf8")).replace('airflowVersion: "2.10.3"', 'airflowVersion: "3.0.6"'));
+    await writeFile(
+      sales,
+      (await readFile(sales, "utf8")).replace('airflowVersion: "2.10.3"', 'airflowVersion: "3.0.6"'),
+    );
     const r = await pipegen(["validate"], { cwd: work });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("pipelines/sales.pipeline.yaml:10:17 airflowVersion: one bundle deploys to one MWAA environment, but the specs target 2.10.3 (pipelines/orders_lakehouse.pipeline.yaml, pipelines/products.pipeline.ts) and 3.0.6 (pipelines/sales.pipeline.yaml)");
+    expect(r.stderr).toContain(
+      "pipelines/sales.pipeline.yaml:10:17 airflowVersion: one bundle deploys to one MWAA environment, but the specs target 2.10.3 (pipelines/orders_lakehouse.pipeline.yaml, pipelines/products.pipeline.ts) and 3.0.6 (pipelines/sales.pipeline.yaml)",
+    );
     expect((await pipegen(["render", "--airflow-version", "3.0.6"], { cwd: work })).exitCode).toBe(0);
-    expect(await readFile(path.join(work, "dist/requirements.txt"), "utf8")).toContain("constraints-3.0.6/constraints-3.12.txt");
+    expect(await readFile(path.join(work, "dist/requirements.txt"), "utf8")).toContain(
+      "constraints-3.0.6/constraints-3.12.txt",
+    );
   });
 
   it("refuses two spec files that declare the same DAG id, which would be one DAG file, and writes nothing", async () => {
-    await cp(path.join(work, "pipelines/sales.pipeline.yaml"), path.join(work, "pipelines/eu/sales.pipeline.yaml"), { recursive: true });
+    await cp(path.join(work, "pipelines/sales.pipeline.yaml"), path.join(work, "pipelines/eu/sales.pipeline.yaml"), {
+      recursive: true,
+    });
     const r = await pipegen(["render"], { cwd: work });
     expect(r.exitCode).toBe(1);
-    const both = "dags/sales.py would be written from pipelines/eu/sales.pipeline.yaml and pipelines/sales.pipeline.yaml — DAG ids must be unique in a bundle: rename one spec file and its id";
-    expect(r.stderr.split("\n")).toEqual([`pipelines/eu/sales.pipeline.yaml:6:5 id: ${both}`, `pipelines/sales.pipeline.yaml:6:5 id: ${both}`, "✗ 2 problems in 2 spec files; nothing was written"]);
+    const both =
+      "dags/sales.py would be written from pipelines/eu/sales.pipeline.yaml and pipelines/sales.pipeline.yaml — DAG ids must be unique in a bundle: rename one spec file and its id";
+    expect(r.stderr.split("\n")).toEqual([
+      `pipelines/eu/sales.pipeline.yaml:6:5 id: ${both}`,
+      `pipelines/sales.pipeline.yaml:6:5 id: ${both}`,
+      "✗ 2 problems in 2 spec files; nothing was written",
+    ]);
     expect(await readdir(work)).not.toContain("dist");
   });
 });

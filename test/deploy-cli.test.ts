@@ -6,19 +6,20 @@
  * here: it has no local server, and a mock cannot reach into a child process
  * (test/deploy.test.ts covers it in-process).
  */
-import { CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
-import { execa } from "execa";
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { execa } from "execa";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { uploadClassOf } from "../src/deploy/bundle.js";
 import { renderPipelines } from "../src/pipeline-run.js";
 import { BIN, pipegen, ROOT } from "./helpers/cli.js";
-import { bucketContents, makeBucket, requestsTo, sha256, writeBundleDir, type BundleSpec } from "./helpers/deploy.js";
-import { MOTO_AWS_ENV, startMoto, type MotoServer } from "./helpers/moto.js";
-import { startS3Proxy, WRITE_OPS, type S3Proxy } from "./helpers/s3-proxy.js";
+import { type BundleSpec, bucketContents, makeBucket, requestsTo, sha256, writeBundleDir } from "./helpers/deploy.js";
+import { MOTO_AWS_ENV, type MotoServer, startMoto } from "./helpers/moto.js";
+import { type S3Proxy, startS3Proxy, WRITE_OPS } from "./helpers/s3-proxy.js";
 
 Object.assign(process.env, MOTO_AWS_ENV, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 
@@ -32,7 +33,9 @@ beforeAll(async () => {
   moto = await startMoto();
   proxy = await startS3Proxy(moto.endpoint);
   s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
-  examples = Object.fromEntries((await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]));
+  examples = Object.fromEntries(
+    (await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]),
+  );
 }, 60_000);
 afterAll(async () => {
   await proxy?.close();
@@ -48,14 +51,18 @@ afterEach(() => rm(work, { recursive: true, force: true }));
 
 /** What a CI job would set: credentials, a region, and here the local endpoints. */
 const ciEnv = () => ({ ...MOTO_AWS_ENV, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint });
-const deployCli = (args: string[], env: Record<string, string> = {}) => pipegen(["deploy", ...args], { cwd: work, env: { ...ciEnv(), ...env } });
+const deployCli = (args: string[], env: Record<string, string> = {}) =>
+  pipegen(["deploy", ...args], { cwd: work, env: { ...ciEnv(), ...env } });
 const writes = (bucket: string) => requestsTo(proxy.log, bucket).filter((r) => WRITE_OPS.has(r.op));
 
 describe("pipegen deploy (the bin)", () => {
   it("takes settings from the config file and CI variables, prints the plan, and writes nothing with --dry-run", async () => {
     const bucket = await makeBucket(s3);
     await writeBundleDir(path.join(work, "dist"), examples);
-    await writeFile(path.join(work, "pipegen.config.yaml"), `deploy:\n  bucket: ${bucket}\n  prefix: from-config\n  from: dist\n`);
+    await writeFile(
+      path.join(work, "pipegen.config.yaml"),
+      `deploy:\n  bucket: ${bucket}\n  prefix: from-config\n  from: dist\n`,
+    );
     const r = await deployCli(["--dry-run"], { PIPEGEN_PREFIX: "team-a" });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
@@ -70,7 +77,9 @@ describe("pipegen deploy (the bin)", () => {
       "  add     dags/products.py",
       "  add     dags/sales.py",
       "  add     dags/.airflowignore",
-      expect.stringMatching(/^Plan: 8 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/),
+      expect.stringMatching(
+        /^Plan: 8 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/,
+      ),
       "dry run: nothing was written",
     ]);
     expect(writes(bucket)).toEqual([]);
@@ -78,9 +87,15 @@ describe("pipegen deploy (the bin)", () => {
 
   it("deploys, then reports nothing to do; --json gives the same report as data", async () => {
     const bucket = await makeBucket(s3);
-    const first = await deployCli(["--bucket", bucket, "--json"], { PIPEGEN_FROM: await writeBundleDir(path.join(work, "dist"), examples) });
+    const first = await deployCli(["--bucket", bucket, "--json"], {
+      PIPEGEN_FROM: await writeBundleDir(path.join(work, "dist"), examples),
+    });
     expect(first.exitCode).toBe(0);
-    const report = JSON.parse(first.stdout) as { outcome: string; uploaded: { path: string; versionId: string }[]; manifest: string };
+    const report = JSON.parse(first.stdout) as {
+      outcome: string;
+      uploaded: { path: string; versionId: string }[];
+      manifest: string;
+    };
     expect(report.outcome).toBe("deployed");
     expect(report.manifest).toBe("written");
     const contents = await bucketContents(s3, bucket);
@@ -104,11 +119,17 @@ describe("pipegen deploy (the bin)", () => {
       `✗ bucket ${unversioned} does not have versioning enabled (it was never enabled). MWAA requires a versioned bucket: it runs requirements.txt, startup.sh and plugins.zip by object version. Enable it with \`aws s3api put-bucket-versioning --bucket ${unversioned} --versioning-configuration Status=Enabled\`; nothing was written`,
     );
     const missing = await deployCli(["--bucket", "no-such-bucket-here", "--from", "dist"]);
-    expect([missing.exitCode, missing.stderr]).toEqual([1, "✗ bucket no-such-bucket-here does not exist (or is in another account); nothing was written"]);
+    expect([missing.exitCode, missing.stderr]).toEqual([
+      1,
+      "✗ bucket no-such-bucket-here does not exist (or is in another account); nothing was written",
+    ]);
     const bad = await deployCli(["--bucket", "ok-bucket", "--concurrency", "lots"]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, '✗ --concurrency must be a whole number from 1 to 64, got "lots"']);
     const noDags = await deployCli(["--bucket", "ok-bucket", "--from", "."]);
-    expect([noDags.exitCode, noDags.stderr]).toEqual([1, "✗ --from . has no DAG files (dags/*.py); there is nothing to deploy"]);
+    expect([noDags.exitCode, noDags.stderr]).toEqual([
+      1,
+      "✗ --from . has no DAG files (dags/*.py); there is nothing to deploy",
+    ]);
   });
 
   it("when S3 keeps failing, exits 1 and lists what landed, what failed and what was not uploaded", async () => {
@@ -117,17 +138,22 @@ describe("pipegen deploy (the bin)", () => {
     proxy.setRule((r) => (r.op === "PutObject" && r.key === "requirements.txt" ? "503" : undefined));
     const r = await deployCli(["--bucket", bucket, "--from", "dist", "--retries", "1"]);
     expect(r.exitCode).toBe(1);
-    const failure = "requirements.txt: ServiceUnavailable (HTTP 503): Service is unable to handle request. (2 attempts)";
+    const failure =
+      "requirements.txt: ServiceUnavailable (HTTP 503): Service is unable to handle request. (2 attempts)";
     expect(r.stderr).toBe(`✗ 1 file could not be uploaded (${failure})`);
     const out = r.stdout.split("\n");
     const start = out.indexOf("Deploy incomplete.");
     expect(out.slice(start, start + 4)).toEqual([
       "Deploy incomplete.",
-      expect.stringMatching(/^ {2}landed \(3\): (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)(, (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)){2}$/),
+      expect.stringMatching(
+        /^ {2}landed \(3\): (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)(, (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)){2}$/,
+      ),
       `  failed: ${failure}`,
       "  not uploaded (4): dags/orders_lakehouse.py, dags/products.py, dags/sales.py, dags/.airflowignore",
     ]);
-    expect(out.at(-1)).toMatch(/Re-run the same deploy to finish; files that landed are recognised and not uploaded again\.$/);
+    expect(out.at(-1)).toMatch(
+      /Re-run the same deploy to finish; files that landed are recognised and not uploaded again\.$/,
+    );
   });
 
   it("a deploy killed mid-way leaves no DAG without its modules, and the re-run uploads only what had not landed", async () => {
@@ -161,10 +187,17 @@ describe("pipegen deploy (the bin)", () => {
     proxy.clearLog();
     const rerun = await deployCli(["--bucket", bucket, "--from", "dist"]);
     expect(rerun.exitCode).toBe(0);
-    const put = writes(bucket).map((w) => w.key).sort();
+    const put = writes(bucket)
+      .map((w) => w.key)
+      .sort();
     expect(put).toEqual([...Object.keys(examples).filter((p) => !landed.includes(p)), ".pipegen/manifest.json"].sort());
     // Recognised by the SHA-256 in their metadata: one HEAD each, no upload.
-    expect(requestsTo(proxy.log, bucket).filter((r) => r.op === "HeadObject").map((r) => r.key).sort()).toEqual([...landed].sort());
+    expect(
+      requestsTo(proxy.log, bucket)
+        .filter((r) => r.op === "HeadObject")
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([...landed].sort());
   });
 
   it("--preflight names every missing Glue resource and sensed bucket with the pipeline and step, and writes nothing", async () => {
@@ -172,16 +205,30 @@ describe("pipegen deploy (the bin)", () => {
     const glue = new GlueClient({ endpoint: moto.endpoint, region: "us-east-1" });
     await s3.send(new CreateBucketCommand({ Bucket: "sample-inp-bucket-etl" }));
     await glue.send(new CreateDatabaseCommand({ DatabaseInput: { Name: "sales_db" } }));
-    await glue.send(new CreateJobCommand({ Name: "orders_to_delta", Role: "arn:aws:iam::123456789012:role/glue", Command: { Name: "glueetl", ScriptLocation: "s3://x/y.py" } }));
     await glue.send(
-      new CreateCrawlerCommand({ Name: "products", Role: "arn:aws:iam::123456789012:role/glue", DatabaseName: "products_db", Targets: { S3Targets: [{ Path: "s3://sample-inp-bucket-etl/products/" }] } }),
+      new CreateJobCommand({
+        Name: "orders_to_delta",
+        Role: "arn:aws:iam::123456789012:role/glue",
+        Command: { Name: "glueetl", ScriptLocation: "s3://x/y.py" },
+      }),
     );
-    const r = await pipegen(["deploy", path.join(ROOT, "pipelines"), "--bucket", bucket, "--preflight"], { cwd: ROOT, env: ciEnv() });
+    await glue.send(
+      new CreateCrawlerCommand({
+        Name: "products",
+        Role: "arn:aws:iam::123456789012:role/glue",
+        DatabaseName: "products_db",
+        Targets: { S3Targets: [{ Path: "s3://sample-inp-bucket-etl/products/" }] },
+      }),
+    );
+    const r = await pipegen(["deploy", path.join(ROOT, "pipelines"), "--bucket", bucket, "--preflight"], {
+      cwd: ROOT,
+      env: ciEnv(),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.split("\n")).toEqual([
       "✗ 2 of 6 resources the pipelines name are missing; nothing was written:",
-      "  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job \"customers_to_delta\" does not exist",
-      "  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket \"orders-landing\" does not exist",
+      '  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist',
+      '  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist',
     ]);
     expect(writes(bucket)).toEqual([]);
   });

@@ -9,24 +9,40 @@
  * goes UPDATING → AVAILABLE; the tests assert the exact UpdateEnvironment
  * inputs, including the version ids the S3 server returned.
  */
-import { GetEnvironmentCommand, MWAAClient, UpdateEnvironmentCommand, type Environment, type UpdateEnvironmentCommandInput } from "@aws-sdk/client-mwaa";
-import { GetBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import {
+  type Environment,
+  GetEnvironmentCommand,
+  MWAAClient,
+  UpdateEnvironmentCommand,
+  type UpdateEnvironmentCommandInput,
+} from "@aws-sdk/client-mwaa";
+import { GetBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeployClients, type DeployClients } from "../src/deploy/aws.js";
 import { uploadClassOf } from "../src/deploy/bundle.js";
-import { deploy, type DeployOptions } from "../src/deploy/deploy.js";
+import { type DeployOptions, deploy } from "../src/deploy/deploy.js";
 import { DeployIncompleteError, PreflightError } from "../src/deploy/errors.js";
 import { manifestKey } from "../src/deploy/manifest.js";
-import { resolveDeploySettings, type DeployFlags } from "../src/deploy/settings.js";
+import { type DeployFlags, resolveDeploySettings } from "../src/deploy/settings.js";
 import { renderPipelines } from "../src/pipeline-run.js";
 import { ROOT } from "./helpers/cli.js";
-import { assertUploadOrder, bucketContents, latestVersionId, makeBucket, requestsTo, sha256, writeBundleDir, type BundleSpec } from "./helpers/deploy.js";
-import { MOTO_AWS_ENV, startMoto, type MotoServer } from "./helpers/moto.js";
-import { startS3Proxy, WRITE_OPS, type S3Proxy } from "./helpers/s3-proxy.js";
+import {
+  assertUploadOrder,
+  type BundleSpec,
+  bucketContents,
+  latestVersionId,
+  makeBucket,
+  requestsTo,
+  sha256,
+  writeBundleDir,
+} from "./helpers/deploy.js";
+import { MOTO_AWS_ENV, type MotoServer, startMoto } from "./helpers/moto.js";
+import { type S3Proxy, startS3Proxy, WRITE_OPS } from "./helpers/s3-proxy.js";
 
 Object.assign(process.env, MOTO_AWS_ENV, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 
@@ -44,14 +60,19 @@ let examples: BundleSpec;
 const mwaa = mockClient(MWAAClient as never);
 const mwaaCommand = <T>(command: T) => command as never;
 /** Inputs of every UpdateEnvironment call so far. */
-const updateInputs = () => mwaa.commandCalls(mwaaCommand(UpdateEnvironmentCommand)).map((c) => (c.args[0] as unknown as UpdateEnvironmentCommand).input);
+const updateInputs = () =>
+  mwaa
+    .commandCalls(mwaaCommand(UpdateEnvironmentCommand))
+    .map((c) => (c.args[0] as unknown as UpdateEnvironmentCommand).input);
 
 beforeAll(async () => {
   moto = await startMoto();
   proxy = await startS3Proxy(moto.endpoint);
   s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
   clients = createDeployClients({ endpoint: proxy.endpoint, region: "us-east-1", concurrency: 8 });
-  examples = Object.fromEntries((await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]));
+  examples = Object.fromEntries(
+    (await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]),
+  );
 }, 60_000);
 afterAll(async () => {
   await proxy?.close();
@@ -69,7 +90,15 @@ afterEach(() => rm(work, { recursive: true, force: true }));
 
 async function run(flags: DeployFlags, options: Partial<DeployOptions> = {}) {
   const settings = await resolveDeploySettings({ region: "us-east-1", ...flags }, [], { env: {}, cwd: ROOT });
-  return deploy({ settings, clients, cwd: ROOT, retry: { baseDelayMs: 1, maxDelayMs: 5 }, pollIntervalMs: 1, tool: "pipegen test", ...options });
+  return deploy({
+    settings,
+    clients,
+    cwd: ROOT,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    pollIntervalMs: 1,
+    tool: "pipegen test",
+    ...options,
+  });
 }
 
 let bundleCounter = 0;
@@ -101,7 +130,9 @@ class FakeEnvironment {
     readonly dagPath = "dags",
   ) {
     mwaa.on(mwaaCommand(GetEnvironmentCommand)).callsFake(() => ({ Environment: this.get() }));
-    mwaa.on(mwaaCommand(UpdateEnvironmentCommand)).callsFake((input: UpdateEnvironmentCommandInput) => this.update(input));
+    mwaa
+      .on(mwaaCommand(UpdateEnvironmentCommand))
+      .callsFake((input: UpdateEnvironmentCommandInput) => this.update(input));
   }
 
   get(): Environment {
@@ -113,7 +144,11 @@ class FakeEnvironment {
           if (p) this.files[k] = { path: p, version: this.pending![`${k}S3ObjectVersion`] };
         }
       this.status = "AVAILABLE";
-      this.lastUpdate = { Status: failed ? "FAILED" : "SUCCESS", CreatedAt: new Date(), ...(failed ? { Error: { ErrorCode: "RequirementsInstallFailed", ErrorMessage: failed } } : {}) };
+      this.lastUpdate = {
+        Status: failed ? "FAILED" : "SUCCESS",
+        CreatedAt: new Date(),
+        ...(failed ? { Error: { ErrorCode: "RequirementsInstallFailed", ErrorMessage: failed } } : {}),
+      };
       this.failNextUpdate = undefined;
     }
     return {
@@ -133,7 +168,11 @@ class FakeEnvironment {
 
   update(input: UpdateEnvironmentCommandInput) {
     proxy.mark("UpdateEnvironment");
-    if (this.status !== "AVAILABLE") throw Object.assign(new Error(`Environment is ${this.status}`), { name: "ValidationException", $metadata: { httpStatusCode: 400 } });
+    if (this.status !== "AVAILABLE")
+      throw Object.assign(new Error(`Environment is ${this.status}`), {
+        name: "ValidationException",
+        $metadata: { httpStatusCode: 400 },
+      });
     this.pending = input;
     this.status = "UPDATING";
     this.polls = 0;
@@ -171,13 +210,15 @@ describe("deploy against moto", () => {
     expect(puts.at(-1)!.key).toBe(".pipegen/manifest.json");
 
     // MWAA: exactly the new versions that S3 returned, for requirements.txt and startup.sh.
-    expect(updateInputs()).toEqual([{
-      Name: "prod-airflow",
-      RequirementsS3Path: "requirements.txt",
-      RequirementsS3ObjectVersion: await latestVersionId(s3, bucket, "requirements.txt"),
-      StartupScriptS3Path: "startup.sh",
-      StartupScriptS3ObjectVersion: await latestVersionId(s3, bucket, "startup.sh"),
-    }]);
+    expect(updateInputs()).toEqual([
+      {
+        Name: "prod-airflow",
+        RequirementsS3Path: "requirements.txt",
+        RequirementsS3ObjectVersion: await latestVersionId(s3, bucket, "requirements.txt"),
+        StartupScriptS3Path: "startup.sh",
+        StartupScriptS3ObjectVersion: await latestVersionId(s3, bucket, "startup.sh"),
+      },
+    ]);
     expect(env.files.Requirements!.version).toBe(contents.get("requirements.txt")!.versionId);
     expect(report.environment).toMatchObject({ status: "updated" });
   });
@@ -192,9 +233,19 @@ describe("deploy against moto", () => {
 
     const report = await run({ bucket, from, environment: "prod-airflow", wait: true });
     expect(report.outcome).toBe("nothing to do");
-    expect(report.plan.summary).toMatchObject({ add: 0, change: 0, delete: 0, unchanged: Object.keys(examples).length });
+    expect(report.plan.summary).toMatchObject({
+      add: 0,
+      change: 0,
+      delete: 0,
+      unchanged: Object.keys(examples).length,
+    });
     // Read in parallel: the versioning check, the manifest, the top level and dags/.
-    expect(ops(bucket).sort()).toEqual(["GetBucketVersioning", "GetObject .pipegen/manifest.json", "ListObjectsV2", "ListObjectsV2"]);
+    expect(ops(bucket).sort()).toEqual([
+      "GetBucketVersioning",
+      "GetObject .pipegen/manifest.json",
+      "ListObjectsV2",
+      "ListObjectsV2",
+    ]);
     expect(writes(bucket)).toEqual([]);
     expect(mwaa.calls()).toHaveLength(0);
   });
@@ -210,9 +261,14 @@ describe("deploy against moto", () => {
     const report = await run({ bucket, from: await bundleDir(changed), environment: "prod-airflow", wait: true });
     expect(report.plan.uploads.map((u) => [u.path, u.action])).toEqual([["dags/products.py", "change"]]);
     expect(report.plan.environment.action).toBe("none");
-    expect(writes(bucket).map((r) => `${r.op} ${r.key}`)).toEqual(["PutObject dags/products.py", "PutObject .pipegen/manifest.json"]);
+    expect(writes(bucket).map((r) => `${r.op} ${r.key}`)).toEqual([
+      "PutObject dags/products.py",
+      "PutObject .pipegen/manifest.json",
+    ]);
     expect(mwaa.calls()).toHaveLength(0);
-    expect((await bucketContents(s3, bucket)).get("dags/products.py")!.sha256).toBe(sha256(changed["dags/products.py"]));
+    expect((await bucketContents(s3, bucket)).get("dags/products.py")!.sha256).toBe(
+      sha256(changed["dags/products.py"]),
+    );
   });
 
   it("requirements change: one UpdateEnvironment with the new requirements version only, and the changed DAG lands after the update", async () => {
@@ -242,7 +298,13 @@ describe("deploy against moto", () => {
     expect(req.end!).toBeLessThan(update);
     expect(dag.seq).toBeGreaterThan(update);
     // GetEnvironment: once before writing (preflight), then polled until AVAILABLE.
-    expect(mwaaCalls()).toEqual(["GetEnvironmentCommand", "UpdateEnvironmentCommand", "GetEnvironmentCommand", "GetEnvironmentCommand", "GetEnvironmentCommand"]);
+    expect(mwaaCalls()).toEqual([
+      "GetEnvironmentCommand",
+      "UpdateEnvironmentCommand",
+      "GetEnvironmentCommand",
+      "GetEnvironmentCommand",
+      "GetEnvironmentCommand",
+    ]);
   });
 
   it("an update requested without --wait is confirmed by the next deploy with one GetEnvironment, then never asked again", async () => {
@@ -283,10 +345,22 @@ describe("deploy against moto", () => {
     expect((error as Error).message).toBe(
       "environment prod-airflow did not finish updating: the update failed and MWAA rolled it back (RequirementsInstallFailed: No matching distribution found for apache-airflow-providers-slack==99). The DAG files were not uploaded, because they may need what the update installs",
     );
-    expect(report.uploaded.map((u) => u.path).sort()).toEqual(["dags/pipegen_xtable/__init__.py", "dags/pipegen_xtable/operator.py", "requirements.txt", "startup.sh"]);
-    expect([...report.notAttempted].sort()).toEqual(["dags/.airflowignore", "dags/orders_lakehouse.py", "dags/products.py", "dags/sales.py"]);
+    expect(report.uploaded.map((u) => u.path).sort()).toEqual([
+      "dags/pipegen_xtable/__init__.py",
+      "dags/pipegen_xtable/operator.py",
+      "requirements.txt",
+      "startup.sh",
+    ]);
+    expect([...report.notAttempted].sort()).toEqual([
+      "dags/.airflowignore",
+      "dags/orders_lakehouse.py",
+      "dags/products.py",
+      "dags/sales.py",
+    ]);
     expect(report.manifest).toBe("written");
-    expect([...(await bucketContents(s3, bucket)).keys()].filter((k) => uploadClassOf(k) >= 3 && !k.startsWith(".pipegen"))).toEqual([]);
+    expect(
+      [...(await bucketContents(s3, bucket)).keys()].filter((k) => uploadClassOf(k) >= 3 && !k.startsWith(".pipegen")),
+    ).toEqual([]);
 
     mwaa.resetHistory();
     proxy.clearLog();
@@ -294,7 +368,12 @@ describe("deploy against moto", () => {
     expect(retry.outcome).toBe("deployed");
     expect(retry.plan.environment.action).toBe("check");
     expect(updateInputs()).toHaveLength(1);
-    expect(writes(bucket).filter((r) => r.op === "PutObject").map((r) => r.key).sort()).toEqual([
+    expect(
+      writes(bucket)
+        .filter((r) => r.op === "PutObject")
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([
       ".pipegen/manifest.json",
       "dags/.airflowignore",
       "dags/orders_lakehouse.py",
@@ -306,13 +385,19 @@ describe("deploy against moto", () => {
   it("refuses an environment that reads another bucket or DAG folder, before writing anything", async () => {
     const bucket = await makeBucket(s3);
     new FakeEnvironment("someone-elses-bucket");
-    const error = await run({ bucket, from: await bundleDir(examples), environment: "prod-airflow" }).catch((e: unknown) => e);
+    const error = await run({ bucket, from: await bundleDir(examples), environment: "prod-airflow" }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PreflightError);
-    expect((error as Error).message).toBe(`MWAA environment prod-airflow reads from bucket someone-elses-bucket, not ${bucket}; deploy to its bucket or name the right environment. Nothing was written`);
+    expect((error as Error).message).toBe(
+      `MWAA environment prod-airflow reads from bucket someone-elses-bucket, not ${bucket}; deploy to its bucket or name the right environment. Nothing was written`,
+    );
 
     mwaa.reset();
     new FakeEnvironment(bucket, "team-a/dags");
-    const wrongPrefix = await run({ bucket, from: await bundleDir(examples), environment: "prod-airflow" }).catch((e: unknown) => e);
+    const wrongPrefix = await run({ bucket, from: await bundleDir(examples), environment: "prod-airflow" }).catch(
+      (e: unknown) => e,
+    );
     expect((wrongPrefix as Error).message).toBe(
       `MWAA environment prod-airflow reads DAGs from s3://${bucket}/team-a/dags/, but this deploy writes s3://${bucket}/dags/; set --prefix to "team-a". Nothing was written`,
     );
@@ -326,23 +411,55 @@ describe("deploy against moto", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "data/products.csv", Body: "id\n1\n" }));
 
     const slimmer = Object.fromEntries(
-      Object.entries(examples).filter(([p]) => !["dags/orders_lakehouse.py", "dags/pipegen_xtable/__init__.py", "dags/pipegen_xtable/operator.py", "startup.sh"].includes(p)),
+      Object.entries(examples).filter(
+        ([p]) =>
+          ![
+            "dags/orders_lakehouse.py",
+            "dags/pipegen_xtable/__init__.py",
+            "dags/pipegen_xtable/operator.py",
+            "startup.sh",
+          ].includes(p),
+      ),
     );
     const from = await bundleDir(slimmer);
     const dry = await run({ bucket, from, dryRun: true });
-    expect(dry.plan.kept.map((k) => k.path)).toEqual(["dags/orders_lakehouse.py", "dags/pipegen_xtable/__init__.py", "dags/pipegen_xtable/operator.py", "startup.sh"]);
+    expect(dry.plan.kept.map((k) => k.path)).toEqual([
+      "dags/orders_lakehouse.py",
+      "dags/pipegen_xtable/__init__.py",
+      "dags/pipegen_xtable/operator.py",
+      "startup.sh",
+    ]);
     expect(dry.plan.deletes).toEqual([]);
 
     proxy.clearLog();
     const report = await run({ bucket, from, prune: true });
-    expect(report.plan.deletes.map((d) => d.path)).toEqual(["dags/orders_lakehouse.py", "dags/pipegen_xtable/__init__.py", "dags/pipegen_xtable/operator.py"]);
-    expect(report.plan.kept).toEqual([{ path: "startup.sh", reason: "no longer in the bundle, but the environment may still use it; never pruned" }]);
-    expect(report.deleted).toEqual(["dags/orders_lakehouse.py", "dags/pipegen_xtable/__init__.py", "dags/pipegen_xtable/operator.py"]);
+    expect(report.plan.deletes.map((d) => d.path)).toEqual([
+      "dags/orders_lakehouse.py",
+      "dags/pipegen_xtable/__init__.py",
+      "dags/pipegen_xtable/operator.py",
+    ]);
+    expect(report.plan.kept).toEqual([
+      { path: "startup.sh", reason: "no longer in the bundle, but the environment may still use it; never pruned" },
+    ]);
+    expect(report.deleted).toEqual([
+      "dags/orders_lakehouse.py",
+      "dags/pipegen_xtable/__init__.py",
+      "dags/pipegen_xtable/operator.py",
+    ]);
     // DAG first, then the module it imported: two DeleteObjects requests in that order.
     expect(writes(bucket).map((r) => r.op)).toEqual(["DeleteObjects", "DeleteObjects", "PutObject"]);
 
     const after = [...(await bucketContents(s3, bucket)).keys()].sort();
-    expect(after).toEqual([".pipegen/manifest.json", "dags/.airflowignore", "dags/other_team.py", "dags/products.py", "dags/sales.py", "data/products.csv", "requirements.txt", "startup.sh"]);
+    expect(after).toEqual([
+      ".pipegen/manifest.json",
+      "dags/.airflowignore",
+      "dags/other_team.py",
+      "dags/products.py",
+      "dags/sales.py",
+      "data/products.csv",
+      "requirements.txt",
+      "startup.sh",
+    ]);
     // The listing never walked data/: only the folders the bundle and manifest use.
     expect(ops(bucket).filter((o) => o.startsWith("List"))).toEqual(["ListObjectsV2", "ListObjectsV2"]);
   });
@@ -361,11 +478,22 @@ describe("deploy against moto", () => {
   it("dry run: the full plan, and no writes", async () => {
     const bucket = await makeBucket(s3);
     new FakeEnvironment(bucket, "team-a/dags");
-    const report = await run({ bucket, from: await bundleDir(examples), environment: "prod-airflow", dryRun: true, prefix: "team-a" });
+    const report = await run({
+      bucket,
+      from: await bundleDir(examples),
+      environment: "prod-airflow",
+      dryRun: true,
+      prefix: "team-a",
+    });
     expect(report.outcome).toBe("planned");
     expect(report.plan.summary.add).toBe(Object.keys(examples).length);
-    expect(report.plan.uploads.map((u) => u.uploadClass)).toEqual([...report.plan.uploads.map((u) => u.uploadClass)].sort());
-    expect(report.plan.environment).toEqual({ action: "update", reasons: ["requirements.txt added", "startup.sh added"] });
+    expect(report.plan.uploads.map((u) => u.uploadClass)).toEqual(
+      [...report.plan.uploads.map((u) => u.uploadClass)].sort(),
+    );
+    expect(report.plan.environment).toEqual({
+      action: "update",
+      reasons: ["requirements.txt added", "startup.sh added"],
+    });
     expect(writes(bucket)).toEqual([]);
     expect(updateInputs()).toEqual([]);
   });
@@ -385,7 +513,10 @@ describe("deploy against moto", () => {
       "UploadPart runner/lib/xtable-runner.jar",
       "CompleteMultipartUpload runner/lib/xtable-runner.jar",
     ]);
-    expect((await bucketContents(s3, bucket)).get("runner/lib/xtable-runner.jar")).toMatchObject({ sha256: sha256(jar), metadata: { "pipegen-sha256": sha256(jar) } });
+    expect((await bucketContents(s3, bucket)).get("runner/lib/xtable-runner.jar")).toMatchObject({
+      sha256: sha256(jar),
+      metadata: { "pipegen-sha256": sha256(jar) },
+    });
     assertUploadOrder(proxy.log);
 
     proxy.clearLog();
@@ -419,7 +550,9 @@ describe("deploy against moto", () => {
       },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeployIncompleteError);
-    expect((error as Error).message).toMatch(/^every file landed, but the deploy manifest was not written: another deploy changed s3:\/\/.*\/\.pipegen\/manifest\.json while this one ran/);
+    expect((error as Error).message).toMatch(
+      /^every file landed, but the deploy manifest was not written: another deploy changed s3:\/\/.*\/\.pipegen\/manifest\.json while this one ran/,
+    );
   });
 });
 
@@ -430,14 +563,22 @@ describe("deploy with faults injected by the proxy", () => {
     let requirementsPuts = 0;
     proxy.setRule((r) => {
       if (r.op === "PutObject" && r.key === ".pipegen/manifest.json" && ++manifestPuts === 1) return "reset-after";
-      if (r.op === "PutObject" && r.key === "requirements.txt" && ++requirementsPuts <= 3) return (["throttle", "500", "reset-before"] as const)[requirementsPuts - 1];
+      if (r.op === "PutObject" && r.key === "requirements.txt" && ++requirementsPuts <= 3)
+        return (["throttle", "500", "reset-before"] as const)[requirementsPuts - 1];
       return undefined;
     });
-    const report = await run({ bucket, from: await bundleDir(examples) }, { retry: { baseDelayMs: 1, maxDelayMs: 2, retries: 20 } });
+    const report = await run(
+      { bucket, from: await bundleDir(examples) },
+      { retry: { baseDelayMs: 1, maxDelayMs: 2, retries: 20 } },
+    );
     expect(report.outcome).toBe("deployed");
     expect(report.retries).toBe(4);
     expect(report.uploaded.find((u) => u.path === "requirements.txt")!.retries).toBe(3);
-    expect(requestsTo(proxy.log, bucket).filter((r) => r.key === ".pipegen/manifest.json" && r.op === "PutObject").map((r) => r.fault ?? "ok")).toEqual(["reset-after", "ok"]);
+    expect(
+      requestsTo(proxy.log, bucket)
+        .filter((r) => r.key === ".pipegen/manifest.json" && r.op === "PutObject")
+        .map((r) => r.fault ?? "ok"),
+    ).toEqual(["reset-after", "ok"]);
     proxy.setRule(undefined);
     proxy.clearLog();
     expect((await run({ bucket, from: await bundleDir(examples) })).outcome).toBe("nothing to do");
@@ -447,22 +588,34 @@ describe("deploy with faults injected by the proxy", () => {
     const bucket = await makeBucket(s3);
     // Start from an older bundle so the run replaces modules and DAGs alike.
     const old: BundleSpec = Object.fromEntries(Object.entries(examples).map(([p, c]) => [p, `${c}\n# old\n`]));
-    const dags = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`dags/generated_${i}.py`, `# DAG ${i} imports pipegen_xtable\n`]));
+    const dags = Object.fromEntries(
+      Array.from({ length: 30 }, (_, i) => [`dags/generated_${i}.py`, `# DAG ${i} imports pipegen_xtable\n`]),
+    );
     await run({ bucket, from: await bundleDir({ ...old, ...dags }) });
-    const next: BundleSpec = { ...examples, ...Object.fromEntries(Object.entries(dags).map(([p, c]) => [p, `${c}# v2\n`])) };
+    const next: BundleSpec = {
+      ...examples,
+      ...Object.fromEntries(Object.entries(dags).map(([p, c]) => [p, `${c}# v2\n`])),
+    };
     const from = await bundleDir(next);
     const supportFiles = Object.keys(next).filter((p) => uploadClassOf(p) <= 2);
 
     proxy.setFaults({ rate: 0.3, kinds: ["500", "503", "throttle", "reset-before", "reset-after"], seed: 42 });
     const outcomes: string[] = [];
-    for (let attempt = 0; attempt < 20 && outcomes.at(-1) !== "deployed" && outcomes.at(-1) !== "nothing to do"; attempt++) {
+    for (
+      let attempt = 0;
+      attempt < 20 && outcomes.at(-1) !== "deployed" && outcomes.at(-1) !== "nothing to do";
+      attempt++
+    ) {
       proxy.clearLog();
-      const result = await run({ bucket, from }, { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 } }).catch((e: unknown) => e);
+      const result = await run({ bucket, from }, { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 } }).catch(
+        (e: unknown) => e,
+      );
       assertUploadOrder(proxy.log);
       const contents = await bucketContents(s3, bucket);
       const isNew = (p: string) => contents.get(p)?.sha256 === sha256(next[p]!);
       // Invariant: a new DAG is live only when every module and requirement it may import is new too.
-      if (Object.keys(next).some((p) => uploadClassOf(p) === 3 && isNew(p))) expect(supportFiles.filter((p) => !isNew(p))).toEqual([]);
+      if (Object.keys(next).some((p) => uploadClassOf(p) === 3 && isNew(p)))
+        expect(supportFiles.filter((p) => !isNew(p))).toEqual([]);
       if (result instanceof DeployIncompleteError) {
         const r = result.report;
         // The report is the truth: what it says landed is in the bucket; what failed or was not tried is not new there.
@@ -490,21 +643,38 @@ describe("deploy with faults injected by the proxy", () => {
     const bucket = await makeBucket(s3);
     const from = await bundleDir(examples);
     proxy.setRule((r) => (r.op === "PutObject" && r.key === "dags/products.py" ? "503" : undefined));
-    const error = await run({ bucket, from }, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 } }).catch((e: unknown) => e);
+    const error = await run({ bucket, from }, { retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DeployIncompleteError);
     const report = (error as DeployIncompleteError).report;
-    expect((error as Error).message).toBe("1 file could not be uploaded (dags/products.py: ServiceUnavailable (HTTP 503): Service is unable to handle request. (3 attempts))");
-    expect(report.failed).toEqual([{ path: "dags/products.py", error: "ServiceUnavailable (HTTP 503): Service is unable to handle request. (3 attempts)" }]);
+    expect((error as Error).message).toBe(
+      "1 file could not be uploaded (dags/products.py: ServiceUnavailable (HTTP 503): Service is unable to handle request. (3 attempts))",
+    );
+    expect(report.failed).toEqual([
+      {
+        path: "dags/products.py",
+        error: "ServiceUnavailable (HTTP 503): Service is unable to handle request. (3 attempts)",
+      },
+    ]);
     expect(report.notAttempted).toContain("dags/.airflowignore");
     expect(report.manifest).toBe("written");
     const landed = report.uploaded.map((u) => u.path);
-    expect(landed).toEqual(expect.arrayContaining(["startup.sh", "requirements.txt", "dags/pipegen_xtable/operator.py"]));
+    expect(landed).toEqual(
+      expect.arrayContaining(["startup.sh", "requirements.txt", "dags/pipegen_xtable/operator.py"]),
+    );
 
     proxy.setRule(undefined);
     proxy.clearLog();
     const rerun = await run({ bucket, from });
     expect(rerun.outcome).toBe("deployed");
-    const uploadedAgain = writes(bucket).map((r) => r.key).filter((k) => !k.startsWith(".pipegen"));
-    expect(uploadedAgain.sort()).toEqual(Object.keys(examples).filter((p) => !landed.includes(p)).sort());
+    const uploadedAgain = writes(bucket)
+      .map((r) => r.key)
+      .filter((k) => !k.startsWith(".pipegen"));
+    expect(uploadedAgain.sort()).toEqual(
+      Object.keys(examples)
+        .filter((p) => !landed.includes(p))
+        .sort(),
+    );
   });
 });

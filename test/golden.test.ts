@@ -6,8 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { renderPipelines } from "../src/pipeline-run.js";
 import { diffBundle, writeBundle } from "../src/write/index.js";
-import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
 import { ROOT } from "./helpers/cli.js";
+import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
 
 describe.each(GOLDEN_TARGETS)("golden bundle for Airflow %s", (version) => {
   it("matches what the examples render to", async () => {
@@ -18,7 +18,10 @@ describe.each(GOLDEN_TARGETS)("golden bundle for Airflow %s", (version) => {
   });
 
   it("renders identically twice (deterministic)", async () => {
-    const [a, b] = await Promise.all([renderPipelines({ cwd: ROOT, airflowVersion: version }), renderPipelines({ cwd: ROOT, airflowVersion: version })]);
+    const [a, b] = await Promise.all([
+      renderPipelines({ cwd: ROOT, airflowVersion: version }),
+      renderPipelines({ cwd: ROOT, airflowVersion: version }),
+    ]);
     expect(a).toEqual(b);
   });
 });

@@ -14,7 +14,8 @@ describe.each(EXAMPLES)("pipegen graph pipelines/%s", (spec) => {
     const r = await pipegen(["graph", `pipelines/${spec}`, "--format", format]);
     expect(r.exitCode, r.stderr).toBe(0);
     const file = `${GOLDEN}${spec.replace(/\.pipeline\.\w+$/, "")}.${ext}`;
-    if (process.env.UPDATE_GOLDEN) await mkdir(GOLDEN, { recursive: true }).then(() => writeFile(file, `${r.stdout}\n`));
+    if (process.env.UPDATE_GOLDEN)
+      await mkdir(GOLDEN, { recursive: true }).then(() => writeFile(file, `${r.stdout}\n`));
     expect(`${r.stdout}\n`).toBe(await readFile(file, "utf8"));
   });
 });

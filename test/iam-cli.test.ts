@@ -12,7 +12,14 @@ beforeEach(async () => {
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
-const EXAMPLE_FLAGS = ["--execution-role", "service-role/mwaa-exec", "--environment", "prod", "--dag-bucket", "prod-mwaa-source"];
+const EXAMPLE_FLAGS = [
+  "--execution-role",
+  "service-role/mwaa-exec",
+  "--environment",
+  "prod",
+  "--dag-bucket",
+  "prod-mwaa-source",
+];
 
 describe("pipegen iam", () => {
   it("writes the golden documents and explains every statement in one line", async () => {
@@ -20,7 +27,10 @@ describe("pipegen iam", () => {
     expect(r.exitCode).toBe(0);
     const written = (await readdir(path.join(work, "iam"))).sort();
     expect(written).toEqual((await readdir(path.join(ROOT, "test/golden-iam/examples"))).sort());
-    for (const f of written) expect(await readFile(path.join(work, "iam", f), "utf8")).toBe(await readFile(path.join(ROOT, "test/golden-iam/examples", f), "utf8"));
+    for (const f of written)
+      expect(await readFile(path.join(work, "iam", f), "utf8")).toBe(
+        await readFile(path.join(ROOT, "test/golden-iam/examples", f), "utf8"),
+      );
 
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("IAM for account 111122223333, region us-east-1");
@@ -29,9 +39,12 @@ describe("pipegen iam", () => {
       "  ProductsWaitForProductsListPrefix  s3:ListBucket — S3KeySensor lists s3://sample-inp-bucket-etl/products/year=${YYYY}/month=${MM}/day=${DD}/ (the key up to its first wildcard) and matches keys with fnmatch; sizes come with the listing, so no object is read",
     );
     for (const f of written) {
-      const policy = JSON.parse(await readFile(path.join(work, "iam", f), "utf8")) as { Statement: Array<{ Sid: string }> };
+      const policy = JSON.parse(await readFile(path.join(work, "iam", f), "utf8")) as {
+        Statement: Array<{ Sid: string }>;
+      };
       expect(lines.some((l) => l.startsWith(`iam/${f} — `))).toBe(true);
-      for (const s of policy.Statement) expect(lines.filter((l) => new RegExp(`^  ${s.Sid} +[a-z0-9-]+:`).test(l)).length).toBeGreaterThanOrEqual(1);
+      for (const s of policy.Statement)
+        expect(lines.filter((l) => new RegExp(`^  ${s.Sid} +[a-z0-9-]+:`).test(l)).length).toBeGreaterThanOrEqual(1);
     }
   });
 
@@ -41,7 +54,13 @@ describe("pipegen iam", () => {
     const out = JSON.parse(r.stdout) as {
       account: string;
       region: string;
-      documents: Array<{ file: string; kind: string; attachTo: string; grants: Array<{ sid: string; explain: string }>; policy: { Statement: Array<{ Sid: string }> } }>;
+      documents: Array<{
+        file: string;
+        kind: string;
+        attachTo: string;
+        grants: Array<{ sid: string; explain: string }>;
+        policy: { Statement: Array<{ Sid: string }> };
+      }>;
       notes: string[];
     };
     expect([out.account, out.region]).toEqual(["111122223333", "us-east-1"]);
@@ -66,7 +85,10 @@ describe("pipegen iam", () => {
   });
 
   it("points at a workgroup without workgroupId in its file, and writes nothing", async () => {
-    const spec = (await readFile(path.join(work, "pipelines/sales.pipeline.yaml"), "utf8")).replace(/\n\s+workgroupId: .*/, "");
+    const spec = (await readFile(path.join(work, "pipelines/sales.pipeline.yaml"), "utf8")).replace(
+      /\n\s+workgroupId: .*/,
+      "",
+    );
     await writeFile(path.join(work, "pipelines/sales.pipeline.yaml"), spec);
     const r = await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work });
     expect(r.exitCode).toBe(1);
@@ -78,7 +100,10 @@ describe("pipegen iam", () => {
   });
 
   it("points at specs that disagree on the account", async () => {
-    const spec = (await readFile(path.join(work, "pipelines/sales.pipeline.yaml"), "utf8")).replace('account: "111122223333"', 'account: "999988887777"');
+    const spec = (await readFile(path.join(work, "pipelines/sales.pipeline.yaml"), "utf8")).replace(
+      'account: "111122223333"',
+      'account: "999988887777"',
+    );
     await writeFile(path.join(work, "pipelines/sales.pipeline.yaml"), spec);
     const r = await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work });
     expect(r.exitCode).toBe(1);
@@ -88,10 +113,19 @@ describe("pipegen iam", () => {
   });
 
   it.each([
-    [["iam", "pipelines/orders_lakehouse.pipeline.yaml"], "✗ no AWS account: pass --account or set aws.account in a spec"],
+    [
+      ["iam", "pipelines/orders_lakehouse.pipeline.yaml"],
+      "✗ no AWS account: pass --account or set aws.account in a spec",
+    ],
     [["iam", "--environment", "prod"], "✗ the MWAA baseline needs both --environment and --dag-bucket"],
-    [["iam"], "✗ bucket sample-inp-bucket-etl belongs to account 444455556666, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>"],
-    [["iam", "--partition", "aws-mars"], "error: option '--partition <partition>' argument 'aws-mars' is invalid. Allowed choices are aws, aws-cn, aws-us-gov.\n(run with --help for usage)"],
+    [
+      ["iam"],
+      "✗ bucket sample-inp-bucket-etl belongs to account 444455556666, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>",
+    ],
+    [
+      ["iam", "--partition", "aws-mars"],
+      "error: option '--partition <partition>' argument 'aws-mars' is invalid. Allowed choices are aws, aws-cn, aws-us-gov.\n(run with --help for usage)",
+    ],
   ])("%j exits 1: %s", async (args, message) => {
     const r = await pipegen(args, { cwd: work });
     expect(r.exitCode).toBe(1);
@@ -102,15 +136,29 @@ describe("pipegen iam", () => {
     await mkdir(path.join(work, "notes"));
     await writeFile(path.join(work, "notes", "todo.md"), "keep me\n");
     const here = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "."], { cwd: work });
-    expect(here.stderr).toBe("✗ --out . is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/");
+    expect(here.stderr).toBe(
+      "✗ --out . is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/",
+    );
     const notes = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "notes"], { cwd: work });
-    expect(notes.stderr).toBe("✗ --out notes holds todo.md, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own");
+    expect(notes.stderr).toBe(
+      "✗ --out notes holds todo.md, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own",
+    );
     expect([here.exitCode, notes.exitCode]).toEqual([1, 1]);
     expect(await readFile(path.join(work, "notes", "todo.md"), "utf8")).toBe("keep me\n");
   });
 
   it("refuses a spec with a credential before building any policy", async () => {
-    const r = await pipegen(["iam", `${ROOT}test/fixtures/credentials/leaky.pipeline.yaml`, "--account", "111122223333", "--region", "us-east-1"], { cwd: work });
+    const r = await pipegen(
+      [
+        "iam",
+        `${ROOT}test/fixtures/credentials/leaky.pipeline.yaml`,
+        "--account",
+        "111122223333",
+        "--region",
+        "us-east-1",
+      ],
+      { cwd: work },
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("looks like an AWS access key id");
   });

@@ -13,13 +13,14 @@
  *   CloudWatch Logs requests against Resource "*" only; for those statements
  *   (and for s3:prefix conditions) these tests check shape, not enforcement.
  */
-import { execa } from "execa";
+
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { buildIam, type IamOptions } from "../src/iam/index.js";
-import { checkWildcards } from "../src/iam/wildcard-check.js";
 import type { PolicyDocument } from "../src/iam/model.js";
+import { checkWildcards } from "../src/iam/wildcard-check.js";
 import { validatePipelines } from "../src/pipeline-run.js";
 import { diffBundle, writeBundle } from "../src/write/index.js";
 import { ROOT } from "./helpers/cli.js";
@@ -27,7 +28,7 @@ import { venvBin } from "./helpers/python.js";
 
 const GOLDEN = path.join(ROOT, "test/golden-iam");
 
-export const IAM_CASES: ReadonlyArray<{ name: string; paths: string[]; options: IamOptions }> = [
+const IAM_CASES: ReadonlyArray<{ name: string; paths: string[]; options: IamOptions }> = [
   {
     name: "examples",
     paths: ["pipelines"],
@@ -58,7 +59,8 @@ describe.each(IAM_CASES)("IAM documents for the $name", (c) => {
   });
 
   it("hold no wildcard outside the allow-list", async () => {
-    for (const d of (await build(c)).documents) expect({ file: d.file, violations: checkWildcards(d.policy) }).toEqual({ file: d.file, violations: [] });
+    for (const d of (await build(c)).documents)
+      expect({ file: d.file, violations: checkWildcards(d.policy) }).toEqual({ file: d.file, violations: [] });
   });
 
   it("are built identically twice (deterministic)", async () => {
@@ -68,12 +70,17 @@ describe.each(IAM_CASES)("IAM documents for the $name", (c) => {
 
 async function goldenFiles(): Promise<string[]> {
   const out: string[] = [];
-  for (const c of IAM_CASES) for (const f of await readdir(path.join(GOLDEN, c.name))) out.push(path.join(GOLDEN, c.name, f));
+  for (const c of IAM_CASES)
+    for (const f of await readdir(path.join(GOLDEN, c.name))) out.push(path.join(GOLDEN, c.name, f));
   return out.sort();
 }
 
-async function parliament(files: readonly string[]): Promise<Record<string, Array<{ issue: string; severity: string; detail: unknown }>>> {
-  const r = await execa(venvBin("parliament", "python"), [`${ROOT}test/python/iam/parliament_lint.py`, ...files], { reject: false });
+async function parliament(
+  files: readonly string[],
+): Promise<Record<string, Array<{ issue: string; severity: string; detail: unknown }>>> {
+  const r = await execa(venvBin("parliament", "python"), [`${ROOT}test/python/iam/parliament_lint.py`, ...files], {
+    reject: false,
+  });
   if (r.exitCode !== 0) throw new Error(`parliament_lint.py exited ${r.exitCode}:\n${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -89,7 +96,11 @@ describe("Parliament", () => {
 
   it("does flag a bad policy (canary: the linter is really running)", async () => {
     const findings = await parliament([`${ROOT}test/python/iam/canary-bad-policy.json`]);
-    expect(Object.values(findings)[0]!.map((f) => f.issue).sort()).toEqual(["RESOURCE_MISMATCH", "RESOURCE_STAR", "UNKNOWN_ACTION"]);
+    expect(
+      Object.values(findings)[0]!
+        .map((f) => f.issue)
+        .sort(),
+    ).toEqual(["RESOURCE_MISMATCH", "RESOURCE_STAR", "UNKNOWN_ACTION"]);
   });
 });
 
@@ -97,40 +108,169 @@ describe("moto enforces the S3 statements of the examples' execution-role policy
   // Each S3 call a task makes, and calls it must not be able to make. moto checks action and
   // resource; the s3:prefix conditions on the list statements are not evaluated by moto.
   const checks: Array<{ op: string; bucket: string; key?: string; prefix?: string; allowed: boolean; why: string }> = [
-    { op: "list", bucket: "sample-inp-bucket-etl", prefix: "products/year=2024/month=03/day=05/", allowed: true, why: "products sensor lists its day" },
-    { op: "get", bucket: "sample-inp-bucket-etl", key: "products/year=2024/month=03/day=05/a.csv", allowed: false, why: "the wildcard sensor never reads objects" },
-    { op: "put", bucket: "sample-inp-bucket-etl", key: "products/x.csv", allowed: false, why: "the landing bucket is read-only" },
-    { op: "head", bucket: "orders-landing", key: "exports/dt=2024-03-05/_SUCCESS", allowed: true, why: "orders sensor heads its marker" },
-    { op: "head", bucket: "orders-landing", key: "exports/dt=2024-03-05/other.csv", allowed: false, why: "only the marker key" },
-    { op: "list", bucket: "orders-lake", prefix: "delta/orders/_delta_log/", allowed: true, why: "XTable lists the Delta log" },
-    { op: "get", bucket: "orders-lake", key: "delta/orders/_delta_log/00000000000000000000.json", allowed: true, why: "XTable reads the Delta log" },
-    { op: "put", bucket: "orders-lake", key: "delta/orders/metadata/v1.metadata.json", allowed: true, why: "XTable writes Iceberg metadata" },
-    { op: "delete", bucket: "orders-lake", key: "delta/orders/metadata/v1.metadata.json", allowed: true, why: "XTable replaces its own metadata" },
-    { op: "put", bucket: "orders-lake", key: "delta/orders/.hoodie/hoodie.properties", allowed: true, why: "XTable writes Hudi metadata" },
-    { op: "put", bucket: "orders-lake", key: "delta/orders/part-00000.snappy.parquet", allowed: false, why: "XTable never writes data files" },
-    { op: "delete", bucket: "orders-lake", key: "delta/orders/_delta_log/00000000000000000000.json", allowed: false, why: "XTable never touches the source log" },
-    { op: "put", bucket: "orders-exports", key: "daily/dt=2024-03-05/0000_part_00.parquet", allowed: true, why: "UNLOAD (query) writes under its prefix" },
-    { op: "put", bucket: "orders-exports", key: "monthly/0000_part_00.parquet", allowed: false, why: "only the UNLOAD prefix" },
-    { op: "put", bucket: "sample-opt-bucket-etl", key: "products/year=2024/month=03/day=05//products_f_0000_part_00.parquet", allowed: true, why: "UNLOAD (table) writes <to>/<table>_..." },
-    { op: "put", bucket: "sample-opt-bucket-etl", key: "products/year=2024/month=03/day=05/other.parquet", allowed: false, why: "only the table's file prefix" },
-    { op: "put", bucket: "datalake-sales", key: "sales/metadata/v2.metadata.json", allowed: true, why: "sales XTable writes Iceberg metadata" },
+    {
+      op: "list",
+      bucket: "sample-inp-bucket-etl",
+      prefix: "products/year=2024/month=03/day=05/",
+      allowed: true,
+      why: "products sensor lists its day",
+    },
+    {
+      op: "get",
+      bucket: "sample-inp-bucket-etl",
+      key: "products/year=2024/month=03/day=05/a.csv",
+      allowed: false,
+      why: "the wildcard sensor never reads objects",
+    },
+    {
+      op: "put",
+      bucket: "sample-inp-bucket-etl",
+      key: "products/x.csv",
+      allowed: false,
+      why: "the landing bucket is read-only",
+    },
+    {
+      op: "head",
+      bucket: "orders-landing",
+      key: "exports/dt=2024-03-05/_SUCCESS",
+      allowed: true,
+      why: "orders sensor heads its marker",
+    },
+    {
+      op: "head",
+      bucket: "orders-landing",
+      key: "exports/dt=2024-03-05/other.csv",
+      allowed: false,
+      why: "only the marker key",
+    },
+    {
+      op: "list",
+      bucket: "orders-lake",
+      prefix: "delta/orders/_delta_log/",
+      allowed: true,
+      why: "XTable lists the Delta log",
+    },
+    {
+      op: "get",
+      bucket: "orders-lake",
+      key: "delta/orders/_delta_log/00000000000000000000.json",
+      allowed: true,
+      why: "XTable reads the Delta log",
+    },
+    {
+      op: "put",
+      bucket: "orders-lake",
+      key: "delta/orders/metadata/v1.metadata.json",
+      allowed: true,
+      why: "XTable writes Iceberg metadata",
+    },
+    {
+      op: "delete",
+      bucket: "orders-lake",
+      key: "delta/orders/metadata/v1.metadata.json",
+      allowed: true,
+      why: "XTable replaces its own metadata",
+    },
+    {
+      op: "put",
+      bucket: "orders-lake",
+      key: "delta/orders/.hoodie/hoodie.properties",
+      allowed: true,
+      why: "XTable writes Hudi metadata",
+    },
+    {
+      op: "put",
+      bucket: "orders-lake",
+      key: "delta/orders/part-00000.snappy.parquet",
+      allowed: false,
+      why: "XTable never writes data files",
+    },
+    {
+      op: "delete",
+      bucket: "orders-lake",
+      key: "delta/orders/_delta_log/00000000000000000000.json",
+      allowed: false,
+      why: "XTable never touches the source log",
+    },
+    {
+      op: "put",
+      bucket: "orders-exports",
+      key: "daily/dt=2024-03-05/0000_part_00.parquet",
+      allowed: true,
+      why: "UNLOAD (query) writes under its prefix",
+    },
+    {
+      op: "put",
+      bucket: "orders-exports",
+      key: "monthly/0000_part_00.parquet",
+      allowed: false,
+      why: "only the UNLOAD prefix",
+    },
+    {
+      op: "put",
+      bucket: "sample-opt-bucket-etl",
+      key: "products/year=2024/month=03/day=05//products_f_0000_part_00.parquet",
+      allowed: true,
+      why: "UNLOAD (table) writes <to>/<table>_...",
+    },
+    {
+      op: "put",
+      bucket: "sample-opt-bucket-etl",
+      key: "products/year=2024/month=03/day=05/other.parquet",
+      allowed: false,
+      why: "only the table's file prefix",
+    },
+    {
+      op: "put",
+      bucket: "datalake-sales",
+      key: "sales/metadata/v2.metadata.json",
+      allowed: true,
+      why: "sales XTable writes Iceberg metadata",
+    },
     { op: "put", bucket: "datalake-sales", key: "sales/.hoodie/x", allowed: false, why: "sales only targets Iceberg" },
-    { op: "list", bucket: "prod-mwaa-source", prefix: "dags/", allowed: false, why: "the DAG bucket is in the baseline document, not this one" },
-    { op: "get", bucket: "aws-glue-assets-111122223333-us-east-1", key: "scripts/sample_glue_job.py", allowed: false, why: "the job script is the Glue role's to read" },
+    {
+      op: "list",
+      bucket: "prod-mwaa-source",
+      prefix: "dags/",
+      allowed: false,
+      why: "the DAG bucket is in the baseline document, not this one",
+    },
+    {
+      op: "get",
+      bucket: "aws-glue-assets-111122223333-us-east-1",
+      key: "scripts/sample_glue_job.py",
+      allowed: false,
+      why: "the job script is the Glue role's to read",
+    },
   ];
 
   it("allows what the tasks do and nothing next to it", async () => {
-    const policies = (await readdir(path.join(GOLDEN, "examples"))).filter((f) => f.startsWith("mwaa-execution-role-") && !f.includes("baseline")).map((f) => path.join(GOLDEN, "examples", f));
+    const policies = (await readdir(path.join(GOLDEN, "examples")))
+      .filter((f) => f.startsWith("mwaa-execution-role-") && !f.includes("baseline"))
+      .map((f) => path.join(GOLDEN, "examples", f));
     expect(policies.length).toBeGreaterThan(0);
     const input = {
       policies,
-      objects: [["orders-landing", "exports/dt=2024-03-05/_SUCCESS"], ["orders-lake", "delta/orders/_delta_log/00000000000000000000.json"]],
-      checks: checks.map(({ op, bucket, key, prefix }) => ({ op, bucket, ...(key === undefined ? {} : { key }), ...(prefix === undefined ? {} : { prefix }) })),
+      objects: [
+        ["orders-landing", "exports/dt=2024-03-05/_SUCCESS"],
+        ["orders-lake", "delta/orders/_delta_log/00000000000000000000.json"],
+      ],
+      checks: checks.map(({ op, bucket, key, prefix }) => ({
+        op,
+        bucket,
+        ...(key === undefined ? {} : { key }),
+        ...(prefix === undefined ? {} : { prefix }),
+      })),
     };
-    const r = await execa(venvBin("parliament", "python"), [`${ROOT}test/python/iam/moto_s3_enforcement.py`], { input: JSON.stringify(input), reject: false });
+    const r = await execa(venvBin("parliament", "python"), [`${ROOT}test/python/iam/moto_s3_enforcement.py`], {
+      input: JSON.stringify(input),
+      reject: false,
+    });
     if (r.exitCode !== 0) throw new Error(`moto_s3_enforcement.py exited ${r.exitCode}:\n${r.stderr}`);
     const results = JSON.parse(r.stdout) as Array<{ allowed: boolean }>;
-    expect(results.map((res, i) => `${checks[i]!.why}: ${res.allowed ? "allowed" : "denied"}`)).toEqual(checks.map((c) => `${c.why}: ${c.allowed ? "allowed" : "denied"}`));
+    expect(results.map((res, i) => `${checks[i]!.why}: ${res.allowed ? "allowed" : "denied"}`)).toEqual(
+      checks.map((c) => `${c.why}: ${c.allowed ? "allowed" : "denied"}`),
+    );
   });
 });
 

@@ -2,8 +2,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parse } from "yaml";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { parse } from "yaml";
 import { pipegen, ROOT } from "./helpers/cli.js";
 import { pythonJson } from "./helpers/python.js";
 
@@ -37,13 +37,19 @@ it("scaffolds a project that validates, renders and imports in Airflow", async (
     /^# yaml-language-server: \$schema=\.\.\/node_modules\/pipegen\/schema\/pipeline\.schema\.json\n/,
   );
   const settings = JSON.parse(await readFile(path.join(dir, ".vscode/settings.json"), "utf8"));
-  expect(settings["yaml.schemas"]).toEqual({ "./node_modules/pipegen/schema/pipeline.schema.json": "pipelines/*.pipeline.yaml" });
+  expect(settings["yaml.schemas"]).toEqual({
+    "./node_modules/pipegen/schema/pipeline.schema.json": "pipelines/*.pipeline.yaml",
+  });
   const workflow = parse(await readFile(path.join(dir, ".github/workflows/mwaa.yml"), "utf8"));
   // Only the jobs that talk to AWS may ask GitHub for an OIDC token.
   expect(workflow.permissions).toEqual({ contents: "read" });
   expect(workflow.jobs.plan.permissions).toEqual({ contents: "read", "id-token": "write" });
   expect(workflow.jobs.deploy.permissions).toEqual({ contents: "read", "id-token": "write" });
-  expect(workflow.jobs.bundle.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual(["npm ci", "npx pipegen validate", "npx pipegen render --check"]);
+  expect(workflow.jobs.bundle.steps.map((s: { run?: string }) => s.run).filter(Boolean)).toEqual([
+    "npm ci",
+    "npx pipegen validate",
+    "npx pipegen render --check",
+  ]);
   expect(workflow.jobs.deploy.steps.at(-1).run).toBe("npx pipegen deploy --prune --wait --wait-timeout 90");
   // It is the workflow that docs/ci.md explains, step by step.
   const documented = /```yaml\n([\s\S]*?)```/.exec(await readFile(path.join(ROOT, "docs/ci.md"), "utf8"))![1]!;
@@ -51,8 +57,12 @@ it("scaffolds a project that validates, renders and imports in Airflow", async (
 
   // The starter DAGs target the newest MWAA Airflow and import there without errors.
   const bag = await pythonJson<{ import_errors: object; dags: object }>("airflow-3.3.1", [
-    "test/python/inspect_dags.py", path.join(dir, "dist/dags"),
-    "--data-interval-start", "2025-01-01T05:00:00+00:00", "--data-interval-end", "2025-01-02T05:00:00+00:00",
+    "test/python/inspect_dags.py",
+    path.join(dir, "dist/dags"),
+    "--data-interval-start",
+    "2025-01-01T05:00:00+00:00",
+    "--data-interval-end",
+    "2025-01-02T05:00:00+00:00",
   ]);
   expect(bag.import_errors).toEqual({});
   expect(Object.keys(bag.dags).sort()).toEqual(["daily_orders", "lakehouse_sync"]);
@@ -62,9 +72,7 @@ it("refuses to overwrite files without --force, and writes nothing", async () =>
   await writeFile(path.join(dir, "package.json"), "{}\n");
   const r = await pipegen(["init"], { cwd: dir });
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toBe(
-    "✗ init would overwrite package.json; nothing was written (use --force to overwrite)",
-  );
+  expect(r.stderr).toBe("✗ init would overwrite package.json; nothing was written (use --force to overwrite)");
   expect(await readFile(path.join(dir, "package.json"), "utf8")).toBe("{}\n");
   expect((await pipegen(["init", "--force", "-q"], { cwd: dir })).exitCode).toBe(0);
   expect(JSON.parse(await readFile(path.join(dir, "package.json"), "utf8")).private).toBe(true);
@@ -74,5 +82,7 @@ it("exits 1 with one line when the project folder cannot be made", async () => {
   await writeFile(path.join(dir, "taken"), "not a folder\n");
   const r = await pipegen(["init", "taken/project"], { cwd: dir });
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toBe(`✗ cannot write ${dir}/taken/project/package.json: a part of the path is a file, not a folder (${dir}/taken)`);
+  expect(r.stderr).toBe(
+    `✗ cannot write ${dir}/taken/project/package.json: a part of the path is a file, not a folder (${dir}/taken)`,
+  );
 });

@@ -3,10 +3,11 @@
  * rules) and formatted as `ruff format` would; startup.sh passes shellcheck
  * and `bash -n`; the workflow `pipegen init` writes passes actionlint.
  */
-import { execa } from "execa";
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { initProjectFiles } from "../src/init/index.js";
 import { ROOT } from "./helpers/cli.js";
@@ -21,7 +22,11 @@ describe.each(GOLDEN_TARGETS)("bundle for Airflow %s", (version) => {
   it("passes ruff check with the AIR rules", async () => {
     // AIR311 suggests airflow.sdk imports, which do not exist before Airflow 3.
     const ignore = version.startsWith("2.") ? ["--ignore", "AIR311"] : [];
-    const r = await execa(venvBin("tools", "ruff"), ["check", "--no-cache", "--preview", "--select", RULES.join(","), ...ignore, "--target-version", "py311", bundle], { reject: false });
+    const r = await execa(
+      venvBin("tools", "ruff"),
+      ["check", "--no-cache", "--preview", "--select", RULES.join(","), ...ignore, "--target-version", "py311", bundle],
+      { reject: false },
+    );
     expect(r.stdout + r.stderr).toBe("All checks passed!");
     expect(r.exitCode).toBe(0);
   });
@@ -32,7 +37,9 @@ describe.each(GOLDEN_TARGETS)("bundle for Airflow %s", (version) => {
   });
 
   it("has a startup.sh that passes shellcheck and bash -n", async () => {
-    const shellcheck = await execa(venvBin("tools", "shellcheck"), ["--severity=style", `${bundle}/startup.sh`], { reject: false });
+    const shellcheck = await execa(venvBin("tools", "shellcheck"), ["--severity=style", `${bundle}/startup.sh`], {
+      reject: false,
+    });
     expect(shellcheck.stdout).toBe("");
     expect(shellcheck.exitCode).toBe(0);
     expect((await execa("bash", ["-n", `${bundle}/startup.sh`], { reject: false })).exitCode).toBe(0);
@@ -46,14 +53,20 @@ describe("the GitHub Actions workflow that pipegen init writes", () => {
     try {
       const file = path.join(dir, "mwaa.yml");
       await writeFile(file, workflow);
-      const r = await execa(`${ROOT}.cache/bin/actionlint`, ["-shellcheck", venvBin("tools", "shellcheck"), "-no-color", file], { reject: false });
+      const r = await execa(
+        `${ROOT}.cache/bin/actionlint`,
+        ["-shellcheck", venvBin("tools", "shellcheck"), "-no-color", file],
+        { reject: false },
+      );
       return { exitCode: r.exitCode, output: (r.stdout + r.stderr).replaceAll(`${dir}/`, "") };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  const workflow = initProjectFiles({ name: "x", pipegenVersion: "0.1.0" }).find((f) => f.path === ".github/workflows/mwaa.yml")!.content;
+  const workflow = initProjectFiles({ name: "x", pipegenVersion: "0.1.0" }).find(
+    (f) => f.path === ".github/workflows/mwaa.yml",
+  )!.content;
 
   it("passes actionlint, run: steps included", async () => {
     expect(await actionlint(workflow)).toEqual({ exitCode: 0, output: "" });

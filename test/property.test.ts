@@ -7,12 +7,12 @@ import { execa } from "execa";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import { renderDag } from "../src/render/dag.js";
-import { expandPlaceholders } from "../src/spec/placeholders.js";
+import { sqlString } from "../src/render/steps/redshift-statements.js";
 import { partitionDateExpression } from "../src/resolve/index.js";
 import { airflowTarget } from "../src/spec/airflow-versions.js";
-import { sqlString } from "../src/render/steps/redshift-statements.js";
-import { resolved, validate } from "./helpers/spec.js";
+import { expandPlaceholders } from "../src/spec/placeholders.js";
 import { ROOT } from "./helpers/cli.js";
+import { resolved, validate } from "./helpers/spec.js";
 
 const base = () => ({
   id: "demo",
@@ -41,28 +41,86 @@ type Spec = ReturnType<typeof base>;
  * Each field: how to set it, and how the string must appear in the Python
  * (exactly, or inside a larger string; with placeholders expanded when templated).
  */
-const FIELDS: Array<{ name: string; set: (s: Spec, v: string) => void; expect?: (v: string) => string; exact: boolean; templated?: true }> = [
+const FIELDS: Array<{
+  name: string;
+  set: (s: Spec, v: string) => void;
+  expect?: (v: string) => string;
+  exact: boolean;
+  templated?: true;
+}> = [
   { name: "description", set: (s, v) => void (s.description = v), exact: true },
   { name: "owner", set: (s, v) => void (s.owner = v), exact: true },
   { name: "tags[0]", set: (s, v) => void (s.tags[0] = v), exact: true },
   { name: "connections.aws", set: (s, v) => void (s.connections.aws = v), exact: true },
   { name: "steps[0].doc", set: (s, v) => void ((s.steps[0] as Record<string, unknown>).doc = v), exact: true },
   { name: "steps[0].bucket", set: (s, v) => void ((s.steps[0] as Record<string, unknown>).bucket = v), exact: true },
-  { name: "steps[0].key", set: (s, v) => void ((s.steps[0] as Record<string, unknown>).key = v), exact: true, templated: true },
+  {
+    name: "steps[0].key",
+    set: (s, v) => void ((s.steps[0] as Record<string, unknown>).key = v),
+    exact: true,
+    templated: true,
+  },
   { name: "steps[1].crawler", set: (s, v) => void ((s.steps[1] as Record<string, unknown>).crawler = v), exact: true },
   { name: "steps[2].role", set: (s, v) => void ((s.steps[2] as Record<string, unknown>).role = v), exact: true },
-  { name: "steps[2].args value", set: (s, v) => void ((s.steps[2] as Record<string, unknown>).args = { "--a": v }), exact: true, templated: true },
-  { name: "steps[3].tableBasePath", set: (s, v) => void ((s.steps[3] as { datasets: Array<Record<string, unknown>> }).datasets[0]!.tableBasePath = `/${v}`), expect: (v) => `/${v}`, exact: true, templated: true },
-  { name: "steps[4].args[0]", set: (s, v) => void ((s.steps[4] as Record<string, unknown>).args = [v]), expect: sqlString, exact: false, templated: true },
-  { name: "steps[5].sql[0]", set: (s, v) => void ((s.steps[5] as Record<string, unknown>).sql = [v]), exact: true, templated: true },
-  { name: "steps[7].query", set: (s, v) => void ((s.steps[7] as Record<string, unknown>).query = v), exact: true, templated: true },
-  { name: "steps[7].options[0]", set: (s, v) => void ((s.steps[7] as Record<string, unknown>).options = [v]), exact: true },
+  {
+    name: "steps[2].args value",
+    set: (s, v) => void ((s.steps[2] as Record<string, unknown>).args = { "--a": v }),
+    exact: true,
+    templated: true,
+  },
+  {
+    name: "steps[3].tableBasePath",
+    set: (s, v) =>
+      void ((s.steps[3] as { datasets: Array<Record<string, unknown>> }).datasets[0]!.tableBasePath = `/${v}`),
+    expect: (v) => `/${v}`,
+    exact: true,
+    templated: true,
+  },
+  {
+    name: "steps[4].args[0]",
+    set: (s, v) => void ((s.steps[4] as Record<string, unknown>).args = [v]),
+    expect: sqlString,
+    exact: false,
+    templated: true,
+  },
+  {
+    name: "steps[5].sql[0]",
+    set: (s, v) => void ((s.steps[5] as Record<string, unknown>).sql = [v]),
+    exact: true,
+    templated: true,
+  },
+  {
+    name: "steps[7].query",
+    set: (s, v) => void ((s.steps[7] as Record<string, unknown>).query = v),
+    exact: true,
+    templated: true,
+  },
+  {
+    name: "steps[7].options[0]",
+    set: (s, v) => void ((s.steps[7] as Record<string, unknown>).options = [v]),
+    exact: true,
+  },
 ];
 
 const anyString = fc.oneof(
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.constantFrom('"', "'", '"""', "\\", "\\'", "{{ ds }}", "${DATE}", "\n", "\r\n", "\u2028", "\ud83d", "\x00", "'''\"\"\"", "# not a comment"),
+  fc.constantFrom(
+    '"',
+    "'",
+    '"""',
+    "\\",
+    "\\'",
+    "{{ ds }}",
+    "${DATE}",
+    "\n",
+    "\r\n",
+    "\u2028",
+    "\ud83d",
+    "\x00",
+    "'''\"\"\"",
+    "# not a comment",
+  ),
 );
 
 it("any string in any field is rejected cleanly or round-trips through ast.parse", async () => {
@@ -90,7 +148,10 @@ it("any string in any field is rejected cleanly or round-trips through ast.parse
     { numRuns: 1500, seed: 20261126 },
   );
   expect(cases.length).toBeGreaterThan(300);
-  const python = await execa("python3", [`${ROOT}test/python/check_literals.py`], { input: `${cases.join("\n")}\n`, reject: false });
+  const python = await execa("python3", [`${ROOT}test/python/check_literals.py`], {
+    input: `${cases.join("\n")}\n`,
+    reject: false,
+  });
   const summary = JSON.parse(python.stdout);
   expect(summary).toEqual({ checked: cases.length, failures: [], failed: 0 });
   expect(rejected).toBeGreaterThan(0);

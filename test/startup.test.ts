@@ -3,10 +3,11 @@
  * replaced by fakes on a PATH that holds nothing else, so the test sees
  * exactly what the script would install on each MWAA component.
  */
-import { execa } from "execa";
+
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { execa } from "execa";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { goldenBundle } from "./helpers/golden.js";
 
@@ -45,7 +46,11 @@ async function fakeYum(installs: boolean): Promise<void> {
 }
 
 const run = (component: string) =>
-  execa(path.join(bin, "bash"), [STARTUP], { env: { PATH: bin, MWAA_AIRFLOW_COMPONENT: component }, extendEnv: false, reject: false });
+  execa(path.join(bin, "bash"), [STARTUP], {
+    env: { PATH: bin, MWAA_AIRFLOW_COMPONENT: component },
+    extendEnv: false,
+    reject: false,
+  });
 
 const calls = () => readFile(log, "utf8").catch(() => "");
 
@@ -61,7 +66,9 @@ it.each(["worker", "scheduler"])("installs headless Corretto 17 on the %s and pr
   await fakeYum(true);
   const r = await run(component);
   expect(r.exitCode, r.stderr).toBe(0);
-  expect(await calls()).toBe("sudo yum install -y -q java-17-amazon-corretto-headless\nyum install -y -q java-17-amazon-corretto-headless\n");
+  expect(await calls()).toBe(
+    "sudo yum install -y -q java-17-amazon-corretto-headless\nyum install -y -q java-17-amazon-corretto-headless\n",
+  );
   expect(r.stdout).toContain('openjdk version "17.0.1" (fake)');
 });
 

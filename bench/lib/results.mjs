@@ -16,7 +16,8 @@ export function writeResultsSection(name, markdown) {
   let text = fs.existsSync(RESULTS_MD)
     ? fs.readFileSync(RESULTS_MD, "utf8")
     : "# Benchmark results\n\nEach section is written by its benchmark; see bench/README.md for how to run them.\n";
-  if (text.includes(begin) && text.includes(end)) text = text.slice(0, text.indexOf(begin)) + block + text.slice(text.indexOf(end) + end.length);
+  if (text.includes(begin) && text.includes(end))
+    text = text.slice(0, text.indexOf(begin)) + block + text.slice(text.indexOf(end) + end.length);
   else text = `${text.trimEnd()}\n\n${block}\n`;
   fs.writeFileSync(RESULTS_MD, text);
 }
@@ -30,5 +31,8 @@ export function median(values) {
 /** One line on where and when the numbers were measured. */
 export function machineLine() {
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-  return `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}, commit ${commit}, ${new Date().toISOString().slice(0, 16)}Z`;
+  return `${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}, commit ${commit}, ${new Date().toISOString().slice(0, 16)}Z`;
 }

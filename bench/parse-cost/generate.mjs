@@ -36,9 +36,26 @@ function rng(seed) {
 }
 
 const DOMAINS = [
-  "orders", "customers", "products", "sales", "inventory", "shipments", "payments", "returns",
-  "invoices", "clicks", "sessions", "campaigns", "suppliers", "stores", "reviews", "refunds",
-  "subscriptions", "tickets", "devices", "ledger",
+  "orders",
+  "customers",
+  "products",
+  "sales",
+  "inventory",
+  "shipments",
+  "payments",
+  "returns",
+  "invoices",
+  "clicks",
+  "sessions",
+  "campaigns",
+  "suppliers",
+  "stores",
+  "reviews",
+  "refunds",
+  "subscriptions",
+  "tickets",
+  "devices",
+  "ledger",
 ];
 const TEAMS = ["data-engineering", "lakehouse", "finance-data", "growth-analytics", "ops-data"];
 const ACCOUNT = "111122223333";
@@ -92,7 +109,13 @@ export function makePipeline(index, seed) {
   let last = [steps[0].id];
 
   if (chosen.has("crawler")) {
-    steps.push({ id: `crawl_${domain}`, kind: "glueCrawler", crawler: `${domain}_raw`, wait: r.chance(0.8) ? "sensor" : "operator", after: last });
+    steps.push({
+      id: `crawl_${domain}`,
+      kind: "glueCrawler",
+      crawler: `${domain}_raw`,
+      wait: r.chance(0.8) ? "sensor" : "operator",
+      after: last,
+    });
     last = [steps.at(-1).id];
   }
 
@@ -100,15 +123,22 @@ export function makePipeline(index, seed) {
   const jobIds = [];
   for (let j = 0; j < jobs; j++) {
     const name = j === 0 ? `load_${domain}` : `load_${domain}_${["", "dims", "facts"][j]}`;
-    const job = { id: name, kind: "glueJob", job: `${domain}_${j === 0 ? "load" : ["", "dims", "facts"][j]}`, after: last };
+    const job = {
+      id: name,
+      kind: "glueJob",
+      job: `${domain}_${j === 0 ? "load" : ["", "dims", "facts"][j]}`,
+      after: last,
+    };
     if (r.chance(0.5)) job.scriptLocation = `s3://aws-glue-assets-${ACCOUNT}-${region}/scripts/${job.job}.py`;
-    if (r.chance(0.5)) job.role = r.chance(0.5) ? `arn:aws:iam::${ACCOUNT}:role/service-role/glue-${domain}` : `glue-${domain}`;
+    if (r.chance(0.5))
+      job.role = r.chance(0.5) ? `arn:aws:iam::${ACCOUNT}:role/service-role/glue-${domain}` : `glue-${domain}`;
     if (r.chance(0.6)) {
       job.glueVersion = r.pick(["4.0", "5.0"]);
       job.workerType = r.pick(["G.1X", "G.2X"]);
       job.numberOfWorkers = r.int(2, 20);
     }
-    if (r.chance(0.7)) job.args = { "--run_date": "${DATE}", "--source": `s3://${domain}-landing-${region}/raw/${domain}/` };
+    if (r.chance(0.7))
+      job.args = { "--run_date": "${DATE}", "--source": `s3://${domain}-landing-${region}/raw/${domain}/` };
     job.wait = r.chance(0.7) ? "sensor" : "operator";
     if (r.chance(0.3)) job.verbose = true;
     if (r.chance(0.2)) job.executionTimeout = r.pick(["1h", "2h"]);
@@ -124,7 +154,13 @@ export function makePipeline(index, seed) {
       kind: "xtable",
       after: last,
       targetFormats: r.chance(0.6) ? ["ICEBERG"] : ["ICEBERG", "HUDI"],
-      datasets: [{ tableBasePath: `s3://${domain}-lake-${region}/delta/${domain}`, tableName: domain, namespace: `${domain}_db` }],
+      datasets: [
+        {
+          tableBasePath: `s3://${domain}-lake-${region}/delta/${domain}`,
+          tableName: domain,
+          namespace: `${domain}_db`,
+        },
+      ],
       maxHeap: r.pick(["2g", "4g"]),
       syncTimeout: "45m",
     };
@@ -138,7 +174,12 @@ export function makePipeline(index, seed) {
 
   const procs = chosen.has("proc2") ? 2 : 1;
   for (let p = 0; p < procs; p++) {
-    const step = { id: p === 0 ? `transform_${domain}` : `merge_${domain}`, kind: "redshiftProcedure", procedure: p === 0 ? `sp_${domain}` : `sp_merge_${domain}`, after: last };
+    const step = {
+      id: p === 0 ? `transform_${domain}` : `merge_${domain}`,
+      kind: "redshiftProcedure",
+      procedure: p === 0 ? `sp_${domain}` : `sp_merge_${domain}`,
+      after: last,
+    };
     if (r.chance(0.5)) step.schema = "etl";
     if (r.chance(0.4)) step.args = ["${DATE}"];
     if (r.chance(0.15)) step.retries = r.int(3, 5);
@@ -151,14 +192,22 @@ export function makePipeline(index, seed) {
       id: `clear_${domain}_staging`,
       kind: "redshiftSql",
       after: last,
-      sql: r.chance(0.5) ? `DELETE FROM staging.${domain};` : [`DELETE FROM staging.${domain} WHERE load_date < '\${DATE}'`, `ANALYZE staging.${domain}`],
+      sql: r.chance(0.5)
+        ? `DELETE FROM staging.${domain};`
+        : [`DELETE FROM staging.${domain} WHERE load_date < '\${DATE}'`, `ANALYZE staging.${domain}`],
     });
     last = [steps.at(-1).id];
   }
 
   const tails = [];
   if (chosen.has("refresh")) {
-    steps.push({ id: `refresh_${domain}_mv`, kind: "refreshMaterializedView", schema: "reporting", view: `${domain}_daily_mv`, after: last });
+    steps.push({
+      id: `refresh_${domain}_mv`,
+      kind: "refreshMaterializedView",
+      schema: "reporting",
+      view: `${domain}_daily_mv`,
+      after: last,
+    });
     tails.push(steps.at(-1).id);
   }
   const unload = {
@@ -232,7 +281,10 @@ const PLACEHOLDERS = { YYYY: "%Y", MM: "%m", DD: "%d", HH: "%H", DATE: "%Y-%m-%d
 /** `${DATE}` → the Jinja that pipegen emits for the target Airflow major. */
 function templated(text, major) {
   const date = major >= 3 ? "(data_interval_start | default(dag_run.run_after, true))" : "data_interval_start";
-  return text.replace(/\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/g, (_, n) => `{{ ${date}.strftime('${PLACEHOLDERS[n]}') }}`);
+  return text.replace(
+    /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/g,
+    (_, n) => `{{ ${date}.strftime('${PLACEHOLDERS[n]}') }}`,
+  );
 }
 
 const AMAZON = "airflow.providers.amazon.aws";
@@ -256,7 +308,11 @@ export function taskModel(spec, major) {
   const t = (s) => templated(s, major);
   const rs = spec.connections.redshift;
   const aws = "aws_default";
-  const dataApi = [["database", rs.database], rs.workgroup ? ["workgroup_name", rs.workgroup] : ["cluster_identifier", rs.cluster], ["secret_arn", rs.secretArn]];
+  const dataApi = [
+    ["database", rs.database],
+    rs.workgroup ? ["workgroup_name", rs.workgroup] : ["cluster_identifier", rs.cluster],
+    ["secret_arn", rs.secretArn],
+  ];
   const opts = (s) => [
     ["trigger_rule", s.triggerRule],
     ["retries", s.retries],
@@ -267,7 +323,14 @@ export function taskModel(spec, major) {
   const exitOf = new Map();
   const add = (taskId, op, kwargs) => tasks.push({ taskId, op, kwargs: kwargs.filter(([, v]) => v !== undefined) });
   const redshiftSql = (s, sql) =>
-    add(s.id, "RedshiftDataOperator", [["task_id", s.id], ...dataApi, ["sql", sql], ["wait_for_completion", true], ["aws_conn_id", aws], ...opts(s)]);
+    add(s.id, "RedshiftDataOperator", [
+      ["task_id", s.id],
+      ...dataApi,
+      ["sql", sql],
+      ["wait_for_completion", true],
+      ["aws_conn_id", aws],
+      ...opts(s),
+    ]);
 
   for (const [i, s] of spec.steps.entries()) {
     const after = s.after ?? (i === 0 ? [] : [spec.steps[i - 1].id]);
@@ -299,7 +362,13 @@ export function taskModel(spec, major) {
         ]);
         if (!operatorWaits) {
           const w = `wait_for_${s.id}`;
-          add(w, "GlueCrawlerSensor", [["task_id", w], ["crawler_name", s.crawler], ["poke_interval", new Delta(30)], ["mode", "reschedule"], ["aws_conn_id", aws]]);
+          add(w, "GlueCrawlerSensor", [
+            ["task_id", w],
+            ["crawler_name", s.crawler],
+            ["poke_interval", new Delta(30)],
+            ["mode", "reschedule"],
+            ["aws_conn_id", aws],
+          ]);
           edges.push([s.id, w]);
           exitOf.set(s.id, w);
         }
@@ -308,7 +377,11 @@ export function taskModel(spec, major) {
       case "glueJob": {
         const operatorWaits = s.wait === "operator";
         const cjk = Object.fromEntries(
-          [["GlueVersion", s.glueVersion], ["WorkerType", s.workerType], ["NumberOfWorkers", s.numberOfWorkers]].filter(([, v]) => v !== undefined),
+          [
+            ["GlueVersion", s.glueVersion],
+            ["WorkerType", s.workerType],
+            ["NumberOfWorkers", s.numberOfWorkers],
+          ].filter(([, v]) => v !== undefined),
         );
         add(s.id, "GlueJobOperator", [
           ["task_id", s.id],
@@ -333,7 +406,10 @@ export function taskModel(spec, major) {
             ["poke_interval", new Delta(30)],
             ["mode", "reschedule"],
             ["aws_conn_id", aws],
-            ["execution_timeout", s.executionTimeout === undefined ? undefined : new Delta(seconds(s.executionTimeout))],
+            [
+              "execution_timeout",
+              s.executionTimeout === undefined ? undefined : new Delta(seconds(s.executionTimeout)),
+            ],
           ]);
           edges.push([s.id, w]);
           exitOf.set(s.id, w);
@@ -341,11 +417,19 @@ export function taskModel(spec, major) {
         break;
       }
       case "xtable": {
-        const datasets = s.datasets.map((d) => ({ tableBasePath: t(d.tableBasePath), tableName: d.tableName, namespace: s.glueCatalog?.database ?? d.namespace }));
+        const datasets = s.datasets.map((d) => ({
+          tableBasePath: t(d.tableBasePath),
+          tableName: d.tableName,
+          namespace: s.glueCatalog?.database ?? d.namespace,
+        }));
         const catalog = s.glueCatalog && {
           catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog",
           catalogName: "glue",
-          catalogOptions: { warehouse: s.glueCatalog.warehouse, "io-impl": "org.apache.iceberg.aws.s3.S3FileIO", "client.region": s.glueCatalog.region },
+          catalogOptions: {
+            warehouse: s.glueCatalog.warehouse,
+            "io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+            "client.region": s.glueCatalog.region,
+          },
         };
         add(s.id, "XTableOperator", [
           ["task_id", s.id],
@@ -393,7 +477,13 @@ export function taskModel(spec, major) {
 }
 
 /** Airflow 3: pipegen keeps Airflow 2's data-interval meaning (src/render/dag.ts). */
-const PRESET_CRON = { "@hourly": "0 * * * *", "@daily": "0 0 * * *", "@weekly": "0 0 * * 0", "@monthly": "0 0 1 * *", "@yearly": "0 0 1 1 *" };
+const PRESET_CRON = {
+  "@hourly": "0 * * * *",
+  "@daily": "0 0 * * *",
+  "@weekly": "0 0 * * 0",
+  "@monthly": "0 0 1 * *",
+  "@yearly": "0 0 1 1 *",
+};
 const cronOf = (schedule) => PRESET_CRON[schedule] ?? schedule;
 
 /** DAG-level arguments shared by (b) and (c). */
@@ -418,7 +508,12 @@ function dfValue(v) {
   if (v instanceof Delta) return { __type__: "datetime.timedelta", seconds: v.seconds };
   if (v instanceof Output) return `{{ ti.xcom_pull(task_ids='${v.taskId}') }}`;
   if (Array.isArray(v)) return v.map(dfValue);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, dfValue(x)]));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, dfValue(x)]),
+    );
   return v;
 }
 
@@ -436,9 +531,14 @@ export function dagFactoryYaml(spec, major) {
   for (const [u, d] of edges) if (!ups.get(d).includes(u)) ups.get(d).push(u);
   const dag = {
     description: spec.description,
-    schedule: major >= 3
-      ? { __type__: "airflow.timetables.interval.CronDataIntervalTimetable", cron: cronOf(spec.schedule), timezone: "UTC" }
-      : spec.schedule,
+    schedule:
+      major >= 3
+        ? {
+            __type__: "airflow.timetables.interval.CronDataIntervalTimetable",
+            cron: cronOf(spec.schedule),
+            timezone: "UTC",
+          }
+        : spec.schedule,
     start_date: `${start[0]}-${String(start[1]).padStart(2, "0")}-${String(start[2]).padStart(2, "0")}`,
     catchup: false,
     max_active_runs: spec.maxActiveRuns,
@@ -477,7 +577,12 @@ function py(v, indent = "") {
   if (typeof v === "number") return String(v);
   if (typeof v === "string") return JSON.stringify(v);
   if (v instanceof Delta) {
-    const [unit, size] = [["days", 86400], ["hours", 3600], ["minutes", 60], ["seconds", 1]].find(([, n]) => v.seconds % n === 0);
+    const [unit, size] = [
+      ["days", 86400],
+      ["hours", 3600],
+      ["minutes", 60],
+      ["seconds", 1],
+    ].find(([, n]) => v.seconds % n === 0);
     return `timedelta(${unit}=${v.seconds / size})`;
   }
   if (v instanceof Output) return `${v.taskId}.output`;
@@ -489,7 +594,9 @@ function py(v, indent = "") {
   }
   const entries = Object.entries(v).filter(([, x]) => x !== undefined);
   const one = `{${entries.map(([k, x]) => `${JSON.stringify(k)}: ${py(x)}`).join(", ")}}`;
-  return one.length <= 60 ? one : `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${py(x, inner)},`).join("\n")}\n${indent}}`;
+  return one.length <= 60
+    ? one
+    : `{\n${entries.map(([k, x]) => `${inner}${JSON.stringify(k)}: ${py(x, inner)},`).join("\n")}\n${indent}}`;
 }
 
 /** A reference to a module-level constant. */
@@ -557,9 +664,13 @@ export function handWrittenPy(spec, major) {
     }
   }
 
-  const airflowImports = major >= 3 ? ["from airflow.sdk import DAG, chain"] : ["from airflow import DAG", "from airflow.models.baseoperator import chain"];
+  const airflowImports =
+    major >= 3
+      ? ["from airflow.sdk import DAG, chain"]
+      : ["from airflow import DAG", "from airflow.models.baseoperator import chain"];
   if (major >= 3) airflowImports.push("from airflow.timetables.interval import CronDataIntervalTimetable");
-  const schedule = major >= 3 ? `CronDataIntervalTimetable(${py(cronOf(spec.schedule))}, timezone="UTC")` : py(spec.schedule);
+  const schedule =
+    major >= 3 ? `CronDataIntervalTimetable(${py(cronOf(spec.schedule))}, timezone="UTC")` : py(spec.schedule);
   const da = Object.entries(defaultArgs).map(([k, v]) => `    ${JSON.stringify(k)}: ${py(v)},`);
   return [
     `"""${spec.description}"""`,

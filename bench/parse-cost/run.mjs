@@ -27,7 +27,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeResultsSection } from "../lib/results.mjs";
-import { DAG_FACTORY_LOADER, dagFactoryYaml, handWrittenPy, makePipeline, pipegenYaml, usesXTable } from "./generate.mjs";
+import {
+  DAG_FACTORY_LOADER,
+  dagFactoryYaml,
+  handWrittenPy,
+  makePipeline,
+  pipegenYaml,
+  usesXTable,
+} from "./generate.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -59,7 +66,8 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
-  if (o.n.some((n) => !Number.isInteger(n) || n < 1) || !(o.reps >= 1)) throw new Error("--n takes positive integers, --reps at least 1");
+  if (o.n.some((n) => !Number.isInteger(n) || n < 1) || !(o.reps >= 1))
+    throw new Error("--n takes positive integers, --reps at least 1");
   return o;
 }
 
@@ -98,7 +106,8 @@ function prepare(version, n, seed) {
   fs.rmSync(dir, { recursive: true, force: true });
   const specs = path.join(dir, "specs");
   const folders = Object.fromEntries(VARIANTS.map((v) => [v, path.join(dir, v, "dags")]));
-  for (const d of [specs, folders.handwritten, path.join(folders.dagfactory, "configs")]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [specs, folders.handwritten, path.join(folders.dagfactory, "configs")])
+    fs.mkdirSync(d, { recursive: true });
 
   let steps = 0;
   let xtable = 0;
@@ -114,7 +123,16 @@ function prepare(version, n, seed) {
 
   // (a) with the real CLI: specs pin 2.10.3, --airflow-version renders them for `version`.
   const t0 = process.hrtime.bigint();
-  mustRun("node", [path.join(ROOT, "build/bin/pipegen.js"), "render", specs, "--out", path.join(dir, "pipegen"), "--airflow-version", version, "--quiet"]);
+  mustRun("node", [
+    path.join(ROOT, "build/bin/pipegen.js"),
+    "render",
+    specs,
+    "--out",
+    path.join(dir, "pipegen"),
+    "--airflow-version",
+    version,
+    "--quiet",
+  ]);
   const renderS = Number(process.hrtime.bigint() - t0) / 1e9;
 
   // The XTable operator module ships in pipegen's bundle; (b) and (c) use the very same module.
@@ -124,14 +142,22 @@ function prepare(version, n, seed) {
       if (fs.existsSync(src)) fs.cpSync(src, path.join(folders[v], f), { recursive: true });
     }
   }
-  return { folders, renderS, steps, tasks: 0, xtable, bytes: Object.fromEntries(VARIANTS.map((v) => [v, folderBytes(path.join(dir, v, "dags"))])) };
+  return {
+    folders,
+    renderS,
+    steps,
+    tasks: 0,
+    xtable,
+    bytes: Object.fromEntries(VARIANTS.map((v) => [v, folderBytes(path.join(dir, v, "dags"))])),
+  };
 }
 
 function folderBytes(dir) {
   let total = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     const p = path.join(e.parentPath ?? e.path, e.name);
-    if (e.isFile() && !p.includes("__pycache__") && !p.includes("pipegen_xtable") && !e.name.startsWith(".")) total += fs.statSync(p).size;
+    if (e.isFile() && !p.includes("__pycache__") && !p.includes("pipegen_xtable") && !e.name.startsWith("."))
+      total += fs.statSync(p).size;
   }
   return total;
 }
@@ -148,7 +174,9 @@ function driverEnv() {
 
 function measure(version, folder, n, mode) {
   const t0 = process.hrtime.bigint();
-  const r = run(venvPython(version), [path.join(HERE, "driver.py"), folder, "--expect", String(n), "--mode", mode], { env: driverEnv() });
+  const r = run(venvPython(version), [path.join(HERE, "driver.py"), folder, "--expect", String(n), "--mode", mode], {
+    env: driverEnv(),
+  });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   let out;
   try {
@@ -157,8 +185,13 @@ function measure(version, folder, n, mode) {
     throw new Error(`driver failed on ${folder} (${mode}, exit ${r.status}):\n${r.stderr.slice(-4000)}`);
   }
   if (r.status !== 0) {
-    const errs = Object.entries(out.import_errors ?? {}).slice(0, 3).map(([f, e]) => `${f}: ${e.slice(-600)}`).join("\n");
-    throw new Error(`${folder} (${mode}): ${out.dags} DAGs instead of ${n}, ${Object.keys(out.import_errors ?? {}).length} import errors\n${errs}\n${r.stderr.slice(-3000)}`);
+    const errs = Object.entries(out.import_errors ?? {})
+      .slice(0, 3)
+      .map(([f, e]) => `${f}: ${e.slice(-600)}`)
+      .join("\n");
+    throw new Error(
+      `${folder} (${mode}): ${out.dags} DAGs instead of ${n}, ${Object.keys(out.import_errors ?? {}).length} import errors\n${errs}\n${r.stderr.slice(-3000)}`,
+    );
   }
   return { ...out, process_wall_s: wall };
 }
@@ -201,19 +234,26 @@ const f1 = (x) => x.toFixed(1);
 const ratio = (x) => `${x.toFixed(2)}×`;
 
 function table(headers, rows) {
-  const lines = [`| ${headers.join(" | ")} |`, `|${headers.map((h, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
+  const lines = [`| ${headers.join(" | ")} |`, `|${headers.map((_h, i) => (i === 0 ? "---" : "---:")).join("|")}|`];
   for (const r of rows) lines.push(`| ${r.join(" | ")} |`);
   return lines.join("\n");
 }
 
 /** Median of a metric over reps, and the paired per-rep ratio a/x (median, min, max). */
 function stats(results, version, n, mode, variant, key) {
-  return median(results.filter((r) => r.version === version && r.n === n && r.mode === mode && r.variant === variant).map((r) => r.m[key]));
+  return median(
+    results
+      .filter((r) => r.version === version && r.n === n && r.mode === mode && r.variant === variant)
+      .map((r) => r.m[key]),
+  );
 }
 function pairedRatio(results, version, n, mode, other, key) {
   const reps = [...new Set(results.map((r) => r.rep))];
   const rs = reps.map((rep) => {
-    const get = (v) => results.find((r) => r.rep === rep && r.version === version && r.n === n && r.mode === mode && r.variant === v).m[key];
+    const get = (v) =>
+      results.find((r) => r.rep === rep && r.version === version && r.n === n && r.mode === mode && r.variant === v).m[
+        key
+      ];
     return get("pipegen") / get(other);
   });
   return { med: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
@@ -224,9 +264,17 @@ function report(opts, results, inputs, meta) {
   const out = [];
   for (const version of opts.airflow) {
     const S = (n, mode, v, k) => stats(results, version, n, mode, v, k);
-    out.push(`### Airflow ${version} (Python ${meta.python[version]}, amazon provider ${meta.versions[version]["apache-airflow-providers-amazon"]}, dag-factory ${meta.versions[version]["dag-factory"]}, ${meta.dagbag[version]})`);
+    out.push(
+      `### Airflow ${version} (Python ${meta.python[version]}, amazon provider ${meta.versions[version]["apache-airflow-providers-amazon"]}, dag-factory ${meta.versions[version]["dag-factory"]}, ${meta.dagbag[version]})`,
+    );
     out.push("");
-    out.push("**DagBag fill, one fresh process per folder** (medians of " + opts.reps + " interleaved runs; fill = the `DagBag(...)` call; process = interpreter start to exit, incl. ~" + f1(median(results.filter((r) => r.version === version && r.mode === "fill").map((r) => r.out.startup_s))) + " s importing Airflow)");
+    out.push(
+      "**DagBag fill, one fresh process per folder** (medians of " +
+        opts.reps +
+        " interleaved runs; fill = the `DagBag(...)` call; process = interpreter start to exit, incl. ~" +
+        f1(median(results.filter((r) => r.version === version && r.mode === "fill").map((r) => r.out.startup_s))) +
+        " s importing Airflow)",
+    );
     out.push("");
     const rows = [];
     for (const n of opts.n) {
@@ -246,9 +294,28 @@ function report(opts, results, inputs, meta) {
         ]);
       }
     }
-    out.push(table(["N", "variant", "fill wall s", "fill CPU s", "process wall s", "process CPU s", "peak RSS MB", "RSS growth MB", "files", "per-file median ms", "slowest file s"], rows));
+    out.push(
+      table(
+        [
+          "N",
+          "variant",
+          "fill wall s",
+          "fill CPU s",
+          "process wall s",
+          "process CPU s",
+          "peak RSS MB",
+          "RSS growth MB",
+          "files",
+          "per-file median ms",
+          "slowest file s",
+        ],
+        rows,
+      ),
+    );
     out.push("");
-    out.push("**Per file, as the DAG processor parses it** (fork per file from a process that already imported Airflow and the `airflow.*` modules the file names; parse = DagBag of that file, then its DAGs are serialized; loop = sum over all files = one parsing pass over the folder; loop CPU = all CPU the forked children used; per-file and slowest = parse wall time, what `dagbag_import_timeout` (30 s on MWAA) is checked against)");
+    out.push(
+      "**Per file, as the DAG processor parses it** (fork per file from a process that already imported Airflow and the `airflow.*` modules the file names; parse = DagBag of that file, then its DAGs are serialized; loop = sum over all files = one parsing pass over the folder; loop CPU = all CPU the forked children used; per-file and slowest = parse wall time, what `dagbag_import_timeout` (30 s on MWAA) is checked against)",
+    );
     out.push("");
     const prow = [];
     for (const n of opts.n) {
@@ -267,9 +334,26 @@ function report(opts, results, inputs, meta) {
         ]);
       }
     }
-    out.push(table(["N", "variant", "loop wall s", "loop CPU s", "parse wall s", "serialize wall s", "per-file median ms", "per-file p95 ms", "slowest file s"], prow));
+    out.push(
+      table(
+        [
+          "N",
+          "variant",
+          "loop wall s",
+          "loop CPU s",
+          "parse wall s",
+          "serialize wall s",
+          "per-file median ms",
+          "per-file p95 ms",
+          "slowest file s",
+        ],
+        prow,
+      ),
+    );
     out.push("");
-    out.push("**Ratios a/b and a/c** (paired per run, median and range over runs; < 1 means pipegen is cheaper. Goals: a/b ≤ 0.33, a/c ≤ 1.10)");
+    out.push(
+      "**Ratios a/b and a/c** (paired per run, median and range over runs; < 1 means pipegen is cheaper. Goals: a/b ≤ 0.33, a/c ≤ 1.10)",
+    );
     out.push("");
     const qrows = [];
     for (const n of opts.n) {
@@ -287,19 +371,57 @@ function report(opts, results, inputs, meta) {
         ratio(S(n, "fill", "pipegen", "peak_rss_mb") / S(n, "fill", "handwritten", "peak_rss_mb")),
       ]);
     }
-    out.push(table(["N", "a/b fill wall", "a/b fill CPU", "a/b processor loop CPU", "a/b peak RSS", "a/c fill wall", "a/c fill CPU", "a/c processor loop CPU", "a/c peak RSS"], qrows));
+    out.push(
+      table(
+        [
+          "N",
+          "a/b fill wall",
+          "a/b fill CPU",
+          "a/b processor loop CPU",
+          "a/b peak RSS",
+          "a/c fill wall",
+          "a/c fill CPU",
+          "a/c processor loop CPU",
+          "a/c peak RSS",
+        ],
+        qrows,
+      ),
+    );
     out.push("");
     out.push("**Growth with N** (fill CPU per DAG in ms; a flat row means linear growth)");
     out.push("");
-    const grows = VARIANTS.map((v) => [LABEL[v], ...opts.n.map((n) => f2((S(n, "fill", v, "fill_cpu_s") / n) * 1000)), ratio(S(opts.n.at(-1), "fill", v, "fill_cpu_s") / S(opts.n[0], "fill", v, "fill_cpu_s"))]);
-    out.push(table(["variant", ...opts.n.map((n) => `N=${n}`), `CPU ×, N ${opts.n[0]}→${opts.n.at(-1)} (${opts.n.at(-1) / opts.n[0]}× DAGs)`], grows));
+    const grows = VARIANTS.map((v) => [
+      LABEL[v],
+      ...opts.n.map((n) => f2((S(n, "fill", v, "fill_cpu_s") / n) * 1000)),
+      ratio(S(opts.n.at(-1), "fill", v, "fill_cpu_s") / S(opts.n[0], "fill", v, "fill_cpu_s")),
+    ]);
+    out.push(
+      table(
+        [
+          "variant",
+          ...opts.n.map((n) => `N=${n}`),
+          `CPU ×, N ${opts.n[0]}→${opts.n.at(-1)} (${opts.n.at(-1) / opts.n[0]}× DAGs)`,
+        ],
+        grows,
+      ),
+    );
     out.push("");
   }
   const inputRows = opts.n.map((n) => {
     const i = inputs[`${opts.airflow[0]}/${n}`];
-    return [`${n}`, f1(i.steps / n), `${i.tasks}`, `${i.xtable}`, ...VARIANTS.map((v) => `${(i.bytes[v] / 1024).toFixed(0)}`), f2(i.renderS)];
+    return [
+      `${n}`,
+      f1(i.steps / n),
+      `${i.tasks}`,
+      `${i.xtable}`,
+      ...VARIANTS.map((v) => `${(i.bytes[v] / 1024).toFixed(0)}`),
+      f2(i.renderS),
+    ];
   });
-  const inputsTable = table(["N", "steps/pipeline", "tasks", "pipelines with XTable", "(a) KiB", "(b) KiB", "(c) KiB", "pipegen render s"], inputRows);
+  const inputsTable = table(
+    ["N", "steps/pipeline", "tasks", "pipelines with XTable", "(a) KiB", "(b) KiB", "(c) KiB", "pipegen render s"],
+    inputRows,
+  );
   return { body: out.join("\n"), inputsTable };
 }
 
@@ -330,12 +452,15 @@ const signedPct = (r) => `${r >= 1 ? "+" : "−"}${Math.abs((r - 1) * 100).toFix
 function machineInfo() {
   const git = (args) => run("git", args).stdout.trim();
   return {
-    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    load: os.loadavg().map((x) => x.toFixed(1)).join(" "),
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" "),
     commit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--", "src", "templates"]) ? " (+ uncommitted src/templates changes)" : ""}`,
   };
 }
@@ -351,7 +476,10 @@ async function main() {
     return;
   }
   const started = Date.now();
-  const loadBefore = os.loadavg().map((x) => x.toFixed(1)).join(" ");
+  const loadBefore = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
   log("building pipegen (npm run build)");
   mustRun("npm", ["run", "--silent", "build"]);
   log(`venvs: ${opts.airflow.map((v) => `bench-dagfactory-${v}`).join(", ")} (test/python/setup-venvs.sh)`);
@@ -375,8 +503,10 @@ async function main() {
         meta.dagbag[version] = out.dagbag_class;
       }
       for (const v of ["dagfactory", "handwritten"]) {
-        if (prints[v][0] !== prints.pipegen[0]) throw new Error(`N=${n}: ${v} builds a different task graph than pipegen (fingerprints differ)`);
-        if (prints[v][1] !== prints.pipegen[1]) throw new Error(`N=${n}: ${v} builds the same graph as pipegen but with different DAG/operator arguments`);
+        if (prints[v][0] !== prints.pipegen[0])
+          throw new Error(`N=${n}: ${v} builds a different task graph than pipegen (fingerprints differ)`);
+        if (prints[v][1] !== prints.pipegen[1])
+          throw new Error(`N=${n}: ${v} builds the same graph as pipegen but with different DAG/operator arguments`);
       }
       log(`  ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, same graph and arguments in all three`);
     }
@@ -392,8 +522,18 @@ async function main() {
           for (const variant of order) {
             const out = measure(version, inputs[`${version}/${n}`].folders[variant], n, mode);
             const m = summarize(out, mode);
-            results.push({ rep, version, n, mode, variant, m, out: mode === "fill" ? { ...out, files: undefined } : { ...out, processor_files: undefined } });
-            log(`  rep ${rep + 1}/${opts.reps} ${version} N=${n} ${mode.padEnd(9)} ${variant.padEnd(11)} ${mode === "fill" ? `fill ${f2(m.fill_wall_s)} s` : `loop ${f2(m.loop_s)} s`}`);
+            results.push({
+              rep,
+              version,
+              n,
+              mode,
+              variant,
+              m,
+              out: mode === "fill" ? { ...out, files: undefined } : { ...out, processor_files: undefined },
+            });
+            log(
+              `  rep ${rep + 1}/${opts.reps} ${version} N=${n} ${mode.padEnd(9)} ${variant.padEnd(11)} ${mode === "fill" ? `fill ${f2(m.fill_wall_s)} s` : `loop ${f2(m.loop_s)} s`}`,
+            );
           }
         }
       }
@@ -405,7 +545,10 @@ async function main() {
   const minutes = (Date.now() - started) / 60000;
   const argv = process.argv.slice(2);
   fs.mkdirSync(WORK, { recursive: true });
-  fs.writeFileSync(path.join(WORK, "results.json"), JSON.stringify({ opts, argv, minutes, machine, meta, inputs, results }, null, 1));
+  fs.writeFileSync(
+    path.join(WORK, "results.json"),
+    JSON.stringify({ opts, argv, minutes, machine, meta, inputs, results }, null, 1),
+  );
   publish({ opts, argv, minutes, machine, meta, inputs, results });
 }
 

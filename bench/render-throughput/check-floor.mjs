@@ -8,9 +8,10 @@
  *
  *   node bench/render-throughput/check-floor.mjs <specs-dir> <out-dir>
  */
-import { CORE_SCHEMA, load } from "js-yaml";
+
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { compileFunction } from "node:vm";
+import { CORE_SCHEMA, load } from "js-yaml";
 import { transform } from "sucrase";
 import { pipeline } from "../../build/spec/pipeline.js";
 
@@ -21,9 +22,17 @@ const texts = await Promise.all(files.map((f) => readFile(`${specs}/${f}`, "utf8
 
 const definePipeline = (spec) => spec;
 function evaluate(text, filename) {
-  const { code } = transform(text, { transforms: ["typescript", "imports"], disableESTransforms: true, filePath: filename });
+  const { code } = transform(text, {
+    transforms: ["typescript", "imports"],
+    disableESTransforms: true,
+    filePath: filename,
+  });
   const module = { exports: {} };
-  compileFunction(code, ["exports", "require", "module"], { filename })(module.exports, () => ({ definePipeline }), module);
+  compileFunction(code, ["exports", "require", "module"], { filename })(
+    module.exports,
+    () => ({ definePipeline }),
+    module,
+  );
   return module.exports.default;
 }
 

@@ -13,8 +13,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { makePipeline, pipegenYaml } from "../parse-cost/generate.mjs";
 import { machineLine, median, ROOT, writeResultsSection } from "../lib/results.mjs";
+import { makePipeline, pipegenYaml } from "../parse-cost/generate.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
@@ -41,7 +41,11 @@ function writeSpecs(kind) {
   for (let i = 0; i < N; i++) {
     const spec = { ...makePipeline(i, 42), airflowVersion: "2.10.3" };
     if (kind === "yaml") fs.writeFileSync(path.join(dir, `${spec.id}.pipeline.yaml`), pipegenYaml(spec));
-    else fs.writeFileSync(path.join(dir, `${spec.id}.pipeline.ts`), `import { definePipeline } from "pipegen";\n\nexport default definePipeline(${JSON.stringify(spec, null, 2)});\n`);
+    else
+      fs.writeFileSync(
+        path.join(dir, `${spec.id}.pipeline.ts`),
+        `import { definePipeline } from "pipegen";\n\nexport default definePipeline(${JSON.stringify(spec, null, 2)});\n`,
+      );
   }
   return dir;
 }

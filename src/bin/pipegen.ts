@@ -1,15 +1,17 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 /**
  * The pipegen executable. The only place that sets exit codes:
  * 0 ok, 1 user error, 2 internal error.
  */
 import { CommanderError } from "commander";
-import { readFileSync } from "node:fs";
 import { buildProgram } from "../cli/program.js";
 import { color, printProblems } from "../cli/shared.js";
 import { SpecError, StaleOutputError, UserError } from "../errors.js";
 
-const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
 
 async function main(argv: string[]): Promise<number> {
   try {
@@ -40,7 +42,9 @@ function report(error: unknown): number {
     return 1;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`${color.red("✗")} internal error — this is a bug in pipegen; please report it with this output:\n${detail}\n`);
+  process.stderr.write(
+    `${color.red("✗")} internal error — this is a bug in pipegen; please report it with this output:\n${detail}\n`,
+  );
   return 2;
 }
 

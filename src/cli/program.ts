@@ -6,10 +6,10 @@
  * not load XTable's Parquet and Avro readers, nor `--version` the schema.
  */
 import { Command } from "commander";
+import { registerDeploy } from "./commands/deploy.js";
 import { registerGraph } from "./commands/graph.js";
 import { registerIam } from "./commands/iam.js";
 import { registerInit } from "./commands/init.js";
-import { registerDeploy } from "./commands/deploy.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
 import { registerValidate } from "./commands/validate.js";
@@ -23,7 +23,9 @@ Exit codes:
 
 export function buildProgram(version: string): Command {
   const program = new Command("pipegen")
-    .description("Typed pipeline specs to verified Amazon MWAA bundles: Airflow DAGs for S3, Glue, Redshift and Apache XTable.")
+    .description(
+      "Typed pipeline specs to verified Amazon MWAA bundles: Airflow DAGs for S3, Glue, Redshift and Apache XTable.",
+    )
     .version(version, "-v, --version")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", EXIT_CODES)

@@ -8,7 +8,10 @@ import { AIRFLOW_VERSIONS } from "../spec/airflow-versions.js";
 export const color = pc;
 
 export const airflowVersionOption = () =>
-  new Option("--airflow-version <version>", "render every spec for this MWAA Airflow version instead of its own").choices(AIRFLOW_VERSIONS);
+  new Option(
+    "--airflow-version <version>",
+    "render every spec for this MWAA Airflow version instead of its own",
+  ).choices(AIRFLOW_VERSIONS);
 
 export function printProblems(problems: readonly Problem[]): void {
   for (const p of problems) {

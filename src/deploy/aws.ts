@@ -61,7 +61,15 @@ export function createDeployClients(options: ClientOptions = {}): DeployClients 
     },
     async glueFor(region) {
       const key = region ?? "";
-      if (!glue.has(key)) glue.set(key, new (await import("@aws-sdk/client-glue")).GlueClient({ ...common, ...(region ? { region } : {}), requestHandler }));
+      if (!glue.has(key))
+        glue.set(
+          key,
+          new (await import("@aws-sdk/client-glue")).GlueClient({
+            ...common,
+            ...(region ? { region } : {}),
+            requestHandler,
+          }),
+        );
       return glue.get(key)!;
     },
   };

@@ -90,7 +90,9 @@ export function bundleFromRendered(files: readonly RenderedFile[]): BundleFile[]
 export async function readBundleDir(dir: string, shownAs = dir): Promise<BundleFile[]> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory())
-    throw new DeploySettingsError(`--from ${shownAs}: ${info ? "is a file, not a folder" : "no such folder"}; run \`pipegen render\` first or point --from at a bundle`);
+    throw new DeploySettingsError(
+      `--from ${shownAs}: ${info ? "is a file, not a folder" : "no such folder"}; run \`pipegen render\` first or point --from at a bundle`,
+    );
   const paths: string[] = [];
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
@@ -105,9 +107,13 @@ export async function readBundleDir(dir: string, shownAs = dir): Promise<BundleF
   paths.sort();
   // Read in parallel (a thousand DAG files one by one cost a noticeable part of a no-op deploy).
   const files = new Array<BundleFile>(paths.length);
-  const read = await runPool(paths.map((p, i) => [p, i] as const), 32, async ([p, i]) => {
-    files[i] = bundleFile(p, await readFile(path.join(dir, p)));
-  });
+  const read = await runPool(
+    paths.map((p, i) => [p, i] as const),
+    32,
+    async ([p, i]) => {
+      files[i] = bundleFile(p, await readFile(path.join(dir, p)));
+    },
+  );
   if (read.failed.length > 0) throw read.failed[0]!.error;
   return checkBundle(files, `--from ${shownAs}`);
 }
@@ -116,6 +122,9 @@ function checkBundle(files: BundleFile[], what: string): BundleFile[] {
   if (!files.some((f) => f.uploadClass === 3))
     throw new DeploySettingsError(`${what} has no DAG files (dags/*.py); there is nothing to deploy`);
   const reserved = files.find((f) => f.path === STATE_DIR || f.path.startsWith(`${STATE_DIR}/`));
-  if (reserved) throw new DeploySettingsError(`${what} contains ${reserved.path}, but ${STATE_DIR}/ holds pipegen's deploy manifest`);
+  if (reserved)
+    throw new DeploySettingsError(
+      `${what} contains ${reserved.path}, but ${STATE_DIR}/ holds pipegen's deploy manifest`,
+    );
   return files;
 }

@@ -17,20 +17,35 @@
 import path from "node:path";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { createDeployClients, type DeployClients } from "./aws.js";
-import { bundleFromRendered, isEnvironmentFile, readBundleDir, UPLOAD_CLASSES, uploadClassOf, type BundleFile, type UploadClass } from "./bundle.js";
+import {
+  type BundleFile,
+  bundleFromRendered,
+  isEnvironmentFile,
+  readBundleDir,
+  UPLOAD_CLASSES,
+  type UploadClass,
+  uploadClassOf,
+} from "./bundle.js";
 import type { EnvironmentInfo, WaitOptions } from "./environment.js";
 import { DeployIncompleteError, PreflightError } from "./errors.js";
-import { canonicalState, emptyManifest, readManifest, writeManifest, type EnvironmentState, type ManagedObject } from "./manifest.js";
-import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, summarize, type Plan } from "./plan.js";
+import {
+  canonicalState,
+  type EnvironmentState,
+  emptyManifest,
+  type ManagedObject,
+  readManifest,
+  writeManifest,
+} from "./manifest.js";
+import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, type Plan, summarize } from "./plan.js";
+import { runPool } from "./pool.js";
 import { checkDeployBucket } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
 import { deleteObjects } from "./prune.js";
-import { runPool } from "./pool.js";
-import { foldersOf, headObject, listRemote, type HeadResult } from "./remote.js";
+import { foldersOf, type HeadResult, headObject, listRemote } from "./remote.js";
 import type { DeployReport, EnvironmentOutcome, PlanReport } from "./report.js";
 import { DEFAULT_RETRY_POLICY, describeError, type RetryPolicy } from "./retry.js";
 import type { DeploySettings } from "./settings.js";
-import { DEFAULT_UPLOAD_TUNING, uploadFile, type UploadTuning } from "./upload.js";
+import { DEFAULT_UPLOAD_TUNING, type UploadTuning, uploadFile } from "./upload.js";
 
 export interface DeployOptions {
   readonly settings: DeploySettings;
@@ -80,7 +95,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
 
   // Bundle, and the specs when --preflight needs them.
   const { bundle, pipelines } = await loadBundle(settings, options.cwd ?? process.cwd());
-  const clients = options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
+  const clients =
+    options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
   const { s3 } = clients;
 
   // Preflight and the bucket's state, read in parallel (one round trip of
@@ -98,22 +114,36 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const stored = manifestRead.value;
   const remote = listed.value;
   const extraFolders = [...foldersOf(Object.keys(stored?.manifest.objects ?? {}))].filter((f) => !bundleFolders.has(f));
-  if (extraFolders.length > 0) for (const [k, v] of await listRemote(s3, bucket, prefix, { top: false, folders: extraFolders }, policy)) remote.set(k, v);
+  if (extraFolders.length > 0)
+    for (const [k, v] of await listRemote(s3, bucket, prefix, { top: false, folders: extraFolders }, policy))
+      remote.set(k, v);
 
   let preflight: PlanReport["preflight"];
   if (settings.preflight && pipelines) {
     const { checkResources, formatMissingResources, resourcesNamedBy } = await import("./resources.js");
     const check = await checkResources(resourcesNamedBy(pipelines), clients, policy, settings.concurrency);
     if (check.missing.length > 0) throw new PreflightError(formatMissingResources(check));
-    preflight = { checked: check.checked, unreadable: check.unreadable.map((u) => `${u.ref.kind} "${u.ref.name}" ${u.problem}`) };
+    preflight = {
+      checked: check.checked,
+      unreadable: check.unreadable.map((u) => `${u.ref.kind} "${u.ref.name}" ${u.problem}`),
+    };
   }
 
   // Plan (read-only).
   const toHead = keysToHead(bundle, stored?.manifest, remote);
   const heads = new Map<string, HeadResult | undefined>();
-  const headed = await runPool(toHead, settings.concurrency, async (p) => heads.set(p, await headObject(s3, bucket, keyOf(p), policy)));
+  const headed = await runPool(toHead, settings.concurrency, async (p) =>
+    heads.set(p, await headObject(s3, bucket, keyOf(p), policy)),
+  );
   if (headed.failed.length > 0) throw headed.failed[0]!.error;
-  const plan = buildPlan({ bundle, manifest: stored?.manifest, remote, heads, prune: settings.prune, environment: settings.environment });
+  const plan = buildPlan({
+    bundle,
+    manifest: stored?.manifest,
+    remote,
+    heads,
+    prune: settings.prune,
+    environment: settings.environment,
+  });
 
   // The environment is read before anything is written, so a deploy aimed at
   // the wrong bucket or a busy environment stops with nothing changed.
@@ -126,7 +156,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   });
   let envInfo: EnvironmentInfo | undefined;
   // Loaded only when MWAA is called: most deploys never are.
-  const environmentApi = plan.environment.action !== "none" && settings.environment ? await import("./environment.js") : undefined;
+  const environmentApi =
+    plan.environment.action !== "none" && settings.environment ? await import("./environment.js") : undefined;
   const mwaa = environmentApi ? await clients.mwaa() : undefined;
   if (environmentApi && mwaa && settings.environment) {
     const { describeEnvironment, checkEnvironmentTarget, isUpdatable, waitUntilUpdatable } = environmentApi;
@@ -138,7 +169,12 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
           `MWAA environment ${settings.environment} is ${envInfo.status}, and MWAA accepts no update until it is AVAILABLE. ` +
             `Re-run when it is, or add --wait to wait for it; nothing was written`,
         );
-      envInfo = await waitUntilUpdatable(mwaa, settings.environment, policy, waitOptions(settings.waitTimeoutMinutes * 60_000));
+      envInfo = await waitUntilUpdatable(
+        mwaa,
+        settings.environment,
+        policy,
+        waitOptions(settings.waitTimeoutMinutes * 60_000),
+      );
       progress.end();
     }
   }
@@ -170,12 +206,22 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const before = canonicalState(stored?.manifest ?? emptyManifest());
   const stateChanged = () => canonicalState(newState()) !== before;
 
-  if (isNoop(plan) && !stateChanged()) return finish({ outcome: "nothing to do", environment: noEnvironment, manifest: "unchanged" });
+  if (isNoop(plan) && !stateChanged())
+    return finish({ outcome: "nothing to do", environment: noEnvironment, manifest: "unchanged" });
 
   const saveManifest = async (): Promise<DeployReport["manifest"]> => {
     if (!stateChanged()) return "unchanged";
     try {
-      await writeManifest(s3, bucket, prefix, newState(), stored, options.tool ?? "pipegen", policy, () => new Date(now()));
+      await writeManifest(
+        s3,
+        bucket,
+        prefix,
+        newState(),
+        stored,
+        options.tool ?? "pipegen",
+        policy,
+        () => new Date(now()),
+      );
       return "written";
     } catch (error) {
       return { failed: error instanceof Error ? error.message : String(error) };
@@ -199,24 +245,44 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const uploadClass = async (id: UploadClass): Promise<boolean> => {
     const files = pending.get(id)!;
     if (files.length === 0) return true;
-    progress.phase(UPLOAD_CLASSES.find((c) => c.id === id)!.label, files.length, files.reduce((n, f) => n + f.size, 0));
+    progress.phase(
+      UPLOAD_CLASSES.find((c) => c.id === id)!.label,
+      files.length,
+      files.reduce((n, f) => n + f.size, 0),
+    );
     // Largest first: a long multipart upload starts early instead of running alone at the end.
     const ordered = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
     const outcome = await runPool(ordered, settings.concurrency, async (file) => {
-      const r = await uploadFile({ s3, bucket, key: keyOf(file.path), file, policy, tuning, onBytes: (n) => progress.bytes(n) });
+      const r = await uploadFile({
+        s3,
+        bucket,
+        key: keyOf(file.path),
+        file,
+        policy,
+        tuning,
+        onBytes: (n) => progress.bytes(n),
+      });
       progress.fileDone();
       return r;
     });
     for (const { item, result } of outcome.done) {
       managed[item.path] = { sha256: item.sha256, etag: result.etag, versionId: result.versionId, size: item.size };
-      base.uploaded.push({ path: item.path, versionId: result.versionId, multipart: result.multipart, retries: result.retries });
+      base.uploaded.push({
+        path: item.path,
+        versionId: result.versionId,
+        multipart: result.multipart,
+        retries: result.retries,
+      });
     }
     for (const { item, error } of outcome.failed) base.failed.push({ path: item.path, error: describeError(error) });
     return outcome.failed.length === 0;
   };
-  const failedSummary = () => `${base.failed.length} file${base.failed.length === 1 ? "" : "s"} could not be uploaded (${base.failed[0]!.path}: ${base.failed[0]!.error})`;
+  const failedSummary = () =>
+    `${base.failed.length} file${base.failed.length === 1 ? "" : "s"} could not be uploaded (${base.failed[0]!.path}: ${base.failed[0]!.error})`;
 
-  for (const id of [1, 2] as const) if (!(await uploadClass(id))) return incomplete({ status: "not attempted", detail: "uploads failed first" }, failedSummary());
+  for (const id of [1, 2] as const)
+    if (!(await uploadClass(id)))
+      return incomplete({ status: "not attempted", detail: "uploads failed first" }, failedSummary());
 
   // Environment update, between the modules and the DAGs.
   let environment: EnvironmentOutcome = noEnvironment;
@@ -224,17 +290,25 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     const { isUpdatable, requestUpdate, runningVersions, updateInputFor, waitForUpdate } = environmentApi;
     const name = settings.environment;
     const desired = desiredEnvironmentVersions(plan.files, managed);
-    const missingVersion = plan.files.find((f) => isEnvironmentFile(f.file.path) && !desired[f.file.path as keyof typeof desired]);
+    const missingVersion = plan.files.find(
+      (f) => isEnvironmentFile(f.file.path) && !desired[f.file.path as keyof typeof desired],
+    );
     if (missingVersion)
       return incomplete(
-        { status: "failed", detail: `S3 returned no version id for ${missingVersion.file.path}; is versioning still enabled on ${bucket}?` },
+        {
+          status: "failed",
+          detail: `S3 returned no version id for ${missingVersion.file.path}; is versioning still enabled on ${bucket}?`,
+        },
         `the environment cannot be updated without object versions`,
       );
     const input = updateInputFor(envInfo, prefix, desired);
     if (!input) {
       const confirmed = envInfo.status === "AVAILABLE" && envInfo.lastUpdate?.status !== "FAILED";
       environments[name] = { versions: runningVersions(envInfo, prefix), confirmed };
-      environment = { status: "up to date", detail: confirmed ? `${name} already runs these files` : `${name} is ${envInfo.status} with these files` };
+      environment = {
+        status: "up to date",
+        detail: confirmed ? `${name} already runs these files` : `${name} is ${envInfo.status} with these files`,
+      };
     } else if (!isUpdatable(envInfo)) {
       // Only a "check" gets here: the environment is still busy with the previous deploy's update.
       environment = { status: "not attempted", detail: `${name} is ${envInfo.status}; the next deploy checks again` };
@@ -253,11 +327,20 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
         status: "update requested",
         input,
         ...(pending.get(3)!.length > 0 && !settings.wait
-          ? { detail: "until the environment is AVAILABLE again, changed DAGs that need the new requirements may fail to import" }
+          ? {
+              detail:
+                "until the environment is AVAILABLE again, changed DAGs that need the new requirements may fail to import",
+            }
           : {}),
       };
       if (settings.wait) {
-        const waited = await waitForUpdate(mwaa, name, requestedAt, policy, waitOptions(settings.waitTimeoutMinutes * 60_000));
+        const waited = await waitForUpdate(
+          mwaa,
+          name,
+          requestedAt,
+          policy,
+          waitOptions(settings.waitTimeoutMinutes * 60_000),
+        );
         progress.end();
         if (!waited.ok)
           return incomplete(
@@ -286,21 +369,34 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     }
     base.deleteFailed.push(...r.failed);
     if (r.failed.length > 0)
-      return incomplete(environment, `${r.failed.length} object${r.failed.length === 1 ? "" : "s"} could not be deleted (${r.failed[0]!.path}: ${r.failed[0]!.error})`);
+      return incomplete(
+        environment,
+        `${r.failed.length} object${r.failed.length === 1 ? "" : "s"} could not be deleted (${r.failed[0]!.path}: ${r.failed[0]!.error})`,
+      );
   }
 
   progress.end();
   const manifest = await saveManifest();
   if (typeof manifest !== "string")
-    throw new DeployIncompleteError(`every file landed, but the deploy manifest was not written: ${manifest.failed}`, finish({ outcome: "incomplete", environment, manifest }));
+    throw new DeployIncompleteError(
+      `every file landed, but the deploy manifest was not written: ${manifest.failed}`,
+      finish({ outcome: "incomplete", environment, manifest }),
+    );
   return finish({ outcome: "deployed", environment, manifest });
 }
 
-async function loadBundle(settings: DeploySettings, cwd: string): Promise<{ bundle: BundleFile[]; pipelines: ResolvedPipeline[] | undefined }> {
+async function loadBundle(
+  settings: DeploySettings,
+  cwd: string,
+): Promise<{ bundle: BundleFile[]; pipelines: ResolvedPipeline[] | undefined }> {
   const readFrom = (from: string) => readBundleDir(from, path.relative(cwd, from) || ".");
-  if (settings.from !== undefined && !settings.preflight) return { bundle: await readFrom(settings.from), pipelines: undefined };
+  if (settings.from !== undefined && !settings.preflight)
+    return { bundle: await readFrom(settings.from), pipelines: undefined };
   // Loaded only when specs are read: deploying a rendered folder needs no spec parser or renderer.
-  const [{ validatePipelines }, { renderBundle }] = await Promise.all([import("../pipeline-run.js"), import("../render/bundle.js")]);
+  const [{ validatePipelines }, { renderBundle }] = await Promise.all([
+    import("../pipeline-run.js"),
+    import("../render/bundle.js"),
+  ]);
   const pipelines = await validatePipelines({ paths: settings.paths, cwd, airflowVersion: settings.airflowVersion });
   if (settings.from !== undefined) return { bundle: await readFrom(settings.from), pipelines };
   return { bundle: bundleFromRendered(renderBundle(pipelines)), pipelines };
@@ -308,14 +404,27 @@ async function loadBundle(settings: DeploySettings, cwd: string): Promise<{ bund
 
 function toPlanReport(settings: DeploySettings, plan: Plan, preflight: PlanReport["preflight"]): PlanReport {
   return {
-    target: { bucket: settings.bucket, prefix: settings.prefix, environment: settings.environment, region: settings.region },
+    target: {
+      bucket: settings.bucket,
+      prefix: settings.prefix,
+      environment: settings.environment,
+      region: settings.region,
+    },
     sources: settings.sources as Record<string, string>,
     summary: summarize(plan),
     uploads: plan.files
       .filter((f) => f.action !== "unchanged")
-      .map((f) => ({ path: f.file.path, action: f.action as "add" | "change", reason: f.reason ?? "", uploadClass: f.file.uploadClass, size: f.file.size }))
+      .map((f) => ({
+        path: f.file.path,
+        action: f.action as "add" | "change",
+        reason: f.reason ?? "",
+        uploadClass: f.file.uploadClass,
+        size: f.file.size,
+      }))
       .sort((a, b) => a.uploadClass - b.uploadClass || (a.path < b.path ? -1 : 1)),
-    deletes: plan.stale.filter((s) => s.action === "delete").map((s) => ({ path: s.path, reason: s.reason, uploadClass: uploadClassOf(s.path) })),
+    deletes: plan.stale
+      .filter((s) => s.action === "delete")
+      .map((s) => ({ path: s.path, reason: s.reason, uploadClass: uploadClassOf(s.path) })),
     kept: plan.stale.filter((s) => s.action === "keep").map((s) => ({ path: s.path, reason: s.reason })),
     released: plan.released,
     environment: { action: plan.environment.action, reasons: plan.environment.reasons },

@@ -4,11 +4,17 @@
  * until `UpdateEnvironment` names the new version. DAG files are synced
  * continuously and need no call.
  */
-import { GetEnvironmentCommand, UpdateEnvironmentCommand, type MWAAClient, type UpdateEnvironmentCommandInput } from "@aws-sdk/client-mwaa";
+import {
+  type Environment,
+  GetEnvironmentCommand,
+  type MWAAClient,
+  UpdateEnvironmentCommand,
+  type UpdateEnvironmentCommandInput,
+} from "@aws-sdk/client-mwaa";
 import { ENVIRONMENT_FILES, type EnvironmentFile } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
 import type { EnvironmentVersions } from "./manifest.js";
-import { describeError, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
 export interface EnvironmentInfo {
   readonly name: string;
@@ -17,7 +23,9 @@ export interface EnvironmentInfo {
   readonly dagS3Path: string | undefined;
   /** What the environment runs now: path and version of each environment file it uses. */
   readonly files: Partial<Record<EnvironmentFile, { path: string | undefined; version: string | undefined }>>;
-  readonly lastUpdate: { status: string | undefined; error: string | undefined; createdAt: Date | undefined } | undefined;
+  readonly lastUpdate:
+    | { status: string | undefined; error: string | undefined; createdAt: Date | undefined }
+    | undefined;
 }
 
 /** Statuses in which MWAA accepts UpdateEnvironment. */
@@ -25,13 +33,19 @@ const UPDATABLE = new Set(["AVAILABLE", "UPDATE_FAILED"]);
 /** Statuses an update passes through. */
 const IN_PROGRESS = new Set(["UPDATING", "ROLLING_BACK", "PENDING", "CREATING_SNAPSHOT", "MAINTENANCE"]);
 
-export async function describeEnvironment(mwaa: MWAAClient, name: string, policy: RetryPolicy): Promise<EnvironmentInfo> {
-  let env;
+export async function describeEnvironment(
+  mwaa: MWAAClient,
+  name: string,
+  policy: RetryPolicy,
+): Promise<EnvironmentInfo> {
+  let env: Environment | undefined;
   try {
     env = (await withRetry(() => mwaa.send(new GetEnvironmentCommand({ Name: name })), policy)).Environment;
   } catch (error) {
     if ((error as { name?: string }).name === "ResourceNotFoundException")
-      throw new PreflightError(`MWAA environment ${name} does not exist in this account and region; nothing was written`);
+      throw new PreflightError(
+        `MWAA environment ${name} does not exist in this account and region; nothing was written`,
+      );
     throw new AwsCallError(`cannot read MWAA environment ${name}: ${describeError(error)}`, error);
   }
   if (!env) throw new AwsCallError(`MWAA returned no environment for ${name}`, undefined);
@@ -47,7 +61,11 @@ export async function describeEnvironment(mwaa: MWAAClient, name: string, policy
       "plugins.zip": { path: env.PluginsS3Path, version: env.PluginsS3ObjectVersion },
     },
     lastUpdate: lu
-      ? { status: lu.Status, error: lu.Error ? `${lu.Error.ErrorCode ?? "error"}: ${lu.Error.ErrorMessage ?? ""}`.trim() : undefined, createdAt: lu.CreatedAt }
+      ? {
+          status: lu.Status,
+          error: lu.Error ? `${lu.Error.ErrorCode ?? "error"}: ${lu.Error.ErrorMessage ?? ""}`.trim() : undefined,
+          createdAt: lu.CreatedAt,
+        }
       : undefined,
   };
 }
@@ -60,7 +78,9 @@ export async function describeEnvironment(mwaa: MWAAClient, name: string, policy
 export function checkEnvironmentTarget(info: EnvironmentInfo, bucket: string, prefix: string): void {
   const bucketOfArn = info.sourceBucketArn?.split(":::")[1];
   if (bucketOfArn !== undefined && bucketOfArn !== bucket)
-    throw new PreflightError(`MWAA environment ${info.name} reads from bucket ${bucketOfArn}, not ${bucket}; deploy to its bucket or name the right environment. Nothing was written`);
+    throw new PreflightError(
+      `MWAA environment ${info.name} reads from bucket ${bucketOfArn}, not ${bucket}; deploy to its bucket or name the right environment. Nothing was written`,
+    );
   const want = `${prefix}dags`;
   const dagPath = info.dagS3Path?.replace(/^\/+|\/+$/g, "");
   if (dagPath !== undefined && dagPath !== want) {
@@ -70,7 +90,9 @@ export function checkEnvironmentTarget(info: EnvironmentInfo, bucket: string, pr
       : dagPath === "dags"
         ? "deploy without --prefix"
         : `set --prefix to "${dagPath.slice(0, -"/dags".length)}"`;
-    throw new PreflightError(`MWAA environment ${info.name} reads DAGs from s3://${bucket}/${dagPath}/, but this deploy writes s3://${bucket}/${want}/; ${fix}. Nothing was written`);
+    throw new PreflightError(
+      `MWAA environment ${info.name} reads DAGs from s3://${bucket}/${dagPath}/, but this deploy writes s3://${bucket}/${want}/; ${fix}. Nothing was written`,
+    );
   }
 }
 
@@ -84,7 +106,11 @@ export function isUpdatable(info: EnvironmentInfo): boolean {
  * are named; the S3 path is always sent with its version, so an environment
  * that never had, say, a startup script gets one.
  */
-export function updateInputFor(info: EnvironmentInfo, prefix: string, desired: EnvironmentVersions): UpdateEnvironmentCommandInput | undefined {
+export function updateInputFor(
+  info: EnvironmentInfo,
+  prefix: string,
+  desired: EnvironmentVersions,
+): UpdateEnvironmentCommandInput | undefined {
   const input: UpdateEnvironmentCommandInput = { Name: info.name };
   let any = false;
   for (const [file, version] of Object.entries(desired) as [EnvironmentFile, string][]) {
@@ -107,7 +133,11 @@ export function runningVersions(info: EnvironmentInfo, prefix: string): Environm
   return out;
 }
 
-export async function requestUpdate(mwaa: MWAAClient, input: UpdateEnvironmentCommandInput, policy: RetryPolicy): Promise<void> {
+export async function requestUpdate(
+  mwaa: MWAAClient,
+  input: UpdateEnvironmentCommandInput,
+  policy: RetryPolicy,
+): Promise<void> {
   try {
     await withRetry(() => mwaa.send(new UpdateEnvironmentCommand(input)), policy);
   } catch (error) {
@@ -133,7 +163,13 @@ export type WaitOutcome =
  * AVAILABLE state; an AVAILABLE counts only once the environment was seen
  * updating or its LastUpdate is at least as recent as the request.
  */
-export async function waitForUpdate(mwaa: MWAAClient, name: string, requestedAt: number, policy: RetryPolicy, opts: WaitOptions): Promise<WaitOutcome> {
+export async function waitForUpdate(
+  mwaa: MWAAClient,
+  name: string,
+  requestedAt: number,
+  policy: RetryPolicy,
+  opts: WaitOptions,
+): Promise<WaitOutcome> {
   const deadline = opts.now() + opts.timeoutMs;
   let seenProgress = false;
   for (;;) {
@@ -145,7 +181,11 @@ export async function waitForUpdate(mwaa: MWAAClient, name: string, requestedAt:
       const recent = (info.lastUpdate?.createdAt?.getTime() ?? 0) >= requestedAt - 60_000;
       if (seenProgress || recent) {
         if (info.lastUpdate?.status === "FAILED")
-          return { ok: false, status: info.status, reason: `the update failed and MWAA rolled it back${info.lastUpdate.error ? ` (${info.lastUpdate.error})` : ""}` };
+          return {
+            ok: false,
+            status: info.status,
+            reason: `the update failed and MWAA rolled it back${info.lastUpdate.error ? ` (${info.lastUpdate.error})` : ""}`,
+          };
         if (info.lastUpdate?.status !== "PENDING") return { ok: true, info };
       }
     } else
@@ -155,13 +195,22 @@ export async function waitForUpdate(mwaa: MWAAClient, name: string, requestedAt:
         reason: `the environment is ${info.status}${info.lastUpdate?.error ? ` (${info.lastUpdate.error})` : ""}`,
       };
     if (opts.now() >= deadline)
-      return { ok: false, status: info.status, reason: `still ${info.status} after ${Math.round(opts.timeoutMs / 60_000)} minutes (--wait-timeout)` };
+      return {
+        ok: false,
+        status: info.status,
+        reason: `still ${info.status} after ${Math.round(opts.timeoutMs / 60_000)} minutes (--wait-timeout)`,
+      };
     await opts.sleep(opts.intervalMs);
   }
 }
 
 /** Waits for an environment that is busy (e.g. updating) to become updatable. */
-export async function waitUntilUpdatable(mwaa: MWAAClient, name: string, policy: RetryPolicy, opts: WaitOptions): Promise<EnvironmentInfo> {
+export async function waitUntilUpdatable(
+  mwaa: MWAAClient,
+  name: string,
+  policy: RetryPolicy,
+  opts: WaitOptions,
+): Promise<EnvironmentInfo> {
   const deadline = opts.now() + opts.timeoutMs;
   for (;;) {
     const info = await describeEnvironment(mwaa, name, policy);
@@ -170,7 +219,9 @@ export async function waitUntilUpdatable(mwaa: MWAAClient, name: string, policy:
     if (!IN_PROGRESS.has(info.status))
       throw new PreflightError(`MWAA environment ${name} is ${info.status} and cannot be updated; nothing was written`);
     if (opts.now() >= deadline)
-      throw new PreflightError(`MWAA environment ${name} is still ${info.status} after ${Math.round(opts.timeoutMs / 60_000)} minutes (--wait-timeout); nothing was written`);
+      throw new PreflightError(
+        `MWAA environment ${name} is still ${info.status} after ${Math.round(opts.timeoutMs / 60_000)} minutes (--wait-timeout); nothing was written`,
+      );
     await opts.sleep(opts.intervalMs);
   }
 }

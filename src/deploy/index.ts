@@ -1,7 +1,15 @@
 /** `pipegen deploy` as a library: settings, the deploy itself, and its report. */
-export { deploy, type DeployOptions } from "./deploy.js";
-export { resolveDeploySettings, normalizePrefix, CONFIG_FILE_NAMES, SETTING_ENV_VARS, type DeploySettings, type DeployFlags } from "./settings.js";
+
 export { createDeployClients, type DeployClients } from "./aws.js";
-export { formatPlan, formatOutcome, type DeployReport, type PlanReport } from "./report.js";
-export { terminalProgress, NO_PROGRESS, type ProgressSink } from "./progress.js";
-export { DeploySettingsError, PreflightError, AwsCallError, DeployIncompleteError } from "./errors.js";
+export { type DeployOptions, deploy } from "./deploy.js";
+export { AwsCallError, DeployIncompleteError, DeploySettingsError, PreflightError } from "./errors.js";
+export { NO_PROGRESS, type ProgressSink, terminalProgress } from "./progress.js";
+export { type DeployReport, formatOutcome, formatPlan, type PlanReport } from "./report.js";
+export {
+  CONFIG_FILE_NAMES,
+  type DeployFlags,
+  type DeploySettings,
+  normalizePrefix,
+  resolveDeploySettings,
+  SETTING_ENV_VARS,
+} from "./settings.js";

@@ -12,9 +12,9 @@
 import { randomUUID } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
-import { STATE_DIR, type EnvironmentFile } from "./bundle.js";
+import { type EnvironmentFile, STATE_DIR } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
-import { describeError, RetriesExhausted, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, RetriesExhausted, type RetryPolicy, withRetry } from "./retry.js";
 
 export const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
 
@@ -64,7 +64,12 @@ export function emptyManifest(): Manifest {
  * Reads the manifest; undefined when there is none (first deploy to this prefix).
  * @throws {PreflightError} when the object exists but is not a pipegen manifest
  */
-export async function readManifest(s3: S3Client, bucket: string, prefix: string, policy: RetryPolicy): Promise<StoredManifest | undefined> {
+export async function readManifest(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+  policy: RetryPolicy,
+): Promise<StoredManifest | undefined> {
   const key = manifestKey(prefix);
   let text: string;
   let etag: string;

@@ -8,7 +8,14 @@
  * recognised by the SHA-256 pipegen stores in its metadata; that costs one
  * HEAD request, and only for such objects.
  */
-import { isEnvironmentFile, UPLOAD_CLASSES, uploadClassOf, type BundleFile, type EnvironmentFile, type UploadClass } from "./bundle.js";
+import {
+  type BundleFile,
+  type EnvironmentFile,
+  isEnvironmentFile,
+  UPLOAD_CLASSES,
+  type UploadClass,
+  uploadClassOf,
+} from "./bundle.js";
 import type { EnvironmentVersions, ManagedObject, Manifest } from "./manifest.js";
 import type { HeadResult, RemoteObject } from "./remote.js";
 
@@ -64,7 +71,11 @@ export interface PlanInput {
 }
 
 /** Bundle paths in the bucket whose content the manifest cannot vouch for. */
-export function keysToHead(bundle: readonly BundleFile[], manifest: Manifest | undefined, remote: ReadonlyMap<string, RemoteObject>): string[] {
+export function keysToHead(
+  bundle: readonly BundleFile[],
+  manifest: Manifest | undefined,
+  remote: ReadonlyMap<string, RemoteObject>,
+): string[] {
   return bundle
     .filter((f) => {
       const there = remote.get(f.path);
@@ -87,14 +98,18 @@ export function buildPlan(input: PlanInput): Plan {
     if (!there) {
       if (!bundle.some((f) => f.path === p)) released.push({ path: p, reason: "was deleted outside pipegen" });
     } else if (there.etag === m.etag) managed[p] = m;
-    else if (!bundle.some((f) => f.path === p)) released.push({ path: p, reason: "was changed outside pipegen, so pipegen no longer manages it" });
+    else if (!bundle.some((f) => f.path === p))
+      released.push({ path: p, reason: "was changed outside pipegen, so pipegen no longer manages it" });
   }
 
   const files: FileStep[] = bundle.map((file) => {
     const there = remote.get(file.path);
     if (!there) return { file, action: "add", reason: recorded[file.path] ? "missing from the bucket" : "new" };
     const known = managed[file.path];
-    if (known) return known.sha256 === file.sha256 ? { file, action: "unchanged" } : { file, action: "change", reason: "content changed" };
+    if (known)
+      return known.sha256 === file.sha256
+        ? { file, action: "unchanged" }
+        : { file, action: "change", reason: "content changed" };
     const head = heads.get(file.path);
     if (head?.sha256 === file.sha256) {
       // Uploaded by an earlier, interrupted deploy: adopt it instead of uploading it again.
@@ -102,7 +117,11 @@ export function buildPlan(input: PlanInput): Plan {
       return { file, action: "unchanged" };
     }
     if (recorded[file.path]) return { file, action: "change", reason: "changed outside pipegen" };
-    return { file, action: "change", reason: head?.sha256 ? "content changed" : "replaces an object pipegen did not write" };
+    return {
+      file,
+      action: "change",
+      reason: head?.sha256 ? "content changed" : "replaces an object pipegen did not write",
+    };
   });
 
   const inBundle = new Set(bundle.map((f) => f.path));
@@ -112,25 +131,53 @@ export function buildPlan(input: PlanInput): Plan {
     .map((p) => {
       const uploadClass = uploadClassOf(p);
       if (isEnvironmentFile(p))
-        return { path: p, uploadClass, action: "keep", reason: "no longer in the bundle, but the environment may still use it; never pruned" };
-      if (!input.prune) return { path: p, uploadClass, action: "keep", reason: "no longer in the bundle; --prune deletes it" };
+        return {
+          path: p,
+          uploadClass,
+          action: "keep",
+          reason: "no longer in the bundle, but the environment may still use it; never pruned",
+        };
+      if (!input.prune)
+        return { path: p, uploadClass, action: "keep", reason: "no longer in the bundle; --prune deletes it" };
       return { path: p, uploadClass, action: "delete", reason: "no longer in the bundle" };
     });
 
   return { files, stale, released, managed, environment: planEnvironment(input, files, managed) };
 }
 
-function planEnvironment(input: PlanInput, files: readonly FileStep[], managed: Readonly<Record<string, ManagedObject>>): EnvironmentPlan {
+function planEnvironment(
+  input: PlanInput,
+  files: readonly FileStep[],
+  managed: Readonly<Record<string, ManagedObject>>,
+): EnvironmentPlan {
   const name = input.environment;
   if (!name) return { name, action: "none", reasons: [] };
   const envFiles = files.filter((f) => isEnvironmentFile(f.file.path));
   const changed = envFiles.filter((f) => f.action !== "unchanged");
-  if (changed.length > 0) return { name, action: "update", reasons: changed.map((f) => `${f.file.path} ${f.action === "add" ? "added" : "changed"}`) };
+  if (changed.length > 0)
+    return {
+      name,
+      action: "update",
+      reasons: changed.map((f) => `${f.file.path} ${f.action === "add" ? "added" : "changed"}`),
+    };
   const state = input.manifest?.environments[name];
-  if (!state) return { name, action: envFiles.length > 0 ? "check" : "none", reasons: envFiles.length > 0 ? ["pipegen has not updated this environment before"] : [] };
-  const behind = envFiles.filter((f) => managed[f.file.path]?.versionId !== state.versions[f.file.path as EnvironmentFile]);
-  if (behind.length > 0) return { name, action: "update", reasons: behind.map((f) => `${f.file.path} was uploaded but never sent to the environment`) };
-  if (!state.confirmed) return { name, action: "check", reasons: ["the last deploy requested an update without waiting for it"] };
+  if (!state)
+    return {
+      name,
+      action: envFiles.length > 0 ? "check" : "none",
+      reasons: envFiles.length > 0 ? ["pipegen has not updated this environment before"] : [],
+    };
+  const behind = envFiles.filter(
+    (f) => managed[f.file.path]?.versionId !== state.versions[f.file.path as EnvironmentFile],
+  );
+  if (behind.length > 0)
+    return {
+      name,
+      action: "update",
+      reasons: behind.map((f) => `${f.file.path} was uploaded but never sent to the environment`),
+    };
+  if (!state.confirmed)
+    return { name, action: "check", reasons: ["the last deploy requested an update without waiting for it"] };
   return { name, action: "none", reasons: [] };
 }
 
@@ -140,7 +187,9 @@ export function desiredEnvironmentVersions(
   managed: Readonly<Record<string, ManagedObject>>,
 ): EnvironmentVersions {
   const out: EnvironmentVersions = {};
-  for (const f of files) if (isEnvironmentFile(f.file.path) && managed[f.file.path]?.versionId) out[f.file.path] = managed[f.file.path]!.versionId!;
+  for (const f of files)
+    if (isEnvironmentFile(f.file.path) && managed[f.file.path]?.versionId)
+      out[f.file.path] = managed[f.file.path]!.versionId!;
   return out;
 }
 
@@ -167,10 +216,13 @@ export function summarize(plan: Plan): PlanSummary {
 
 /** True when the deploy has nothing to write and nothing to ask MWAA. */
 export function isNoop(plan: Plan): boolean {
-  return plan.files.every((f) => f.action === "unchanged") && plan.stale.every((s) => s.action === "keep") && plan.environment.action === "none";
+  return (
+    plan.files.every((f) => f.action === "unchanged") &&
+    plan.stale.every((s) => s.action === "keep") &&
+    plan.environment.action === "none"
+  );
 }
 
-export const CLASS_LABELS: Readonly<Record<UploadClass, string>> = Object.fromEntries(UPLOAD_CLASSES.map((c) => [c.id, c.label])) as Record<
-  UploadClass,
-  string
->;
+export const CLASS_LABELS: Readonly<Record<UploadClass, string>> = Object.fromEntries(
+  UPLOAD_CLASSES.map((c) => [c.id, c.label]),
+) as Record<UploadClass, string>;

@@ -10,7 +10,11 @@ export interface PoolOutcome<T, R> {
   readonly notStarted: readonly T[];
 }
 
-export async function runPool<T, R>(items: readonly T[], concurrency: number, task: (item: T) => Promise<R>): Promise<PoolOutcome<T, R>> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<R>,
+): Promise<PoolOutcome<T, R>> {
   const done: { item: T; result: R }[] = [];
   const failed: { item: T; error: unknown }[] = [];
   let next = 0;

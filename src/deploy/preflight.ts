@@ -6,7 +6,7 @@
  */
 import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
 import { AwsCallError, PreflightError } from "./errors.js";
-import { describeError, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned
@@ -18,8 +18,12 @@ export async function checkDeployBucket(s3: S3Client, bucket: string, policy: Re
     status = (await withRetry(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), policy)).Status;
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === "NoSuchBucket") throw new PreflightError(`bucket ${bucket} does not exist (or is in another account); nothing was written`);
-    if (name === "AccessDenied" || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)
+    if (name === "NoSuchBucket")
+      throw new PreflightError(`bucket ${bucket} does not exist (or is in another account); nothing was written`);
+    if (
+      name === "AccessDenied" ||
+      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403
+    )
       throw new PreflightError(
         `cannot read the versioning setting of bucket ${bucket}: ${describeError(error)}. The deploy role needs s3:GetBucketVersioning, s3:ListBucket, s3:GetObject and s3:PutObject on the bucket (and s3:DeleteObject for --prune); nothing was written`,
       );
@@ -36,9 +40,9 @@ export async function checkDeployBucket(s3: S3Client, bucket: string, policy: Re
 /** Plain words for the two ways a machine is not set up for AWS at all. */
 function explainSetupError(error: unknown): string | undefined {
   const e = error as { name?: string; message?: string };
-  if (/region is missing/i.test(e.message ?? "")) return "no AWS region is set: pass --region, or set AWS_REGION (or PIPEGEN_REGION)";
+  if (/region is missing/i.test(e.message ?? ""))
+    return "no AWS region is set: pass --region, or set AWS_REGION (or PIPEGEN_REGION)";
   if (e.name === "CredentialsProviderError")
     return "no AWS credentials were found. In CI, assume a role first (GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume); locally, set AWS_PROFILE or run `aws sso login`";
   return undefined;
 }
-

@@ -36,7 +36,9 @@ export function terminalProgress(stream: TtyStream, now: () => number = Date.now
     const t = now();
     if (!force && t - last < 100) return;
     last = t;
-    const line = extra ? `${label}: ${extra}` : `${label}: ${filesDone}/${files} files, ${formatBytes(bytesDone)} of ${formatBytes(bytes)}`;
+    const line = extra
+      ? `${label}: ${extra}`
+      : `${label}: ${filesDone}/${files} files, ${formatBytes(bytesDone)} of ${formatBytes(bytes)}`;
     const width = Math.max(20, (stream.columns ?? 80) - 1);
     stream.write(`\r\x1b[2K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
     shown = true;

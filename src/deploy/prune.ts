@@ -6,7 +6,7 @@
  * delete leaves a delete marker: the previous version stays recoverable.
  */
 import { DeleteObjectsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { describeError, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
 /** DeleteObjects in batches of 1,000 keys (the API's limit). */
 export async function deleteObjects(
@@ -22,10 +22,18 @@ export async function deleteObjects(
     const batch = paths.slice(i, i + 1000);
     try {
       const r = await withRetry(
-        () => s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Quiet: true, Objects: batch.map((p) => ({ Key: `${prefix}${p}` })) } })),
+        () =>
+          s3.send(
+            new DeleteObjectsCommand({
+              Bucket: bucket,
+              Delete: { Quiet: true, Objects: batch.map((p) => ({ Key: `${prefix}${p}` })) },
+            }),
+          ),
         policy,
       );
-      const errors = new Map((r.Errors ?? []).map((e) => [e.Key!.slice(prefix.length), `${e.Code ?? "Error"}: ${e.Message ?? ""}`.trim()]));
+      const errors = new Map(
+        (r.Errors ?? []).map((e) => [e.Key!.slice(prefix.length), `${e.Code ?? "Error"}: ${e.Message ?? ""}`.trim()]),
+      );
       for (const p of batch) {
         const error = errors.get(p);
         if (error) failed.push({ path: p, error });
@@ -37,4 +45,3 @@ export async function deleteObjects(
   }
   return { deleted, failed };
 }
-

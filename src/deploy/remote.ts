@@ -6,7 +6,7 @@
  */
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { AwsCallError } from "./errors.js";
-import { describeError, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
 export interface RemoteObject {
   readonly etag: string;
@@ -33,16 +33,28 @@ export async function listRemote(
     let token: string | undefined;
     do {
       const page = await withRetry(
-        () => s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: listPrefix, Delimiter: delimiter, ContinuationToken: token })),
+        () =>
+          s3.send(
+            new ListObjectsV2Command({
+              Bucket: bucket,
+              Prefix: listPrefix,
+              Delimiter: delimiter,
+              ContinuationToken: token,
+            }),
+          ),
         policy,
       ).catch((error: unknown) => {
         throw new AwsCallError(`cannot list s3://${bucket}/${listPrefix}: ${describeError(error)}`, error);
       });
-      for (const o of page.Contents ?? []) out.set(o.Key!.slice(prefix.length), { etag: o.ETag ?? "", size: o.Size ?? 0 });
+      for (const o of page.Contents ?? [])
+        out.set(o.Key!.slice(prefix.length), { etag: o.ETag ?? "", size: o.Size ?? 0 });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   };
-  await Promise.all([...(scope.top ? [list(prefix, "/")] : []), ...[...new Set(scope.folders)].map((f) => list(`${prefix}${f}/`, undefined))]);
+  await Promise.all([
+    ...(scope.top ? [list(prefix, "/")] : []),
+    ...[...new Set(scope.folders)].map((f) => list(`${prefix}${f}/`, undefined)),
+  ]);
   return out;
 }
 
@@ -60,10 +72,20 @@ export interface HeadResult {
 }
 
 /** Reads an object's metadata: how a deploy recognises what an interrupted run already uploaded. */
-export async function headObject(s3: S3Client, bucket: string, key: string, policy: RetryPolicy): Promise<HeadResult | undefined> {
+export async function headObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  policy: RetryPolicy,
+): Promise<HeadResult | undefined> {
   try {
     const h = await withRetry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), policy);
-    return { sha256: h.Metadata?.[SHA256_METADATA], versionId: h.VersionId, etag: h.ETag ?? "", size: h.ContentLength ?? 0 };
+    return {
+      sha256: h.Metadata?.[SHA256_METADATA],
+      versionId: h.VersionId,
+      etag: h.ETag ?? "",
+      size: h.ContentLength ?? 0,
+    };
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return undefined;

@@ -10,11 +10,29 @@ import type { EnvironmentAction } from "./plan.js";
 import { formatBytes } from "./progress.js";
 
 export interface PlanReport {
-  readonly target: { readonly bucket: string; readonly prefix: string; readonly environment: string | undefined; readonly region: string | undefined };
+  readonly target: {
+    readonly bucket: string;
+    readonly prefix: string;
+    readonly environment: string | undefined;
+    readonly region: string | undefined;
+  };
   readonly sources: Readonly<Record<string, string>>;
-  readonly summary: { add: number; change: number; unchanged: number; delete: number; keep: number; uploadBytes: number };
+  readonly summary: {
+    add: number;
+    change: number;
+    unchanged: number;
+    delete: number;
+    keep: number;
+    uploadBytes: number;
+  };
   /** Added and changed files, in upload order. */
-  readonly uploads: readonly { path: string; action: "add" | "change"; reason: string; uploadClass: UploadClass; size: number }[];
+  readonly uploads: readonly {
+    path: string;
+    action: "add" | "change";
+    reason: string;
+    uploadClass: UploadClass;
+    size: number;
+  }[];
   readonly deletes: readonly { path: string; reason: string }[];
   readonly kept: readonly { path: string; reason: string }[];
   readonly released: readonly { path: string; reason: string }[];
@@ -25,7 +43,11 @@ export interface PlanReport {
 export type EnvironmentOutcome =
   | { readonly status: "not configured" | "not needed" | "not attempted"; readonly detail?: string }
   | { readonly status: "up to date"; readonly detail: string }
-  | { readonly status: "update requested" | "updated"; readonly input: UpdateEnvironmentCommandInput; readonly detail?: string }
+  | {
+      readonly status: "update requested" | "updated";
+      readonly input: UpdateEnvironmentCommandInput;
+      readonly detail?: string;
+    }
   | { readonly status: "failed"; readonly detail: string; readonly input?: UpdateEnvironmentCommandInput };
 
 export interface DeployReport {
@@ -51,7 +73,9 @@ const ACTION_WIDTH = 8;
 export function formatPlan(plan: PlanReport): string {
   const t = plan.target;
   const where = `s3://${t.bucket}/${t.prefix}`;
-  const lines = [`Deploy to ${where}${t.environment ? ` (MWAA environment ${t.environment})` : ""}${t.region ? ` in ${t.region}` : ""}`];
+  const lines = [
+    `Deploy to ${where}${t.environment ? ` (MWAA environment ${t.environment})` : ""}${t.region ? ` in ${t.region}` : ""}`,
+  ];
   const sources = Object.entries(plan.sources).map(([k, v]) => `${k} from ${v}`);
   if (sources.length > 0) lines.push(`  settings: ${sources.join(", ")}`);
   if (plan.preflight)
@@ -61,7 +85,10 @@ export function formatPlan(plan: PlanReport): string {
     );
   for (const c of UPLOAD_CLASSES) {
     const inClass = plan.uploads.filter((u) => u.uploadClass === c.id);
-    for (const u of inClass) lines.push(`  ${u.action.padEnd(ACTION_WIDTH)}${u.path}${u.reason && u.reason !== "new" && u.reason !== "content changed" ? ` (${u.reason})` : ""}`);
+    for (const u of inClass)
+      lines.push(
+        `  ${u.action.padEnd(ACTION_WIDTH)}${u.path}${u.reason && u.reason !== "new" && u.reason !== "content changed" ? ` (${u.reason})` : ""}`,
+      );
   }
   for (const d of plan.deletes) lines.push(`  ${"delete".padEnd(ACTION_WIDTH)}${d.path}`);
   for (const k of plan.kept) lines.push(`  ${"keep".padEnd(ACTION_WIDTH)}${k.path} (${k.reason})`);
@@ -102,7 +129,9 @@ export function formatOutcome(r: DeployReport): string {
         return `environment: ${env.detail}`;
       case "update requested":
       case "updated":
-        return `environment: ${env.status === "updated" ? "updated and AVAILABLE" : "update requested (MWAA applies it in the background; `--wait` waits for it)"} — ${Object.entries(env.input)
+        return `environment: ${env.status === "updated" ? "updated and AVAILABLE" : "update requested (MWAA applies it in the background; `--wait` waits for it)"} — ${Object.entries(
+          env.input,
+        )
           .filter(([k]) => k !== "Name" && k.endsWith("ObjectVersion"))
           .map(([k, v]) => `${k}=${String(v)}`)
           .join(", ")}${env.detail ? `; ${env.detail}` : ""}`;

@@ -9,7 +9,7 @@ import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { AwsCallError } from "./errors.js";
 import { runPool } from "./pool.js";
-import { describeError, RetriesExhausted, withRetry, type RetryPolicy } from "./retry.js";
+import { describeError, RetriesExhausted, type RetryPolicy, withRetry } from "./retry.js";
 
 export type ResourceKind = "Glue crawler" | "Glue job" | "Glue database" | "S3 bucket";
 
@@ -49,7 +49,9 @@ export function resourcesNamedBy(pipelines: readonly ResolvedPipeline[]): Resour
           break;
         case "xtable":
           if (step.glueCatalog) {
-            const names = step.glueCatalog.database ? [step.glueCatalog.database] : step.datasets.map((d) => d.namespace!);
+            const names = step.glueCatalog.database
+              ? [step.glueCatalog.database]
+              : step.datasets.map((d) => d.namespace!);
             for (const n of new Set(names)) add("Glue database", n, where, step.glueCatalog.region);
           }
           break;
@@ -90,17 +92,30 @@ export async function checkResources(
       const status = e.$metadata?.httpStatusCode;
       if (e.name === "EntityNotFoundException" || e.name === "NotFound" || e.name === "NoSuchBucket" || status === 404)
         missing.push({ ref, problem: "does not exist" });
-      else if (e.name === "AccessDeniedException" || e.name === "AccessDenied" || e.name === "Forbidden" || status === 403)
+      else if (
+        e.name === "AccessDeniedException" ||
+        e.name === "AccessDenied" ||
+        e.name === "Forbidden" ||
+        status === 403
+      )
         unreadable.push({ ref, problem: `could not be checked: ${describeError(error)}` });
-      else throw new AwsCallError(`preflight could not look up ${ref.kind} "${ref.name}": ${describeError(error instanceof RetriesExhausted ? error.cause : error)}`, error);
+      else
+        throw new AwsCallError(
+          `preflight could not look up ${ref.kind} "${ref.name}": ${describeError(error instanceof RetriesExhausted ? error.cause : error)}`,
+          error,
+        );
     }
   });
   if (outcome.failed.length > 0) throw outcome.failed[0]!.error;
-  const order = (a: ResourceProblem, b: ResourceProblem) => (a.ref.kind + a.ref.name < b.ref.kind + b.ref.name ? -1 : 1);
+  const order = (a: ResourceProblem, b: ResourceProblem) =>
+    a.ref.kind + a.ref.name < b.ref.kind + b.ref.name ? -1 : 1;
   return { missing: missing.sort(order), unreadable: unreadable.sort(order), checked: refs.length };
 }
 
-async function lookUp(ref: ResourceRef, clients: { s3: S3Client; glueFor: (region?: string) => Promise<GlueClient> }): Promise<unknown> {
+async function lookUp(
+  ref: ResourceRef,
+  clients: { s3: S3Client; glueFor: (region?: string) => Promise<GlueClient> },
+): Promise<unknown> {
   const glue = () => clients.glueFor(ref.region);
   switch (ref.kind) {
     case "S3 bucket":
@@ -117,7 +132,9 @@ async function lookUp(ref: ResourceRef, clients: { s3: S3Client; glueFor: (regio
 /** The paragraph a failed resource check prints: one line per missing resource and each spec step naming it. */
 export function formatMissingResources(check: ResourceCheck): string {
   const lines = check.missing.flatMap((m) =>
-    m.ref.usedBy.map((u) => `  ${u}: ${m.ref.kind} "${m.ref.name}"${m.ref.region ? ` (${m.ref.region})` : ""} ${m.problem}`),
+    m.ref.usedBy.map(
+      (u) => `  ${u}: ${m.ref.kind} "${m.ref.name}"${m.ref.region ? ` (${m.ref.region})` : ""} ${m.problem}`,
+    ),
   );
   return `${check.missing.length} of ${check.checked} resources the pipelines name ${check.missing.length === 1 ? "is" : "are"} missing; nothing was written:\n${lines.join("\n")}`;
 }

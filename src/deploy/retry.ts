@@ -43,7 +43,17 @@ const TRANSIENT_NAMES = new Set([
   "TimeoutError",
 ]);
 
-const TRANSIENT_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET"]);
+const TRANSIENT_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+]);
 
 interface AwsLikeError {
   name?: string;
@@ -82,7 +92,11 @@ export class RetriesExhausted extends Error {
  * Runs `fn`, retrying transient failures. A non-transient failure is
  * rethrown at once; when retries run out, throws `RetriesExhausted`.
  */
-export async function withRetry<T>(fn: () => Promise<T>, policy: RetryPolicy, onRetry?: (error: unknown, attempt: number) => void): Promise<T> {
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  onRetry?: (error: unknown, attempt: number) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { isMap, LineCounter, parseDocument, type Node } from "yaml";
+import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
 import { awsRegion, s3BucketName } from "../spec/common.js";
@@ -17,7 +17,6 @@ import { DeploySettingsError } from "./errors.js";
 import { CONFIG_FILE_NAMES, SETTINGS, type SettingName } from "./setting-names.js";
 
 export { CONFIG_FILE_NAMES, SETTING_ENV_VARS, type SettingName } from "./setting-names.js";
-
 
 export interface DeploySettings {
   readonly bucket: string;
@@ -67,24 +66,28 @@ export interface DeployFlags {
 
 const mwaaEnvironmentName = z
   .string()
-  .regex(/^[a-zA-Z][0-9a-zA-Z_-]*$/, { message: "must be an MWAA environment name (letters, digits, '-', '_'; starts with a letter)" })
+  .regex(/^[a-zA-Z][0-9a-zA-Z_-]*$/, {
+    message: "must be an MWAA environment name (letters, digits, '-', '_'; starts with a letter)",
+  })
   .max(80);
 
 /** The `deploy` section of pipegen.config.{yaml,yml,json}. */
-export const deployConfigSchema = z.strictObject({
-  bucket: z.string(),
-  prefix: z.string(),
-  environment: z.string(),
-  region: z.string(),
-  from: z.string(),
-  prune: z.boolean(),
-  wait: z.boolean(),
-  /** Minutes. */
-  waitTimeout: z.number(),
-  preflight: z.boolean(),
-  concurrency: z.number(),
-  retries: z.number(),
-}).partial();
+export const deployConfigSchema = z
+  .strictObject({
+    bucket: z.string(),
+    prefix: z.string(),
+    environment: z.string(),
+    region: z.string(),
+    from: z.string(),
+    prune: z.boolean(),
+    wait: z.boolean(),
+    /** Minutes. */
+    waitTimeout: z.number(),
+    preflight: z.boolean(),
+    concurrency: z.number(),
+    retries: z.number(),
+  })
+  .partial();
 
 const configFileSchema = z.strictObject({ deploy: deployConfigSchema.optional() });
 
@@ -100,7 +103,11 @@ interface ResolveContext {
  * and defaults, and validates the result.
  * @throws {DeploySettingsError} naming the setting, its source and how to fix it
  */
-export async function resolveDeploySettings(flags: DeployFlags, paths: readonly string[], ctx: ResolveContext = {}): Promise<DeploySettings> {
+export async function resolveDeploySettings(
+  flags: DeployFlags,
+  paths: readonly string[],
+  ctx: ResolveContext = {},
+): Promise<DeploySettings> {
   const env = ctx.env ?? process.env;
   const cwd = ctx.cwd ?? process.cwd();
   const configFile = await loadConfigFile(flags.config ?? nonEmpty(env.PIPEGEN_CONFIG), cwd);
@@ -132,13 +139,23 @@ export async function resolveDeploySettings(flags: DeployFlags, paths: readonly 
     if (["0", "false", "no", "off"].includes(v)) return false;
     throw new DeploySettingsError(`${got.source} must be true or false, got "${String(got.value)}"`);
   };
-  const int = (name: SettingName, fromFlag: string | undefined, fallback: number, min: number, max: number, unit = ""): number => {
+  const int = (
+    name: SettingName,
+    fromFlag: string | undefined,
+    fallback: number,
+    min: number,
+    max: number,
+    unit = "",
+  ): number => {
     const got = pick(name, fromFlag);
     if (!got) return fallback;
     sources[name] = got.source;
-    const n = typeof got.value === "number" ? got.value : /^\s*\d+\s*$/.test(String(got.value)) ? Number(got.value) : NaN;
+    const n =
+      typeof got.value === "number" ? got.value : /^\s*\d+\s*$/.test(String(got.value)) ? Number(got.value) : NaN;
     if (!Number.isInteger(n) || n < min || n > max)
-      throw new DeploySettingsError(`${got.source} must be a whole number from ${min} to ${max}${unit}, got "${String(got.value)}"`);
+      throw new DeploySettingsError(
+        `${got.source} must be a whole number from ${min} to ${max}${unit}, got "${String(got.value)}"`,
+      );
     return n;
   };
 
@@ -163,13 +180,17 @@ export async function resolveDeploySettings(flags: DeployFlags, paths: readonly 
 
   const from = text("from", flags.from);
   if (from !== undefined && flags.airflowVersion)
-    throw new DeploySettingsError(`--airflow-version applies when pipegen renders the bundle; it cannot change the existing bundle given by ${sources.from}`);
+    throw new DeploySettingsError(
+      `--airflow-version applies when pipegen renders the bundle; it cannot change the existing bundle given by ${sources.from}`,
+    );
   if (flags.airflowVersion && !(AIRFLOW_VERSIONS as readonly string[]).includes(flags.airflowVersion))
     throw new DeploySettingsError(`--airflow-version must be one of ${AIRFLOW_VERSIONS.join(", ")}`);
 
   const wait = bool("wait", flags.wait, false);
   if (wait && environment === undefined)
-    throw new DeploySettingsError(`${sources.wait} waits for the MWAA environment to finish updating, so it needs --environment (or ${SETTINGS.environment.env})`);
+    throw new DeploySettingsError(
+      `${sources.wait} waits for the MWAA environment to finish updating, so it needs --environment (or ${SETTINGS.environment.env})`,
+    );
 
   return {
     bucket,
@@ -200,8 +221,12 @@ export function normalizePrefix(raw: string, source = "--prefix"): string {
   if (trimmed === "") return "";
   const segments = trimmed.split("/");
   if (segments.some((s) => s === "" || s === "." || s === ".."))
-    throw new DeploySettingsError(`${source} "${raw}" must be a plain key prefix such as team-a/ (no empty, "." or ".." segments)`);
-  if (/[\\\u0000-\u001f]/.test(trimmed)) throw new DeploySettingsError(`${source} "${raw}" must not contain backslashes or control characters`);
+    throw new DeploySettingsError(
+      `${source} "${raw}" must be a plain key prefix such as team-a/ (no empty, "." or ".." segments)`,
+    );
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\\\u0000-\u001f]/.test(trimmed))
+    throw new DeploySettingsError(`${source} "${raw}" must not contain backslashes or control characters`);
   return `${trimmed}/`;
 }
 
@@ -215,7 +240,10 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-async function loadConfigFile(explicit: string | undefined, cwd: string): Promise<{ name: string; deploy: DeployConfig | undefined } | undefined> {
+async function loadConfigFile(
+  explicit: string | undefined,
+  cwd: string,
+): Promise<{ name: string; deploy: DeployConfig | undefined } | undefined> {
   let file: string | undefined;
   if (explicit !== undefined) {
     file = path.resolve(cwd, explicit);
@@ -231,7 +259,9 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} is not valid YAML/JSON: ${yamlError.message.split("\n")[0]}`);
+    throw new DeploySettingsError(
+      `${name}:${pos.line}:${pos.col} is not valid YAML/JSON: ${yamlError.message.split("\n")[0]}`,
+    );
   }
   let data: unknown = doc.toJS() ?? {};
   if (file.endsWith(".json")) {
@@ -242,7 +272,9 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
       const message = (error as Error).message;
       const at = /position (\d+)/.exec(message);
       const pos = lineCounter.linePos(at ? Number(at[1]) : 0);
-      throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`);
+      throw new DeploySettingsError(
+        `${name}:${pos.line}:${pos.col} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+      );
     }
   }
   const parsed = configFileSchema.safeParse(data, { reportInput: true });
@@ -250,7 +282,10 @@ async function loadConfigFile(explicit: string | undefined, cwd: string): Promis
     const issue = parsed.error.issues[0]!;
     const keys = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
     // Point at the unknown key, or at the value that is wrong.
-    const node = issue.code === "unrecognized_keys" ? locateKey(doc.contents, keys.map(String)) : ((doc.getIn(keys, true) as Node | undefined) ?? locateKey(doc.contents, keys.map(String)));
+    const node =
+      issue.code === "unrecognized_keys"
+        ? locateKey(doc.contents, keys.map(String))
+        : ((doc.getIn(keys, true) as Node | undefined) ?? locateKey(doc.contents, keys.map(String)));
     const offset = node?.range?.[0] ?? 0;
     const pos = lineCounter.linePos(offset);
     const where = keys.join(".");

@@ -8,17 +8,17 @@
 import { createHash } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
-  UploadPartCommand,
-  type CompletedPart,
   type S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { BundleFile } from "./bundle.js";
 import { runPool } from "./pool.js";
 import { headObject, SHA256_METADATA } from "./remote.js";
-import { withRetry, type RetryPolicy } from "./retry.js";
+import { type RetryPolicy, withRetry } from "./retry.js";
 
 export interface UploadTuning {
   /** Files of at least this many bytes go as multipart uploads (S3's minimum part is 5 MiB). */
@@ -28,7 +28,11 @@ export interface UploadTuning {
   readonly partConcurrency: number;
 }
 
-export const DEFAULT_UPLOAD_TUNING: UploadTuning = { multipartThreshold: 8 * 1024 * 1024, partSize: 8 * 1024 * 1024, partConcurrency: 4 };
+export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
+  multipartThreshold: 8 * 1024 * 1024,
+  partSize: 8 * 1024 * 1024,
+  partConcurrency: 4,
+};
 
 export interface UploadResult {
   readonly versionId: string | undefined;
@@ -120,7 +124,17 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
       const body = file.body.subarray((n - 1) * tuning.partSize, n * tuning.partSize);
       const checksum = sha256Base64(body);
       const r = await withRetry(
-        () => s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: body, ChecksumSHA256: checksum })),
+        () =>
+          s3.send(
+            new UploadPartCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber: n,
+              Body: body,
+              ChecksumSHA256: checksum,
+            }),
+          ),
         policy,
         onRetry,
       );
@@ -135,7 +149,12 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
         attempts++;
         try {
           return await s3.send(
-            new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: completed } }),
+            new CompleteMultipartUploadCommand({
+              Bucket: bucket,
+              Key: key,
+              UploadId: uploadId,
+              MultipartUpload: { Parts: completed },
+            }),
           );
         } catch (error) {
           // A retried Complete whose first try landed (response lost) finds no
@@ -153,7 +172,10 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
     return { versionId: done.VersionId, etag: done.ETag ?? "", multipart: true, retries };
   } catch (error) {
     // Incomplete multipart uploads are billed storage until aborted.
-    await withRetry(() => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })), policy).catch(() => undefined);
+    await withRetry(
+      () => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })),
+      policy,
+    ).catch(() => undefined);
     throw error;
   }
 }

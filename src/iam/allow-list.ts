@@ -14,10 +14,13 @@
  */
 export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, string>> = {
   "glue:GetCrawlerMetrics": "no resource type in IAM; GlueCrawlerOperator calls it once after waiting for the crawl",
-  "glue:CreateCrawler": "no resource type in IAM (only tag condition keys); needed only when the spec lets pipegen manage the crawler",
-  "redshift-data:DescribeStatement": "no resource type in IAM; limited by redshift-data:statement-owner-iam-userid to statements this role started",
+  "glue:CreateCrawler":
+    "no resource type in IAM (only tag condition keys); needed only when the spec lets pipegen manage the crawler",
+  "redshift-data:DescribeStatement":
+    "no resource type in IAM; limited by redshift-data:statement-owner-iam-userid to statements this role started",
   "logs:DescribeLogGroups": "no resource type in IAM; part of MWAA's documented execution-role baseline",
-  "cloudwatch:PutMetricData": "no resource type in IAM; part of MWAA's documented execution-role baseline (environment metrics)",
+  "cloudwatch:PutMetricData":
+    "no resource type in IAM; part of MWAA's documented execution-role baseline (environment metrics)",
   "s3:GetAccountPublicAccessBlock": "an account-level setting with no resource type; MWAA checks it for the DAG bucket",
 };
 

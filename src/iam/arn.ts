@@ -45,7 +45,9 @@ export class Arns {
 
   /** An IAM role from an ARN (kept) or a name in the environment's account (assumed to have no path). */
   iamRole(nameOrArn: string): string {
-    return nameOrArn.startsWith("arn:") ? nameOrArn : `arn:${this.partition}:iam::${this.placement.account}:role/${nameOrArn}`;
+    return nameOrArn.startsWith("arn:")
+      ? nameOrArn
+      : `arn:${this.partition}:iam::${this.placement.account}:role/${nameOrArn}`;
   }
 
   /**

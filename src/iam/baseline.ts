@@ -42,7 +42,8 @@ export function baselineGrants(options: BaselineOptions, arns: Arns): BaselineGr
     : {
         to,
         sid: "MwaaBaselineKms",
-        explain: "encrypts the Celery queue messages with the AWS owned key: any key but this account's own, and only through SQS",
+        explain:
+          "encrypts the Celery queue messages with the AWS owned key: any key but this account's own, and only through SQS",
         actions: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
         resources: [],
         notResource: [`arn:${partition}:kms:*:${account}:key/*`],
@@ -67,7 +68,13 @@ export function baselineGrants(options: BaselineOptions, arns: Arns): BaselineGr
       to,
       sid: "MwaaBaselineDagBucket",
       explain: `MWAA lists s3://${options.dagBucket} and checks its location, versioning and public access block`,
-      actions: ["s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock", "s3:GetBucketVersioning", "s3:ListBucket", "s3:ListBucketVersions"],
+      actions: [
+        "s3:GetBucketLocation",
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketVersioning",
+        "s3:ListBucket",
+        "s3:ListBucketVersions",
+      ],
       resources: [arns.s3Bucket(options.dagBucket)],
     },
     {
@@ -81,7 +88,15 @@ export function baselineGrants(options: BaselineOptions, arns: Arns): BaselineGr
       to,
       sid: "MwaaBaselineLogs",
       explain: `Airflow's task, scheduler, worker, web server and DAG processing logs go to log groups airflow-${options.environment}-*`,
-      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:GetLogEvents", "logs:GetLogGroupFields", "logs:GetLogRecord", "logs:GetQueryResults", "logs:PutLogEvents"],
+      actions: [
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:GetLogEvents",
+        "logs:GetLogGroupFields",
+        "logs:GetLogRecord",
+        "logs:GetQueryResults",
+        "logs:PutLogEvents",
+      ],
       resources: [`arn:${partition}:logs:${region}:${account}:log-group:airflow-${options.environment}-*`],
     },
     {
@@ -101,8 +116,16 @@ export function baselineGrants(options: BaselineOptions, arns: Arns): BaselineGr
     {
       to,
       sid: "MwaaBaselineCeleryQueue",
-      explain: "the scheduler and workers exchange tasks through MWAA's Celery queues, which live in an account AWS owns",
-      actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage"],
+      explain:
+        "the scheduler and workers exchange tasks through MWAA's Celery queues, which live in an account AWS owns",
+      actions: [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ReceiveMessage",
+        "sqs:SendMessage",
+      ],
       resources: [`arn:${partition}:sqs:${region}:*:airflow-celery-*`],
     },
     kms,

@@ -7,13 +7,13 @@
  * anything is written. Pure: it returns documents and files, never touches
  * the disk or the network.
  */
-import { SpecError, UserError, type Problem } from "../errors.js";
+import { type Problem, SpecError, UserError } from "../errors.js";
 import { formatPath, type SpecPath } from "../load/source.js";
 import type { RenderedFile } from "../render/bundle.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { Step } from "../spec/steps/index.js";
-import { Arns, roleName, type AwsPlacement } from "./arn.js";
-import { baselineGrants, type BaselineGrant } from "./baseline.js";
+import { Arns, type AwsPlacement, roleName } from "./arn.js";
+import { type BaselineGrant, baselineGrants } from "./baseline.js";
 import type { Grant, Grantee, IamContext, PolicyDocument, PolicyStatement } from "./model.js";
 import { stepGrants } from "./steps/index.js";
 import { checkWildcards } from "./wildcard-check.js";
@@ -36,7 +36,9 @@ function specError(found: readonly Located[]): IamSpecError {
   const seen = new Set<string>();
   const unique = found.filter(({ problem: p }) => {
     const key = `${p.file}:${p.path}:${p.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   return new IamSpecError(
     unique.map((u) => u.problem),
@@ -67,7 +69,12 @@ export interface IamOptions {
   readonly unloadRole?: string | undefined;
 }
 
-export type IamDocumentKind = "execution-role" | "mwaa-baseline" | "glue-role" | "redshift-namespace-role" | "bucket-policy";
+export type IamDocumentKind =
+  | "execution-role"
+  | "mwaa-baseline"
+  | "glue-role"
+  | "redshift-namespace-role"
+  | "bucket-policy";
 
 export interface IamDocument {
   /** File name inside the output folder. */
@@ -117,7 +124,8 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
     };
     for (const step of resolved.pipeline.steps)
-      for (const grant of stepGrants(step, ctx)) annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
+      for (const grant of stepGrants(step, ctx))
+        annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
   }
   if (missing.length > 0) throw specError(missing);
   const grants = mergeAcrossSteps(annotated);
@@ -130,31 +138,64 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
   const parts = splitByPipeline(execution, LIMITS.managed.limit);
   parts.forEach((part, i) => {
     const file = parts.length === 1 ? "mwaa-execution-role.json" : `mwaa-execution-role-${i + 1}.json`;
-    const which = parts.length === 1 ? "" : ` (part ${i + 1} of ${parts.length}: one managed policy holds at most ${LIMITS.managed.limit} characters)`;
-    documents.push(identityDocument(file, "execution-role", `attach to ${roleLabel}: what the pipelines' tasks do${which}`, part));
+    const which =
+      parts.length === 1
+        ? ""
+        : ` (part ${i + 1} of ${parts.length}: one managed policy holds at most ${LIMITS.managed.limit} characters)`;
+    documents.push(
+      identityDocument(file, "execution-role", `attach to ${roleLabel}: what the pipelines' tasks do${which}`, part),
+    );
   });
 
   if (options.environment !== undefined && options.dagBucket !== undefined) {
-    const baseline = baselineGrants({ environment: options.environment, dagBucket: options.dagBucket, kmsKey: options.kmsKey }, arns);
-    documents.push(identityDocument("mwaa-execution-role-baseline.json", "mwaa-baseline", `attach to ${roleLabel}: what MWAA itself needs for environment ${options.environment}, apart from any pipeline`, baseline));
+    const baseline = baselineGrants(
+      { environment: options.environment, dagBucket: options.dagBucket, kmsKey: options.kmsKey },
+      arns,
+    );
+    documents.push(
+      identityDocument(
+        "mwaa-execution-role-baseline.json",
+        "mwaa-baseline",
+        `attach to ${roleLabel}: what MWAA itself needs for environment ${options.environment}, apart from any pipeline`,
+        baseline,
+      ),
+    );
   } else if (options.environment !== undefined || options.dagBucket !== undefined) {
     throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
   } else {
-    notes.push("MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json");
+    notes.push(
+      "MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json",
+    );
   }
 
-  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort((a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b));
+  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort(
+    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
+  );
   for (const role of glueRoles) {
     const mine = grants.filter((g) => g.to.kind === "glue-role" && g.to.roleArn === role);
     // Role names are unique within an account; a same-named role of another account gets its account in the file name.
     const clash = glueRoles.some((other) => other !== role && roleName(other) === roleName(role));
     const name = clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role);
-    documents.push(identityDocument(`glue-role-${fileSafe(name)}.json`, "glue-role", `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`, mine));
+    documents.push(
+      identityDocument(
+        `glue-role-${fileSafe(name)}.json`,
+        "glue-role",
+        `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`,
+        mine,
+      ),
+    );
   }
   if (options.unloadRole !== undefined) {
     const mine = grants.filter((g) => g.to.kind === "unload-role");
     if (mine.length > 0)
-      documents.push(identityDocument("redshift-namespace-role.json", "redshift-namespace-role", `attach to ${options.unloadRole}, associated with the Redshift namespace or cluster: where UNLOAD writes`, mine));
+      documents.push(
+        identityDocument(
+          "redshift-namespace-role.json",
+          "redshift-namespace-role",
+          `attach to ${options.unloadRole}, associated with the Redshift namespace or cluster: where UNLOAD writes`,
+          mine,
+        ),
+      );
     else notes.push("--unload-role was given, but no pipeline unloads to S3");
   }
 
@@ -164,21 +205,34 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
     const statements = mine.map((g) => {
       const principal = principalOf(g.to, executionRole);
       if (principal === undefined)
-        throw new UserError(`bucket ${bucket} belongs to account ${owner}, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>`);
+        throw new UserError(
+          `bucket ${bucket} belongs to account ${owner}, so its bucket policy must name the MWAA execution role: pass --execution-role <name or ARN>`,
+        );
       return { grant: g, statement: statementOf(g, principal) };
     });
     if (mine.some((g) => g.actions.includes("s3:PutObject")))
-      notes.push(`bucket ${bucket} (account ${owner}) receives objects written by account ${placement.account}: keep its Object Ownership at "bucket owner enforced" (the default since 2023) so that account ${owner} owns them`);
+      notes.push(
+        `bucket ${bucket} (account ${owner}) receives objects written by account ${placement.account}: keep its Object Ownership at "bucket owner enforced" (the default since 2023) so that account ${owner} owns them`,
+      );
     documents.push(
-      document(`bucket-policy-${bucket}.json`, "bucket-policy", `put on bucket ${bucket} in account ${owner}: lets roles of account ${placement.account} do what their own policies allow there`, statements, LIMITS.bucket),
+      document(
+        `bucket-policy-${bucket}.json`,
+        "bucket-policy",
+        `put on bucket ${bucket} in account ${owner}: lets roles of account ${placement.account} do what their own policies allow there`,
+        statements,
+        LIMITS.bucket,
+      ),
     );
   }
 
   for (const d of documents) {
     const violations = checkWildcards(d.policy);
-    if (violations.length > 0) throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
+    if (violations.length > 0)
+      throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
     if (d.size.characters > d.size.limit)
-      notes.push(`${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`);
+      notes.push(
+        `${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`,
+      );
   }
   const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
   return { placement, documents, notes, files };
@@ -208,7 +262,14 @@ function mergeAcrossSteps(annotated: readonly Annotated[]): PipelineGrant[] {
   for (const a of annotated) {
     const purpose = a.grant.sid.slice(pascal(a.pipeline).length + pascal(a.step).length);
     const to = a.grant.to.kind === "execution-role" ? "execution-role" : `${a.grant.to.kind}:${a.grant.to.roleArn}`;
-    const key = JSON.stringify([a.pipeline, to, purpose, [...a.grant.actions].sort(), a.grant.resources, a.grant.condition ?? null]);
+    const key = JSON.stringify([
+      a.pipeline,
+      to,
+      purpose,
+      [...a.grant.actions].sort(),
+      a.grant.resources,
+      a.grant.condition ?? null,
+    ]);
     groups.set(key, [...(groups.get(key) ?? []), a]);
   }
   return [...groups.values()].map((group) => {
@@ -227,7 +288,8 @@ function mergeAcrossSteps(annotated: readonly Annotated[]): PipelineGrant[] {
 
 /** Packs whole pipelines into documents under `limit` characters; a pipeline too big for one is cut between statements. */
 function splitByPipeline(grants: readonly PipelineGrant[], limit: number): PipelineGrant[][] {
-  const size = (gs: readonly Grant[]) => JSON.stringify({ Version: "2012-10-17", Statement: gs.map((g) => statementOf(g)) }).length;
+  const size = (gs: readonly Grant[]) =>
+    JSON.stringify({ Version: "2012-10-17", Statement: gs.map((g) => statementOf(g)) }).length;
   const parts: PipelineGrant[][] = [];
   let current: PipelineGrant[] = [];
   const pipelines = [...new Set(grants.map((g) => g.pipeline))];
@@ -249,8 +311,19 @@ function splitByPipeline(grants: readonly PipelineGrant[], limit: number): Pipel
   return parts;
 }
 
-function identityDocument(file: string, kind: IamDocumentKind, attachTo: string, grants: readonly BaselineGrant[]): IamDocument {
-  return document(file, kind, attachTo, grants.map((grant) => ({ grant, statement: statementOf(grant) })), LIMITS.managed);
+function identityDocument(
+  file: string,
+  kind: IamDocumentKind,
+  attachTo: string,
+  grants: readonly BaselineGrant[],
+): IamDocument {
+  return document(
+    file,
+    kind,
+    attachTo,
+    grants.map((grant) => ({ grant, statement: statementOf(grant) })),
+    LIMITS.managed,
+  );
 }
 
 function document(
@@ -267,7 +340,10 @@ function document(
     used.set(p.statement.Sid, n);
     return n === 1 ? p.statement.Sid : `${p.statement.Sid}${n}`;
   });
-  const policy: PolicyDocument = { Version: "2012-10-17", Statement: parts.map((p, i) => ({ ...p.statement, Sid: sids[i]! })) };
+  const policy: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: parts.map((p, i) => ({ ...p.statement, Sid: sids[i]! })),
+  };
   const grants = parts.map((p, i) => ({ sid: sids[i]!, explain: p.grant.explain }));
   return { file, kind, attachTo, policy, grants, size: { characters: JSON.stringify(policy).length, ...limit } };
 }
@@ -291,11 +367,15 @@ function principalOf(to: Grantee, executionRole: string | undefined): string | u
 function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOptions): AwsPlacement {
   const partition = options.partition ?? "aws";
   if (!PARTITIONS.includes(partition)) throw new UserError(`--partition must be one of ${PARTITIONS.join(", ")}`);
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new UserError(`--account must be a 12-digit AWS account id, got "${options.account}"`);
-  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) throw new UserError(`--region must be an AWS region code such as eu-west-1, got "${options.region}"`);
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+    throw new UserError(`--account must be a 12-digit AWS account id, got "${options.account}"`);
+  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region))
+    throw new UserError(`--region must be an AWS region code such as eu-west-1, got "${options.region}"`);
   const problems: Located[] = [];
   const pick = (field: "account" | "region", given: string | undefined, flag: string): string | undefined => {
-    const declared = pipelines.flatMap((p) => (p.pipeline.aws?.[field] === undefined ? [] : [{ file: p.file, value: p.pipeline.aws[field]! }]));
+    const declared = pipelines.flatMap((p) =>
+      p.pipeline.aws?.[field] === undefined ? [] : [{ file: p.file, value: p.pipeline.aws[field]! }],
+    );
     const chosen = given ?? declared[0]?.value;
     for (const d of declared)
       if (d.value !== chosen)
@@ -315,7 +395,10 @@ function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOp
   if (account === undefined) throw new UserError("no AWS account: pass --account or set aws.account in a spec");
   if (region === undefined) throw new UserError("no AWS region: pass --region or set aws.region in a spec");
   const regionPartition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-  if (regionPartition !== partition) throw new UserError(`region ${region} is in partition ${regionPartition}, not ${partition}: pass --partition ${regionPartition}`);
+  if (regionPartition !== partition)
+    throw new UserError(
+      `region ${region} is in partition ${regionPartition}, not ${partition}: pass --partition ${regionPartition}`,
+    );
   return { partition, account, region };
 }
 
@@ -327,7 +410,14 @@ function bucketOwners(pipelines: readonly ResolvedPipeline[], account: string): 
     for (const [bucket, owner] of Object.entries(p.pipeline.aws?.bucketOwners ?? {})) {
       const seen = owners.get(bucket);
       if (seen && seen.owner !== owner)
-        problems.push(problemAt(p.file, ["aws", "bucketOwners", bucket], `is ${owner}, but ${seen.file} says ${seen.owner}`, "a bucket has one owner; make the specs agree"));
+        problems.push(
+          problemAt(
+            p.file,
+            ["aws", "bucketOwners", bucket],
+            `is ${owner}, but ${seen.file} says ${seen.owner}`,
+            "a bucket has one owner; make the specs agree",
+          ),
+        );
       else owners.set(bucket, { owner, file: p.file });
     }
   if (problems.length > 0) throw specError(problems);
@@ -335,7 +425,10 @@ function bucketOwners(pipelines: readonly ResolvedPipeline[], account: string): 
 }
 
 function pascal(id: string): string {
-  return id.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
 }
 
 function fileSafe(name: string): string {

@@ -9,7 +9,10 @@ import { PLACEHOLDER_NAMES } from "../spec/placeholders.js";
 
 type Token = { readonly literal: string } | { readonly template: string };
 
-const TEMPLATE = new RegExp(`\\$\\{(?:${PLACEHOLDER_NAMES.join("|")})\\}|\\{\\{[\\s\\S]*?\\}\\}|\\{%[\\s\\S]*?%\\}`, "g");
+const TEMPLATE = new RegExp(
+  `\\$\\{(?:${PLACEHOLDER_NAMES.join("|")})\\}|\\{\\{[\\s\\S]*?\\}\\}|\\{%[\\s\\S]*?%\\}`,
+  "g",
+);
 
 /** Splits templated text into literal runs and run-time templates. */
 function tokens(text: string): Token[] {
@@ -31,7 +34,11 @@ export function iamLiteral(text: string): string {
 
 /** The IAM pattern of templated text: literals escaped, each template `*`. */
 export function templatePattern(text: string): string {
-  return collapseStars(tokens(text).map((t) => ("literal" in t ? iamLiteral(t.literal) : "*")).join(""));
+  return collapseStars(
+    tokens(text)
+      .map((t) => ("literal" in t ? iamLiteral(t.literal) : "*"))
+      .join(""),
+  );
 }
 
 /**

@@ -17,16 +17,22 @@ export function checkWildcards(doc: PolicyDocument): string[] {
     if (s.Resource && s.NotResource) at("has both Resource and NotResource");
     for (const resource of s.Resource ?? []) {
       if (resource === "*") {
-        for (const action of s.Action) if (!(action in RESOURCE_STAR_ACTIONS)) at(`Resource "*" for ${action}, which is not in the allow-list`);
-      } else if (hasWildcard(resource) && !ALLOWED_WILDCARD_RESOURCES.some((a) => !a.notResource && a.pattern.test(unescaped(resource))))
+        for (const action of s.Action)
+          if (!(action in RESOURCE_STAR_ACTIONS)) at(`Resource "*" for ${action}, which is not in the allow-list`);
+      } else if (
+        hasWildcard(resource) &&
+        !ALLOWED_WILDCARD_RESOURCES.some((a) => !a.notResource && a.pattern.test(unescaped(resource)))
+      )
         at(`wildcard resource ${resource} matches no allowed form`);
     }
     for (const resource of s.NotResource ?? [])
-      if (!ALLOWED_WILDCARD_RESOURCES.some((a) => a.notResource && a.pattern.test(resource))) at(`NotResource ${resource} matches no allowed form`);
+      if (!ALLOWED_WILDCARD_RESOURCES.some((a) => a.notResource && a.pattern.test(resource)))
+        at(`NotResource ${resource} matches no allowed form`);
     for (const [operator, keys] of Object.entries(s.Condition ?? {}))
       for (const [key, values] of Object.entries(keys))
         for (const value of typeof values === "string" ? [values] : values)
-          if (hasWildcard(value) && !(operator === "StringLike" && key in WILDCARD_CONDITION_KEYS)) at(`wildcard in condition ${operator} ${key}: ${value}`);
+          if (hasWildcard(value) && !(operator === "StringLike" && key in WILDCARD_CONDITION_KEYS))
+            at(`wildcard in condition ${operator} ${key}: ${value}`);
     if (s.Principal && hasWildcard(s.Principal.AWS)) at(`wildcard principal ${s.Principal.AWS}`);
   }
   return out;

@@ -2,9 +2,10 @@
  * `pipegen init`: the files of a new pipegen project. Like rendering, this
  * returns `{path, content}` and leaves the disk to the caller.
  */
-import { AIRFLOW_TARGETS } from "../spec/airflow-versions.js";
+
 import type { RenderedFile } from "../render/bundle.js";
 import { renderTemplate } from "../render/templates.js";
+import { AIRFLOW_TARGETS } from "../spec/airflow-versions.js";
 
 /** Template in templates/init/ → path in the new project. */
 const FILES: ReadonlyArray<readonly [template: string, path: string]> = [
@@ -36,6 +37,9 @@ export function initProjectFiles(options: InitOptions): RenderedFile[] {
 
 /** A valid npm package name from a folder name. */
 export function packageNameFor(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+|[._-]+$/g, "");
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+|[._-]+$/g, "");
   return name || "mwaa-pipelines";
 }

@@ -24,10 +24,14 @@ export async function discoverSpecFiles(paths: readonly string[], cwd: string): 
     if (!info) missing.push(given);
     else if (info.isDirectory()) for (const f of await walk(absolute)) found.add(f);
     else if (SPEC_FILE.test(absolute)) found.add(absolute);
-    else throw new UserError(`${given} is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml`);
+    else
+      throw new UserError(
+        `${given} is not a spec file: spec files are named <dag_id>.pipeline.ts or <dag_id>.pipeline.yaml`,
+      );
   }
   if (missing.length > 0) throw new UserError(`no such file or folder: ${missing.join(", ")}`);
-  if (found.size === 0) throw new UserError(`no spec files (*.pipeline.ts, *.pipeline.yaml) found in ${paths.join(", ")}`);
+  if (found.size === 0)
+    throw new UserError(`no spec files (*.pipeline.ts, *.pipeline.yaml) found in ${paths.join(", ")}`);
   return [...found].sort();
 }
 

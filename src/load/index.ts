@@ -5,7 +5,7 @@ import type { Problem } from "../errors.js";
 import type { LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
 
-export { discoverSpecFiles, dagIdOfFile } from "./discover.js";
+export { dagIdOfFile, discoverSpecFiles } from "./discover.js";
 export type { LoadedSpec, Locator, Position, SpecPath } from "./source.js";
 export { formatPath } from "./source.js";
 
@@ -16,7 +16,15 @@ export async function loadSpec(absolutePath: string, cwd: string): Promise<Loade
   try {
     text = await readFile(absolutePath, "utf8");
   } catch (error) {
-    return [{ file, line: 0, column: 0, path: "", message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }];
+    return [
+      {
+        file,
+        line: 0,
+        column: 0,
+        path: "",
+        message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      },
+    ];
   }
   if (!absolutePath.endsWith(".ts")) return loadYamlSpec(file, text);
   // The TypeScript loader (sucrase, jiti, and the TypeScript parser for positions) is large: load it only for .ts specs.

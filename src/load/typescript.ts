@@ -4,11 +4,12 @@
  * file:line:col just like YAML ones. The parser is large, so it is loaded
  * only when a problem needs a position.
  */
-import { createJiti } from "jiti";
+
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFunction } from "node:vm";
+import { createJiti } from "jiti";
 import { transform } from "sucrase";
 import type ts from "typescript";
 import type { Problem } from "../errors.js";
@@ -28,9 +29,20 @@ function typescript(): typeof ts {
   return typescriptModule;
 }
 
-export async function loadTypeScriptSpec(file: string, absolutePath: string, text: string): Promise<LoadedSpec | Problem[]> {
+export async function loadTypeScriptSpec(
+  file: string,
+  absolutePath: string,
+  text: string,
+): Promise<LoadedSpec | Problem[]> {
   let source: ts.SourceFile | undefined;
-  const parsed = () => (source ??= typescript().createSourceFile(absolutePath, text, typescript().ScriptTarget.ES2022, true, typescript().ScriptKind.TS));
+  const parsed = () =>
+    (source ??= typescript().createSourceFile(
+      absolutePath,
+      text,
+      typescript().ScriptTarget.ES2022,
+      true,
+      typescript().ScriptKind.TS,
+    ));
 
   let exported: unknown;
   let code: string | undefined;
@@ -59,7 +71,16 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
     ];
   }
   if (exported === undefined) {
-    return [{ file, line: 1, column: 1, path: "", message: "has no default export", hint: "end the file with `export default definePipeline({ ... })`" }];
+    return [
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: "has no default export",
+        hint: "end the file with `export default definePipeline({ ... })`",
+      },
+    ];
   }
   let locator: Locator | undefined;
   return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
@@ -76,7 +97,9 @@ export async function loadTypeScriptSpec(file: string, absolutePath: string, tex
  * created without a module cache so that every load sees files as they are.
  */
 function evaluate(absolutePath: string, code: string): unknown {
-  const run = compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], { filename: absolutePath });
+  const run = compileFunction(code, ["exports", "require", "module", "__filename", "__dirname"], {
+    filename: absolutePath,
+  });
   let jiti: ReturnType<typeof createJiti> | undefined;
   const require = (id: string): unknown => {
     if (id === "pipegen") return specApi;
@@ -137,7 +160,10 @@ function alignedColumn(from: string, to: string, index: number): number | undefi
   const common = new Uint16Array((to.length + 1) * width);
   for (let i = to.length - 1; i >= 0; i--)
     for (let j = from.length - 1; j >= 0; j--)
-      common[i * width + j] = to[i] === from[j] ? common[(i + 1) * width + j + 1]! + 1 : Math.max(common[(i + 1) * width + j]!, common[i * width + j + 1]!);
+      common[i * width + j] =
+        to[i] === from[j]
+          ? common[(i + 1) * width + j + 1]! + 1
+          : Math.max(common[(i + 1) * width + j]!, common[i * width + j + 1]!);
   let i = 0;
   let j = 0;
   while (i < to.length && j < from.length) {
@@ -212,7 +238,8 @@ function specRoot(source: ts.SourceFile): ts.Node | undefined {
     for (const statement of source.statements)
       if (ts.isVariableStatement(statement))
         for (const decl of statement.declarationList.declarations)
-          if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer) node = unwrap(decl.initializer);
+          if (ts.isIdentifier(decl.name) && decl.name.text === name && decl.initializer)
+            node = unwrap(decl.initializer);
   }
   return node;
 }
@@ -221,7 +248,8 @@ function specRoot(source: ts.SourceFile): ts.Node | undefined {
 function unwrap(node: ts.Node): ts.Node {
   const ts = typescript();
   for (;;) {
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node)) node = node.expression;
+    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node))
+      node = node.expression;
     else if (ts.isCallExpression(node) && node.arguments.length === 1) node = node.arguments[0]!;
     else return node;
   }
@@ -252,7 +280,7 @@ function positionOfSpecifier(text: string, id: string): Position | undefined {
 function positionFromStack(error: unknown, absolutePath: string): Position | undefined {
   const stack = error instanceof Error ? (error.stack ?? "") : "";
   for (const line of stack.split("\n")) {
-    const at = line.lastIndexOf(absolutePath + ":");
+    const at = line.lastIndexOf(`${absolutePath}:`);
     if (at < 0) continue;
     const m = /^:(\d+):(\d+)/.exec(line.slice(at + absolutePath.length));
     if (m) return { line: Number(m[1]), column: Number(m[2]) };

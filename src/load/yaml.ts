@@ -5,8 +5,9 @@
  * only when a syntax error or a spec problem needs a line and column, and
  * is loaded only then.
  */
-import { CORE_SCHEMA, load } from "js-yaml";
+
 import { createRequire } from "node:module";
+import { CORE_SCHEMA, load } from "js-yaml";
 import type { Document, Node } from "yaml";
 import type { Problem } from "../errors.js";
 import type { LoadedSpec, Locator } from "./source.js";
@@ -20,7 +21,16 @@ export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[]
     const parsed = positioned(file, text);
     if (parsed.problems.length > 0) return parsed.problems;
     if (parsed.doc.contents === null)
-      return [{ file, line: 1, column: 1, path: "", message: "holds no YAML document (the file is empty or only comments)", hint: "write the pipeline spec here, or delete the file" }];
+      return [
+        {
+          file,
+          line: 1,
+          column: 1,
+          path: "",
+          message: "holds no YAML document (the file is empty or only comments)",
+          hint: "write the pipeline spec here, or delete the file",
+        },
+      ];
     // `yaml` reads what js-yaml refused: take its reading.
     return fromDocument(file, parsed);
   }
@@ -39,7 +49,16 @@ function fromDocument(file: string, parsed: ReturnType<typeof positioned>): Load
     return { file, data: parsed.doc.toJS({ maxAliasCount: 100 }), locate: parsed.locate };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return [{ file, line: 1, column: 1, path: "", message: `YAML aliases expand too far: ${message}`, hint: "write the values out instead of nesting aliases" }];
+    return [
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: `YAML aliases expand too far: ${message}`,
+        hint: "write the values out instead of nesting aliases",
+      },
+    ];
   }
 }
 

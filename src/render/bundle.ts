@@ -36,7 +36,10 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
 
   if (usesXTable) {
     for (const name of ["__init__.py", "operator.py"])
-      files.push({ path: `dags/${XTABLE_PACKAGE}/${name}`, content: renderTemplate(`xtable-operator/${name}.hbs`, { source: "" }) });
+      files.push({
+        path: `dags/${XTABLE_PACKAGE}/${name}`,
+        content: renderTemplate(`xtable-operator/${name}.hbs`, { source: "" }),
+      });
     files.push({
       path: "startup.sh",
       content: renderTemplate("startup.sh.hbs", { installJava: readFileSync(`${STARTUP_DIR}install-java.sh`, "utf8") }),
@@ -45,7 +48,9 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
 
   // Every step kind but xtable runs an Amazon-provider operator.
   const usesAws = [...kinds].some((k) => k !== "xtable");
-  const usesSqlConnection = pipelines.some((p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift);
+  const usesSqlConnection = pipelines.some(
+    (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
+  );
   files.push({
     path: "requirements.txt",
     content: renderTemplate("requirements.txt.hbs", {

@@ -1,9 +1,18 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
-import { organizeImports } from "./imports.js";
-import { importsOf, LINE_LENGTH, PyCode, pyDocstring, pyLiteral, pyString, pyTimedelta, type PyValue } from "./python.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
 import { renderDiagram } from "./diagram.js";
+import { organizeImports } from "./imports.js";
+import {
+  importsOf,
+  LINE_LENGTH,
+  PyCode,
+  type PyValue,
+  pyDocstring,
+  pyLiteral,
+  pyString,
+  pyTimedelta,
+} from "./python.js";
 import { taskGraph } from "./task-graph.js";
 import { renderTemplate } from "./templates.js";
 
@@ -13,7 +22,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
   const defaultArgs: Record<string, PyValue> = { owner: p.owner };
   if (p.defaults.retries !== undefined) defaultArgs.retries = p.defaults.retries;
   if (p.defaults.retryDelay !== undefined) defaultArgs.retry_delay = pyTimedelta(p.defaults.retryDelay);
-  if (p.defaults.executionTimeout !== undefined) defaultArgs.execution_timeout = pyTimedelta(p.defaults.executionTimeout);
+  if (p.defaults.executionTimeout !== undefined)
+    defaultArgs.execution_timeout = pyTimedelta(p.defaults.executionTimeout);
 
   const dagKwargs = defined([
     ["dag_id", p.id],
@@ -52,8 +62,12 @@ export function renderDag(ctx: ResolvedPipeline): string {
   });
 }
 
-function defined(kwargs: ReadonlyArray<readonly [string, PyValue | undefined]>): Array<{ name: string; value: PyValue }> {
-  return kwargs.filter((k): k is readonly [string, PyValue] => k[1] !== undefined).map(([name, value]) => ({ name, value }));
+function defined(
+  kwargs: ReadonlyArray<readonly [string, PyValue | undefined]>,
+): Array<{ name: string; value: PyValue }> {
+  return kwargs
+    .filter((k): k is readonly [string, PyValue] => k[1] !== undefined)
+    .map(([name, value]) => ({ name, value }));
 }
 
 /** Cron expressions of the presets that describe a repeating interval. */
@@ -102,6 +116,11 @@ function edgeStatement(upstream: readonly string[], downstream: string): string 
     if (line.length <= LINE_LENGTH) return line;
     return `${indent}(\n${indent}    ${upstream[0]}\n${indent}    >> ${downstream}\n${indent})`;
   }
-  const list = pyLiteral(upstream.map((id) => new PyCode(id)), indent.length, indent, ` >> ${downstream}`);
+  const list = pyLiteral(
+    upstream.map((id) => new PyCode(id)),
+    indent.length,
+    indent,
+    ` >> ${downstream}`,
+  );
   return `${indent}${list} >> ${downstream}`;
 }

@@ -4,7 +4,7 @@
  * into tasks whose trigger rule is not `all_success`. Task ids are Python
  * identifiers and kinds are fixed words, so nothing here needs escaping.
  */
-import { triggerRuleOf, type TaskGraph } from "./task-graph.js";
+import { type TaskGraph, triggerRuleOf } from "./task-graph.js";
 
 export type DiagramFormat = "mermaid" | "dot";
 
@@ -16,7 +16,9 @@ function mermaid(graph: TaskGraph): string {
   const lines = ["flowchart LR"];
   for (const t of graph.tasks) {
     const rule = triggerRuleOf(t);
-    lines.push(`    ${t.taskId}["${t.taskId}<br/>${t.kind} · ${t.operator.name}${rule ? `<br/>trigger: ${rule}` : ""}"]`);
+    lines.push(
+      `    ${t.taskId}["${t.taskId}<br/>${t.kind} · ${t.operator.name}${rule ? `<br/>trigger: ${rule}` : ""}"]`,
+    );
   }
   for (const [upstream, downstream] of graph.edges) {
     const rule = triggerRuleOf(graph.tasks.find((t) => t.taskId === downstream)!);

@@ -17,7 +17,10 @@ export function organizeImports(statements: readonly string[]): string[][] {
   for (const isStdlib of [true, false]) {
     const inSection = (module: string) => STDLIB.has(module.split(".")[0]!) === isStdlib;
     const lines = [
-      ...[...plain].filter(inSection).sort(byModule).map((m) => `import ${m}`),
+      ...[...plain]
+        .filter(inSection)
+        .sort(byModule)
+        .map((m) => `import ${m}`),
       ...[...from.keys()]
         .filter(inSection)
         .sort(byModule)

@@ -17,7 +17,14 @@ export class PyCode {
   ) {}
 }
 
-export type PyValue = string | number | boolean | null | PyCode | readonly PyValue[] | { readonly [key: string]: PyValue };
+export type PyValue =
+  | string
+  | number
+  | boolean
+  | null
+  | PyCode
+  | readonly PyValue[]
+  | { readonly [key: string]: PyValue };
 
 /** ruff's default line length. */
 export const LINE_LENGTH = 88;
@@ -120,7 +127,12 @@ function hex(n: number, width: number): string {
 
 /** `timedelta(...)` code for a whole number of seconds, in the largest unit that divides it. */
 export function pyTimedelta(seconds: number): PyCode {
-  const units: Array<[string, number]> = [["days", 86400], ["hours", 3600], ["minutes", 60], ["seconds", 1]];
+  const units: Array<[string, number]> = [
+    ["days", 86400],
+    ["hours", 3600],
+    ["minutes", 60],
+    ["seconds", 1],
+  ];
   const [name, size] = units.find(([, size]) => seconds % size === 0)!;
   return new PyCode(`timedelta(${name}=${seconds / size})`, ["from datetime import timedelta"]);
 }
@@ -140,7 +152,8 @@ export function pyDict(entries: ReadonlyArray<readonly [string, PyValue | undefi
 export function importsOf(value: PyValue | undefined): string[] {
   if (value instanceof PyCode) return [...value.imports];
   if (Array.isArray(value)) return value.flatMap(importsOf);
-  if (value !== null && typeof value === "object") return Object.values(value as Record<string, PyValue>).flatMap(importsOf);
+  if (value !== null && typeof value === "object")
+    return Object.values(value as Record<string, PyValue>).flatMap(importsOf);
   return [];
 }
 

@@ -36,7 +36,9 @@ function buildTaskGraph(ctx: ResolvedPipeline): TaskGraph {
     const own = stepTasks.get(step.id)!;
     const upstream = (ctx.upstream.get(step.id) ?? []).map((id) => stepTasks.get(id)!.at(-1)!.taskId);
     if (upstream.length > 0) edges.push([upstream, own[0].taskId]);
-    own.slice(1).forEach((t, i) => edges.push([[own[i]!.taskId], t.taskId]));
+    own.slice(1).forEach((t, i) => {
+      edges.push([[own[i]!.taskId], t.taskId]);
+    });
     tasks.push(...own.map((t) => ({ ...t, kind: step.kind })));
   }
   return { tasks, edges };

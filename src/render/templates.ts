@@ -2,15 +2,18 @@
  * The Handlebars environment for everything pipegen emits. Templates are
  * compiled once per process; helpers emit spec values only as Python literals.
  */
-import Handlebars from "handlebars";
+
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { pyKeywordArgument, pyLiteral, type PyValue } from "./python.js";
+import Handlebars from "handlebars";
+import { type PyValue, pyKeywordArgument, pyLiteral } from "./python.js";
 
 const TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
 
 const env = Handlebars.create();
-env.registerHelper("kwarg", (name: string, value: PyValue, indent: number) => pyKeywordArgument(name, value, " ".repeat(indent)));
+env.registerHelper("kwarg", (name: string, value: PyValue, indent: number) =>
+  pyKeywordArgument(name, value, " ".repeat(indent)),
+);
 env.registerHelper("py", (value: PyValue) => pyLiteral(value));
 env.registerHelper("json", (value: unknown) => JSON.stringify(value));
 for (const file of readdirSync(`${TEMPLATES_DIR}partials`)) {

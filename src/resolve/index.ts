@@ -3,8 +3,9 @@
  * version (possibly overridden for the whole bundle), each step's upstream
  * steps, and the Jinja expression for the run's partition date.
  */
+
+import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import type { Pipeline } from "../spec/pipeline.js";
-import { airflowTarget, type AirflowTarget, type AirflowVersion } from "../spec/airflow-versions.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
 import type { Step } from "../spec/steps/index.js";
 import { upstreamIds } from "../validate/graph.js";

@@ -8,10 +8,44 @@ import { z } from "zod";
 import { PLACEHOLDER_NAMES } from "./placeholders.js";
 
 const PYTHON_KEYWORDS = new Set([
-  "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-  "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-  "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-  "return", "try", "while", "with", "yield", "match", "case", "type",
+  "False",
+  "None",
+  "True",
+  "and",
+  "as",
+  "assert",
+  "async",
+  "await",
+  "break",
+  "class",
+  "continue",
+  "def",
+  "del",
+  "elif",
+  "else",
+  "except",
+  "finally",
+  "for",
+  "from",
+  "global",
+  "if",
+  "import",
+  "in",
+  "is",
+  "lambda",
+  "nonlocal",
+  "not",
+  "or",
+  "pass",
+  "raise",
+  "return",
+  "try",
+  "while",
+  "with",
+  "yield",
+  "match",
+  "case",
+  "type",
 ]);
 
 /**
@@ -43,12 +77,10 @@ export const connId = z
   .max(250);
 
 /** Rules from the S3 bucket naming documentation (general purpose buckets). */
-export const s3BucketName = z
-  .string()
-  .superRefine((name, ctx) => {
-    const why = s3BucketNameProblem(name);
-    if (why) ctx.addIssue({ code: "custom", message: `is not a valid S3 bucket name: ${why}` });
-  });
+export const s3BucketName = z.string().superRefine((name, ctx) => {
+  const why = s3BucketNameProblem(name);
+  if (why) ctx.addIssue({ code: "custom", message: `is not a valid S3 bucket name: ${why}` });
+});
 
 function s3BucketNameProblem(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
@@ -139,17 +171,32 @@ const CRON_FIELDS: Array<{ name: string; min: number; max: number; names?: strin
   { name: "minute", min: 0, max: 59 },
   { name: "hour", min: 0, max: 23 },
   { name: "day of month", min: 1, max: 31 },
-  { name: "month", min: 1, max: 12, names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"] },
+  {
+    name: "month",
+    min: 1,
+    max: 12,
+    names: ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+  },
   { name: "day of week", min: 0, max: 7, names: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] },
 ];
 
 /** Presets Airflow understands as a schedule. */
-export const SCHEDULE_PRESETS = ["@once", "@continuous", "@hourly", "@daily", "@weekly", "@monthly", "@quarterly", "@yearly"] as const;
+export const SCHEDULE_PRESETS = [
+  "@once",
+  "@continuous",
+  "@hourly",
+  "@daily",
+  "@weekly",
+  "@monthly",
+  "@quarterly",
+  "@yearly",
+] as const;
 
 /** Returns why a five-field cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5) return `has ${fields.length} fields; a cron expression has 5 (minute hour day-of-month month day-of-week)`;
+  if (fields.length !== 5)
+    return `has ${fields.length} fields; a cron expression has 5 (minute hour day-of-month month day-of-week)`;
   for (const [i, field] of fields.entries()) {
     const spec = CRON_FIELDS[i]!;
     for (const part of field.split(",")) {
@@ -196,8 +243,18 @@ export const schedule = z.union([z.null(), z.string()]).superRefine((value, ctx)
 
 /** Airflow trigger rules, emitted as strings (they work on every supported version). */
 export const triggerRule = z.enum([
-  "all_success", "all_failed", "all_done", "all_done_min_one_success", "all_skipped", "one_success",
-  "one_failed", "one_done", "none_failed", "none_failed_min_one_success", "none_skipped", "always",
+  "all_success",
+  "all_failed",
+  "all_done",
+  "all_done_min_one_success",
+  "all_skipped",
+  "one_success",
+  "one_failed",
+  "one_done",
+  "none_failed",
+  "none_failed_min_one_success",
+  "none_skipped",
+  "always",
 ]);
 
 /**
@@ -208,7 +265,10 @@ export const triggerRule = z.enum([
 export const templatedString = z.string().superRefine((value, ctx) => {
   for (const m of value.matchAll(/\$\{([A-Za-z_]+)\}/g)) {
     if (!(PLACEHOLDER_NAMES as readonly string[]).includes(m[1]!))
-      ctx.addIssue({ code: "custom", message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}`,
+      });
   }
 });
 

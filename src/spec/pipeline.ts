@@ -4,7 +4,16 @@
  */
 import { z } from "zod";
 import { AIRFLOW_VERSIONS } from "./airflow-versions.js";
-import { awsAccountId, awsRegion, connId, duration, pythonIdentifier, s3BucketName, schedule, secretArn } from "./common.js";
+import {
+  awsAccountId,
+  awsRegion,
+  connId,
+  duration,
+  pythonIdentifier,
+  s3BucketName,
+  schedule,
+  secretArn,
+} from "./common.js";
 import { stepBuckets } from "./step-buckets.js";
 import { step } from "./steps/index.js";
 
@@ -30,14 +39,19 @@ export const redshiftConnection = z.union(
        */
       workgroupId: z
         .string()
-        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: "must be a workgroup id (a lowercase UUID)" })
+        .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, {
+          message: "must be a workgroup id (a lowercase UUID)",
+        })
         .optional(),
     }),
     z.strictObject({
       cluster: redshiftName,
       database: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, { message: "must be a database name" }),
       secretArn: secretArn.optional(),
-      dbUser: z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/).optional(),
+      dbUser: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_$]*$/)
+        .optional(),
     }),
     z.strictObject({ connId }),
   ],
@@ -60,76 +74,93 @@ function isRealDate(iso: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso.slice(0, 10);
 }
 
-export const pipeline = z.strictObject({
-  /** The DAG id: a Python identifier equal to the spec's file name. */
-  id: pythonIdentifier,
-  description: z.string().optional(),
-  owner: z.string().min(1).default("airflow"),
-  tags: z.array(z.string().min(1).max(100)).default([]),
-  /** The MWAA Airflow version this DAG is rendered for. */
-  airflowVersion: z.enum(AIRFLOW_VERSIONS),
-  /** A cron expression, a preset such as `@daily`, or `null`/`none` for manual runs only. */
-  schedule,
-  /** First data interval start, in UTC. */
-  startDate: isoDate,
-  catchup: z.boolean().default(false),
-  maxActiveRuns: z.number().int().min(1).max(1000).default(1),
-  /** Defaults for every task. */
-  defaults: z
-    .strictObject({
-      retries: z.number().int().min(0).max(100).optional(),
-      retryDelay: duration.optional(),
-      executionTimeout: duration.optional(),
-    })
-    .default({}),
-  /** Fails the DAG run when it takes longer than this. */
-  dagrunTimeout: duration.optional(),
-  connections: z
-    .strictObject({
-      /**
-       * Airflow connection id for AWS calls. The region comes from this
-       * connection (on MWAA, aws_default uses the environment's region):
-       * not every operator takes region_name on every supported provider.
-       */
-      aws: connId.default("aws_default"),
-      redshift: redshiftConnection.optional(),
-    })
-    .default({ aws: "aws_default" }),
-  /**
-   * Where the pipeline runs, for `pipegen iam` only (rendering ignores it):
-   * the MWAA environment's account and region, and the buckets that belong
-   * to another account, which then get bucket policies.
-   */
-  aws: z
-    .strictObject({
-      account: awsAccountId.optional(),
-      region: awsRegion.optional(),
-      /** Bucket name → the account that owns it, for buckets outside `account`. */
-      bucketOwners: z.record(s3BucketName, awsAccountId).optional(),
-    })
-    .optional(),
-  steps: z.array(step).min(1),
-}).superRefine((p, ctx) => {
-  const used = new Set(p.steps.flatMap(stepBuckets));
-  for (const [bucket, owner] of Object.entries(p.aws?.bucketOwners ?? {})) {
-    if (!used.has(bucket))
-      ctx.addIssue({ code: "custom", path: ["aws", "bucketOwners", bucket], message: `no step reads or writes bucket "${bucket}"; steps use ${used.size > 0 ? [...used].sort().join(", ") : "no buckets"}` });
-    else if (owner === p.aws?.account)
-      ctx.addIssue({ code: "custom", path: ["aws", "bucketOwners", bucket], message: `is aws.account itself; list only buckets owned by another account` });
-  }
-  const redshift = p.connections.redshift;
-  for (const [i, s] of p.steps.entries()) {
-    const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
-    if (usesRedshift && !redshift)
-      ctx.addIssue({ code: "custom", path: ["steps", i, "kind"], message: `${/^[aeiou]/.test(s.kind) ? "an" : "a"} ${s.kind} step needs connections.redshift` });
-    if (s.kind === "unload" && s.dataApi === true && redshift && "connId" in redshift)
-      ctx.addIssue({ code: "custom", path: ["steps", i, "dataApi"], message: "the Data API needs connections.redshift to name a workgroup or cluster, not a connId" });
-  }
-});
+export const pipeline = z
+  .strictObject({
+    /** The DAG id: a Python identifier equal to the spec's file name. */
+    id: pythonIdentifier,
+    description: z.string().optional(),
+    owner: z.string().min(1).default("airflow"),
+    tags: z.array(z.string().min(1).max(100)).default([]),
+    /** The MWAA Airflow version this DAG is rendered for. */
+    airflowVersion: z.enum(AIRFLOW_VERSIONS),
+    /** A cron expression, a preset such as `@daily`, or `null`/`none` for manual runs only. */
+    schedule,
+    /** First data interval start, in UTC. */
+    startDate: isoDate,
+    catchup: z.boolean().default(false),
+    maxActiveRuns: z.number().int().min(1).max(1000).default(1),
+    /** Defaults for every task. */
+    defaults: z
+      .strictObject({
+        retries: z.number().int().min(0).max(100).optional(),
+        retryDelay: duration.optional(),
+        executionTimeout: duration.optional(),
+      })
+      .default({}),
+    /** Fails the DAG run when it takes longer than this. */
+    dagrunTimeout: duration.optional(),
+    connections: z
+      .strictObject({
+        /**
+         * Airflow connection id for AWS calls. The region comes from this
+         * connection (on MWAA, aws_default uses the environment's region):
+         * not every operator takes region_name on every supported provider.
+         */
+        aws: connId.default("aws_default"),
+        redshift: redshiftConnection.optional(),
+      })
+      .default({ aws: "aws_default" }),
+    /**
+     * Where the pipeline runs, for `pipegen iam` only (rendering ignores it):
+     * the MWAA environment's account and region, and the buckets that belong
+     * to another account, which then get bucket policies.
+     */
+    aws: z
+      .strictObject({
+        account: awsAccountId.optional(),
+        region: awsRegion.optional(),
+        /** Bucket name → the account that owns it, for buckets outside `account`. */
+        bucketOwners: z.record(s3BucketName, awsAccountId).optional(),
+      })
+      .optional(),
+    steps: z.array(step).min(1),
+  })
+  .superRefine((p, ctx) => {
+    const used = new Set(p.steps.flatMap(stepBuckets));
+    for (const [bucket, owner] of Object.entries(p.aws?.bucketOwners ?? {})) {
+      if (!used.has(bucket))
+        ctx.addIssue({
+          code: "custom",
+          path: ["aws", "bucketOwners", bucket],
+          message: `no step reads or writes bucket "${bucket}"; steps use ${used.size > 0 ? [...used].sort().join(", ") : "no buckets"}`,
+        });
+      else if (owner === p.aws?.account)
+        ctx.addIssue({
+          code: "custom",
+          path: ["aws", "bucketOwners", bucket],
+          message: `is aws.account itself; list only buckets owned by another account`,
+        });
+    }
+    const redshift = p.connections.redshift;
+    for (const [i, s] of p.steps.entries()) {
+      const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
+      if (usesRedshift && !redshift)
+        ctx.addIssue({
+          code: "custom",
+          path: ["steps", i, "kind"],
+          message: `${/^[aeiou]/.test(s.kind) ? "an" : "a"} ${s.kind} step needs connections.redshift`,
+        });
+      if (s.kind === "unload" && s.dataApi === true && redshift && "connId" in redshift)
+        ctx.addIssue({
+          code: "custom",
+          path: ["steps", i, "dataApi"],
+          message: "the Data API needs connections.redshift to name a workgroup or cluster, not a connId",
+        });
+    }
+  });
 
 /** A validated pipeline, with defaults applied. */
 export type Pipeline = z.output<typeof pipeline>;
 
 /** What a spec author writes: defaults may be left out. */
 export type PipelineInput = z.input<typeof pipeline>;
-

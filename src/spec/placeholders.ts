@@ -31,5 +31,8 @@ export function hasPlaceholders(text: string): boolean {
  * expression for the partition date that suits the target Airflow version.
  */
 export function expandPlaceholders(text: string, dateExpression: string): string {
-  return text.replace(PLACEHOLDER_PATTERN, (_, name: PlaceholderName) => `{{ ${dateExpression}.strftime('${PLACEHOLDERS[name]}') }}`);
+  return text.replace(
+    PLACEHOLDER_PATTERN,
+    (_, name: PlaceholderName) => `{{ ${dateExpression}.strftime('${PLACEHOLDERS[name]}') }}`,
+  );
 }

@@ -23,7 +23,8 @@ const HINT =
   "specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id";
 
 /** Names of fields whose value is a secret when it is a literal. */
-const SECRET_NAME = /(?:^|[^a-z])(?:password|passwd|pwd|secret[_-]?(?:access[_-]?)?key|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key)(?:[^a-z]|$)/i;
+const SECRET_NAME =
+  /(?:^|[^a-z])(?:password|passwd|pwd|secret[_-]?(?:access[_-]?)?key|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key)(?:[^a-z]|$)/i;
 
 /** Field names that refer to a secret rather than hold one: `--password_secret_arn`, `db_password_conn_id`, `api_key_name`. */
 const REFERENCE_NAME =
@@ -48,9 +49,15 @@ const VALUE_RULES: readonly ValueRule[] = [
   { what: "an AWS access key id", test: (t) => /(?:^|[^A-Z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}(?:[^A-Z0-9]|$)/.test(t) },
   { what: "a private key", test: (t) => /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(t) },
   { what: "a connection URI with a password", test: (t) => uriPasswords(t).some(isLiteralSecret) },
-  { what: "a password or key assignment", test: (t) => [...t.matchAll(ASSIGNMENT)].some((m) => isLiteralSecret(unquote(m[2]!))) },
+  {
+    what: "a password or key assignment",
+    test: (t) => [...t.matchAll(ASSIGNMENT)].some((m) => isLiteralSecret(unquote(m[2]!))),
+  },
   // SQL: CREATE/ALTER USER ... PASSWORD '...' (PASSWORD DISABLE is fine: no quote follows).
-  { what: "a SQL password", test: (t) => [...t.matchAll(/\bPASSWORD\s+'((?:[^']|'')*)'/gi)].some((m) => isLiteralSecret(m[1]!)) },
+  {
+    what: "a SQL password",
+    test: (t) => [...t.matchAll(/\bPASSWORD\s+'((?:[^']|'')*)'/gi)].some((m) => isLiteralSecret(m[1]!)),
+  },
   { what: "an AWS secret access key", test: (t) => secretKeyCandidates(t).length > 0 },
 ];
 
@@ -63,7 +70,8 @@ const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|secret|api_?key|tok
 const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
 
 function valueRuleHit(text: string): ValueRule | undefined {
-  if (!MAY_HOLD_CREDENTIAL.test(text) && !(text.includes("://") && text.includes("@")) && !BASE64_RUN.test(text)) return undefined;
+  if (!MAY_HOLD_CREDENTIAL.test(text) && !(text.includes("://") && text.includes("@")) && !BASE64_RUN.test(text))
+    return undefined;
   return VALUE_RULES.find((rule) => rule.test(text));
 }
 
@@ -85,7 +93,12 @@ export function credentialProblems(data: unknown): CredentialProblem[] {
     } else if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         path.push(k);
-        if (looksLikeCredential(k)) problems.push({ path: [...path], message: `the key looks like ${describeCredential(k, undefined)}`, hint: HINT });
+        if (looksLikeCredential(k))
+          problems.push({
+            path: [...path],
+            message: `the key looks like ${describeCredential(k, undefined)}`,
+            hint: HINT,
+          });
         visit(v, k);
         path.pop();
       }
@@ -99,7 +112,8 @@ export function credentialProblems(data: unknown): CredentialProblem[] {
 export function describeCredential(text: string, key: string | undefined): string | undefined {
   const hit = valueRuleHit(text);
   if (hit) return hit.what;
-  if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key) && isLiteralSecret(text)) return `a secret in a field named "${key}"`;
+  if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key) && isLiteralSecret(text))
+    return `a secret in a field named "${key}"`;
   return undefined;
 }
 

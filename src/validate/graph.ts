@@ -19,9 +19,13 @@ interface RawStep {
 }
 
 /** Upstream step ids of each step, with the default "previous step" applied. */
-export function upstreamIds(steps: readonly { id: string; after?: readonly string[] | undefined }[]): Map<string, string[]> {
+export function upstreamIds(
+  steps: readonly { id: string; after?: readonly string[] | undefined }[],
+): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  steps.forEach((s, i) => out.set(s.id, s.after ? [...s.after] : i > 0 ? [steps[i - 1]!.id] : []));
+  steps.forEach((s, i) => {
+    out.set(s.id, s.after ? [...s.after] : i > 0 ? [steps[i - 1]!.id] : []);
+  });
   return out;
 }
 
@@ -40,7 +44,12 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
   for (const s of steps) {
     const first = firstIndex.get(s.id);
     if (first === undefined) firstIndex.set(s.id, s.index);
-    else problems.push({ path: ["steps", s.index, "id"], message: `duplicate step id "${s.id}"`, hint: `steps[${first}] already uses it; task ids must be unique` });
+    else
+      problems.push({
+        path: ["steps", s.index, "id"],
+        message: `duplicate step id "${s.id}"`,
+        hint: `steps[${first}] already uses it; task ids must be unique`,
+      });
   }
 
   const edges = new Map<string, string[]>();
@@ -51,8 +60,14 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
     } else
       s.after.forEach((ref, j) => {
         if (typeof ref !== "string") return;
-        if (ref === s.id) problems.push({ path: ["steps", s.index, "after", j], message: "a step cannot run after itself" });
-        else if (!firstIndex.has(ref)) problems.push({ path: ["steps", s.index, "after", j], message: `unknown step "${ref}"`, hint: `known steps: ${[...firstIndex.keys()].join(", ")}` });
+        if (ref === s.id)
+          problems.push({ path: ["steps", s.index, "after", j], message: "a step cannot run after itself" });
+        else if (!firstIndex.has(ref))
+          problems.push({
+            path: ["steps", s.index, "after", j],
+            message: `unknown step "${ref}"`,
+            hint: `known steps: ${[...firstIndex.keys()].join(", ")}`,
+          });
         else upstream.push(ref);
       });
     if (!edges.has(s.id)) edges.set(s.id, upstream);
@@ -61,7 +76,11 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
   const cycle = findCycle(edges);
   if (cycle) {
     const at = firstIndex.get(cycle[0]!)!;
-    problems.push({ path: ["steps", at, "after"], message: `steps form a cycle: ${cycle.join(" → ")}`, hint: "a DAG cannot loop; remove one of these `after` references" });
+    problems.push({
+      path: ["steps", at, "after"],
+      message: `steps form a cycle: ${cycle.join(" → ")}`,
+      hint: "a DAG cannot loop; remove one of these `after` references",
+    });
   }
   return problems;
 }

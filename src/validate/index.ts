@@ -4,7 +4,7 @@
  */
 import type { Problem } from "../errors.js";
 import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
-import { pipeline, type Pipeline } from "../spec/pipeline.js";
+import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
 import { describeIssue, describeUnknownKey } from "./messages.js";
@@ -47,7 +47,13 @@ export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
   const id = (spec.data as { id?: unknown } | null)?.id;
   const expected = dagIdOfFile(spec.file);
   if (typeof id === "string" && id !== expected)
-    problems.push(at(["id"], `is "${id}" but the file is named for "${expected}"`, `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`));
+    problems.push(
+      at(
+        ["id"],
+        `is "${id}" but the file is named for "${expected}"`,
+        `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
+      ),
+    );
 
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length > 0 || !result.success) return dedupe(problems);
@@ -66,7 +72,10 @@ export interface CrossFileProblem {
  * Checks that only make sense across files: one DAG file per id, and one
  * Airflow version per bundle (skipped when the run sets the version).
  */
-export function crossFileProblems(specs: readonly ValidSpec[], options: { readonly checkVersions: boolean }): CrossFileProblem[] {
+export function crossFileProblems(
+  specs: readonly ValidSpec[],
+  options: { readonly checkVersions: boolean },
+): CrossFileProblem[] {
   const problems: CrossFileProblem[] = [];
   const byId = groupBy(specs, (s) => s.pipeline.id);
   for (const [id, same] of byId)

@@ -17,33 +17,50 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
     }
     case "invalid_value": {
       const options = issue.values.map((v) => JSON.stringify(v));
-      if (issue.input === undefined) return { message: "is required", hint: `use ${options.length === 1 ? options[0] : `one of ${options.join(", ")}`}` };
+      if (issue.input === undefined)
+        return {
+          message: "is required",
+          hint: `use ${options.length === 1 ? options[0] : `one of ${options.join(", ")}`}`,
+        };
       const got = describeValue(issue.input);
       if (options.length === 1) return { message: `must be ${options[0]}, got ${got}` };
       const near = typeof issue.input === "string" ? nearest(issue.input, issue.values.map(String)) : undefined;
-      return { message: `must be one of ${options.join(", ")}; got ${got}`, ...(near ? { hint: `did you mean "${near}"?` } : {}) };
+      return {
+        message: `must be one of ${options.join(", ")}; got ${got}`,
+        ...(near ? { hint: `did you mean "${near}"?` } : {}),
+      };
     }
     case "invalid_union": {
       if (issue.discriminator) {
         const discriminator = issue.discriminator;
-        const value = issue.input !== null && typeof issue.input === "object" ? (issue.input as Record<string, unknown>)[discriminator] : issue.input;
+        const value =
+          issue.input !== null && typeof issue.input === "object"
+            ? (issue.input as Record<string, unknown>)[discriminator]
+            : issue.input;
         const options = ("options" in issue ? (issue.options ?? []) : []).map(String);
         const near = typeof value === "string" ? nearest(value, options) : undefined;
         return {
-          message: value === undefined ? `is missing "${discriminator}"` : `unknown ${discriminator} ${describeValue(value)}`,
+          message:
+            value === undefined ? `is missing "${discriminator}"` : `unknown ${discriminator} ${describeValue(value)}`,
           hint: near ? `did you mean "${near}"?` : `use one of ${options.join(", ")}`,
         };
       }
       if (issue.input === undefined) return { message: "is required" };
       // Each alternative failed on the value's type: name the types it may have.
-      const expected = issue.errors.map((alternative) => (alternative.length === 1 && alternative[0]!.code === "invalid_type" ? alternative[0]!.expected : undefined));
+      const expected = issue.errors.map((alternative) =>
+        alternative.length === 1 && alternative[0]!.code === "invalid_type" ? alternative[0]!.expected : undefined,
+      );
       if (expected.length > 0 && expected.every((e) => e !== undefined))
-        return { message: `expected ${expected.map((e) => (e === "null" ? "null" : article(e!))).join(" or ")}, got ${describeValue(issue.input)}` };
+        return {
+          message: `expected ${expected.map((e) => (e === "null" ? "null" : article(e!))).join(" or ")}, got ${describeValue(issue.input)}`,
+        };
       return { message: stripZodPrefix(issue.message) };
     }
     case "too_small":
-      if (issue.origin === "array") return { message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` };
-      if (issue.origin === "string") return { message: issue.minimum === 1 ? "must not be empty" : `must be at least ${issue.minimum} characters` };
+      if (issue.origin === "array")
+        return { message: `needs at least ${issue.minimum} item${issue.minimum === 1 ? "" : "s"}` };
+      if (issue.origin === "string")
+        return { message: issue.minimum === 1 ? "must not be empty" : `must be at least ${issue.minimum} characters` };
       return { message: `must be ${issue.inclusive ? "at least" : "more than"} ${issue.minimum}` };
     case "too_big":
       if (issue.origin === "string") return { message: `must be at most ${issue.maximum} characters` };
@@ -51,8 +68,6 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
       return { message: `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}` };
     case "invalid_key":
       return issue.issues[0] ? describeIssue(issue.issues[0]) : { message: "is not an allowed key" };
-    case "invalid_format":
-    case "custom":
     default:
       return { message: stripZodPrefix(issue.message) };
   }
@@ -61,7 +76,10 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
 /** Describes an unknown key, suggesting the closest known one. */
 export function describeUnknownKey(key: string, knownKeys: readonly string[]): IssueText {
   const near = nearest(key, knownKeys);
-  return { message: `unknown key "${key}"`, hint: near ? `did you mean "${near}"?` : "remove it; see `pipegen schema` for the allowed keys" };
+  return {
+    message: `unknown key "${key}"`,
+    hint: near ? `did you mean "${near}"?` : "remove it; see `pipegen schema` for the allowed keys",
+  };
 }
 
 function stripZodPrefix(message: string): string {

@@ -22,17 +22,26 @@ export interface WriteResult {
 }
 
 /** Compares the rendered files with the output folder. */
-export async function diffBundle(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
+export async function diffBundle(
+  outDir: string,
+  files: readonly RenderedFile[],
+): Promise<{ changes: FileChange[]; unchanged: number }> {
   return diff(outDir, files).catch((error: unknown) => {
     throw asOutputError(error, `cannot read the output folder ${outDir}`, "; nothing was written");
   });
 }
 
-async function diff(outDir: string, files: readonly RenderedFile[]): Promise<{ changes: FileChange[]; unchanged: number }> {
+async function diff(
+  outDir: string,
+  files: readonly RenderedFile[],
+): Promise<{ changes: FileChange[]; unchanged: number }> {
   const existing = new Set(await listFiles(outDir));
   const changes: FileChange[] = [];
   let unchanged = 0;
-  const same = await inBatches(files, async (f) => existing.has(f.path) && (await readFile(path.join(outDir, f.path), "utf8")) === f.content);
+  const same = await inBatches(
+    files,
+    async (f) => existing.has(f.path) && (await readFile(path.join(outDir, f.path), "utf8")) === f.content,
+  );
   files.forEach((f, i) => {
     if (!existing.has(f.path)) changes.push({ path: f.path, reason: "missing" });
     else if (!same[i]) changes.push({ path: f.path, reason: "changed" });
@@ -71,7 +80,8 @@ async function swapIn(outDir: string, files: readonly RenderedFile[], changed: R
     for (const dir of new Set(files.map((f) => path.dirname(path.join(staging, f.path))))) await makeDirectory(dir);
     await inBatches(files, async (f) => {
       const target = path.join(staging, f.path);
-      if (changed.has(f.path)) await writeFile(target, f.content, { encoding: "utf8", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
+      if (changed.has(f.path))
+        await writeFile(target, f.content, { encoding: "utf8", mode: f.path.endsWith(".sh") ? 0o755 : 0o644 });
       else await link(path.join(outDir, f.path), target);
     });
     const hadPrevious = await rename(outDir, previous).then(
@@ -103,7 +113,7 @@ async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R
 
 /** Every file under a folder, as forward-slash paths relative to it; empty when it does not exist. */
 async function listFiles(root: string, prefix = ""): Promise<string[]> {
-  let entries;
+  let entries: import("node:fs").Dirent[];
   try {
     entries = await readdir(path.join(root, prefix), { withFileTypes: true });
   } catch (error) {

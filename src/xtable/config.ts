@@ -21,7 +21,9 @@ const tablePath = nonEmpty.refine((p) => p.startsWith("/") || /^[a-zA-Z][a-zA-Z0
 export const datasetConfigSchema = z
   .strictObject({
     sourceFormat: z.literal("DELTA", { message: "must be DELTA (the runner reads Delta tables only)" }),
-    targetFormats: z.array(z.enum(["ICEBERG", "HUDI"], { message: "must be ICEBERG or HUDI" })).min(1, { message: "must list at least one format" }),
+    targetFormats: z
+      .array(z.enum(["ICEBERG", "HUDI"], { message: "must be ICEBERG or HUDI" }))
+      .min(1, { message: "must list at least one format" }),
     datasets: z
       .array(
         z.strictObject({
@@ -37,10 +39,16 @@ export const datasetConfigSchema = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     for (const [i, d] of config.datasets.entries()) {
-      if (seen.has(d.tableName)) ctx.addIssue({ code: "custom", path: ["datasets", i, "tableName"], message: `${d.tableName} appears twice; table names must be unique` });
+      if (seen.has(d.tableName))
+        ctx.addIssue({
+          code: "custom",
+          path: ["datasets", i, "tableName"],
+          message: `${d.tableName} appears twice; table names must be unique`,
+        });
       seen.add(d.tableName);
     }
-    if (new Set(config.targetFormats).size !== config.targetFormats.length) ctx.addIssue({ code: "custom", path: ["targetFormats"], message: "lists a format twice" });
+    if (new Set(config.targetFormats).size !== config.targetFormats.length)
+      ctx.addIssue({ code: "custom", path: ["targetFormats"], message: "lists a format twice" });
   });
 
 export type DatasetConfig = z.output<typeof datasetConfigSchema>;
@@ -65,7 +73,8 @@ export async function loadConfigFile<T>(file: string, schema: z.ZodType<T>, what
     throw new XTableConfigError(`cannot read the ${what} ${file}: ${(error as Error).message}.`);
   }
   const doc = YAML.parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) throw new XTableConfigError(`the ${what} ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}.`);
+  if (doc.errors.length > 0)
+    throw new XTableConfigError(`the ${what} ${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}.`);
   return checkConfig(doc.toJS(), schema, `the ${what} ${file}`);
 }
 
@@ -86,9 +95,15 @@ export function isLocalPath(path: string): boolean {
  * The configs for one spec xtable step, exactly as the MWAA operator gets them.
  * @throws {XTableConfigError} when a path uses date placeholders or Jinja, which only resolve inside Airflow
  */
-export function configsForStep(step: XTableStep, where: string): { dataset: DatasetConfig; catalog: CatalogConfig | undefined } {
+export function configsForStep(
+  step: XTableStep,
+  where: string,
+): { dataset: DatasetConfig; catalog: CatalogConfig | undefined } {
   for (const [i, d] of step.datasets.entries())
-    for (const [key, value] of [["tableBasePath", d.tableBasePath], ["tableDataPath", d.tableDataPath]] as const)
+    for (const [key, value] of [
+      ["tableBasePath", d.tableBasePath],
+      ["tableDataPath", d.tableDataPath],
+    ] as const)
       if (value !== undefined && (value.includes("${") || value.includes("{{")))
         throw new XTableConfigError(
           `${where} datasets[${i}].${key} is ${JSON.stringify(value)}: placeholders and Jinja only resolve when Airflow runs the step, so pipegen xtable run needs literal paths; use --config with a dataset config instead.`,

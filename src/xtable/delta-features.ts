@@ -25,7 +25,7 @@
  *   `region=north%2520east/…`) becomes an Iceberg data file that does not exist.
  */
 import { UnsupportedDeltaFeatureError, type UnsupportedFeature } from "./errors.js";
-import { readDeltaSnapshot, type DeltaSnapshot } from "./verify/delta-log.js";
+import { type DeltaSnapshot, readDeltaSnapshot } from "./verify/delta-log.js";
 import { primitiveTypes, walkFields } from "./verify/delta-schema.js";
 import { displayPath } from "./verify/paths.js";
 import { icebergPrimitiveFor } from "./verify/type-mapping.js";
@@ -33,7 +33,14 @@ import { icebergPrimitiveFor } from "./verify/type-mapping.js";
 export type { UnsupportedFeature } from "./errors.js";
 
 /** Feature ids, in the order they are reported. */
-export const DELTA_FEATURE_CHECKS = ["deletionVectors", "columnMapping", "smallIntegers", "generatedColumns", "unsupportedTypes", "escapedPaths"] as const;
+export const DELTA_FEATURE_CHECKS = [
+  "deletionVectors",
+  "columnMapping",
+  "smallIntegers",
+  "generatedColumns",
+  "unsupportedTypes",
+  "escapedPaths",
+] as const;
 
 const GENERATION_EXPRESSION = "delta.generationExpression";
 
@@ -47,13 +54,19 @@ export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedF
   };
 
   const dvEnabled = metadata.configuration["delta.enableDeletionVectors"]?.toLowerCase() === "true";
-  const dvFeature = protocol.readerFeatures.includes("deletionVectors") || protocol.writerFeatures.includes("deletionVectors");
+  const dvFeature =
+    protocol.readerFeatures.includes("deletionVectors") || protocol.writerFeatures.includes("deletionVectors");
   const withDv = files.filter((f) => f.deletionVector).map((f) => f.path);
   if (dvEnabled || withDv.length > 0) {
     const parts: string[] = [];
-    if (withDv.length > 0) parts.push(`${withDv.length} active data file${withDv.length === 1 ? " has" : "s have"} a deletion vector (${example(withDv)})`);
+    if (withDv.length > 0)
+      parts.push(
+        `${withDv.length} active data file${withDv.length === 1 ? " has" : "s have"} a deletion vector (${example(withDv)})`,
+      );
     if (dvEnabled)
-      parts.push(`deletion vectors are enabled (delta.enableDeletionVectors=true${dvFeature ? ", table feature deletionVectors" : ""}), so any Delta writer may delete rows with them`);
+      parts.push(
+        `deletion vectors are enabled (delta.enableDeletionVectors=true${dvFeature ? ", table feature deletionVectors" : ""}), so any Delta writer may delete rows with them`,
+      );
     found.push({
       feature: "deletionVectors",
       detail:
@@ -82,11 +95,20 @@ export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedF
       else if (icebergPrimitiveFor(name) === null) unsupported.push(`${path} (${name})`);
     }
   if (small.length > 0)
-    found.push({ feature: "smallIntegers", detail: `column${small.length === 1 ? "" : "s"} ${small.join(", ")}: XTable's Delta schema extractor does not support TINYINT or SMALLINT; cast to INT` });
+    found.push({
+      feature: "smallIntegers",
+      detail: `column${small.length === 1 ? "" : "s"} ${small.join(", ")}: XTable's Delta schema extractor does not support TINYINT or SMALLINT; cast to INT`,
+    });
   if (generated.length > 0)
-    found.push({ feature: "generatedColumns", detail: `generated column${generated.length === 1 ? "" : "s"} ${generated.join(", ")}: XTable drops generated columns from the Iceberg schema` });
+    found.push({
+      feature: "generatedColumns",
+      detail: `generated column${generated.length === 1 ? "" : "s"} ${generated.join(", ")}: XTable drops generated columns from the Iceberg schema`,
+    });
   if (unsupported.length > 0)
-    found.push({ feature: "unsupportedTypes", detail: `column${unsupported.length === 1 ? "" : "s"} ${unsupported.join(", ")}: no Iceberg type in XTable's mapping` });
+    found.push({
+      feature: "unsupportedTypes",
+      detail: `column${unsupported.length === 1 ? "" : "s"} ${unsupported.join(", ")}: no Iceberg type in XTable's mapping`,
+    });
 
   const escaped = files.filter((f) => f.logPath.includes("%")).map((f) => f.path);
   if (escaped.length > 0)

@@ -9,17 +9,27 @@
  * "status": "SUCCESS"|"FAILED", "error"}]}`; exit 0 all synced, 1 some sync
  * failed, 2 bad input (a one-paragraph message on stderr).
  */
-import { execa } from "execa";
+
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import YAML from "yaml";
 import { validatePipelines } from "../pipeline-run.js";
 import type { XTableStep } from "../spec/steps/xtable.js";
+import {
+  type CatalogConfig,
+  catalogConfigSchema,
+  checkConfig,
+  configsForStep,
+  type DatasetConfig,
+  datasetConfigSchema,
+  isLocalPath,
+  loadConfigFile,
+} from "./config.js";
 import { detectUnsupportedFeatures } from "./delta-features.js";
-import { checkConfig, catalogConfigSchema, configsForStep, datasetConfigSchema, isLocalPath, loadConfigFile, type CatalogConfig, type DatasetConfig } from "./config.js";
 import { UnsupportedDeltaFeatureError, XTableConfigError, XTableSetupError, XTableSyncError } from "./errors.js";
 import { RUNNER_ENV_VAR } from "./runner-env.js";
 import { readDeltaSnapshot } from "./verify/delta-log.js";
@@ -104,7 +114,14 @@ export async function runXTable(options: RunOptions): Promise<RunResult> {
   try {
     const datasetFile = join(workdir, "dataset.yaml");
     await writeFile(datasetFile, YAML.stringify(dataset));
-    const args = [...jvmFlags(options.maxHeap ?? maxHeap), "-cp", `${runnerDir}/*`, MAIN_CLASS, "--datasetConfig", datasetFile];
+    const args = [
+      ...jvmFlags(options.maxHeap ?? maxHeap),
+      "-cp",
+      `${runnerDir}/*`,
+      MAIN_CLASS,
+      "--datasetConfig",
+      datasetFile,
+    ];
     if (catalog) {
       const catalogFile = join(workdir, "catalog.yaml");
       await writeFile(catalogFile, YAML.stringify(catalog));
@@ -117,24 +134,43 @@ export async function runXTable(options: RunOptions): Promise<RunResult> {
   }
 }
 
-async function loadInputs(options: RunOptions, cwd: string): Promise<{ dataset: DatasetConfig; catalog: CatalogConfig | undefined; maxHeap: string }> {
-  if (options.config && options.pipeline) throw new XTableConfigError("give either --config or --pipeline with --step, not both.");
+async function loadInputs(
+  options: RunOptions,
+  cwd: string,
+): Promise<{ dataset: DatasetConfig; catalog: CatalogConfig | undefined; maxHeap: string }> {
+  if (options.config && options.pipeline)
+    throw new XTableConfigError("give either --config or --pipeline with --step, not both.");
   if (options.config) {
     const dataset = await loadConfigFile(resolve(cwd, options.config), datasetConfigSchema, "dataset config");
-    const catalog = options.catalog ? await loadConfigFile(resolve(cwd, options.catalog), catalogConfigSchema, "catalog config") : undefined;
+    const catalog = options.catalog
+      ? await loadConfigFile(resolve(cwd, options.catalog), catalogConfigSchema, "catalog config")
+      : undefined;
     return { dataset, catalog, maxHeap: "2g" };
   }
-  if (!options.pipeline) throw new XTableConfigError("nothing to run: give --config <dataset.yaml> or --pipeline <spec> --step <id>.");
-  if (!options.step) throw new XTableConfigError(`--pipeline ${options.pipeline} needs --step <id> naming its xtable step.`);
-  if (options.catalog) throw new XTableConfigError("--catalog goes with --config; a spec step's catalog comes from its glueCatalog.");
+  if (!options.pipeline)
+    throw new XTableConfigError("nothing to run: give --config <dataset.yaml> or --pipeline <spec> --step <id>.");
+  if (!options.step)
+    throw new XTableConfigError(`--pipeline ${options.pipeline} needs --step <id> naming its xtable step.`);
+  if (options.catalog)
+    throw new XTableConfigError("--catalog goes with --config; a spec step's catalog comes from its glueCatalog.");
   const [pipeline] = await validatePipelines({ paths: [options.pipeline], cwd });
   const steps = (pipeline?.pipeline.steps ?? []) as readonly { id: string; kind: string }[];
   const step = steps.find((s) => s.id === options.step);
-  if (!step) throw new XTableConfigError(`${options.pipeline} has no step ${options.step}; its steps: ${steps.map((s) => s.id).join(", ")}.`);
-  if (step.kind !== "xtable") throw new XTableConfigError(`step ${options.step} of ${options.pipeline} is a ${step.kind} step, not an xtable step.`);
+  if (!step)
+    throw new XTableConfigError(
+      `${options.pipeline} has no step ${options.step}; its steps: ${steps.map((s) => s.id).join(", ")}.`,
+    );
+  if (step.kind !== "xtable")
+    throw new XTableConfigError(
+      `step ${options.step} of ${options.pipeline} is a ${step.kind} step, not an xtable step.`,
+    );
   const xtable = step as XTableStep;
   const { dataset, catalog } = configsForStep(xtable, `step ${xtable.id} of ${options.pipeline}:`);
-  return { dataset, catalog: catalog ? checkConfig(catalog, catalogConfigSchema, `step ${xtable.id}'s glueCatalog`) : undefined, maxHeap: xtable.maxHeap };
+  return {
+    dataset,
+    catalog: catalog ? checkConfig(catalog, catalogConfigSchema, `step ${xtable.id}'s glueCatalog`) : undefined,
+    maxHeap: xtable.maxHeap,
+  };
 }
 
 /** Feature detection on every local table; one error naming every refused table. */
@@ -144,10 +180,15 @@ async function refuseMistranslatedTables(dataset: DatasetConfig): Promise<void> 
     if (!isLocalPath(d.tableBasePath)) continue; // remote tables are checked by `verify` after a sync only
     const snapshot = await readDeltaSnapshot(stripFileScheme(d.tableBasePath));
     const features = detectUnsupportedFeatures(snapshot);
-    if (features.length > 0) refused.push(new UnsupportedDeltaFeatureError(`${d.tableName} (${snapshot.tablePath})`, features));
+    if (features.length > 0)
+      refused.push(new UnsupportedDeltaFeatureError(`${d.tableName} (${snapshot.tablePath})`, features));
   }
   if (refused.length === 1) throw refused[0]!;
-  if (refused.length > 1) throw new UnsupportedDeltaFeatureError(refused.map((e) => e.table).join(", "), refused.flatMap((e) => e.features));
+  if (refused.length > 1)
+    throw new UnsupportedDeltaFeatureError(
+      refused.map((e) => e.table).join(", "),
+      refused.flatMap((e) => e.features),
+    );
 }
 
 /**
@@ -172,7 +213,10 @@ export function findJava(env: NodeJS.ProcessEnv): string {
   const hint = "install a Java 17 runtime (e.g. the openjdk-17-jre-headless package) or set JAVA_HOME";
   if (env.JAVA_HOME) {
     const java = join(env.JAVA_HOME, "bin", "java");
-    if (!isExecutable(java)) throw new XTableSetupError(`Java not found: JAVA_HOME is ${env.JAVA_HOME}, but ${java} is not an executable file; ${hint}.`);
+    if (!isExecutable(java))
+      throw new XTableSetupError(
+        `Java not found: JAVA_HOME is ${env.JAVA_HOME}, but ${java} is not an executable file; ${hint}.`,
+      );
     return java;
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
@@ -197,8 +241,19 @@ async function launch(
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; onOutput: RunOptions["onOutput"] },
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
-  const child = execa(java, args, { cwd: options.cwd, env: options.env, extendEnv: false, reject: false, stdin: "ignore", lines: false, stripFinalNewline: false });
-  for (const [stream, name] of [[child.stdout, "stdout"], [child.stderr, "stderr"]] as const) {
+  const child = execa(java, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    reject: false,
+    stdin: "ignore",
+    lines: false,
+    stripFinalNewline: false,
+  });
+  for (const [stream, name] of [
+    [child.stdout, "stdout"],
+    [child.stderr, "stderr"],
+  ] as const) {
     let pending = "";
     stream?.setEncoding("utf8");
     stream?.on("data", (chunk: string) => {
@@ -226,16 +281,30 @@ async function launch(
  * @throws {XTableSyncError} anything else that is not a full success
  */
 export function judge(dataset: DatasetConfig, exitCode: number, stdout: string, stderr: string): RunResult {
-  const resultLines = stdout.split("\n").map((l) => l.trim()).filter((l) => l.startsWith(RESULT_PREFIX));
+  const resultLines = stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith(RESULT_PREFIX));
   const expected = dataset.datasets.flatMap((d) => dataset.targetFormats.map((f) => `${d.tableName} (${f})`));
   if (exitCode === 2) {
-    const paragraph = stderr.trim().split(/\n\s*\n/).pop()?.trim() ?? "";
-    throw new XTableConfigError(`the XTable runner rejected its input (exit 2), nothing was synced: ${paragraph || "it gave no reason"}`);
+    const paragraph =
+      stderr
+        .trim()
+        .split(/\n\s*\n/)
+        .pop()
+        ?.trim() ?? "";
+    throw new XTableConfigError(
+      `the XTable runner rejected its input (exit 2), nothing was synced: ${paragraph || "it gave no reason"}`,
+    );
   }
   const problems: string[] = [];
   let datasets: DatasetResult[] = [];
   if (resultLines.length !== 1) {
-    problems.push(resultLines.length === 0 ? `the runner printed no '${RESULT_PREFIX}' line` : `the runner printed ${resultLines.length} result lines instead of one`);
+    problems.push(
+      resultLines.length === 0
+        ? `the runner printed no '${RESULT_PREFIX}' line`
+        : `the runner printed ${resultLines.length} result lines instead of one`,
+    );
   } else {
     try {
       datasets = parseResultLine(resultLines[0]!);
@@ -246,10 +315,14 @@ export function judge(dataset: DatasetConfig, exitCode: number, stdout: string, 
   const failed = datasets.filter((d) => d.status !== "SUCCESS");
   const reported = new Set(datasets.map((d) => `${d.table} (${d.format})`));
   const missing = expected.filter((e) => !reported.has(e));
-  if (failed.length > 0) problems.unshift(`failed: ${failed.map((d) => `${d.table} (${d.format})${d.error ? `: ${d.error}` : ""}`).join("; ")}`);
+  if (failed.length > 0)
+    problems.unshift(
+      `failed: ${failed.map((d) => `${d.table} (${d.format})${d.error ? `: ${d.error}` : ""}`).join("; ")}`,
+    );
   if (missing.length > 0 && resultLines.length === 1) problems.push(`no result for ${missing.join(", ")}`);
   if (exitCode !== 0) problems.push(exitCode < 0 ? "the JVM was killed" : `the JVM exited with code ${exitCode}`);
-  if (stdout.includes("java.lang.OutOfMemoryError") || stderr.includes("java.lang.OutOfMemoryError")) problems.push("the JVM ran out of memory (raise --max-heap)");
+  if (stdout.includes("java.lang.OutOfMemoryError") || stderr.includes("java.lang.OutOfMemoryError"))
+    problems.push("the JVM ran out of memory (raise --max-heap)");
   if (problems.length > 0) {
     const notRun = resultLines.length !== 1 ? ` Not known to have synced: ${expected.join(", ")}.` : "";
     throw new XTableSyncError(`XTable sync failed: ${problems.join("; ")}.${notRun}`);
@@ -271,8 +344,14 @@ export function parseResultLine(line: string): DatasetResult[] {
   const out = d.datasets.map((e: Record<string, unknown>) => {
     if (typeof e?.table !== "string" || typeof e.format !== "string" || typeof e.status !== "string")
       throw new Error(`the result entry ${JSON.stringify(e)} lacks a string 'table', 'format' or 'status'`);
-    return { table: e.table, format: e.format, status: e.status, error: e.error === null || e.error === undefined ? null : String(e.error) };
+    return {
+      table: e.table,
+      format: e.format,
+      status: e.status,
+      error: e.error === null || e.error === undefined ? null : String(e.error),
+    };
   });
-  if (!d.ok && out.every((r) => r.status === "SUCCESS")) out.push({ table: "(run)", format: "-", status: "FAILED", error: "the runner reported ok=false" });
+  if (!d.ok && out.every((r) => r.status === "SUCCESS"))
+    out.push({ table: "(run)", format: "-", status: "FAILED", error: "the runner reported ok=false" });
   return out;
 }

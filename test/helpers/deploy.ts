@@ -1,4 +1,8 @@
 /** Helpers for deploy tests: buckets on the local S3 server, bundle folders, and what the bucket holds. */
+
+import { createHash } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -7,9 +11,6 @@ import {
   PutBucketVersioningCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { uploadClassOf } from "../../src/deploy/bundle.js";
 import type { LoggedRequest } from "./s3-proxy.js";
 
@@ -19,7 +20,8 @@ let bucketCounter = 0;
 export async function makeBucket(s3: S3Client, versioned = true): Promise<string> {
   const name = `deploy-test-${process.pid}-${++bucketCounter}`;
   await s3.send(new CreateBucketCommand({ Bucket: name }));
-  if (versioned) await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
+  if (versioned)
+    await s3.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: "Enabled" } }));
   return name;
 }
 
@@ -37,7 +39,11 @@ export async function writeBundleDir(dir: string, files: BundleSpec): Promise<st
 export const sha256 = (b: string | Buffer) => createHash("sha256").update(b).digest("hex");
 
 /** Every current object under the prefix: its content hash and version id. */
-export async function bucketContents(s3: S3Client, bucket: string, prefix = ""): Promise<Map<string, { sha256: string; versionId: string; metadata: Record<string, string> }>> {
+export async function bucketContents(
+  s3: S3Client,
+  bucket: string,
+  prefix = "",
+): Promise<Map<string, { sha256: string; versionId: string; metadata: Record<string, string> }>> {
   const out = new Map<string, { sha256: string; versionId: string; metadata: Record<string, string> }>();
   let token: string | undefined;
   do {
@@ -45,7 +51,11 @@ export async function bucketContents(s3: S3Client, bucket: string, prefix = ""):
     for (const o of page.Contents ?? []) {
       const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
       const body = Buffer.from(await got.Body!.transformToByteArray());
-      out.set(o.Key!.slice(prefix.length), { sha256: sha256(body), versionId: got.VersionId!, metadata: got.Metadata ?? {} });
+      out.set(o.Key!.slice(prefix.length), {
+        sha256: sha256(body),
+        versionId: got.VersionId!,
+        metadata: got.Metadata ?? {},
+      });
     }
     token = page.NextContinuationToken;
   } while (token);
@@ -69,7 +79,13 @@ export const requestsTo = (log: readonly LoggedRequest[], bucket: string) => log
  * manifest came last.
  */
 export function assertUploadOrder(log: readonly LoggedRequest[], prefix = ""): void {
-  const puts = log.filter((r) => r.op === "PutObject" || r.op === "CreateMultipartUpload" || r.op === "UploadPart" || r.op === "CompleteMultipartUpload");
+  const puts = log.filter(
+    (r) =>
+      r.op === "PutObject" ||
+      r.op === "CreateMultipartUpload" ||
+      r.op === "UploadPart" ||
+      r.op === "CompleteMultipartUpload",
+  );
   const classOf = (r: LoggedRequest) => {
     const p = r.key.slice(prefix.length);
     return p.startsWith(".pipegen/") ? 5 : uploadClassOf(p);
@@ -78,7 +94,14 @@ export function assertUploadOrder(log: readonly LoggedRequest[], prefix = ""): v
     for (const earlier of puts) {
       if (classOf(earlier) >= classOf(later)) continue;
       // `earlier` belongs to an earlier class: it must have ended (or never succeeded) before `later` began.
-      if (earlier.status !== undefined && earlier.status < 300 && !earlier.fault && (earlier.end ?? Infinity) > later.seq)
-        throw new Error(`${earlier.op} ${earlier.key} (class ${classOf(earlier)}) was still in flight when ${later.op} ${later.key} (class ${classOf(later)}) started`);
+      if (
+        earlier.status !== undefined &&
+        earlier.status < 300 &&
+        !earlier.fault &&
+        (earlier.end ?? Infinity) > later.seq
+      )
+        throw new Error(
+          `${earlier.op} ${earlier.key} (class ${classOf(earlier)}) was still in flight when ${later.op} ${later.key} (class ${classOf(later)}) started`,
+        );
     }
 }

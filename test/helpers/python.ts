@@ -12,7 +12,11 @@ export async function setupVenvs(): Promise<void> {
 }
 
 /** Runs a venv's python on a script and parses its JSON output. */
-export async function pythonJson<T>(venv: string, args: readonly string[], env: Record<string, string> = {}): Promise<T> {
+export async function pythonJson<T>(
+  venv: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<T> {
   const r = await execa(venvBin(venv, "python"), args, { cwd: ROOT, env, reject: false });
   if (r.exitCode !== 0) throw new Error(`${args.join(" ")} exited ${r.exitCode}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;

@@ -5,7 +5,13 @@
  * errors, throttling, and connections dropped before the request reaches the
  * server or after the server applied it (the response is lost).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type FaultKind = "500" | "503" | "throttle" | "reset-before" | "reset-after";
@@ -71,7 +77,15 @@ export function s3Operation(method: string, query: URLSearchParams, key: string)
 }
 
 /** Operations that change the bucket. */
-export const WRITE_OPS = new Set(["PutObject", "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "DeleteObjects", "DeleteObject", "AbortMultipartUpload"]);
+export const WRITE_OPS = new Set([
+  "PutObject",
+  "UploadPart",
+  "CreateMultipartUpload",
+  "CompleteMultipartUpload",
+  "DeleteObjects",
+  "DeleteObject",
+  "AbortMultipartUpload",
+]);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -105,18 +119,27 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
     entry.status = e.status;
     entry.end = ++seq;
     res.writeHead(e.status, { "content-type": "application/xml" });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${e.code}</Code><Message>${e.message}</Message><RequestId>proxy</RequestId></Error>`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${e.code}</Code><Message>${e.message}</Message><RequestId>proxy</RequestId></Error>`,
+    );
   };
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://proxy");
     const [, bucket = "", ...rest] = url.pathname.split("/");
     const key = decodeURIComponent(rest.join("/"));
-    const entry: LoggedRequest = { seq: ++seq, method: req.method ?? "GET", key, bucket, op: s3Operation(req.method ?? "GET", url.searchParams, key) };
+    const entry: LoggedRequest = {
+      seq: ++seq,
+      method: req.method ?? "GET",
+      key,
+      bucket,
+      op: s3Operation(req.method ?? "GET", url.searchParams, key),
+    };
     log.push(entry);
     proxy.onRequest?.(entry);
     let fault = rule?.(entry);
-    if (!fault && faults && (faults.match?.(entry) ?? true) && random() < faults.rate) fault = faults.kinds[Math.floor(random() * faults.kinds.length)];
+    if (!fault && faults && (faults.match?.(entry) ?? true) && random() < faults.rate)
+      fault = faults.kinds[Math.floor(random() * faults.kinds.length)];
     entry.fault = fault;
 
     if (fault === "reset-before") {

@@ -1,8 +1,9 @@
 /** Builds specs for table tests: a valid base pipeline plus the part under test. */
-import { validateSpec, type ValidSpec } from "../../src/validate/index.js";
+
 import { formatProblem, type Problem } from "../../src/errors.js";
-import { resolvePipeline, type ResolvedPipeline } from "../../src/resolve/index.js";
 import type { LoadedSpec } from "../../src/load/index.js";
+import { type ResolvedPipeline, resolvePipeline } from "../../src/resolve/index.js";
+import { type ValidSpec, validateSpec } from "../../src/validate/index.js";
 
 export const REDSHIFT = {
   workgroup: "analytics",

@@ -14,23 +14,72 @@ const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const HINT =
   "specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id";
 
-const job = (args: Record<string, string>) => basePipeline({ steps: [{ id: "load", kind: "glueJob", job: "j", args }] });
+const job = (args: Record<string, string>) =>
+  basePipeline({ steps: [{ id: "load", kind: "glueJob", job: "j", args }] });
 const sql = (statement: string) => basePipeline({ steps: [{ id: "q", kind: "redshiftSql", sql: statement }] });
-const doc = (text: string) => basePipeline({ steps: [{ id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "in/*.csv", doc: text }] });
+const doc = (text: string) =>
+  basePipeline({ steps: [{ id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "in/*.csv", doc: text }] });
 
 describe("refused", () => {
   it.each<[string, Record<string, unknown>, string]>([
-    ["access key id in a Glue argument", job({ "--aws_key": ACCESS_KEY_ID }), 'steps[0].args.--aws_key: looks like an AWS access key id'],
-    ["temporary access key id inside SQL", sql(`COPY t FROM 's3://b/k' CREDENTIALS 'aws_access_key_id=ASIAIOSFODNN7EXAMPLE'`), "steps[0].sql: looks like an AWS access key id"],
-    ["secret access key on its own", job({ "--k": SECRET_KEY }), "steps[0].args.--k: looks like an AWS secret access key"],
-    ["aws_secret_access_key= assignment", sql(`UNLOAD ('select 1') TO 's3://b/k' CREDENTIALS 'aws_secret_access_key=abc123'`), "steps[0].sql: looks like a password or key assignment"],
-    ["password= in a JDBC-style string", job({ "--jdbc": "jdbc:redshift://host:5439/dev;user=etl;password=Tr0ub4dor" }), "steps[0].args.--jdbc: looks like a password or key assignment"],
-    ["password: in free text", doc("log in with password: hunter2"), "steps[0].doc: looks like a password or key assignment"],
-    ["connection URI with a password", job({ "--conn": "redshift://admin:S3cret!@sample-workgroup.111122223333.us-east-1.redshift-serverless.amazonaws.com:5439/dev" }), "steps[0].args.--conn: looks like a connection URI with a password"],
-    ["postgres URI with a password", doc("postgresql://etl:pa%24%24word@db:5432/app"), "steps[0].doc: looks like a connection URI with a password"],
-    ["SQL CREATE USER ... PASSWORD", sql("CREATE USER etl PASSWORD 'Abcd1234'"), "steps[0].sql: looks like a SQL password"],
-    ["Glue argument named like a password", job({ "--db_password": "hunter2" }), 'steps[0].args.--db_password: looks like a secret in a field named "--db_password"'],
-    ["Glue argument named api_key", job({ "--api_key": "k-123" }), 'steps[0].args.--api_key: looks like a secret in a field named "--api_key"'],
+    [
+      "access key id in a Glue argument",
+      job({ "--aws_key": ACCESS_KEY_ID }),
+      "steps[0].args.--aws_key: looks like an AWS access key id",
+    ],
+    [
+      "temporary access key id inside SQL",
+      sql(`COPY t FROM 's3://b/k' CREDENTIALS 'aws_access_key_id=ASIAIOSFODNN7EXAMPLE'`),
+      "steps[0].sql: looks like an AWS access key id",
+    ],
+    [
+      "secret access key on its own",
+      job({ "--k": SECRET_KEY }),
+      "steps[0].args.--k: looks like an AWS secret access key",
+    ],
+    [
+      "aws_secret_access_key= assignment",
+      sql(`UNLOAD ('select 1') TO 's3://b/k' CREDENTIALS 'aws_secret_access_key=abc123'`),
+      "steps[0].sql: looks like a password or key assignment",
+    ],
+    [
+      "password= in a JDBC-style string",
+      job({ "--jdbc": "jdbc:redshift://host:5439/dev;user=etl;password=Tr0ub4dor" }),
+      "steps[0].args.--jdbc: looks like a password or key assignment",
+    ],
+    [
+      "password: in free text",
+      doc("log in with password: hunter2"),
+      "steps[0].doc: looks like a password or key assignment",
+    ],
+    [
+      "connection URI with a password",
+      job({
+        "--conn":
+          "redshift://admin:S3cret!@sample-workgroup.111122223333.us-east-1.redshift-serverless.amazonaws.com:5439/dev",
+      }),
+      "steps[0].args.--conn: looks like a connection URI with a password",
+    ],
+    [
+      "postgres URI with a password",
+      doc("postgresql://etl:pa%24%24word@db:5432/app"),
+      "steps[0].doc: looks like a connection URI with a password",
+    ],
+    [
+      "SQL CREATE USER ... PASSWORD",
+      sql("CREATE USER etl PASSWORD 'Abcd1234'"),
+      "steps[0].sql: looks like a SQL password",
+    ],
+    [
+      "Glue argument named like a password",
+      job({ "--db_password": "hunter2" }),
+      'steps[0].args.--db_password: looks like a secret in a field named "--db_password"',
+    ],
+    [
+      "Glue argument named api_key",
+      job({ "--api_key": "k-123" }),
+      'steps[0].args.--api_key: looks like a secret in a field named "--api_key"',
+    ],
     ["private key", doc("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."), "steps[0].doc: looks like a private key"],
   ])("%s", (_, spec, want) => {
     expect(problemsOf(spec)).toEqual([`${want} — ${HINT}`]);
@@ -48,11 +97,17 @@ describe("refused", () => {
       description: `key ${ACCESS_KEY_ID}`,
       steps: [{ id: "load", kind: "glueJob", job: "j", args: { "--pwd": "x1", "--s": SECRET_KEY } }],
     });
-    expect(credentialProblems(spec).map((p) => p.path.join(".")).sort()).toEqual(["description", "steps.0.args.--pwd", "steps.0.args.--s"]);
+    expect(
+      credentialProblems(spec)
+        .map((p) => p.path.join("."))
+        .sort(),
+    ).toEqual(["description", "steps.0.args.--pwd", "steps.0.args.--s"]);
   });
 
   it("never repeats the secret in the message", () => {
-    for (const p of credentialProblems(job({ "--a": ACCESS_KEY_ID, "--b": SECRET_KEY, "--c": "u=1;password=Tr0ub4dor" })))
+    for (const p of credentialProblems(
+      job({ "--a": ACCESS_KEY_ID, "--b": SECRET_KEY, "--c": "u=1;password=Tr0ub4dor" }),
+    ))
       expect(`${p.message} ${p.hint}`).not.toMatch(/AKIA|wJalr|Tr0ub4dor/);
   });
 });
@@ -60,7 +115,10 @@ describe("refused", () => {
 describe("similar-looking but fine", () => {
   it.each<[string, Record<string, unknown>]>([
     ["a Secrets Manager ARN (it contains 'secret')", basePipeline({ connections: { redshift: REDSHIFT } })],
-    ["a secret ARN in a field named like a password", job({ "--db_password_secret_arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf" })],
+    [
+      "a secret ARN in a field named like a password",
+      job({ "--db_password_secret_arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf" }),
+    ],
     ["a secret's name in a ...Name field", job({ "--apiKeyName": "prod/api-key" })],
     ["a connection id in a ..._conn_id field", job({ "--password_conn_id": "redshift_default" })],
     ["Jinja that reads the password at run time", job({ "--password": "{{ conn.redshift_default.password }}" })],
@@ -68,7 +126,12 @@ describe("similar-looking but fine", () => {
     ["a masked value", job({ "--password": "****" })],
     ["a documentation stand-in", doc("set password=<your password> in the connection, not here")],
     ["SQL PASSWORD DISABLE", sql("ALTER USER etl PASSWORD DISABLE")],
-    ["a path with 'password' in it", basePipeline({ steps: [{ id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "passwords/rotated/_SUCCESS" }] })],
+    [
+      "a path with 'password' in it",
+      basePipeline({
+        steps: [{ id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "passwords/rotated/_SUCCESS" }],
+      }),
+    ],
     ["an s3:// URI (no user info)", job({ "--input": "s3://landing-bucket/in/" })],
     ["an https URI with a user but no password", doc("see https://etl@example.com/runbook")],
     ["an IAM role id (AROA...), which is not a key", job({ "--role_id": "AROAIOSFODNN7EXAMPLE" })],

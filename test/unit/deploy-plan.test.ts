@@ -1,8 +1,8 @@
 /** The pure parts of deploy: upload classes, the plan, retry classification, environment inputs, waiting, progress. */
 import type { MWAAClient } from "@aws-sdk/client-mwaa";
 import { describe, expect, it } from "vitest";
-import { sha256Hex, uploadClassOf, type BundleFile } from "../../src/deploy/bundle.js";
-import { updateInputFor, waitForUpdate, type EnvironmentInfo } from "../../src/deploy/environment.js";
+import { type BundleFile, sha256Hex, uploadClassOf } from "../../src/deploy/bundle.js";
+import { type EnvironmentInfo, updateInputFor, waitForUpdate } from "../../src/deploy/environment.js";
 import type { Manifest } from "../../src/deploy/manifest.js";
 import { buildPlan, keysToHead, type PlanInput } from "../../src/deploy/plan.js";
 import { terminalProgress } from "../../src/deploy/progress.js";
@@ -31,14 +31,27 @@ const file = (p: string, content: string): BundleFile => {
   return { path: p, body, sha256: sha256Hex(body), size: body.length, uploadClass: uploadClassOf(p) };
 };
 const etag = (content: string) => `"etag-${content}"`;
-const managedFor = (f: BundleFile, content: string, versionId = `v-${f.path}`) => ({ sha256: f.sha256, etag: etag(content), versionId, size: f.size });
+const managedFor = (f: BundleFile, content: string, versionId = `v-${f.path}`) => ({
+  sha256: f.sha256,
+  etag: etag(content),
+  versionId,
+  size: f.size,
+});
 
 const dag = file("dags/a.py", "A");
 const req = file("requirements.txt", "R");
 const bundle = [dag, req];
 
 function input(over: Partial<PlanInput>): PlanInput {
-  return { bundle, manifest: undefined, remote: new Map(), heads: new Map(), prune: false, environment: undefined, ...over };
+  return {
+    bundle,
+    manifest: undefined,
+    remote: new Map(),
+    heads: new Map(),
+    prune: false,
+    environment: undefined,
+    ...over,
+  };
 }
 
 function manifestWith(objects: Manifest["objects"], environments: Manifest["environments"] = {}): Manifest {
@@ -56,9 +69,12 @@ describe("buildPlan", () => {
   });
 
   it("trusts the manifest when the bucket still has the recorded ETag: no HEAD, no upload", () => {
-    const manifest = manifestWith({ "dags/a.py": managedFor(dag, "A"), "requirements.txt": managedFor(req, "R") }, {
-      env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: true },
-    });
+    const manifest = manifestWith(
+      { "dags/a.py": managedFor(dag, "A"), "requirements.txt": managedFor(req, "R") },
+      {
+        env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: true },
+      },
+    );
     const remote = new Map<string, RemoteObject>([
       ["dags/a.py", { etag: etag("A"), size: 1 }],
       ["requirements.txt", { etag: etag("R"), size: 1 }],
@@ -77,7 +93,9 @@ describe("buildPlan", () => {
       ["requirements.txt", { etag: '"edited-in-console"', size: 9 }],
     ]);
     expect(keysToHead(bundle, manifest, remote)).toEqual(["requirements.txt"]);
-    const heads = new Map<string, HeadResult | undefined>([["requirements.txt", { sha256: undefined, versionId: "v9", etag: '"edited-in-console"', size: 9 }]]);
+    const heads = new Map<string, HeadResult | undefined>([
+      ["requirements.txt", { sha256: undefined, versionId: "v9", etag: '"edited-in-console"', size: 9 }],
+    ]);
     const plan = buildPlan(input({ manifest, remote, heads }));
     expect(plan.files.map((f) => [f.file.path, f.action, f.reason])).toEqual([
       ["dags/a.py", "change", "content changed"],
@@ -140,11 +158,26 @@ describe("buildPlan", () => {
 
   it.each([
     ["no record of this environment", {}, "check"],
-    ["applied and confirmed", { env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: true } }, "none"],
-    ["requested without --wait", { env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: false } }, "check"],
-    ["an older version was applied", { env: { versions: { "requirements.txt": "v-older" }, confirmed: true } }, "update"],
+    [
+      "applied and confirmed",
+      { env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: true } },
+      "none",
+    ],
+    [
+      "requested without --wait",
+      { env: { versions: { "requirements.txt": "v-requirements.txt" }, confirmed: false } },
+      "check",
+    ],
+    [
+      "an older version was applied",
+      { env: { versions: { "requirements.txt": "v-older" }, confirmed: true } },
+      "update",
+    ],
   ] as const)("environment with unchanged files, %s: %s", (_, environments, action) => {
-    const manifest = manifestWith({ "dags/a.py": managedFor(dag, "A"), "requirements.txt": managedFor(req, "R") }, environments);
+    const manifest = manifestWith(
+      { "dags/a.py": managedFor(dag, "A"), "requirements.txt": managedFor(req, "R") },
+      environments,
+    );
     const remote = new Map<string, RemoteObject>([
       ["dags/a.py", { etag: etag("A"), size: 1 }],
       ["requirements.txt", { etag: etag("R"), size: 1 }],
@@ -154,7 +187,8 @@ describe("buildPlan", () => {
 });
 
 describe("isTransient", () => {
-  const aws = (name: string, status: number, extra: object = {}) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, ...extra });
+  const aws = (name: string, status: number, extra: object = {}) =>
+    Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status }, ...extra });
   it.each([
     [aws("SlowDown", 503), true],
     [aws("InternalError", 500), true],
@@ -179,7 +213,8 @@ describe("withRetry", () => {
     const retried: number[] = [];
     const r = await withRetry(
       async () => {
-        if (++calls < 3) throw Object.assign(new Error("slow"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } });
+        if (++calls < 3)
+          throw Object.assign(new Error("slow"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } });
         return "ok";
       },
       policy,
@@ -189,7 +224,16 @@ describe("withRetry", () => {
   });
 
   it("gives up after the retries, saying how often it tried", async () => {
-    const error = await withRetry(() => Promise.reject(Object.assign(new Error("Please reduce your request rate."), { name: "SlowDown", $metadata: { httpStatusCode: 503 } })), policy).catch((e: unknown) => e);
+    const error = await withRetry(
+      () =>
+        Promise.reject(
+          Object.assign(new Error("Please reduce your request rate."), {
+            name: "SlowDown",
+            $metadata: { httpStatusCode: 503 },
+          }),
+        ),
+      policy,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RetriesExhausted);
     expect((error as Error).message).toBe("SlowDown (HTTP 503): Please reduce your request rate. (3 attempts)");
   });
@@ -199,7 +243,9 @@ describe("withRetry", () => {
     await expect(
       withRetry(() => {
         calls++;
-        return Promise.reject(Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+        return Promise.reject(
+          Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }),
+        );
       }, policy),
     ).rejects.toThrow("denied");
     expect(calls).toBe(1);
@@ -207,14 +253,17 @@ describe("withRetry", () => {
 
   it("backs off exponentially with full jitter, capped", async () => {
     const delays: number[] = [];
-    await withRetry(() => Promise.reject(Object.assign(new Error(), { name: "InternalError", $metadata: { httpStatusCode: 500 } })), {
-      ...policy,
-      retries: 6,
-      baseDelayMs: 100,
-      maxDelayMs: 1000,
-      random: () => 1,
-      sleep: async (ms) => void delays.push(ms),
-    }).catch(() => undefined);
+    await withRetry(
+      () => Promise.reject(Object.assign(new Error(), { name: "InternalError", $metadata: { httpStatusCode: 500 } })),
+      {
+        ...policy,
+        retries: 6,
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+        random: () => 1,
+        sleep: async (ms) => void delays.push(ms),
+      },
+    ).catch(() => undefined);
     expect(delays).toEqual([100, 200, 400, 800, 1000, 1000]);
   });
 });
@@ -225,7 +274,10 @@ function envInfo(over: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
     status: "AVAILABLE",
     sourceBucketArn: "arn:aws:s3:::bucket",
     dagS3Path: "dags",
-    files: { "requirements.txt": { path: "requirements.txt", version: "v1" }, "startup.sh": { path: undefined, version: undefined } },
+    files: {
+      "requirements.txt": { path: "requirements.txt", version: "v1" },
+      "startup.sh": { path: undefined, version: undefined },
+    },
     lastUpdate: undefined,
     ...over,
   };
@@ -234,7 +286,10 @@ function envInfo(over: Partial<EnvironmentInfo> = {}): EnvironmentInfo {
 describe("updateInputFor", () => {
   it.each([
     [{ "requirements.txt": "v1" }, undefined],
-    [{ "requirements.txt": "v2" }, { Name: "prod", RequirementsS3Path: "requirements.txt", RequirementsS3ObjectVersion: "v2" }],
+    [
+      { "requirements.txt": "v2" },
+      { Name: "prod", RequirementsS3Path: "requirements.txt", RequirementsS3ObjectVersion: "v2" },
+    ],
     [
       { "requirements.txt": "v1", "startup.sh": "s1" },
       { Name: "prod", StartupScriptS3Path: "startup.sh", StartupScriptS3ObjectVersion: "s1" },
@@ -253,7 +308,9 @@ describe("updateInputFor", () => {
 describe("waitForUpdate", () => {
   const fakeMwaa = (states: object[]) => {
     let i = 0;
-    return { send: async () => ({ Environment: { Name: "prod", ...states[Math.min(i++, states.length - 1)] } }) } as unknown as MWAAClient;
+    return {
+      send: async () => ({ Environment: { Name: "prod", ...states[Math.min(i++, states.length - 1)] } }),
+    } as unknown as MWAAClient;
   };
   const opts = { intervalMs: 1, timeoutMs: 10_000, sleep: async () => {}, now: () => 1_000_000 };
   const policy = { ...DEFAULT_RETRY_POLICY, sleep: async () => {} };
@@ -272,7 +329,14 @@ describe("waitForUpdate", () => {
     const mwaa = fakeMwaa([
       { Status: "UPDATING" },
       { Status: "ROLLING_BACK" },
-      { Status: "AVAILABLE", LastUpdate: { Status: "FAILED", CreatedAt: new Date(1_000_000), Error: { ErrorCode: "RequirementsInstallFailed", ErrorMessage: "pip failed" } } },
+      {
+        Status: "AVAILABLE",
+        LastUpdate: {
+          Status: "FAILED",
+          CreatedAt: new Date(1_000_000),
+          Error: { ErrorCode: "RequirementsInstallFailed", ErrorMessage: "pip failed" },
+        },
+      },
     ]);
     expect(await waitForUpdate(mwaa, "prod", 1_000_000, policy, opts)).toEqual({
       ok: false,
@@ -282,9 +346,15 @@ describe("waitForUpdate", () => {
   });
 
   it("stops at UPDATE_FAILED, and at the timeout", async () => {
-    expect(await waitForUpdate(fakeMwaa([{ Status: "UPDATE_FAILED" }]), "prod", 1_000_000, policy, opts)).toMatchObject({ ok: false, reason: "the environment is UPDATE_FAILED" });
+    expect(await waitForUpdate(fakeMwaa([{ Status: "UPDATE_FAILED" }]), "prod", 1_000_000, policy, opts)).toMatchObject(
+      { ok: false, reason: "the environment is UPDATE_FAILED" },
+    );
     let t = 0;
-    const r = await waitForUpdate(fakeMwaa([{ Status: "UPDATING" }]), "prod", 0, policy, { ...opts, timeoutMs: 120_000, now: () => (t += 30_000) });
+    const r = await waitForUpdate(fakeMwaa([{ Status: "UPDATING" }]), "prod", 0, policy, {
+      ...opts,
+      timeoutMs: 120_000,
+      now: () => (t += 30_000),
+    });
     expect(r).toEqual({ ok: false, status: "UPDATING", reason: "still UPDATING after 2 minutes (--wait-timeout)" });
   });
 });

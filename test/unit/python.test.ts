@@ -6,7 +6,7 @@ describe("pyString", () => {
     ["plain", '"plain"'],
     ["it's", '"it\'s"'],
     ['say "hi"', "'say \"hi\"'"],
-    ['both \' and "', '"both \' and \\""'],
+    ["both ' and \"", '"both \' and \\""'],
     ["back\\slash", '"back\\\\slash"'],
     ["line\nbreak\ttab\rcr", '"line\\nbreak\\ttab\\rcr"'],
     ["nul\u0000bell\u0007", '"nul\\x00bell\\x07"'],

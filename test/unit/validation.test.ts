@@ -7,30 +7,70 @@ const step = (s: Record<string, unknown>) => basePipeline({ steps: [s] });
 describe("pipeline-level rules", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     ["valid base", {}, []],
-    ["id not an identifier", { id: "Demo-1" }, [
-      'id: must be a lowercase Python identifier (letters, digits, underscores; starts with a letter)',
-      'id: is "Demo-1" but the file is named for "demo" — rename the file to Demo-1.pipeline.<ext> or set id: demo; MWAA shows a DAG only when its id matches its file',
-    ]],
-    ["unsupported Airflow", { airflowVersion: "2.9.2" }, ['airflowVersion: must be one of "2.10.3", "2.11.0", "3.0.6", "3.2.1", "3.3.1"; got "2.9.2"']],
-    ["bad cron", { schedule: "0 25 * * *" }, ["schedule: is not a valid cron expression: hour field '25': '25' is outside 0-23"]],
-    ["cron field count", { schedule: "0 6 * *" }, ["schedule: is not a valid cron expression: has 4 fields; a cron expression has 5 (minute hour day-of-month month day-of-week)"]],
-    ["unknown preset", { schedule: "@fortnightly" }, ["schedule: unknown preset '@fortnightly'; use one of @once, @continuous, @hourly, @daily, @weekly, @monthly, @quarterly, @yearly"]],
-    ["bad start date", { startDate: "2024-02-31x" }, ["startDate: must be an ISO date such as 2024-01-01 or 2024-01-01T06:00Z (UTC)"]],
+    [
+      "id not an identifier",
+      { id: "Demo-1" },
+      [
+        "id: must be a lowercase Python identifier (letters, digits, underscores; starts with a letter)",
+        'id: is "Demo-1" but the file is named for "demo" — rename the file to Demo-1.pipeline.<ext> or set id: demo; MWAA shows a DAG only when its id matches its file',
+      ],
+    ],
+    [
+      "unsupported Airflow",
+      { airflowVersion: "2.9.2" },
+      ['airflowVersion: must be one of "2.10.3", "2.11.0", "3.0.6", "3.2.1", "3.3.1"; got "2.9.2"'],
+    ],
+    [
+      "bad cron",
+      { schedule: "0 25 * * *" },
+      ["schedule: is not a valid cron expression: hour field '25': '25' is outside 0-23"],
+    ],
+    [
+      "cron field count",
+      { schedule: "0 6 * *" },
+      [
+        "schedule: is not a valid cron expression: has 4 fields; a cron expression has 5 (minute hour day-of-month month day-of-week)",
+      ],
+    ],
+    [
+      "unknown preset",
+      { schedule: "@fortnightly" },
+      [
+        "schedule: unknown preset '@fortnightly'; use one of @once, @continuous, @hourly, @daily, @weekly, @monthly, @quarterly, @yearly",
+      ],
+    ],
+    [
+      "bad start date",
+      { startDate: "2024-02-31x" },
+      ["startDate: must be an ISO date such as 2024-01-01 or 2024-01-01T06:00Z (UTC)"],
+    ],
     ["misspelled key", { schedul: "@daily" }, ['schedul: unknown key "schedul" — did you mean "schedule"?']],
-    ["password in connection", { connections: { redshift: { ...REDSHIFT, password: "hunter2" } } }, [
-      'connections.redshift.password: unknown key "password" — remove it; see `pipegen schema` for the allowed keys',
-      // The credential gate (test/unit/credentials.test.ts) also flags the value.
-      'connections.redshift.password: looks like a secret in a field named "password" — specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id',
-    ]],
+    [
+      "password in connection",
+      { connections: { redshift: { ...REDSHIFT, password: "hunter2" } } },
+      [
+        'connections.redshift.password: unknown key "password" — remove it; see `pipegen schema` for the allowed keys',
+        // The credential gate (test/unit/credentials.test.ts) also flags the value.
+        'connections.redshift.password: looks like a secret in a field named "password" — specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id',
+      ],
+    ],
     ["impossible date", { startDate: "2024-02-31" }, ["startDate: is not a real date"]],
     ["missing required", { startDate: undefined }, ["startDate: is required"]],
-    ["missing required choice", { airflowVersion: undefined }, ['airflowVersion: is required — use one of "2.10.3", "2.11.0", "3.0.6", "3.2.1", "3.3.1"']],
+    [
+      "missing required choice",
+      { airflowVersion: undefined },
+      ['airflowVersion: is required — use one of "2.10.3", "2.11.0", "3.0.6", "3.2.1", "3.3.1"'],
+    ],
     ["missing required union", { schedule: undefined }, ["schedule: is required"]],
     ["union of the wrong type", { schedule: 5 }, ["schedule: expected null or a string, got number 5"]],
     ["no steps", { steps: [] }, ["steps: needs at least 1 item"]],
-    ["bad secret ARN", { connections: { redshift: { ...REDSHIFT, secretArn: "arn:aws:s3:::bucket" } } }, [
-      "connections.redshift.secretArn: must be an ARN like arn:aws:secretsmanager:us-east-1:123456789012:secret:airflow/redshift-AbCdEf",
-    ]],
+    [
+      "bad secret ARN",
+      { connections: { redshift: { ...REDSHIFT, secretArn: "arn:aws:s3:::bucket" } } },
+      [
+        "connections.redshift.secretArn: must be an ARN like arn:aws:secretsmanager:us-east-1:123456789012:secret:airflow/redshift-AbCdEf",
+      ],
+    ],
   ])("%s", (_, overrides, want) => {
     expect(problemsOf(basePipeline(overrides))).toEqual(want);
   });
@@ -38,42 +78,106 @@ describe("pipeline-level rules", () => {
 
 describe("step rules", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
-    ["unknown kind", { id: "a", kind: "glueCrawlr" }, ['steps[0].kind: unknown kind "glueCrawlr" — did you mean "glueCrawler"?']],
+    [
+      "unknown kind",
+      { id: "a", kind: "glueCrawlr" },
+      ['steps[0].kind: unknown kind "glueCrawlr" — did you mean "glueCrawler"?'],
+    ],
     ["wrong type", { id: "a", kind: "glueCrawler", crawler: 5 }, ["steps[0].crawler: expected a string, got number 5"]],
-    ["invalid bucket", { id: "a", kind: "s3Sensor", bucket: "My_Bucket", key: "x" }, [
-      "steps[0].bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
-    ]],
-    ["bucket like an IP", { id: "a", kind: "s3Sensor", bucket: "192.168.1.1", key: "x" }, ["steps[0].bucket: is not a valid S3 bucket name: must not look like an IP address"]],
-    ["unknown placeholder", { id: "a", kind: "s3Sensor", bucket: "landing", key: "in/${YYY}/" }, [
-      "steps[0].key: unknown placeholder ${YYY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}",
-    ]],
-    ["bad mode", { id: "a", kind: "s3Sensor", bucket: "landing", key: "x", mode: "pok" }, [
-      'steps[0].mode: must be one of "poke", "reschedule", "deferrable"; got "pok" — did you mean "poke"?',
-    ]],
-    ["bad duration", { id: "a", kind: "s3Sensor", bucket: "landing", key: "x", timeout: "10 minutes" }, [
-      "steps[0].timeout: must be a duration: seconds as a positive integer, or a string like 30s, 5m, 1h30m, 2d",
-    ]],
-    ["script not s3", { id: "a", kind: "glueJob", job: "j", scriptLocation: "/tmp/x.py" }, ["steps[0].scriptLocation: must be an s3:// URI such as s3://my-bucket/path/"]],
-    ["glue arg without dashes", { id: "a", kind: "glueJob", job: "j", args: { date: "x" } }, ["steps[0].args.date: must start with -- (Glue job argument)"]],
-    ["SQL injection in procedure name", { id: "a", kind: "redshiftProcedure", procedure: "sp(); DROP TABLE x; --" }, [
-      "steps[0].procedure: must be a plain SQL identifier (letters, digits, '_' and '$'; no quotes or dots)",
-    ]],
-    ["view with a dot", { id: "a", kind: "refreshMaterializedView", view: "s.v" }, [
-      "steps[0].view: must be a plain SQL identifier (letters, digits, '_' and '$'; no quotes or dots)",
-    ]],
-    ["unload needs table or query", { id: "a", kind: "unload", to: "s3://out-bucket/x/" }, ["steps[0].table: give exactly one of `table` or `query`"]],
-    ["unload to a bad URI", { id: "a", kind: "unload", table: "t", to: "https://out-bucket/x/" }, ["steps[0].to: must be an s3:// URI such as s3://my-bucket/path/"]],
-    ["xtable source among targets", { id: "a", kind: "xtable", sourceFormat: "DELTA", targetFormats: ["DELTA"], datasets: [{ tableBasePath: "s3://lake/t", tableName: "t" }] }, [
-      "steps[0].targetFormats: must not include the source format DELTA",
-    ]],
-    ["glue catalog without iceberg", { id: "a", kind: "xtable", targetFormats: ["HUDI"], datasets: [{ tableBasePath: "s3://lake/t", tableName: "t", namespace: "db" }], glueCatalog: { warehouse: "s3://lake/" } }, [
-      "steps[0].glueCatalog: registers Iceberg tables, so targetFormats must include ICEBERG",
-    ]],
-    ["xtable relative path", { id: "a", kind: "xtable", targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "lake/t", tableName: "t" }] }, [
-      "steps[0].datasets[0].tableBasePath: must be an s3:// URI or an absolute path",
-    ]],
-    ["reserved step id", { id: "dag", kind: "s3Sensor", bucket: "landing", key: "x" }, ["steps[0].id: is reserved in generated DAGs (dag, pendulum, timedelta, chain, datetime)"]],
-    ["keyword step id", { id: "import", kind: "s3Sensor", bucket: "landing", key: "x" }, ["steps[0].id: is a Python keyword"]],
+    [
+      "invalid bucket",
+      { id: "a", kind: "s3Sensor", bucket: "My_Bucket", key: "x" },
+      [
+        "steps[0].bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+      ],
+    ],
+    [
+      "bucket like an IP",
+      { id: "a", kind: "s3Sensor", bucket: "192.168.1.1", key: "x" },
+      ["steps[0].bucket: is not a valid S3 bucket name: must not look like an IP address"],
+    ],
+    [
+      "unknown placeholder",
+      { id: "a", kind: "s3Sensor", bucket: "landing", key: "in/${YYY}/" },
+      ["steps[0].key: unknown placeholder ${YYY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}"],
+    ],
+    [
+      "bad mode",
+      { id: "a", kind: "s3Sensor", bucket: "landing", key: "x", mode: "pok" },
+      ['steps[0].mode: must be one of "poke", "reschedule", "deferrable"; got "pok" — did you mean "poke"?'],
+    ],
+    [
+      "bad duration",
+      { id: "a", kind: "s3Sensor", bucket: "landing", key: "x", timeout: "10 minutes" },
+      ["steps[0].timeout: must be a duration: seconds as a positive integer, or a string like 30s, 5m, 1h30m, 2d"],
+    ],
+    [
+      "script not s3",
+      { id: "a", kind: "glueJob", job: "j", scriptLocation: "/tmp/x.py" },
+      ["steps[0].scriptLocation: must be an s3:// URI such as s3://my-bucket/path/"],
+    ],
+    [
+      "glue arg without dashes",
+      { id: "a", kind: "glueJob", job: "j", args: { date: "x" } },
+      ["steps[0].args.date: must start with -- (Glue job argument)"],
+    ],
+    [
+      "SQL injection in procedure name",
+      { id: "a", kind: "redshiftProcedure", procedure: "sp(); DROP TABLE x; --" },
+      ["steps[0].procedure: must be a plain SQL identifier (letters, digits, '_' and '$'; no quotes or dots)"],
+    ],
+    [
+      "view with a dot",
+      { id: "a", kind: "refreshMaterializedView", view: "s.v" },
+      ["steps[0].view: must be a plain SQL identifier (letters, digits, '_' and '$'; no quotes or dots)"],
+    ],
+    [
+      "unload needs table or query",
+      { id: "a", kind: "unload", to: "s3://out-bucket/x/" },
+      ["steps[0].table: give exactly one of `table` or `query`"],
+    ],
+    [
+      "unload to a bad URI",
+      { id: "a", kind: "unload", table: "t", to: "https://out-bucket/x/" },
+      ["steps[0].to: must be an s3:// URI such as s3://my-bucket/path/"],
+    ],
+    [
+      "xtable source among targets",
+      {
+        id: "a",
+        kind: "xtable",
+        sourceFormat: "DELTA",
+        targetFormats: ["DELTA"],
+        datasets: [{ tableBasePath: "s3://lake/t", tableName: "t" }],
+      },
+      ["steps[0].targetFormats: must not include the source format DELTA"],
+    ],
+    [
+      "glue catalog without iceberg",
+      {
+        id: "a",
+        kind: "xtable",
+        targetFormats: ["HUDI"],
+        datasets: [{ tableBasePath: "s3://lake/t", tableName: "t", namespace: "db" }],
+        glueCatalog: { warehouse: "s3://lake/" },
+      },
+      ["steps[0].glueCatalog: registers Iceberg tables, so targetFormats must include ICEBERG"],
+    ],
+    [
+      "xtable relative path",
+      { id: "a", kind: "xtable", targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "lake/t", tableName: "t" }] },
+      ["steps[0].datasets[0].tableBasePath: must be an s3:// URI or an absolute path"],
+    ],
+    [
+      "reserved step id",
+      { id: "dag", kind: "s3Sensor", bucket: "landing", key: "x" },
+      ["steps[0].id: is reserved in generated DAGs (dag, pendulum, timedelta, chain, datetime)"],
+    ],
+    [
+      "keyword step id",
+      { id: "import", kind: "s3Sensor", bucket: "landing", key: "x" },
+      ["steps[0].id: is a Python keyword"],
+    ],
   ])("%s", (_, s, want) => {
     expect(problemsOf(step(s))).toEqual(want);
   });
@@ -85,14 +189,26 @@ describe("step rules", () => {
 });
 
 describe("graph rules", () => {
-  const s = (id: string, after?: string[]) => ({ id, kind: "s3Sensor", bucket: "landing", key: "x", ...(after ? { after } : {}) });
+  const s = (id: string, after?: string[]) => ({
+    id,
+    kind: "s3Sensor",
+    bucket: "landing",
+    key: "x",
+    ...(after ? { after } : {}),
+  });
   it.each<[string, unknown[], string[]]>([
-    ["duplicate id", [s("a"), s("a")], ['steps[1].id: duplicate step id "a" — steps[0] already uses it; task ids must be unique']],
+    [
+      "duplicate id",
+      [s("a"), s("a")],
+      ['steps[1].id: duplicate step id "a" — steps[0] already uses it; task ids must be unique'],
+    ],
     ["unknown after", [s("a"), s("b", ["nope"])], ['steps[1].after[0]: unknown step "nope" — known steps: a, b']],
     ["self reference", [s("a", ["a"])], ["steps[0].after[0]: a step cannot run after itself"]],
-    ["cycle", [s("a", ["c"]), s("b", ["a"]), s("c", ["b"])], [
-      "steps[0].after: steps form a cycle: a → b → c → a — a DAG cannot loop; remove one of these `after` references",
-    ]],
+    [
+      "cycle",
+      [s("a", ["c"]), s("b", ["a"]), s("c", ["b"])],
+      ["steps[0].after: steps form a cycle: a → b → c → a — a DAG cannot loop; remove one of these `after` references"],
+    ],
     ["fan-in is fine", [s("a"), s("b", []), s("c", ["a", "b"])], []],
   ])("%s", (_, steps, want) => {
     expect(problemsOf(basePipeline({ steps }))).toEqual(want);

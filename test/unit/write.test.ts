@@ -21,15 +21,25 @@ describe("writeBundle", () => {
   it("refuses an output path below a file, naming it", async () => {
     await writeFile(path.join(work, "taken"), "x");
     const out = path.join(work, "taken", "dist");
-    await expect(writeBundle(out, files)).rejects.toThrow(new OutputError(`cannot read the output folder ${out}: a part of the path is a file, not a folder; nothing was written`));
+    await expect(writeBundle(out, files)).rejects.toThrow(
+      new OutputError(
+        `cannot read the output folder ${out}: a part of the path is a file, not a folder; nothing was written`,
+      ),
+    );
   });
 
   // Node's recursive mkdir never returns under /proc; the writer must fail instead of spinning.
-  it.runIf(process.platform === "linux")("fails, rather than hangs, where no folder can be made", async () => {
-    const error = await writeBundle("/proc/pipegen-cannot-write-here", files).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(OutputError);
-    expect((error as Error).message).toMatch(/^cannot write the bundle to \/proc\/pipegen-cannot-write-here: a folder on the path cannot be created there \(\/proc\/pipegen-cannot-write-here\.pipegen-new-[^)]+\); the previous bundle, if any, is as it was$/);
-  }, 10_000);
+  it.runIf(process.platform === "linux")(
+    "fails, rather than hangs, where no folder can be made",
+    async () => {
+      const error = await writeBundle("/proc/pipegen-cannot-write-here", files).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(OutputError);
+      expect((error as Error).message).toMatch(
+        /^cannot write the bundle to \/proc\/pipegen-cannot-write-here: a folder on the path cannot be created there \(\/proc\/pipegen-cannot-write-here\.pipegen-new-[^)]+\); the previous bundle, if any, is as it was$/,
+      );
+    },
+    10_000,
+  );
 
   it("leaves nothing beside the output folder when it succeeds", async () => {
     const out = path.join(work, "dist");
@@ -49,17 +59,31 @@ describe("makeDirectory and writeOutputFile", () => {
   });
 
   it.each([
-    ["below a file", (w: string) => path.join(w, "taken/x.json"), (w: string) => `cannot write ${w}/taken/x.json: a part of the path is a file, not a folder (${w}/taken)`],
-    ["where a folder is", (w: string) => path.join(w, "folder"), (w: string) => `cannot write ${w}/folder: a folder is in the way of a file`],
+    [
+      "below a file",
+      (w: string) => path.join(w, "taken/x.json"),
+      (w: string) => `cannot write ${w}/taken/x.json: a part of the path is a file, not a folder (${w}/taken)`,
+    ],
+    [
+      "where a folder is",
+      (w: string) => path.join(w, "folder"),
+      (w: string) => `cannot write ${w}/folder: a folder is in the way of a file`,
+    ],
   ])("report a file %s as an OutputError", async (_, file, message) => {
     await writeFile(path.join(work, "taken"), "x");
     await makeDirectory(path.join(work, "folder"));
     await expect(writeOutputFile(file(work), "{}")).rejects.toThrow(new OutputError(message(work)));
   });
 
-  it.runIf(process.platform === "linux")("fail, rather than hang, under /proc", async () => {
-    await expect(writeOutputFile("/proc/pipegen-nothing-here/x.json", "{}")).rejects.toThrow(
-      new OutputError("cannot write /proc/pipegen-nothing-here/x.json: a folder on the path cannot be created there (/proc/pipegen-nothing-here)"),
-    );
-  }, 10_000);
+  it.runIf(process.platform === "linux")(
+    "fail, rather than hang, under /proc",
+    async () => {
+      await expect(writeOutputFile("/proc/pipegen-nothing-here/x.json", "{}")).rejects.toThrow(
+        new OutputError(
+          "cannot write /proc/pipegen-nothing-here/x.json: a folder on the path cannot be created there (/proc/pipegen-nothing-here)",
+        ),
+      );
+    },
+    10_000,
+  );
 });

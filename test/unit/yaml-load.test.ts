@@ -1,14 +1,14 @@
 /** The fast YAML path (js-yaml) and the positioned path (`yaml`) must read specs identically. */
 import { readdir, readFile } from "node:fs/promises";
-import { parse } from "yaml";
 import { expect, it } from "vitest";
+import { parse } from "yaml";
 import { loadYamlSpec } from "../../src/load/yaml.js";
 import { ROOT } from "../helpers/cli.js";
 
 const SAMPLES = [
   "a: 2024-01-01\nb: 0x1F\nc: 1e3\nd: ~\ne: yes\nf: .inf\ng: '007'\nh: 010\n",
   "steps:\n  - {id: a, after: []}\n  - id: b\n    sql: |\n      SELECT 1;\n      SELECT 2;\n",
-  "k: >\n  folded\n  text\nl: \"esc\\u00e9\\n\"\n",
+  'k: >\n  folded\n  text\nl: "esc\\u00e9\\n"\n',
 ];
 
 it.each(SAMPLES)("reads %j like the yaml library", (text) => {
@@ -30,9 +30,18 @@ it("reads every example and fixture spec like the yaml library", async () => {
 });
 
 it("takes the positioned path for aliases, with a cap on their expansion", () => {
-  const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [*${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}]`)].join("\n");
+  const bomb = [
+    "a: &a [x, x, x, x, x, x, x, x, x, x]",
+    ...Array.from(
+      { length: 8 },
+      (_, i) =>
+        `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [*${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}, *${"abcdefgh"[i]}]`,
+    ),
+  ].join("\n");
   const problems = loadYamlSpec("bomb.pipeline.yaml", bomb) as Array<{ message: string }>;
-  expect(problems.map((p) => p.message)).toEqual(["YAML aliases expand too far: Excessive alias count indicates a resource exhaustion attack"]);
+  expect(problems.map((p) => p.message)).toEqual([
+    "YAML aliases expand too far: Excessive alias count indicates a resource exhaustion attack",
+  ]);
 });
 
 it("reports syntax errors with positions, through the yaml library", () => {
@@ -43,6 +52,13 @@ it("reports syntax errors with positions, through the yaml library", () => {
 
 it.each(["", "# only a comment\n"])("reports a file with no YAML document (%j) instead of passing it over", (text) => {
   expect(loadYamlSpec("x.pipeline.yaml", text)).toEqual([
-    { file: "x.pipeline.yaml", line: 1, column: 1, path: "", message: "holds no YAML document (the file is empty or only comments)", hint: "write the pipeline spec here, or delete the file" },
+    {
+      file: "x.pipeline.yaml",
+      line: 1,
+      column: 1,
+      path: "",
+      message: "holds no YAML document (the file is empty or only comments)",
+      hint: "write the pipeline spec here, or delete the file",
+    },
   ]);
 });

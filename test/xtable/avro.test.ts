@@ -5,15 +5,23 @@
  * here, so the snappy blocks below are literal-only snappy streams, which
  * are valid snappy that any decoder must read.
  */
-import avro from "avsc";
+
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import zlib from "node:zlib";
+import avro from "avsc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readAvroFile } from "../../src/xtable/verify/avro.js";
 
-const SCHEMA = { type: "record", name: "manifest_file", fields: [{ name: "manifest_path", type: "string" }, { name: "added_snapshot_id", type: "long" }] } as const;
+const SCHEMA = {
+  type: "record",
+  name: "manifest_file",
+  fields: [
+    { name: "manifest_path", type: "string" },
+    { name: "added_snapshot_id", type: "long" },
+  ],
+} as const;
 
 /** A snappy stream of literals only: varint length, then literal chunks of at most 60 bytes. */
 function snappyLiteral(data: Buffer): Buffer {
@@ -50,7 +58,10 @@ async function encode(file: string, codec: string, compress: (b: Buffer) => Buff
   });
   const type = avro.Type.forSchema(SCHEMA as unknown as avro.Schema, { registry: { long: longType } as never });
   const chunks: Buffer[] = [];
-  const encoder = new avro.streams.BlockEncoder(type, { codec, codecs: { [codec]: (b: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, compress(b)) } });
+  const encoder = new avro.streams.BlockEncoder(type, {
+    codec,
+    codecs: { [codec]: (b: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, compress(b)) },
+  });
   encoder.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise((resolve) => encoder.on("end", resolve));
   for (const r of records) encoder.write(r);
@@ -75,11 +86,16 @@ const records = [
 describe("readAvroFile", () => {
   it("reads the snappy codec (block + big-endian CRC-32) and keeps 63-bit longs exact", async () => {
     const file = join(dir, "snappy.avro");
-    await encode(file, "snappy", (b) => {
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(b));
-      return Buffer.concat([snappyLiteral(b), crc]);
-    }, records);
+    await encode(
+      file,
+      "snappy",
+      (b) => {
+        const crc = Buffer.alloc(4);
+        crc.writeUInt32BE(crc32(b));
+        return Buffer.concat([snappyLiteral(b), crc]);
+      },
+      records,
+    );
     const read = await readAvroFile(file);
     expect(read.metadata["avro.codec"]).toBe("snappy");
     expect(read.records.map((r) => ({ ...r }))).toEqual(records);

@@ -5,8 +5,9 @@
  * records its arguments and prints what the test asks for, following the
  * runner's protocol (jars/README.md). Delta tables are real (deltalake).
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+
 import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -52,7 +53,14 @@ beforeAll(async () => {
   await writeFile(join(bin, "java"), FAKE_JAVA);
   await chmod(join(bin, "java"), 0o755);
   await writeFile(join(runner, "pipegen-xtable.jar"), ""); // only its presence is checked
-  fixtures = (await pythonJson<{ cases: Record<string, { path: string }> }>("delta", [`${ROOT}test/python/xtable_fixtures.py`, "build", join(root, "fixtures"), "unpartitioned,dv_file,small_ints,escaped_paths"])).cases;
+  fixtures = (
+    await pythonJson<{ cases: Record<string, { path: string }> }>("delta", [
+      `${ROOT}test/python/xtable_fixtures.py`,
+      "build",
+      join(root, "fixtures"),
+      "unpartitioned,dv_file,small_ints,escaped_paths",
+    ])
+  ).cases;
 }, 300_000);
 
 afterAll(async () => {
@@ -71,19 +79,40 @@ async function config(name: string, data: unknown): Promise<string> {
   return file;
 }
 
-const dataset = (datasets: Record<string, string>[], targetFormats = ["ICEBERG"]) => ({ sourceFormat: "DELTA", targetFormats, datasets });
+const dataset = (datasets: Record<string, string>[], targetFormats = ["ICEBERG"]) => ({
+  sourceFormat: "DELTA",
+  targetFormats,
+  datasets,
+});
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return pipegen(["xtable", "run", ...args], { env: { PATH: bin, JAVA_HOME: "", PIPEGEN_XTABLE_RUNNER: "", FAKE_JAVA_OUT: out, ...env } });
+  return pipegen(["xtable", "run", ...args], {
+    env: { PATH: bin, JAVA_HOME: "", PIPEGEN_XTABLE_RUNNER: "", FAKE_JAVA_OUT: out, ...env },
+  });
 }
 
 const javaRan = () => existsSync(join(out, "args"));
 
 describe("the verdict comes from the result line", () => {
   it("succeeds when every dataset × format synced, streaming the JVM's output", async () => {
-    const file = await config("ds", dataset([{ tableBasePath: fixtures.unpartitioned!.path, tableName: "sales" }, { tableBasePath: "s3://lake/orders", tableName: "orders" }]));
-    const stdout = ["pipegen-xtable: sales DELTA -> ICEBERG: SUCCESS (1.0s)", result([{ table: "sales", status: "SUCCESS" }, { table: "orders", status: "SUCCESS" }])].join("\n");
-    const r = await run(["--config", file, "--runner", runner], { FAKE_JAVA_STDOUT: stdout, FAKE_JAVA_STDERR: "12:00:00 INFO ConversionController - Sync is successful" });
+    const file = await config(
+      "ds",
+      dataset([
+        { tableBasePath: fixtures.unpartitioned!.path, tableName: "sales" },
+        { tableBasePath: "s3://lake/orders", tableName: "orders" },
+      ]),
+    );
+    const stdout = [
+      "pipegen-xtable: sales DELTA -> ICEBERG: SUCCESS (1.0s)",
+      result([
+        { table: "sales", status: "SUCCESS" },
+        { table: "orders", status: "SUCCESS" },
+      ]),
+    ].join("\n");
+    const r = await run(["--config", file, "--runner", runner], {
+      FAKE_JAVA_STDOUT: stdout,
+      FAKE_JAVA_STDERR: "12:00:00 INFO ConversionController - Sync is successful",
+    });
     expect(r.stderr).toContain("│ pipegen-xtable: sales DELTA -> ICEBERG: SUCCESS (1.0s)");
     expect(r.stderr).toContain("│ 12:00:00 INFO ConversionController - Sync is successful");
     expect(r.exitCode).toBe(0);
@@ -92,30 +121,63 @@ describe("the verdict comes from the result line", () => {
     const args = (await readFile(join(out, "args"), "utf8")).trim().split("\n");
     expect(args.slice(0, 2)).toEqual(["-Xmx2g", "-XX:+ExitOnOutOfMemoryError"]);
     expect(args).toContain("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
-    expect(args.slice(args.indexOf("-cp"), args.indexOf("-cp") + 4)).toEqual(["-cp", `${runner}/*`, "pipegen.xtable.Launcher", "--datasetConfig"]);
-    expect(YAML.parse(await readFile(join(out, "dataset.yaml"), "utf8"))).toEqual(YAML.parse(await readFile(file, "utf8")));
+    expect(args.slice(args.indexOf("-cp"), args.indexOf("-cp") + 4)).toEqual([
+      "-cp",
+      `${runner}/*`,
+      "pipegen.xtable.Launcher",
+      "--datasetConfig",
+    ]);
+    expect(YAML.parse(await readFile(join(out, "dataset.yaml"), "utf8"))).toEqual(
+      YAML.parse(await readFile(file, "utf8")),
+    );
     expect(args).not.toContain("--icebergCatalogConfig");
   });
 
   it("fails naming the table and format when the runner reports FAILED", async () => {
-    const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }, { tableBasePath: "s3://lake/orders", tableName: "orders" }]));
-    const stdout = result([{ table: "sales", status: "SUCCESS" }, { table: "orders", status: "FAILED", error: "ReadException: Failed to get table at version 3" }]);
-    const r = await run(["--config", file, "--runner", runner, "--quiet"], { FAKE_JAVA_STDOUT: stdout, FAKE_JAVA_EXIT: "1" });
+    const file = await config(
+      "ds",
+      dataset([
+        { tableBasePath: "s3://lake/sales", tableName: "sales" },
+        { tableBasePath: "s3://lake/orders", tableName: "orders" },
+      ]),
+    );
+    const stdout = result([
+      { table: "sales", status: "SUCCESS" },
+      { table: "orders", status: "FAILED", error: "ReadException: Failed to get table at version 3" },
+    ]);
+    const r = await run(["--config", file, "--runner", runner, "--quiet"], {
+      FAKE_JAVA_STDOUT: stdout,
+      FAKE_JAVA_EXIT: "1",
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("✗ XTable sync failed: failed: orders (ICEBERG): ReadException: Failed to get table at version 3; the JVM exited with code 1.");
+    expect(r.stderr).toBe(
+      "✗ XTable sync failed: failed: orders (ICEBERG): ReadException: Failed to get table at version 3; the JVM exited with code 1.",
+    );
   });
 
   it("fails when the JVM exits 0 but prints no result line (as XTable's RunSync does)", async () => {
     const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }]));
-    const r = await run(["--config", file, "--runner", runner, "--quiet"], { FAKE_JAVA_STDOUT: "Error running sync for s3://lake/sales" });
+    const r = await run(["--config", file, "--runner", runner, "--quiet"], {
+      FAKE_JAVA_STDOUT: "Error running sync for s3://lake/sales",
+    });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe("✗ XTable sync failed: the runner printed no 'pipegen-xtable-result:' line. Not known to have synced: sales (ICEBERG).");
+    expect(r.stderr).toBe(
+      "✗ XTable sync failed: the runner printed no 'pipegen-xtable-result:' line. Not known to have synced: sales (ICEBERG).",
+    );
   });
 
   it("fails when a dataset × format has no result, even with ok=true and exit 0", async () => {
-    const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }, { tableBasePath: "s3://lake/orders", tableName: "orders" }]));
-    const r = await run(["--config", file, "--runner", runner, "--quiet"], { FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]) });
+    const file = await config(
+      "ds",
+      dataset([
+        { tableBasePath: "s3://lake/sales", tableName: "sales" },
+        { tableBasePath: "s3://lake/orders", tableName: "orders" },
+      ]),
+    );
+    const r = await run(["--config", file, "--runner", runner, "--quiet"], {
+      FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]),
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe("✗ XTable sync failed: no result for orders (ICEBERG).");
   });
@@ -128,15 +190,29 @@ describe("the verdict comes from the result line", () => {
       FAKE_JAVA_EXIT: "2",
     });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toBe("✗ the XTable runner rejected its input (exit 2), nothing was synced: pipegen-xtable: bad input: the catalog class org.example.Nope is not on the classpath.");
+    expect(r.stderr).toBe(
+      "✗ the XTable runner rejected its input (exit 2), nothing was synced: pipegen-xtable: bad input: the catalog class org.example.Nope is not on the classpath.",
+    );
   });
 
   it("passes a catalog config on", async () => {
-    const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales", namespace: "lake" }]));
-    const catalog = await config("catalog", { catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog", catalogName: "glue" });
-    const r = await run(["--config", file, "--catalog", catalog, "--runner", runner, "--max-heap", "512m", "--quiet"], { FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]) });
+    const file = await config(
+      "ds",
+      dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales", namespace: "lake" }]),
+    );
+    const catalog = await config("catalog", {
+      catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog",
+      catalogName: "glue",
+    });
+    const r = await run(["--config", file, "--catalog", catalog, "--runner", runner, "--max-heap", "512m", "--quiet"], {
+      FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]),
+    });
     expect(r.exitCode).toBe(0);
-    expect(YAML.parse(await readFile(join(out, "catalog.yaml"), "utf8"))).toEqual({ catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog", catalogName: "glue", catalogOptions: {} });
+    expect(YAML.parse(await readFile(join(out, "catalog.yaml"), "utf8"))).toEqual({
+      catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog",
+      catalogName: "glue",
+      catalogOptions: {},
+    });
     expect((await readFile(join(out, "args"), "utf8")).split("\n")[0]).toBe("-Xmx512m");
   });
 });
@@ -147,14 +223,18 @@ describe("setup errors", () => {
     const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }]));
     const r = await run(["--config", file, "--runner", runner], { PATH: nodeOnly });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^✗ Java not found: no java on PATH and JAVA_HOME is not set; install a Java 17 runtime .* or set JAVA_HOME\.$/);
+    expect(r.stderr).toMatch(
+      /^✗ Java not found: no java on PATH and JAVA_HOME is not set; install a Java 17 runtime .* or set JAVA_HOME\.$/,
+    );
   });
 
   it("JAVA_HOME without a java", async () => {
     const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }]));
     const r = await run(["--config", file, "--runner", runner], { JAVA_HOME: join(root, "no-jdk") });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`✗ Java not found: JAVA_HOME is ${join(root, "no-jdk")}, but ${join(root, "no-jdk", "bin", "java")} is not an executable file`);
+    expect(r.stderr).toContain(
+      `✗ Java not found: JAVA_HOME is ${join(root, "no-jdk")}, but ${join(root, "no-jdk", "bin", "java")} is not an executable file`,
+    );
   });
 
   it("JAVA_HOME wins over PATH", async () => {
@@ -170,7 +250,9 @@ describe("setup errors", () => {
     const file = await config("ds", dataset([{ tableBasePath: "s3://lake/sales", tableName: "sales" }]));
     const r = await run(["--config", file, "--runner", join(root, "fixtures")]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`✗ the XTable runner is not at ${join(root, "fixtures")} (no pipegen-xtable.jar): build it with jars/build.sh; XTable must be in your Maven repository`);
+    expect(r.stderr).toContain(
+      `✗ the XTable runner is not at ${join(root, "fixtures")} (no pipegen-xtable.jar): build it with jars/build.sh; XTable must be in your Maven repository`,
+    );
     expect(javaRan()).toBe(false);
   });
 
@@ -194,7 +276,9 @@ describe("bad input is refused before the JVM starts", () => {
     );
     const r = await run(["--config", file, "--runner", runner]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/^✗ refusing to translate the Delta table with_dv \(.*dv_file\), tiny \(.*small_ints\): deletionVectors — 1 active data file has a deletion vector .*; smallIntegers — columns tiny \(TINYINT\), small \(SMALLINT\)/);
+    expect(r.stderr).toMatch(
+      /^✗ refusing to translate the Delta table with_dv \(.*dv_file\), tiny \(.*small_ints\): deletionVectors — 1 active data file has a deletion vector .*; smallIntegers — columns tiny \(TINYINT\), small \(SMALLINT\)/,
+    );
     expect(r.stderr).toContain("nothing was synced.");
     expect(javaRan()).toBe(false);
   });
@@ -214,10 +298,29 @@ describe("bad input is refused before the JVM starts", () => {
   });
 
   it.each([
-    ["an unknown key", dataset([{ tableBasePath: "s3://lake/a", tableName: "a", colour: "red" }]), /datasets\.0: Unrecognized key: "colour"/],
-    ["a relative path", dataset([{ tableBasePath: "lake/a", tableName: "a" }]), /datasets\.0\.tableBasePath: must be an absolute path or a URI/],
-    ["a duplicate tableName", dataset([{ tableBasePath: "s3://lake/a", tableName: "a" }, { tableBasePath: "s3://lake/b", tableName: "a" }]), /datasets\.1\.tableName: a appears twice/],
-    ["a non-Delta source", { ...dataset([{ tableBasePath: "s3://lake/a", tableName: "a" }]), sourceFormat: "HUDI" }, /sourceFormat: must be DELTA/],
+    [
+      "an unknown key",
+      dataset([{ tableBasePath: "s3://lake/a", tableName: "a", colour: "red" }]),
+      /datasets\.0: Unrecognized key: "colour"/,
+    ],
+    [
+      "a relative path",
+      dataset([{ tableBasePath: "lake/a", tableName: "a" }]),
+      /datasets\.0\.tableBasePath: must be an absolute path or a URI/,
+    ],
+    [
+      "a duplicate tableName",
+      dataset([
+        { tableBasePath: "s3://lake/a", tableName: "a" },
+        { tableBasePath: "s3://lake/b", tableName: "a" },
+      ]),
+      /datasets\.1\.tableName: a appears twice/,
+    ],
+    [
+      "a non-Delta source",
+      { ...dataset([{ tableBasePath: "s3://lake/a", tableName: "a" }]), sourceFormat: "HUDI" },
+      /sourceFormat: must be DELTA/,
+    ],
     ["no datasets", dataset([]), /datasets: must list at least one dataset/],
     ["invalid YAML", "sourceFormat: [DELTA\n", /is not valid YAML/],
   ])("%s", async (_what, data, message) => {
@@ -251,7 +354,15 @@ describe("a spec's xtable step with local paths", () => {
         startDate: "2024-01-01",
         steps: [
           { id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "in/*.csv" },
-          { id: "to_iceberg", kind: "xtable", after: ["wait"], targetFormats: ["ICEBERG"], datasets, maxHeap: "1g", ...extra },
+          {
+            id: "to_iceberg",
+            kind: "xtable",
+            after: ["wait"],
+            targetFormats: ["ICEBERG"],
+            datasets,
+            maxHeap: "1g",
+            ...extra,
+          },
         ],
       }),
     );
@@ -259,15 +370,25 @@ describe("a spec's xtable step with local paths", () => {
   }
 
   it("runs the step's datasets with the step's heap", async () => {
-    const file = await spec([{ tableBasePath: fixtures.unpartitioned!.path, tableName: "sales", namespace: "lake" }], { glueCatalog: { warehouse: "s3://warehouse-bucket/", region: "eu-west-1" } });
-    const r = await run(["--pipeline", file, "--step", "to_iceberg", "--runner", runner, "--quiet"], { FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]) });
+    const file = await spec([{ tableBasePath: fixtures.unpartitioned!.path, tableName: "sales", namespace: "lake" }], {
+      glueCatalog: { warehouse: "s3://warehouse-bucket/", region: "eu-west-1" },
+    });
+    const r = await run(["--pipeline", file, "--step", "to_iceberg", "--runner", runner, "--quiet"], {
+      FAKE_JAVA_STDOUT: result([{ table: "sales", status: "SUCCESS" }]),
+    });
     expect(r.stderr).toBe("");
     expect(r.exitCode).toBe(0);
-    expect(YAML.parse(await readFile(join(out, "dataset.yaml"), "utf8"))).toEqual(dataset([{ tableBasePath: fixtures.unpartitioned!.path, tableName: "sales", namespace: "lake" }]));
+    expect(YAML.parse(await readFile(join(out, "dataset.yaml"), "utf8"))).toEqual(
+      dataset([{ tableBasePath: fixtures.unpartitioned!.path, tableName: "sales", namespace: "lake" }]),
+    );
     expect(YAML.parse(await readFile(join(out, "catalog.yaml"), "utf8"))).toEqual({
       catalogImpl: "org.apache.iceberg.aws.glue.GlueCatalog",
       catalogName: "glue",
-      catalogOptions: { warehouse: "s3://warehouse-bucket/", "io-impl": "org.apache.iceberg.aws.s3.S3FileIO", "client.region": "eu-west-1" },
+      catalogOptions: {
+        warehouse: "s3://warehouse-bucket/",
+        "io-impl": "org.apache.iceberg.aws.s3.S3FileIO",
+        "client.region": "eu-west-1",
+      },
     });
     expect((await readFile(join(out, "args"), "utf8")).split("\n")[0]).toBe("-Xmx1g");
   });
@@ -276,7 +397,9 @@ describe("a spec's xtable step with local paths", () => {
     const file = await spec([{ tableBasePath: "/lake/sales/dt=${DATE}", tableName: "sales" }]);
     const r = await run(["--pipeline", file, "--step", "to_iceberg", "--runner", runner]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain("datasets[0].tableBasePath is \"/lake/sales/dt=${DATE}\": placeholders and Jinja only resolve when Airflow runs the step");
+    expect(r.stderr).toContain(
+      'datasets[0].tableBasePath is "/lake/sales/dt=${DATE}": placeholders and Jinja only resolve when Airflow runs the step',
+    );
   });
 
   it("names the steps when --step is wrong, and refuses a step of another kind", async () => {

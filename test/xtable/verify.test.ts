@@ -28,7 +28,12 @@ interface Case {
 
 interface Report {
   ok: boolean;
-  delta: { version: number; files: number; records: number | null; checkpoint: { version: number; parts: number } | null };
+  delta: {
+    version: number;
+    files: number;
+    records: number | null;
+    checkpoint: { version: number; parts: number } | null;
+  };
   iceberg: { metadataFile: string; files: number; records: number };
   checks: { check: string; ok: boolean; differences: string[] }[];
 }
@@ -39,7 +44,8 @@ let cases: Record<string, Case>;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "pipegen-xtable-verify-"));
-  cases = (await pythonJson<{ cases: Record<string, Case> }>("delta", [BUILDER, "build", join(root, "fixtures")])).cases;
+  cases = (await pythonJson<{ cases: Record<string, Case> }>("delta", [BUILDER, "build", join(root, "fixtures")]))
+    .cases;
 }, 300_000);
 
 afterAll(async () => {
@@ -48,7 +54,8 @@ afterAll(async () => {
 
 async function verify(path: string): Promise<{ exitCode: number; report: Report; stderr: string }> {
   const r = await pipegen(["xtable", "verify", path, "--json"]);
-  if (r.stdout === "") throw new Error(`pipegen xtable verify ${path} printed no report (exit ${r.exitCode}):\n${r.stderr}`);
+  if (r.stdout === "")
+    throw new Error(`pipegen xtable verify ${path} printed no report (exit ${r.exitCode}):\n${r.stderr}`);
   return { exitCode: r.exitCode, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
 }
 
@@ -90,14 +97,31 @@ describe.concurrent("a correct translation passes, and Iceberg reads the same ro
   });
 
   it("finds metadata by version-hint.text, or by listing NNNNN-<uuid>.metadata.json", async () => {
-    expect((await verify(cases.unpartitioned!.path)).report.iceberg.metadataFile).toMatch(/\/metadata\/v3\.metadata\.json$/);
-    expect((await verify(cases.catalog_naming!.path)).report.iceberg.metadataFile).toMatch(/\/metadata\/00002-[0-9a-f-]+\.metadata\.json$/);
+    expect((await verify(cases.unpartitioned!.path)).report.iceberg.metadataFile).toMatch(
+      /\/metadata\/v3\.metadata\.json$/,
+    );
+    expect((await verify(cases.catalog_naming!.path)).report.iceberg.metadataFile).toMatch(
+      /\/metadata\/00002-[0-9a-f-]+\.metadata\.json$/,
+    );
   });
 
   it("covers every common type, nested ones and NOT NULL", async () => {
     const snapshot = await readDeltaSnapshot(cases.all_types!.path);
-    const types = Object.fromEntries(snapshot.schema.fields.map((f) => [f.name, typeof f.type === "string" ? f.type : f.type.type]));
-    expect(types).toMatchObject({ id: "long", i: "integer", d: "double", dec: "decimal(10,2)", s: "string", b: "boolean", day: "date", ts: "timestamp", st: "struct", li: "array" });
+    const types = Object.fromEntries(
+      snapshot.schema.fields.map((f) => [f.name, typeof f.type === "string" ? f.type : f.type.type]),
+    );
+    expect(types).toMatchObject({
+      id: "long",
+      i: "integer",
+      d: "double",
+      dec: "decimal(10,2)",
+      s: "string",
+      b: "boolean",
+      day: "date",
+      ts: "timestamp",
+      st: "struct",
+      li: "array",
+    });
     expect(snapshot.schema.fields.find((f) => f.name === "id")!.nullable).toBe(false);
   });
 
@@ -116,11 +140,23 @@ describe.concurrent("a wrong translation fails, naming each difference", () => {
     ["extra_file", "files", /^extra in Iceberg: part-.*\.parquet \(not an active Delta file\)$/],
     ["wrong_type", "schema", /^column id: Delta long must be Iceberg long, found int$/],
     ["wrong_type", "schema", /^column amount: Delta double must be Iceberg double, found float$/],
-    ["wrong_partition_spec", "partitionSpec", /^partition spec: Delta is partitioned by day, so Iceberg must be identity\(day\); found unpartitioned$/],
-    ["wrong_partition_values", "partitionSpec", /^partition value of day=2024-01-0\d\/part-.*: day is "2024-01-0\d" in Delta, \d+ \(2024-01-0\d\) in Iceberg$/],
+    [
+      "wrong_partition_spec",
+      "partitionSpec",
+      /^partition spec: Delta is partitioned by day, so Iceberg must be identity\(day\); found unpartitioned$/,
+    ],
+    [
+      "wrong_partition_values",
+      "partitionSpec",
+      /^partition value of day=2024-01-0\d\/part-.*: day is "2024-01-0\d" in Delta, \d+ \(2024-01-0\d\) in Iceberg$/,
+    ],
     ["wrong_record_count", "recordCount", /^total records: Delta 3, Iceberg manifests 4$/],
     ["wrong_record_count", "recordCount", /^records of part-.*\.parquet: Delta 3, Iceberg 4$/],
-    ["stale_version", "sourceVersion", /^stale: Iceberg was synced from Delta version 3, the Delta table is at version 4$/],
+    [
+      "stale_version",
+      "sourceVersion",
+      /^stale: Iceberg was synced from Delta version 3, the Delta table is at version 4$/,
+    ],
     ["no_source_version", "sourceVersion", /^XTABLE_METADATA has no sourceIdentifier/],
   ];
   it.each(table)("%s → %s: %s", async (name, check, difference) => {
@@ -130,11 +166,16 @@ describe.concurrent("a wrong translation fails, naming each difference", () => {
     expect(report.ok).toBe(false);
     const failed = report.checks.find((c) => c.check === check)!;
     expect(failed.ok).toBe(false);
-    expect(failed.differences.some((d) => difference.test(d)), failed.differences.join("\n")).toBe(true);
+    expect(
+      failed.differences.some((d) => difference.test(d)),
+      failed.differences.join("\n"),
+    ).toBe(true);
     // Only the mutated aspect differs (a missing or extra file also changes the record count).
     const others = report.checks.filter((c) => !c.ok && c.check !== check).map((c) => c.check);
     expect(others).toEqual(["missing_file", "extra_file"].includes(name) ? ["recordCount"] : []);
-    expect(r.stderr).toMatch(new RegExp(`^✗ .*${name}: \\d+ differences? between the Delta log and the Iceberg metadata \\(.*${check}.*\\)$`));
+    expect(r.stderr).toMatch(
+      new RegExp(`^✗ .*${name}: \\d+ differences? between the Delta log and the Iceberg metadata \\(.*${check}.*\\)$`),
+    );
   });
 
   it("the human report lists every difference", async () => {
@@ -149,7 +190,11 @@ describe.concurrent("a wrong translation fails, naming each difference", () => {
 describe.concurrent("Delta features XTable mistranslates", () => {
   const table: [name: string, feature: string, detail: RegExp][] = [
     // delta-rs (a real writer) turns the feature on; it still deletes by rewriting files.
-    ["dv_enabled", "deletionVectors", /deletion vectors are enabled \(delta\.enableDeletionVectors=true, table feature deletionVectors\)/],
+    [
+      "dv_enabled",
+      "deletionVectors",
+      /deletion vectors are enabled \(delta\.enableDeletionVectors=true, table feature deletionVectors\)/,
+    ],
     // Hand-edited log: no writer installable here writes deletion vectors (see make_dv_file).
     ["dv_file", "deletionVectors", /^1 active data file has a deletion vector \(part-.*\.parquet\)/],
     ["generated", "generatedColumns", /^generated column twice \(id \* 2\): XTable drops generated columns/],
@@ -164,14 +209,18 @@ describe.concurrent("Delta features XTable mistranslates", () => {
     await expect(assertTranslatable(cases[name]!.path)).rejects.toBeInstanceOf(UnsupportedDeltaFeatureError);
   });
 
-  it.each(["dv_enabled", "dv_file", "generated", "column_mapping"])("%s: verify reports it even though the files match", async (name) => {
-    const { exitCode, report } = await verify(cases[name]!.path);
-    expect(exitCode).toBe(1);
-    expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(["deltaFeatures"]);
-  });
+  it.each(["dv_enabled", "dv_file", "generated", "column_mapping"])(
+    "%s: verify reports it even though the files match",
+    async (name) => {
+      const { exitCode, report } = await verify(cases[name]!.path);
+      expect(exitCode).toBe(1);
+      expect(report.checks.filter((c) => !c.ok).map((c) => c.check)).toEqual(["deltaFeatures"]);
+    },
+  );
 
   it("tables without such features pass the check", async () => {
-    for (const name of ["unpartitioned", "all_types", "merge", "checkpoint"]) expect(detectUnsupportedFeatures(await readDeltaSnapshot(cases[name]!.path))).toEqual([]);
+    for (const name of ["unpartitioned", "all_types", "merge", "checkpoint"])
+      expect(detectUnsupportedFeatures(await readDeltaSnapshot(cases[name]!.path))).toEqual([]);
   });
 });
 
@@ -190,15 +239,62 @@ describe.concurrent("bad input: one clear paragraph, exit 1, nothing on stdout",
 
   const table: [what: string, make: () => Promise<string>, message: RegExp][] = [
     ["a path that does not exist", async () => join(root, "nope"), /is not a Delta table: .*nope does not exist\.$/],
-    ["a folder without _delta_log", async () => damaged("unpartitioned", (t) => rm(join(t, "_delta_log"), { recursive: true })), /is not a Delta table: it has no _delta_log folder\./],
-    ["an empty _delta_log", async () => damaged("unpartitioned", async (t) => { await rm(join(t, "_delta_log"), { recursive: true }); await mkdir(join(t, "_delta_log")); }), /has no commit .* and no checkpoint\.$/],
-    ["a truncated commit", async () => damaged("appends", (t) => truncate(log(t, commit(2)), 100)), /the Delta log is corrupt: .*00000000000000000002\.json line 1 is not a valid action/],
-    ["a missing commit", async () => damaged("appends", (t) => rm(log(t, commit(1)))), /the Delta log of .* is incomplete: commit 1 is missing and it has no checkpoint to start from/],
-    ["a commit missing after a checkpoint", async () => damaged("checkpoint", (t) => rm(log(t, commit(4)))), /commit 4 is missing after its checkpoint at version 3/],
-    ["a garbage checkpoint", async () => damaged("checkpoint", (t) => writeFile(log(t, "00000000000000000003.checkpoint.parquet"), "not parquet at all")), /the Delta checkpoint .*checkpoint\.parquet is corrupt: it cannot be read as Parquet/],
-    ["a garbage _last_checkpoint", async () => damaged("checkpoint", (t) => writeFile(log(t, "_last_checkpoint"), "{oops")), /the Delta log is corrupt: .*_last_checkpoint is not valid JSON/],
-    ["an unreadable commit", async () => damaged("appends", async (t) => { await rm(log(t, commit(3))); await mkdir(log(t, commit(3))); }), /cannot read the Delta log file .*00000000000000000003\.json: EISDIR/],
-    ["no Iceberg metadata", async () => damaged("unpartitioned", (t) => rm(join(t, "metadata"), { recursive: true })), /^✗ no Iceberg metadata: .*\/metadata does not exist\. Sync the table first/],
+    [
+      "a folder without _delta_log",
+      async () => damaged("unpartitioned", (t) => rm(join(t, "_delta_log"), { recursive: true })),
+      /is not a Delta table: it has no _delta_log folder\./,
+    ],
+    [
+      "an empty _delta_log",
+      async () =>
+        damaged("unpartitioned", async (t) => {
+          await rm(join(t, "_delta_log"), { recursive: true });
+          await mkdir(join(t, "_delta_log"));
+        }),
+      /has no commit .* and no checkpoint\.$/,
+    ],
+    [
+      "a truncated commit",
+      async () => damaged("appends", (t) => truncate(log(t, commit(2)), 100)),
+      /the Delta log is corrupt: .*00000000000000000002\.json line 1 is not a valid action/,
+    ],
+    [
+      "a missing commit",
+      async () => damaged("appends", (t) => rm(log(t, commit(1)))),
+      /the Delta log of .* is incomplete: commit 1 is missing and it has no checkpoint to start from/,
+    ],
+    [
+      "a commit missing after a checkpoint",
+      async () => damaged("checkpoint", (t) => rm(log(t, commit(4)))),
+      /commit 4 is missing after its checkpoint at version 3/,
+    ],
+    [
+      "a garbage checkpoint",
+      async () =>
+        damaged("checkpoint", (t) =>
+          writeFile(log(t, "00000000000000000003.checkpoint.parquet"), "not parquet at all"),
+        ),
+      /the Delta checkpoint .*checkpoint\.parquet is corrupt: it cannot be read as Parquet/,
+    ],
+    [
+      "a garbage _last_checkpoint",
+      async () => damaged("checkpoint", (t) => writeFile(log(t, "_last_checkpoint"), "{oops")),
+      /the Delta log is corrupt: .*_last_checkpoint is not valid JSON/,
+    ],
+    [
+      "an unreadable commit",
+      async () =>
+        damaged("appends", async (t) => {
+          await rm(log(t, commit(3)));
+          await mkdir(log(t, commit(3)));
+        }),
+      /cannot read the Delta log file .*00000000000000000003\.json: EISDIR/,
+    ],
+    [
+      "no Iceberg metadata",
+      async () => damaged("unpartitioned", (t) => rm(join(t, "metadata"), { recursive: true })),
+      /^✗ no Iceberg metadata: .*\/metadata does not exist\. Sync the table first/,
+    ],
     [
       "a corrupt manifest",
       // In place: Iceberg metadata holds absolute paths, so a copy would still read the original manifests.
@@ -239,7 +335,11 @@ describe("path normalisation", () => {
     ["file:", "file:/lake/sales/x.parquet", "/lake/sales/x.parquet"],
     ["file://", "file:///lake/sales/x.parquet", "/lake/sales/x.parquet"],
     ["file://localhost", "file://localhost/lake/sales/x.parquet", "/lake/sales/x.parquet"],
-    ["% kept literally, as HadoopFileIO does", "file:/lake/sales/region=a%20b/x.parquet", "/lake/sales/region=a%20b/x.parquet"],
+    [
+      "% kept literally, as HadoopFileIO does",
+      "file:/lake/sales/region=a%20b/x.parquet",
+      "/lake/sales/region=a%20b/x.parquet",
+    ],
     ["relative", "data/x.parquet", "/lake/sales/data/x.parquet"],
   ])("Iceberg %s", (_what, location, want) => expect(icebergFilePath(t, location)).toBe(want));
 });

@@ -1,7 +1,7 @@
-import { Option, type Command } from "commander";
+import { type Command, Option } from "commander";
 import { DeployIncompleteError } from "../../deploy/errors.js";
 import { terminalProgress } from "../../deploy/progress.js";
-import { formatOutcome, formatPlan, type DeployReport, type PlanReport } from "../../deploy/report.js";
+import { type DeployReport, formatOutcome, formatPlan, type PlanReport } from "../../deploy/report.js";
 import { CONFIG_FILE_NAMES, SETTING_ENV_VARS } from "../../deploy/setting-names.js";
 import type { DeployFlags } from "../../deploy/settings.js";
 import { airflowVersionOption, color } from "../shared.js";
@@ -28,11 +28,16 @@ Examples:
 export function registerDeploy(program: Command): void {
   program
     .command("deploy")
-    .description("upload the bundle to MWAA's S3 bucket in dependency order, and update the environment when requirements.txt, startup.sh or plugins.zip changed")
+    .description(
+      "upload the bundle to MWAA's S3 bucket in dependency order, and update the environment when requirements.txt, startup.sh or plugins.zip changed",
+    )
     .argument("[paths...]", "spec files or folders to render (with --from: to check with --preflight)")
     .option("--bucket <name>", "the environment's S3 bucket (must be versioned)")
     .option("--prefix <prefix>", "key prefix inside the bucket (default: the bucket root)")
-    .option("--environment <name>", "MWAA environment to update when requirements.txt, startup.sh or plugins.zip change")
+    .option(
+      "--environment <name>",
+      "MWAA environment to update when requirements.txt, startup.sh or plugins.zip change",
+    )
     .option("--region <region>", "AWS region")
     .option("--from <dir>", "deploy this rendered bundle folder (e.g. dist) instead of rendering the specs")
     .addOption(airflowVersionOption())
@@ -43,7 +48,10 @@ export function registerDeploy(program: Command): void {
     .option("--wait", "wait for the environment update to finish, and upload DAG files only after it succeeded")
     .option("--no-wait", "do not wait (overrides the config file)")
     .option("--wait-timeout <minutes>", "give up waiting after this long (default 60)")
-    .option("--preflight", "first check that every Glue crawler, job and database and every sensed S3 bucket the pipelines name exists")
+    .option(
+      "--preflight",
+      "first check that every Glue crawler, job and database and every sensed S3 bucket the pipelines name exists",
+    )
     .option("--no-preflight", "skip that check (overrides the config file)")
     .option("--concurrency <n>", "parallel S3 requests (default 16)")
     .option("--retries <n>", "retries of a transient S3 or MWAA failure (default 5)")

@@ -1,7 +1,7 @@
-import { Option, type Command } from "commander";
+import { type Command, Option } from "commander";
 import { UserError } from "../../errors.js";
-import { writeOutputFile } from "../../write/files.js";
 import type { DiagramFormat } from "../../render/diagram.js";
+import { writeOutputFile } from "../../write/files.js";
 
 export function registerGraph(program: Command): void {
   program
@@ -19,7 +19,8 @@ export function registerGraph(program: Command): void {
       const { renderDiagram } = await import("../../render/diagram.js");
       const { taskGraph } = await import("../../render/task-graph.js");
       const pipelines = await validatePipelines({ paths: [spec] });
-      if (pipelines.length !== 1) throw new UserError(`${spec} holds ${pipelines.length} specs; graph draws one pipeline at a time`);
+      if (pipelines.length !== 1)
+        throw new UserError(`${spec} holds ${pipelines.length} specs; graph draws one pipeline at a time`);
       const [pipeline] = pipelines;
       const text = renderDiagram(taskGraph(pipeline!), pipeline!.pipeline.id, opts.format);
       if (!opts.out) {

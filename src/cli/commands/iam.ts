@@ -1,9 +1,9 @@
-import { Option, type Command } from "commander";
-import path from "node:path";
 import { readdir } from "node:fs/promises";
-import { SpecError, UserError, type Problem } from "../../errors.js";
-import { buildIam, IamSpecError, PARTITIONS, type IamOptions, type Partition } from "../../iam/index.js";
+import path from "node:path";
+import { type Command, Option } from "commander";
+import { type Problem, SpecError, UserError } from "../../errors.js";
 import { explainIam } from "../../iam/explain.js";
+import { buildIam, type IamOptions, IamSpecError, PARTITIONS, type Partition } from "../../iam/index.js";
 import { color } from "../shared.js";
 
 interface IamFlags {
@@ -22,18 +22,30 @@ interface IamFlags {
 export function registerIam(program: Command): void {
   program
     .command("iam")
-    .description("write least-privilege IAM policies for the pipelines: the MWAA execution role, Glue roles, the UNLOAD role and cross-account bucket policies")
+    .description(
+      "write least-privilege IAM policies for the pipelines: the MWAA execution role, Glue roles, the UNLOAD role and cross-account bucket policies",
+    )
     .argument("[paths...]", "spec files or folders", ["pipelines"])
     .option("--account <id>", "AWS account of the MWAA environment (default: aws.account in the specs)")
     .option("--region <region>", "AWS region of the MWAA environment (default: aws.region in the specs)")
     .addOption(new Option("--partition <partition>", "AWS partition").choices(PARTITIONS).default("aws"))
-    .option("-o, --out <dir>", "output folder for the policy documents (pipegen owns it: stale documents are removed)", "iam")
+    .option(
+      "-o, --out <dir>",
+      "output folder for the policy documents (pipegen owns it: stale documents are removed)",
+      "iam",
+    )
     .option("--json", "print the documents and the reason for every statement as JSON instead of text")
-    .option("--execution-role <name|arn>", "the MWAA execution role, named as principal in cross-account bucket policies")
+    .option(
+      "--execution-role <name|arn>",
+      "the MWAA execution role, named as principal in cross-account bucket policies",
+    )
     .option("--environment <name>", "MWAA environment name; with --dag-bucket, adds MWAA's own baseline document")
     .option("--dag-bucket <bucket>", "the environment's source bucket (dags/, requirements.txt)")
     .option("--kms-key <arn>", "the environment's customer managed KMS key (default: the AWS owned key)")
-    .option("--unload-role <arn>", "the role_arn in the AWS connection's extra: UNLOAD then writes as this role, not the execution role")
+    .option(
+      "--unload-role <arn>",
+      "the role_arn in the AWS connection's extra: UNLOAD then writes as this role, not the execution role",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
@@ -51,7 +63,7 @@ export function registerIam(program: Command): void {
         kmsKey: flags.kmsKey,
         unloadRole: flags.unloadRole,
       };
-      let result;
+      let result: ReturnType<typeof buildIam>;
       try {
         result = buildIam(pipelines, options);
       } catch (error) {
@@ -62,12 +74,21 @@ export function registerIam(program: Command): void {
       const { writeBundle } = await import("../../write/index.js");
       await writeBundle(path.resolve(flags.out), result.files);
       if (flags.json) {
-        const documents = result.documents.map((d) => ({ file: path.join(flags.out, d.file), kind: d.kind, attachTo: d.attachTo, size: d.size, grants: d.grants, policy: d.policy }));
+        const documents = result.documents.map((d) => ({
+          file: path.join(flags.out, d.file),
+          kind: d.kind,
+          attachTo: d.attachTo,
+          size: d.size,
+          grants: d.grants,
+          policy: d.policy,
+        }));
         process.stdout.write(`${JSON.stringify({ ...result.placement, documents, notes: result.notes }, null, 2)}\n`);
         return;
       }
       process.stdout.write(explainIam(result, flags.out.replace(/\/+$/, "")));
-      process.stdout.write(`${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`);
+      process.stdout.write(
+        `${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`,
+      );
     });
 }
 
@@ -79,11 +100,15 @@ export function registerIam(program: Command): void {
 async function checkOutFolder(out: string): Promise<void> {
   const target = path.resolve(out);
   if (path.relative(target, process.cwd()) === "" || !path.relative(target, process.cwd()).startsWith(".."))
-    throw new UserError(`--out ${out} is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/`);
+    throw new UserError(
+      `--out ${out} is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/`,
+    );
   const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
   const foreign = entries.filter((e) => !e.isFile() || !e.name.endsWith(".json")).map((e) => e.name);
   if (foreign.length > 0)
-    throw new UserError(`--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own`);
+    throw new UserError(
+      `--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own`,
+    );
 }
 
 /** IAM problems come without positions (the library keeps no locators); find them in the spec files. */

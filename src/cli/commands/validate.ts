@@ -10,8 +10,14 @@ export function registerValidate(program: Command): void {
     .argument("[paths...]", "spec files or folders", ["pipelines"])
     .addOption(airflowVersionOption())
     .option("-q, --quiet", "print nothing on success")
-    .option("--json", 'print {"valid", "pipelines", "problems"} as JSON on standard output (problems still go to stderr too)')
-    .addHelpText("after", "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --json | jq '.problems[].message'")
+    .option(
+      "--json",
+      'print {"valid", "pipelines", "problems"} as JSON on standard output (problems still go to stderr too)',
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --json | jq '.problems[].message'",
+    )
     .action(async (paths: string[], opts: { airflowVersion?: AirflowVersion; quiet?: boolean; json?: boolean }) => {
       try {
         const { validatePipelines } = await import("../../pipeline-run.js");
@@ -19,10 +25,15 @@ export function registerValidate(program: Command): void {
         if (opts.json) {
           const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
           process.stdout.write(`${JSON.stringify({ valid: true, pipelines: summary, problems: [] }, null, 2)}\n`);
-        } else if (!opts.quiet) process.stdout.write(`${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`);
+        } else if (!opts.quiet)
+          process.stdout.write(
+            `${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`,
+          );
       } catch (error) {
         if (opts.json && error instanceof SpecError)
-          process.stdout.write(`${JSON.stringify({ valid: false, pipelines: [], problems: error.problems }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ valid: false, pipelines: [], problems: error.problems }, null, 2)}\n`,
+          );
         throw error;
       }
     });

@@ -4,7 +4,9 @@ import { RUNNER_ENV_VAR } from "../../xtable/runner-env.js";
 import { color } from "../shared.js";
 
 export function registerXTable(program: Command): void {
-  const xtable = program.command("xtable").description("run Apache XTable locally and verify the Iceberg metadata it writes");
+  const xtable = program
+    .command("xtable")
+    .description("run Apache XTable locally and verify the Iceberg metadata it writes");
 
   xtable
     .command("run")
@@ -13,22 +15,37 @@ export function registerXTable(program: Command): void {
     .option("--catalog <catalog.yaml>", "Iceberg catalog config (catalogImpl, catalogName, catalogOptions)")
     .option("--pipeline <spec>", "a spec file whose xtable step to run (with --step)")
     .option("--step <id>", "the id of the xtable step in --pipeline")
-    .option("--runner <dir>", `the runner folder (launcher jar + dependencies); default $${RUNNER_ENV_VAR}, else jars/target/lib`)
+    .option(
+      "--runner <dir>",
+      `the runner folder (launcher jar + dependencies); default $${RUNNER_ENV_VAR}, else jars/target/lib`,
+    )
     .option("--max-heap <size>", "JVM maximum heap, e.g. 512m (default: the step's maxHeap, else 2g)")
     .option("-q, --quiet", "do not stream the JVM's output")
     .addHelpText(
       "after",
       "\nDelta tables on local paths are checked first: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths are refused, since XTable would translate them wrongly.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
     )
-    .action(async (opts: { config?: string; catalog?: string; pipeline?: string; step?: string; runner?: string; maxHeap?: string; quiet?: boolean }) => {
-      const { runXTable } = await import("../../xtable/run.js");
-      const result = await runXTable({
-        ...opts,
-        onOutput: opts.quiet ? undefined : (line) => process.stderr.write(`${color.dim("│")} ${line}\n`),
-      });
-      for (const d of result.datasets) process.stdout.write(`${color.green("✓")} ${d.table} → ${d.format}\n`);
-      process.stdout.write(`${color.green("✓")} ${result.datasets.length} sync${result.datasets.length === 1 ? "" : "s"} succeeded\n`);
-    });
+    .action(
+      async (opts: {
+        config?: string;
+        catalog?: string;
+        pipeline?: string;
+        step?: string;
+        runner?: string;
+        maxHeap?: string;
+        quiet?: boolean;
+      }) => {
+        const { runXTable } = await import("../../xtable/run.js");
+        const result = await runXTable({
+          ...opts,
+          onOutput: opts.quiet ? undefined : (line) => process.stderr.write(`${color.dim("│")} ${line}\n`),
+        });
+        for (const d of result.datasets) process.stdout.write(`${color.green("✓")} ${d.table} → ${d.format}\n`);
+        process.stdout.write(
+          `${color.green("✓")} ${result.datasets.length} sync${result.datasets.length === 1 ? "" : "s"} succeeded\n`,
+        );
+      },
+    );
 
   xtable
     .command("verify")
@@ -43,7 +60,9 @@ export function registerXTable(program: Command): void {
       const { reportDifferences, verifyTable } = await import("../../xtable/verify/index.js");
       const { formatReport, reportJson } = await import("../../xtable/verify/report.js");
       const report = await verifyTable(table);
-      process.stdout.write(opts.json ? reportJson(report) : formatReport(report, { ok: color.green, bad: color.red, dim: color.dim }));
+      process.stdout.write(
+        opts.json ? reportJson(report) : formatReport(report, { ok: color.green, bad: color.red, dim: color.dim }),
+      );
       if (!report.ok) {
         const differences = reportDifferences(report);
         throw new VerificationFailedError(

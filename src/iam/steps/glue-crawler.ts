@@ -20,7 +20,11 @@ import { folderPatterns, listCondition } from "./s3-grants.js";
 export const glueCrawlerGrants: IamStepBuilder<GlueCrawlerStep> = (step, ctx) => {
   const to = { kind: "execution-role" } as const;
   const crawler = ctx.arns.glueCrawler(step.crawler);
-  const waits = { sensor: "; GlueCrawlerSensor polls GetCrawler", operator: "; the operator waits on GetCrawler", none: "" }[step.wait];
+  const waits = {
+    sensor: "; GlueCrawlerSensor polls GetCrawler",
+    operator: "; the operator waits on GetCrawler",
+    none: "",
+  }[step.wait];
   const grants: Grant[] = [
     {
       to,
@@ -39,7 +43,9 @@ export const glueCrawlerGrants: IamStepBuilder<GlueCrawlerStep> = (step, ctx) =>
       resources: ["*"],
     });
   if (!step.manage) {
-    ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: crawler ${step.crawler} is not managed by the spec, so its role and S3 targets are unknown to pipegen: grant that role read access to its targets yourself (and name it in the bucket policy of a cross-account bucket)`);
+    ctx.note(
+      `${ctx.resolved.pipeline.id}.${step.id}: crawler ${step.crawler} is not managed by the spec, so its role and S3 targets are unknown to pipegen: grant that role read access to its targets yourself (and name it in the bucket policy of a cross-account bucket)`,
+    );
     return grants;
   }
 
@@ -55,7 +61,8 @@ export const glueCrawlerGrants: IamStepBuilder<GlueCrawlerStep> = (step, ctx) =>
     {
       to,
       sid: ctx.sid(step, "CreateCrawler"),
-      explain: "manage: the operator creates the crawler when it does not exist; IAM cannot scope CreateCrawler to a name",
+      explain:
+        "manage: the operator creates the crawler when it does not exist; IAM cannot scope CreateCrawler to a name",
       actions: ["glue:CreateCrawler"],
       resources: ["*"],
     },

@@ -72,7 +72,9 @@ export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
       });
     }
   }
-  ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: what Glue job ${step.job} reads and writes is up to its script; grant its role those paths yourself`);
+  ctx.note(
+    `${ctx.resolved.pipeline.id}.${step.id}: what Glue job ${step.job} reads and writes is up to its script; grant its role those paths yourself`,
+  );
   if (step.verbose) {
     grants.push({
       to,

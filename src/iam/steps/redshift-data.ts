@@ -20,7 +20,13 @@ import type { Grant, IamContext } from "../model.js";
 type DataApiConnection = Exclude<RedshiftConnection, { connId: string }>;
 
 /** Grants for one Data API task; `batch` when it sends a list of statements. */
-export function dataApiGrants(step: Step, redshift: DataApiConnection, batch: boolean, operator: string, ctx: IamContext): Grant[] {
+export function dataApiGrants(
+  step: Step,
+  redshift: DataApiConnection,
+  batch: boolean,
+  operator: string,
+  ctx: IamContext,
+): Grant[] {
   const to = { kind: "execution-role" } as const;
   const grants: Grant[] = [];
   let target: string | undefined;
@@ -44,7 +50,8 @@ export function dataApiGrants(step: Step, redshift: DataApiConnection, batch: bo
   grants.push({
     to,
     sid: ctx.sid(step, "SqlStatus"),
-    explain: "waits for the statement (DescribeStatement), which IAM cannot scope to a cluster; only statements this role started",
+    explain:
+      "waits for the statement (DescribeStatement), which IAM cannot scope to a cluster; only statements this role started",
     actions: ["redshift-data:DescribeStatement"],
     resources: ["*"],
     condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } },
@@ -72,7 +79,10 @@ export function dataApiGrants(step: Step, redshift: DataApiConnection, batch: bo
       sid: ctx.sid(step, "DbCredentials"),
       explain: `no secretArn: the Data API gets temporary credentials for database user ${redshift.dbUser} in ${redshift.database} (redshift:GetClusterCredentials)`,
       actions: ["redshift:GetClusterCredentials"],
-      resources: [ctx.arns.redshiftDbUser(redshift.cluster, redshift.dbUser), ctx.arns.redshiftDbName(redshift.cluster, redshift.database)],
+      resources: [
+        ctx.arns.redshiftDbUser(redshift.cluster, redshift.dbUser),
+        ctx.arns.redshiftDbName(redshift.cluster, redshift.database),
+      ],
     });
   } else {
     grants.push({
@@ -90,7 +100,9 @@ export function dataApiGrants(step: Step, redshift: DataApiConnection, batch: bo
 export function statementGrants(step: Step, statementCount: number, ctx: IamContext): Grant[] {
   const redshift = ctx.resolved.pipeline.connections.redshift!;
   if ("connId" in redshift) {
-    ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: runs SQL over Airflow connection ${redshift.connId} (SQLExecuteQueryOperator), which calls no AWS API; its credentials live in the connection`);
+    ctx.note(
+      `${ctx.resolved.pipeline.id}.${step.id}: runs SQL over Airflow connection ${redshift.connId} (SQLExecuteQueryOperator), which calls no AWS API; its credentials live in the connection`,
+    );
     return [];
   }
   return dataApiGrants(step, redshift, statementCount > 1, "RedshiftDataOperator", ctx);

@@ -3,4 +3,5 @@ import type { RedshiftProcedureStep } from "../../spec/steps/index.js";
 import type { IamStepBuilder } from "../model.js";
 import { statementGrants } from "./redshift-data.js";
 
-export const redshiftProcedureGrants: IamStepBuilder<RedshiftProcedureStep> = (step, ctx) => statementGrants(step, 1, ctx);
+export const redshiftProcedureGrants: IamStepBuilder<RedshiftProcedureStep> = (step, ctx) =>
+  statementGrants(step, 1, ctx);

@@ -5,7 +5,9 @@ import { hasWildcard } from "../s3-patterns.js";
 /** Limits s3:ListBucket to these prefixes: StringEquals when all are exact, StringLike otherwise. */
 export function listCondition(prefixes: readonly string[]): Condition {
   const values = prefixes.length === 1 ? prefixes[0]! : [...prefixes];
-  return prefixes.some(hasWildcard) ? { StringLike: { "s3:prefix": values } } : { StringEquals: { "s3:prefix": values } };
+  return prefixes.some(hasWildcard)
+    ? { StringLike: { "s3:prefix": values } }
+    : { StringEquals: { "s3:prefix": values } };
 }
 
 /**

@@ -16,9 +16,10 @@
  *   `<to>/<table>_0000_part_00...` (the renderer drops a trailing slash from
  *   `to` first: see unloadTarget); with `query` it writes `<to>0000_part_00...`.
  */
+
+import { unloadTarget } from "../../render/steps/unload.js";
 import type { UnloadStep } from "../../spec/steps/index.js";
 import type { Grant, Grantee, IamStepBuilder } from "../model.js";
-import { unloadTarget } from "../../render/steps/unload.js";
 import { templatePattern } from "../s3-patterns.js";
 import { dataApiGrants } from "./redshift-data.js";
 import { listCondition } from "./s3-grants.js";
@@ -28,16 +29,21 @@ export const unloadGrants: IamStepBuilder<UnloadStep> = (step, ctx) => {
   // Same default as the renderer (render/steps/unload.ts): the Data API unless over a connection or turned off.
   const dataApi = !("connId" in redshift) && step.dataApi !== false;
   const grants: Grant[] = [];
-  if (dataApi && !("connId" in redshift)) grants.push(...dataApiGrants(step, redshift, false, "RedshiftToS3Operator", ctx));
+  if (dataApi && !("connId" in redshift))
+    grants.push(...dataApiGrants(step, redshift, false, "RedshiftToS3Operator", ctx));
 
   const { bucket, key } = unloadTarget(step);
   const writtenText = step.table ? `${key}/${step.table}_` : key;
   const written = templatePattern(writtenText);
   const cleanPath = step.options.some((o) => /^\s*CLEANPATH\s*$/i.test(o));
   if (step.options.some((o) => /\bKMS_KEY_ID\b|\bENCRYPTED\b/i.test(o)))
-    ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: UNLOAD encrypts with a KMS key; grant kms:GenerateDataKey on that key yourself (pipegen does not read the key from the options)`);
+    ctx.note(
+      `${ctx.resolved.pipeline.id}.${step.id}: UNLOAD encrypts with a KMS key; grant kms:GenerateDataKey on that key yourself (pipegen does not read the key from the options)`,
+    );
   const to: Grantee = ctx.unloadRole ? { kind: "unload-role", roleArn: ctx.unloadRole } : { kind: "execution-role" };
-  const who = ctx.unloadRole ? `Redshift assumes ${ctx.unloadRole} (aws_iam_role from the AWS connection's role_arn)` : "the operator hands this role's session credentials to UNLOAD";
+  const who = ctx.unloadRole
+    ? `Redshift assumes ${ctx.unloadRole} (aws_iam_role from the AWS connection's role_arn)`
+    : "the operator hands this role's session credentials to UNLOAD";
   grants.push(
     {
       to,
@@ -51,7 +57,10 @@ export const unloadGrants: IamStepBuilder<UnloadStep> = (step, ctx) => {
       to,
       bucket,
       sid: ctx.sid(step, "ListUnload"),
-      explain: written === "" ? "UNLOAD lists the bucket it writes to (to find files it would overwrite); the target is the bucket's root" : `UNLOAD lists its target prefix ${writtenText} (to find files it would overwrite); limited to that prefix`,
+      explain:
+        written === ""
+          ? "UNLOAD lists the bucket it writes to (to find files it would overwrite); the target is the bucket's root"
+          : `UNLOAD lists its target prefix ${writtenText} (to find files it would overwrite); limited to that prefix`,
       actions: ["s3:ListBucket"],
       resources: [ctx.arns.s3Bucket(bucket)],
       ...(written === "" ? {} : { condition: listCondition([`${written}*`]) }),

@@ -35,10 +35,15 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
   for (const d of step.datasets) {
     const name = many ? pascal(d.tableName) : "";
     if (!d.tableBasePath.startsWith("s3://")) {
-      ctx.note(`${ctx.resolved.pipeline.id}.${step.id}: table ${d.tableName} is a local path (${d.tableBasePath}); no AWS permissions`);
+      ctx.note(
+        `${ctx.resolved.pipeline.id}.${step.id}: table ${d.tableName} is a local path (${d.tableBasePath}); no AWS permissions`,
+      );
       continue;
     }
-    const reads = [d.tableBasePath, ...(d.tableDataPath?.startsWith("s3://") && d.tableDataPath !== d.tableBasePath ? [d.tableDataPath] : [])];
+    const reads = [
+      d.tableBasePath,
+      ...(d.tableDataPath?.startsWith("s3://") && d.tableDataPath !== d.tableBasePath ? [d.tableDataPath] : []),
+    ];
     reads.forEach((path, i) => {
       const { bucket, key } = parseS3Uri(path);
       const { objects, prefixes } = folderPatterns(templatePattern(key));
@@ -77,7 +82,10 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
   }
   if (step.glueCatalog) {
     const region = step.glueCatalog.region ?? ctx.arns.placement.region;
-    const tables = step.datasets.map((d) => ({ db: (step.glueCatalog!.database ?? d.namespace!).toLowerCase(), table: d.tableName.toLowerCase() }));
+    const tables = step.datasets.map((d) => ({
+      db: (step.glueCatalog!.database ?? d.namespace!).toLowerCase(),
+      table: d.tableName.toLowerCase(),
+    }));
     const databases = [...new Set(tables.map((t) => t.db))];
     grants.push({
       to,
@@ -95,5 +103,8 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
 };
 
 function pascal(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
 }

@@ -1,8 +1,8 @@
 /** Keyword arguments that many step kinds share. */
 import type { ResolvedPipeline } from "../../resolve/index.js";
-import type { Step } from "../../spec/steps/index.js";
 import type { RedshiftConnection } from "../../spec/pipeline.js";
-import { pyTimedelta, type PyValue } from "../python.js";
+import type { Step } from "../../spec/steps/index.js";
+import { type PyValue, pyTimedelta } from "../python.js";
 
 type Kwargs = Array<readonly [string, PyValue | undefined]>;
 

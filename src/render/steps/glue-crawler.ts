@@ -1,6 +1,6 @@
 import type { GlueCrawlerStep } from "../../spec/steps/index.js";
 import { AMAZON, type StepRenderer, type TaskModel } from "../model.js";
-import { pyTimedelta, type PyValue } from "../python.js";
+import { type PyValue, pyTimedelta } from "../python.js";
 import { awsConnection, stepOptions } from "./common.js";
 
 export const renderGlueCrawler: StepRenderer<GlueCrawlerStep> = (step, ctx) => {

@@ -19,7 +19,10 @@ export const renderGlueJob: StepRenderer<GlueJobStep> = (step, ctx) => {
       ["script_location", step.scriptLocation],
       [roleIsArn ? "iam_role_arn" : "iam_role_name", step.role],
       ["create_job_kwargs", Object.keys(createJobKwargs).length > 0 ? createJobKwargs : undefined],
-      ["script_args", step.args && Object.fromEntries(Object.entries(step.args).map(([k, v]) => [k, ctx.templated(v)]))],
+      [
+        "script_args",
+        step.args && Object.fromEntries(Object.entries(step.args).map(([k, v]) => [k, ctx.templated(v)])),
+      ],
       ["wait_for_completion", step.wait === "operator"],
       ["verbose", step.wait === "operator" && step.verbose ? true : undefined],
       ["job_poll_interval", step.wait === "operator" ? step.pollInterval : undefined],

@@ -5,7 +5,15 @@ import { qualified, redshiftStatements, sqlString } from "./redshift-statements.
 /** `CALL schema.procedure(args)`, with each argument as a SQL literal. */
 export const renderRedshiftProcedure: StepRenderer<RedshiftProcedureStep> = (step, ctx) => {
   const args = step.args.map((a) =>
-    a === null ? "NULL" : typeof a === "boolean" ? (a ? "TRUE" : "FALSE") : typeof a === "number" ? String(a) : ctx.templated(sqlString(a)),
+    a === null
+      ? "NULL"
+      : typeof a === "boolean"
+        ? a
+          ? "TRUE"
+          : "FALSE"
+        : typeof a === "number"
+          ? String(a)
+          : ctx.templated(sqlString(a)),
   );
   return redshiftStatements(step, [`CALL ${qualified(step.procedure, step.schema)}(${args.join(", ")});`], ctx);
 };

@@ -18,7 +18,10 @@ export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) => {
   const redshift = redshiftOf(ctx);
   const { bucket, key } = unloadTarget(step);
   const dataApi = !("connId" in redshift) && step.dataApi !== false;
-  const dataApiKwargs = dataApi && !("connId" in redshift) ? pyDict([...dataApiTarget(redshift), ["wait_for_completion", true]]) : undefined;
+  const dataApiKwargs =
+    dataApi && !("connId" in redshift)
+      ? pyDict([...dataApiTarget(redshift), ["wait_for_completion", true]])
+      : undefined;
   return [
     {
       taskId: step.id,

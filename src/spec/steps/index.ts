@@ -24,11 +24,11 @@ export type Step = z.output<typeof step>;
 export type StepKind = Step["kind"];
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 
-export type { S3SensorStep } from "./s3-sensor.js";
 export type { GlueCrawlerStep } from "./glue-crawler.js";
 export type { GlueJobStep } from "./glue-job.js";
-export type { XTableStep } from "./xtable.js";
 export type { RedshiftProcedureStep } from "./redshift-procedure.js";
 export type { RedshiftSqlStep } from "./redshift-sql.js";
 export type { RefreshMaterializedViewStep } from "./refresh-materialized-view.js";
+export type { S3SensorStep } from "./s3-sensor.js";
 export type { UnloadStep } from "./unload.js";
+export type { XTableStep } from "./xtable.js";

@@ -13,7 +13,14 @@ export const unloadStep = z
     /** Destination prefix, e.g. `s3://bucket/products/year=${YYYY}/`. */
     to: s3Uri.pipe(templatedString),
     /** UNLOAD options, e.g. `["FORMAT AS PARQUET", "ALLOWOVERWRITE"]`. */
-    options: z.array(z.string().min(1).regex(/^[^;]*$/, { message: "must not contain ';'" })).default([]),
+    options: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^;]*$/, { message: "must not contain ';'" }),
+      )
+      .default([]),
     includeHeader: z.boolean().default(false),
     /** Run through the Redshift Data API. Defaults to true when the DAG's Redshift connection is a workgroup or cluster. */
     dataApi: z.boolean().optional(),

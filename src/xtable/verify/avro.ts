@@ -8,10 +8,11 @@
  *   `deflate` (Iceberg's default, "gzip") is avsc's own, and `zstandard`
  *   works where the running Node has zstd (22.15+).
  */
-import avro from "avsc";
-import { snappyUncompress } from "hyparquet";
+
 import { readFile } from "node:fs/promises";
 import zlib from "node:zlib";
+import avro from "avsc";
+import { snappyUncompress } from "hyparquet";
 
 const BigIntLong = avro.types.LongType.__with({
   fromBuffer: (buf: Buffer) => buf.readBigInt64LE(),
@@ -42,7 +43,8 @@ function snappy(buffer: Buffer, cb: Callback): void {
     const out = new Uint8Array(length);
     snappyUncompress(body, out);
     const crc32 = (zlib as unknown as { crc32?: (d: Uint8Array) => number }).crc32;
-    if (crc32 && crc32(out) !== buffer.readUInt32BE(buffer.length - 4)) throw new Error("snappy block checksum mismatch");
+    if (crc32 && crc32(out) !== buffer.readUInt32BE(buffer.length - 4))
+      throw new Error("snappy block checksum mismatch");
     cb(null, Buffer.from(out.buffer, out.byteOffset, out.byteLength));
   } catch (error) {
     cb(error as Error);
@@ -93,7 +95,11 @@ export async function readAvroFile(path: string): Promise<AvroFile> {
       reject(error.cause instanceof Error ? new Error(`${error.message}: ${error.cause.message}`) : error),
     );
     // avsc waits for more input instead of failing on a cut-off header or block.
-    decoder.on("end", () => (sawHeader ? resolvePromise({ metadata, records }) : reject(new Error("it is truncated or not an Avro container file"))));
+    decoder.on("end", () =>
+      sawHeader
+        ? resolvePromise({ metadata, records })
+        : reject(new Error("it is truncated or not an Avro container file")),
+    );
     decoder.end(bytes);
   });
 }

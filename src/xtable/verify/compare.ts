@@ -23,7 +23,12 @@ export interface CheckResult {
   readonly differences: readonly string[];
 }
 
-const result = (check: CheckName, summary: string, differences: string[]): CheckResult => ({ check, ok: differences.length === 0, summary, differences });
+const result = (check: CheckName, summary: string, differences: string[]): CheckResult => ({
+  check,
+  ok: differences.length === 0,
+  summary,
+  differences,
+});
 
 /** The current snapshot's live data files are exactly the Delta table's active files. */
 export function compareFiles(delta: DeltaSnapshot, iceberg: IcebergTableState): CheckResult {
@@ -38,18 +43,32 @@ export function compareFiles(delta: DeltaSnapshot, iceberg: IcebergTableState): 
     if (!deltaPaths.has(p)) differences.push(`extra in Iceberg: ${show(p)} (not an active Delta file)`);
     if (n > 1) differences.push(`listed ${n} times in Iceberg: ${show(p)}`);
   }
-  for (const p of iceberg.deleteFiles) differences.push(`Iceberg has a delete file, which Delta → Iceberg translation never writes: ${show(p)}`);
-  return result("files", `${delta.files.length} active Delta files, ${iceberg.dataFiles.length} Iceberg data files`, differences);
+  for (const p of iceberg.deleteFiles)
+    differences.push(`Iceberg has a delete file, which Delta → Iceberg translation never writes: ${show(p)}`);
+  return result(
+    "files",
+    `${delta.files.length} active Delta files, ${iceberg.dataFiles.length} Iceberg data files`,
+    differences,
+  );
 }
 
 /** Names, types and nullability per the mapping in type-mapping.ts. */
 export function compareSchema(delta: DeltaSnapshot, iceberg: IcebergTableState): CheckResult {
   const differences: string[] = [];
   compareFields(delta.schema.fields, iceberg.schema.fields, "", differences);
-  return result("schema", `${delta.schema.fields.length} Delta columns, ${iceberg.schema.fields.length} Iceberg columns`, differences);
+  return result(
+    "schema",
+    `${delta.schema.fields.length} Delta columns, ${iceberg.schema.fields.length} Iceberg columns`,
+    differences,
+  );
 }
 
-function compareFields(deltaFields: readonly DeltaField[], icebergFields: readonly IcebergField[], prefix: string, out: string[]): void {
+function compareFields(
+  deltaFields: readonly DeltaField[],
+  icebergFields: readonly IcebergField[],
+  prefix: string,
+  out: string[],
+): void {
   const byName = new Map(icebergFields.map((f) => [f.name, f]));
   const deltaNames = new Set(deltaFields.map((f) => f.name));
   for (const d of deltaFields) {
@@ -60,17 +79,22 @@ function compareFields(deltaFields: readonly DeltaField[], icebergFields: readon
       continue;
     }
     if (i.required === d.nullable)
-      out.push(`column ${path}: Delta ${d.nullable ? "nullable" : "NOT NULL"} must be Iceberg ${d.nullable ? "optional" : "required"}, found ${i.required ? "required" : "optional"}`);
+      out.push(
+        `column ${path}: Delta ${d.nullable ? "nullable" : "NOT NULL"} must be Iceberg ${d.nullable ? "optional" : "required"}, found ${i.required ? "required" : "optional"}`,
+      );
     compareTypes(d.type, i.type, path, out);
   }
-  for (const i of icebergFields) if (!deltaNames.has(i.name)) out.push(`column ${prefix}${i.name}: in Iceberg (${describeIceberg(i.type)}), not in Delta`);
+  for (const i of icebergFields)
+    if (!deltaNames.has(i.name))
+      out.push(`column ${prefix}${i.name}: in Iceberg (${describeIceberg(i.type)}), not in Delta`);
 }
 
 function compareTypes(d: DeltaType, i: IcebergType, path: string, out: string[]): void {
   if (typeof d === "string") {
     const want = icebergPrimitiveFor(d);
     if (want === null) out.push(`column ${path}: Delta type ${d} has no Iceberg mapping (found ${describeIceberg(i)})`);
-    else if (typeof i !== "string" || normaliseIcebergPrimitive(i) !== want) out.push(`column ${path}: Delta ${d} must be Iceberg ${want}, found ${describeIceberg(i)}`);
+    else if (typeof i !== "string" || normaliseIcebergPrimitive(i) !== want)
+      out.push(`column ${path}: Delta ${d} must be Iceberg ${want}, found ${describeIceberg(i)}`);
     return;
   }
   const kind = { struct: "struct", array: "list", map: "map" }[d.type];
@@ -81,12 +105,16 @@ function compareTypes(d: DeltaType, i: IcebergType, path: string, out: string[])
   if (d.type === "struct" && i.type === "struct") compareFields(d.fields, i.fields, `${path}.`, out);
   else if (d.type === "array" && i.type === "list") {
     if (i["element-required"] === d.containsNull)
-      out.push(`column ${path}.element: Delta containsNull=${d.containsNull} must be Iceberg element-required=${!d.containsNull}, found ${i["element-required"]}`);
+      out.push(
+        `column ${path}.element: Delta containsNull=${d.containsNull} must be Iceberg element-required=${!d.containsNull}, found ${i["element-required"]}`,
+      );
     compareTypes(d.elementType, i.element, `${path}.element`, out);
   } else if (d.type === "map" && i.type === "map") {
     compareTypes(d.keyType, i.key, `${path}.key`, out);
     if (i["value-required"] === d.valueContainsNull)
-      out.push(`column ${path}.value: Delta valueContainsNull=${d.valueContainsNull} must be Iceberg value-required=${!d.valueContainsNull}, found ${i["value-required"]}`);
+      out.push(
+        `column ${path}.value: Delta valueContainsNull=${d.valueContainsNull} must be Iceberg value-required=${!d.valueContainsNull}, found ${i["value-required"]}`,
+      );
     compareTypes(d.valueType, i.value, `${path}.value`, out);
   }
 }
@@ -101,11 +129,18 @@ export function comparePartitioning(delta: DeltaSnapshot, iceberg: IcebergTableS
   const cols = delta.metadata.partitionColumns;
   const spec = iceberg.partitionSpec;
   const nameOfId = new Map(iceberg.schema.fields.map((f) => [f.id, f.name]));
-  const describeSpec = spec.length === 0 ? "unpartitioned" : spec.map((f) => `${f.transform}(${nameOfId.get(f.sourceId) ?? `field ${f.sourceId}`})`).join(", ");
+  const describeSpec =
+    spec.length === 0
+      ? "unpartitioned"
+      : spec.map((f) => `${f.transform}(${nameOfId.get(f.sourceId) ?? `field ${f.sourceId}`})`).join(", ");
   const describeDeltaCols = cols.length === 0 ? "unpartitioned" : cols.join(", ");
   const specOk =
-    spec.length === cols.length && spec.every((f, k) => f.transform === "identity" && nameOfId.get(f.sourceId) === cols[k]);
-  if (!specOk) differences.push(`partition spec: Delta is partitioned by ${describeDeltaCols}, so Iceberg must be ${cols.length === 0 ? "unpartitioned" : cols.map((c) => `identity(${c})`).join(", ")}; found ${describeSpec}`);
+    spec.length === cols.length &&
+    spec.every((f, k) => f.transform === "identity" && nameOfId.get(f.sourceId) === cols[k]);
+  if (!specOk)
+    differences.push(
+      `partition spec: Delta is partitioned by ${describeDeltaCols}, so Iceberg must be ${cols.length === 0 ? "unpartitioned" : cols.map((c) => `identity(${c})`).join(", ")}; found ${describeSpec}`,
+    );
 
   if (specOk && cols.length > 0) {
     const deltaByPath = new Map(delta.files.map((f) => [f.path, f]));
@@ -120,7 +155,9 @@ export function comparePartitioning(delta: DeltaSnapshot, iceberg: IcebergTableS
         if (want === undefined) continue; // a type whose Iceberg partition form is not compared
         const got = normalisePartitionValue(file.partition[spec[k]!.name]);
         if (got !== want && wrong++ < 5)
-          differences.push(`partition value of ${displayPath(delta.tablePath, file.path)}: ${col} is ${JSON.stringify(d.partitionValues[col] ?? null)} in Delta, ${showIcebergValue(type, got)} in Iceberg`);
+          differences.push(
+            `partition value of ${displayPath(delta.tablePath, file.path)}: ${col} is ${JSON.stringify(d.partitionValues[col] ?? null)} in Delta, ${showIcebergValue(type, got)} in Iceberg`,
+          );
       }
     }
     if (wrong > 5) differences.push(`… and ${wrong - 5} more wrong partition values`);
@@ -167,18 +204,30 @@ export function compareRecordCounts(delta: DeltaSnapshot, iceberg: IcebergTableS
   const summaryRaw = iceberg.currentSnapshot?.summary["total-records"];
   const summaryTotal = summaryRaw === undefined ? null : Number(summaryRaw);
   if (unknown > 0)
-    return result("recordCount", `not compared: ${unknown} Delta file${unknown === 1 ? " has" : "s have"} no numRecords statistics (Iceberg: ${manifestTotal})`, []);
-  if (manifestTotal !== deltaTotal) differences.push(`total records: Delta ${deltaTotal}, Iceberg manifests ${manifestTotal}`);
-  if (summaryTotal !== null && summaryTotal !== deltaTotal) differences.push(`total records: Delta ${deltaTotal}, Iceberg snapshot summary total-records ${summaryTotal}`);
+    return result(
+      "recordCount",
+      `not compared: ${unknown} Delta file${unknown === 1 ? " has" : "s have"} no numRecords statistics (Iceberg: ${manifestTotal})`,
+      [],
+    );
+  if (manifestTotal !== deltaTotal)
+    differences.push(`total records: Delta ${deltaTotal}, Iceberg manifests ${manifestTotal}`);
+  if (summaryTotal !== null && summaryTotal !== deltaTotal)
+    differences.push(`total records: Delta ${deltaTotal}, Iceberg snapshot summary total-records ${summaryTotal}`);
   const deltaByPath = new Map(delta.files.map((f) => [f.path, f]));
   let wrong = 0;
   for (const f of iceberg.dataFiles) {
     const d = deltaByPath.get(f.path);
     if (d && d.numRecords !== null && d.numRecords !== f.recordCount && wrong++ < 5)
-      differences.push(`records of ${displayPath(delta.tablePath, f.path)}: Delta ${d.numRecords}, Iceberg ${f.recordCount}`);
+      differences.push(
+        `records of ${displayPath(delta.tablePath, f.path)}: Delta ${d.numRecords}, Iceberg ${f.recordCount}`,
+      );
   }
   if (wrong > 5) differences.push(`… and ${wrong - 5} more files with a different record count`);
-  return result("recordCount", `Delta ${deltaTotal}, Iceberg ${manifestTotal}${summaryTotal === null ? "" : ` (summary ${summaryTotal})`}`, differences);
+  return result(
+    "recordCount",
+    `Delta ${deltaTotal}, Iceberg ${manifestTotal}${summaryTotal === null ? "" : ` (summary ${summaryTotal})`}`,
+    differences,
+  );
 }
 
 /** XTable's sync state as XTable 0.3/0.4 serialise it (`TableSyncMetadata.toJson`). */
@@ -213,22 +262,35 @@ export function compareSourceVersion(delta: DeltaSnapshot, iceberg: IcebergTable
   const raw = iceberg.properties[XTABLE_METADATA];
   const state = parseSyncState(raw);
   if (raw === undefined) {
-    differences.push(`the Iceberg table has no ${XTABLE_METADATA} property, so it does not record the Delta version it came from`);
+    differences.push(
+      `the Iceberg table has no ${XTABLE_METADATA} property, so it does not record the Delta version it came from`,
+    );
     return result("sourceVersion", `Delta version ${delta.version}; Iceberg: unknown`, differences);
   }
   if (!state) {
-    differences.push(`the Iceberg table's ${XTABLE_METADATA} property is not a JSON object: ${JSON.stringify(raw.slice(0, 200))}`);
+    differences.push(
+      `the Iceberg table's ${XTABLE_METADATA} property is not a JSON object: ${JSON.stringify(raw.slice(0, 200))}`,
+    );
     return result("sourceVersion", `Delta version ${delta.version}; Iceberg: unreadable`, differences);
   }
   if (state.sourceTableFormat !== undefined && state.sourceTableFormat !== "DELTA")
     differences.push(`${XTABLE_METADATA} says the source format is ${state.sourceTableFormat}, not DELTA`);
   const synced = state.sourceIdentifier;
-  if (synced === undefined) differences.push(`${XTABLE_METADATA} has no sourceIdentifier (the Delta version it was synced from)`);
+  if (synced === undefined)
+    differences.push(`${XTABLE_METADATA} has no sourceIdentifier (the Delta version it was synced from)`);
   else if (synced !== String(delta.version))
-    differences.push(`stale: Iceberg was synced from Delta version ${synced}, the Delta table is at version ${delta.version}`);
+    differences.push(
+      `stale: Iceberg was synced from Delta version ${synced}, the Delta table is at version ${delta.version}`,
+    );
   const summary = parseSyncState(iceberg.currentSnapshot?.summary[XTABLE_METADATA]);
   if (summary?.sourceIdentifier !== undefined && synced !== undefined && summary.sourceIdentifier !== synced)
-    differences.push(`the current snapshot's summary says Delta version ${summary.sourceIdentifier}, the table property says ${synced}`);
+    differences.push(
+      `the current snapshot's summary says Delta version ${summary.sourceIdentifier}, the table property says ${synced}`,
+    );
   const at = state.lastInstantSynced ? ` (last synced commit at ${state.lastInstantSynced})` : "";
-  return result("sourceVersion", `Delta version ${delta.version}; Iceberg synced from ${synced ?? "?"}${at}`, differences);
+  return result(
+    "sourceVersion",
+    `Delta version ${delta.version}; Iceberg synced from ${synced ?? "?"}${at}`,
+    differences,
+  );
 }

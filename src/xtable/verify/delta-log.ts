@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DeltaTableError } from "../errors.js";
-import { parseDeltaSchema, type DeltaStructType } from "./delta-schema.js";
+import { type DeltaStructType, parseDeltaSchema } from "./delta-schema.js";
 import { readParquetRows } from "./parquet.js";
 import { deltaFilePath } from "./paths.js";
 
@@ -74,12 +74,15 @@ export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapsho
   const logDir = join(root, "_delta_log");
   let names: string[];
   try {
-    if (!(await stat(logDir)).isDirectory()) throw new DeltaTableError(`${root} is not a Delta table: ${logDir} is not a folder.`);
+    if (!(await stat(logDir)).isDirectory())
+      throw new DeltaTableError(`${root} is not a Delta table: ${logDir} is not a folder.`);
     names = await readdir(logDir);
   } catch (error) {
     if (error instanceof DeltaTableError) throw error;
     if (isErrno(error, "ENOENT"))
-      throw new DeltaTableError(`${root} is not a Delta table: it has no _delta_log folder. Give the table's root folder (the one that holds _delta_log).`);
+      throw new DeltaTableError(
+        `${root} is not a Delta table: it has no _delta_log folder. Give the table's root folder (the one that holds _delta_log).`,
+      );
     throw new DeltaTableError(`cannot read ${logDir}: ${message(error)}.`);
   }
 
@@ -90,29 +93,40 @@ export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapsho
   }
   const checkpoint = await chooseCheckpoint(logDir, names);
   if (commits.size === 0 && !checkpoint)
-    throw new DeltaTableError(`${root} is not a Delta table: ${logDir} has no commit (no 00000000000000000000.json) and no checkpoint.`);
+    throw new DeltaTableError(
+      `${root} is not a Delta table: ${logDir} has no commit (no 00000000000000000000.json) and no checkpoint.`,
+    );
 
   const latest = Math.max(checkpoint?.version ?? -1, ...commits.keys());
   const first = checkpoint ? checkpoint.version + 1 : 0;
   const missing: number[] = [];
   for (let v = first; v <= latest; v++) if (!commits.has(v)) missing.push(v);
   if (missing.length > 0) {
-    const what = missing.length > 3 ? `${missing.slice(0, 3).join(", ")} and ${missing.length - 3} more` : missing.join(", ");
-    const why = checkpoint ? `after its checkpoint at version ${checkpoint.version}` : "and it has no checkpoint to start from";
-    throw new DeltaTableError(`the Delta log of ${root} is incomplete: commit${missing.length === 1 ? "" : "s"} ${what} ${missing.length === 1 ? "is" : "are"} missing ${why}, so the table's current state cannot be read.`);
+    const what =
+      missing.length > 3 ? `${missing.slice(0, 3).join(", ")} and ${missing.length - 3} more` : missing.join(", ");
+    const why = checkpoint
+      ? `after its checkpoint at version ${checkpoint.version}`
+      : "and it has no checkpoint to start from";
+    throw new DeltaTableError(
+      `the Delta log of ${root} is incomplete: commit${missing.length === 1 ? "" : "s"} ${what} ${missing.length === 1 ? "is" : "are"} missing ${why}, so the table's current state cannot be read.`,
+    );
   }
 
   const state = new LogState(root);
   if (checkpoint) for (const file of checkpoint.files) await state.applyCheckpoint(join(logDir, file));
   for (let v = first; v <= latest; v++) await state.applyCommit(join(logDir, commits.get(v)!));
 
-  if (!state.protocol) throw new DeltaTableError(`the Delta log of ${root} is corrupt: no protocol action up to version ${latest}.`);
-  if (!state.metadata) throw new DeltaTableError(`the Delta log of ${root} is corrupt: no metaData action up to version ${latest}.`);
+  if (!state.protocol)
+    throw new DeltaTableError(`the Delta log of ${root} is corrupt: no protocol action up to version ${latest}.`);
+  if (!state.metadata)
+    throw new DeltaTableError(`the Delta log of ${root} is corrupt: no metaData action up to version ${latest}.`);
   let schema: DeltaStructType;
   try {
     schema = parseDeltaSchema(state.metadata.schemaString);
   } catch (error) {
-    throw new DeltaTableError(`the Delta log of ${root} is corrupt: its schemaString cannot be parsed (${message(error)}).`);
+    throw new DeltaTableError(
+      `the Delta log of ${root} is corrupt: its schemaString cannot be parsed (${message(error)}).`,
+    );
   }
   return {
     tablePath: root,
@@ -187,7 +201,9 @@ class LogState {
       rows = await readParquetRows(file, ["protocol", "metaData", "add"]);
     } catch (error) {
       if (isErrno(error)) throw new DeltaTableError(`cannot read the Delta checkpoint ${file}: ${message(error)}.`);
-      throw new DeltaTableError(`the Delta checkpoint ${file} is corrupt: it cannot be read as Parquet (${message(error)}).`);
+      throw new DeltaTableError(
+        `the Delta checkpoint ${file} is corrupt: it cannot be read as Parquet (${message(error)}).`,
+      );
     }
     const where = (i: number) => `${file}, row ${i + 1}`;
     for (const [i, row] of rows.entries()) {
@@ -205,10 +221,13 @@ class LogState {
       if (line.trim() === "") continue;
       try {
         const action: unknown = JSON.parse(line);
-        if (typeof action !== "object" || action === null || Array.isArray(action)) throw new Error("an action must be a JSON object");
+        if (typeof action !== "object" || action === null || Array.isArray(action))
+          throw new Error("an action must be a JSON object");
         actions.push(action as Record<string, unknown>);
       } catch (error) {
-        throw new DeltaTableError(`the Delta log is corrupt: ${file} line ${i + 1} is not a valid action (${message(error)}).`);
+        throw new DeltaTableError(
+          `the Delta log is corrupt: ${file} line ${i + 1} is not a valid action (${message(error)}).`,
+        );
       }
     }
     // Within one commit a file may be removed and re-added (e.g. with a new
@@ -232,7 +251,10 @@ class LogState {
       partitionValues: toStringMap(add.partitionValues, where),
       size: Number(add.size ?? 0),
       numRecords: numRecords(add, where),
-      deletionVector: add.deletionVector && typeof add.deletionVector === "object" ? (add.deletionVector as Record<string, unknown>) : null,
+      deletionVector:
+        add.deletionVector && typeof add.deletionVector === "object"
+          ? (add.deletionVector as Record<string, unknown>)
+          : null,
     });
   }
 
@@ -264,7 +286,8 @@ function numRecords(add: Record<string, unknown>, where: string): number | null 
   }
   // Checkpoints may carry parsed statistics instead (delta.checkpoint.writeStatsAsStruct).
   const parsed = add.stats_parsed as { numRecords?: unknown } | null | undefined;
-  if (parsed && (typeof parsed.numRecords === "number" || typeof parsed.numRecords === "bigint")) return Number(parsed.numRecords);
+  if (parsed && (typeof parsed.numRecords === "number" || typeof parsed.numRecords === "bigint"))
+    return Number(parsed.numRecords);
   return null;
 }
 
@@ -303,7 +326,8 @@ function toStringMap(value: unknown, where: string): Record<string, string | nul
 }
 
 function asRecord(value: unknown, action: string, where: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw corrupt(where, `the ${action} action is not an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw corrupt(where, `the ${action} action is not an object`);
   return value as Record<string, unknown>;
 }
 
@@ -331,7 +355,11 @@ async function requireDirectory(path: string, what: string): Promise<void> {
 
 /** Whether `error` is a Node system error (optionally with this code). */
 export function isErrno(error: unknown, code?: string): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && (!code || (error as NodeJS.ErrnoException).code === code);
+  return (
+    error instanceof Error &&
+    typeof (error as NodeJS.ErrnoException).code === "string" &&
+    (!code || (error as NodeJS.ErrnoException).code === code)
+  );
 }
 
 /** An error's message without a trailing period, for embedding in a sentence. */

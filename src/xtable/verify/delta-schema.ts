@@ -60,13 +60,20 @@ function checkType(value: unknown, where: string): DeltaType {
           name: field.name,
           type: checkType(field.type, path),
           nullable: field.nullable !== false,
-          metadata: typeof field.metadata === "object" && field.metadata !== null ? (field.metadata as Record<string, unknown>) : {},
+          metadata:
+            typeof field.metadata === "object" && field.metadata !== null
+              ? (field.metadata as Record<string, unknown>)
+              : {},
         };
       });
       return { type: "struct", fields };
     }
     case "array":
-      return { type: "array", elementType: checkType(v.elementType, `${where}.element`), containsNull: v.containsNull !== false };
+      return {
+        type: "array",
+        elementType: checkType(v.elementType, `${where}.element`),
+        containsNull: v.containsNull !== false,
+      };
     case "map":
       return {
         type: "map",
@@ -101,7 +108,8 @@ function* walkNested(type: DeltaType, path: string): Generator<{ path: string; f
 /** Every primitive type name used in a type, with where it is used. */
 export function* primitiveTypes(type: DeltaType, path: string): Generator<{ path: string; name: string }> {
   if (typeof type === "string") yield { path, name: type };
-  else if (type.type === "struct") for (const f of type.fields) yield* primitiveTypes(f.type, path ? `${path}.${f.name}` : f.name);
+  else if (type.type === "struct")
+    for (const f of type.fields) yield* primitiveTypes(f.type, path ? `${path}.${f.name}` : f.name);
   else if (type.type === "array") yield* primitiveTypes(type.elementType, `${path}.element`);
   else {
     yield* primitiveTypes(type.keyType, `${path}.key`);

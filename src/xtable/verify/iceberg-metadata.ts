@@ -108,7 +108,9 @@ async function findMetadataFile(dir: string): Promise<{ file: string; foundBy: "
     names = await readdir(dir);
   } catch (error) {
     if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR"))
-      throw new IcebergMetadataError(`no Iceberg metadata: ${dir} does not exist. Sync the table first (pipegen xtable run); without a catalog XTable writes Iceberg metadata there.`);
+      throw new IcebergMetadataError(
+        `no Iceberg metadata: ${dir} does not exist. Sync the table first (pipegen xtable run); without a catalog XTable writes Iceberg metadata there.`,
+      );
     throw new IcebergMetadataError(`cannot read ${dir}: ${message(error)}.`);
   }
   if (names.includes("version-hint.text")) {
@@ -129,7 +131,9 @@ async function findMetadataFile(dir: string): Promise<{ file: string; foundBy: "
       .sort((a, b) => Number(b.v![1]) - Number(a.v![1]))[0]?.n;
   const file = newest(HADOOP_NAME) ?? newest(CATALOG_NAME);
   if (!file)
-    throw new IcebergMetadataError(`no Iceberg metadata: ${dir} has no table metadata file (vN.metadata.json or NNNNN-<uuid>.metadata.json). Sync the table first (pipegen xtable run).`);
+    throw new IcebergMetadataError(
+      `no Iceberg metadata: ${dir} has no table metadata file (vN.metadata.json or NNNNN-<uuid>.metadata.json). Sync the table first (pipegen xtable run).`,
+    );
   return { file: join(dir, file), foundBy: "listing" };
 }
 
@@ -155,19 +159,27 @@ async function readMetadataJson(file: string): Promise<Record<string, unknown>> 
 
 /** bigints that fit a JavaScript number become numbers; only ids beyond 2^53 stay bigints. */
 function smallIntsToNumbers(value: unknown): unknown {
-  if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  if (typeof value === "bigint")
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
   if (Array.isArray(value)) return value.map(smallIntsToNumbers);
-  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, smallIntsToNumbers(v)]));
+  if (typeof value === "object" && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, smallIntsToNumbers(v)]));
   return value;
 }
 
-async function readState(tableRoot: string, file: string, foundBy: "version-hint" | "listing", m: Record<string, unknown>): Promise<IcebergTableState> {
+async function readState(
+  tableRoot: string,
+  file: string,
+  foundBy: "version-hint" | "listing",
+  m: Record<string, unknown>,
+): Promise<IcebergTableState> {
   const bad = (what: string) => new IcebergMetadataError(`the Iceberg metadata file ${file} is invalid: ${what}.`);
   const formatVersion = Number(m["format-version"] ?? 1);
   const location = typeof m.location === "string" ? m.location : "";
 
   let schema: unknown;
-  if (Array.isArray(m.schemas)) schema = m.schemas.find((s: { "schema-id"?: unknown }) => s?.["schema-id"] === m["current-schema-id"]);
+  if (Array.isArray(m.schemas))
+    schema = m.schemas.find((s: { "schema-id"?: unknown }) => s?.["schema-id"] === m["current-schema-id"]);
   else schema = m.schema;
   if (!isStruct(schema)) throw bad("it has no current schema");
 
@@ -175,7 +187,9 @@ async function readState(tableRoot: string, file: string, foundBy: "version-hint
   let partitionSpec: unknown;
   if (Array.isArray(m["partition-specs"])) {
     specId = Number(m["default-spec-id"] ?? 0);
-    partitionSpec = (m["partition-specs"] as { "spec-id"?: unknown; fields?: unknown }[]).find((s) => s?.["spec-id"] === specId)?.fields;
+    partitionSpec = (m["partition-specs"] as { "spec-id"?: unknown; fields?: unknown }[]).find(
+      (s) => s?.["spec-id"] === specId,
+    )?.fields;
   } else partitionSpec = m["partition-spec"];
   if (!Array.isArray(partitionSpec)) throw bad("it has no default partition spec");
   const properties: Record<string, string> = {};
@@ -184,8 +198,12 @@ async function readState(tableRoot: string, file: string, foundBy: "version-hint
 
   const currentId = m["current-snapshot-id"];
   const snapshots = Array.isArray(m.snapshots) ? (m.snapshots as Record<string, unknown>[]) : [];
-  const current = currentId === undefined || currentId === null || String(currentId) === "-1" ? undefined : snapshots.find((s) => String(s["snapshot-id"]) === String(currentId));
-  if (currentId !== undefined && currentId !== null && String(currentId) !== "-1" && !current) throw bad(`its current snapshot ${String(currentId)} is not among its snapshots`);
+  const current =
+    currentId === undefined || currentId === null || String(currentId) === "-1"
+      ? undefined
+      : snapshots.find((s) => String(s["snapshot-id"]) === String(currentId));
+  if (currentId !== undefined && currentId !== null && String(currentId) !== "-1" && !current)
+    throw bad(`its current snapshot ${String(currentId)} is not among its snapshots`);
 
   const dataFiles: IcebergDataFile[] = [];
   const deleteFiles: string[] = [];
@@ -197,11 +215,16 @@ async function readState(tableRoot: string, file: string, foundBy: "version-hint
       const live = entries.records.filter((e) => Number(e.status) !== 2).length;
       // A manifest cut short after a whole block still decodes; the manifest list's counts catch it.
       if (manifest.liveFiles !== null && live !== manifest.liveFiles)
-        throw new IcebergMetadataError(`the Iceberg manifest ${path} is corrupt: it holds ${live} live entries where the manifest list says ${manifest.liveFiles}.`);
+        throw new IcebergMetadataError(
+          `the Iceberg manifest ${path} is corrupt: it holds ${live} live entries where the manifest list says ${manifest.liveFiles}.`,
+        );
       for (const entry of entries.records) {
         if (Number(entry.status) === 2) continue; // DELETED in this snapshot
         const df = entry.data_file as Record<string, unknown> | undefined;
-        if (!df || typeof df.file_path !== "string") throw new IcebergMetadataError(`the Iceberg manifest ${path} is invalid: an entry has no data_file.file_path.`);
+        if (!df || typeof df.file_path !== "string")
+          throw new IcebergMetadataError(
+            `the Iceberg manifest ${path} is invalid: an entry has no data_file.file_path.`,
+          );
         const content = Number(df.content ?? manifest.content);
         if (content !== 0) {
           deleteFiles.push(icebergFilePath(tableRoot, df.file_path));
@@ -231,7 +254,9 @@ async function readState(tableRoot: string, file: string, foundBy: "version-hint
       ? {
           snapshotId: String(current["snapshot-id"]),
           timestampMs: Number(current["timestamp-ms"] ?? 0),
-          summary: Object.fromEntries(Object.entries((current.summary as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)])),
+          summary: Object.fromEntries(
+            Object.entries((current.summary as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)]),
+          ),
         }
       : null,
     dataFiles,
@@ -247,22 +272,40 @@ interface ManifestRef {
   readonly liveFiles: number | null;
 }
 
-async function manifestsOf(tableRoot: string, metadataFile: string, snapshot: Record<string, unknown>): Promise<ManifestRef[]> {
+async function manifestsOf(
+  tableRoot: string,
+  metadataFile: string,
+  snapshot: Record<string, unknown>,
+): Promise<ManifestRef[]> {
   if (typeof snapshot["manifest-list"] === "string") {
     const listPath = icebergFilePath(tableRoot, snapshot["manifest-list"]);
     const list = await readAvro(listPath, "manifest list");
     return list.records.map((r) => {
-      if (typeof r.manifest_path !== "string") throw new IcebergMetadataError(`the Iceberg manifest list ${listPath} is invalid: an entry has no manifest_path.`);
+      if (typeof r.manifest_path !== "string")
+        throw new IcebergMetadataError(
+          `the Iceberg manifest list ${listPath} is invalid: an entry has no manifest_path.`,
+        );
       // Format v2 names the counts added_files_count/existing_files_count, v1 added_data_files_count/…
       const added = r.added_files_count ?? r.added_data_files_count;
       const existing = r.existing_files_count ?? r.existing_data_files_count;
-      const liveFiles = added === null || added === undefined || existing === null || existing === undefined ? null : Number(added) + Number(existing);
-      return { path: r.manifest_path, content: Number(r.content ?? 0), specId: Number(r.partition_spec_id ?? 0), liveFiles };
+      const liveFiles =
+        added === null || added === undefined || existing === null || existing === undefined
+          ? null
+          : Number(added) + Number(existing);
+      return {
+        path: r.manifest_path,
+        content: Number(r.content ?? 0),
+        specId: Number(r.partition_spec_id ?? 0),
+        liveFiles,
+      };
     });
   }
   // Format v1 allowed listing manifests in the snapshot itself.
-  if (Array.isArray(snapshot.manifests)) return snapshot.manifests.map((p) => ({ path: String(p), content: 0, specId: 0, liveFiles: null }));
-  throw new IcebergMetadataError(`the Iceberg metadata file ${metadataFile} is invalid: snapshot ${String(snapshot["snapshot-id"])} has no manifest list.`);
+  if (Array.isArray(snapshot.manifests))
+    return snapshot.manifests.map((p) => ({ path: String(p), content: 0, specId: 0, liveFiles: null }));
+  throw new IcebergMetadataError(
+    `the Iceberg metadata file ${metadataFile} is invalid: snapshot ${String(snapshot["snapshot-id"])} has no manifest list.`,
+  );
 }
 
 async function readAvro(path: string, what: string): Promise<Awaited<ReturnType<typeof readAvroFile>>> {
@@ -285,5 +328,10 @@ function toSpec(fields: unknown): IcebergPartitionField[] {
 }
 
 function isStruct(value: unknown): value is IcebergStructType {
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "struct" && Array.isArray((value as { fields?: unknown }).fields);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { type?: unknown }).type === "struct" &&
+    Array.isArray((value as { fields?: unknown }).fields)
+  );
 }

@@ -3,13 +3,20 @@
  * metadata XTable wrote beside it, and reports every difference.
  */
 import { detectUnsupportedFeatures } from "../delta-features.js";
-import { compareFiles, comparePartitioning, compareRecordCounts, compareSchema, compareSourceVersion, type CheckResult } from "./compare.js";
+import {
+  type CheckResult,
+  compareFiles,
+  comparePartitioning,
+  compareRecordCounts,
+  compareSchema,
+  compareSourceVersion,
+} from "./compare.js";
 import { readDeltaSnapshot } from "./delta-log.js";
 import { readIcebergTable } from "./iceberg-metadata.js";
 
-export { XTABLE_METADATA, parseSyncState, type CheckName, type CheckResult, type XTableSyncState } from "./compare.js";
-export { readDeltaSnapshot, type DeltaFile, type DeltaSnapshot } from "./delta-log.js";
-export { readIcebergTable, type IcebergDataFile, type IcebergTableState } from "./iceberg-metadata.js";
+export { type CheckName, type CheckResult, parseSyncState, XTABLE_METADATA, type XTableSyncState } from "./compare.js";
+export { type DeltaFile, type DeltaSnapshot, readDeltaSnapshot } from "./delta-log.js";
+export { type IcebergDataFile, type IcebergTableState, readIcebergTable } from "./iceberg-metadata.js";
 export { DELTA_TO_ICEBERG_PRIMITIVES, icebergPrimitiveFor } from "./type-mapping.js";
 
 /** The outcome of verifying one table; `ok` when no check found a difference. */

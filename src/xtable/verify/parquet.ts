@@ -3,9 +3,10 @@
  * SNAPPY itself; GZIP and BROTLI come from node:zlib, and ZSTD too where the
  * running Node has it (22.15+).
  */
-import { parquetMetadata, parquetReadObjects, type Compressors } from "hyparquet";
+
 import { readFile } from "node:fs/promises";
 import zlib from "node:zlib";
+import { type Compressors, parquetMetadata, parquetReadObjects } from "hyparquet";
 
 const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
 
