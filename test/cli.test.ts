@@ -148,7 +148,12 @@ describe("pipegen render", () => {
     const first = await pipegen(["render"], { cwd: work });
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toContain("✓ rendered 8 files to dist (8 changed, 0 unchanged)");
-    expect((await readdir(path.join(work, "dist"))).sort()).toEqual(["dags", "requirements.txt", "startup.sh"]);
+    expect((await readdir(path.join(work, "dist"))).sort()).toEqual([
+      ".pipegen-files.json",
+      "dags",
+      "requirements.txt",
+      "startup.sh",
+    ]);
     expect((await stat(path.join(work, "dist/startup.sh"))).mode & 0o111).not.toBe(0);
 
     const before = (await stat(path.join(work, "dist/dags/products.py"))).mtimeMs;
@@ -164,12 +169,13 @@ describe("pipegen render", () => {
     await pipegen(["render"], { cwd: work });
     await writeFile(path.join(work, "dist/dags/products.py"), "# edited by hand\n");
     await rm(path.join(work, "dist/requirements.txt"));
-    await writeFile(path.join(work, "dist/dags/old_pipeline.py"), "");
+    // Extra: a DAG pipegen wrote whose spec is gone.
+    await rm(path.join(work, "pipelines/orders_lakehouse.pipeline.yaml"));
     const r = await pipegen(["render", "--check"], { cwd: work });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(
       [
-        "  extra   dags/old_pipeline.py",
+        "  extra   dags/orders_lakehouse.py",
         "  changed dags/products.py",
         "  missing requirements.txt",
         "✗ 3 files are stale: run `pipegen render` and commit the result",

@@ -5,14 +5,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { renderPipelines } from "../src/pipeline-run.js";
-import { diffBundle, writeBundle } from "../src/write/index.js";
+import { diffBundle } from "../src/write/index.js";
 import { ROOT } from "./helpers/cli.js";
-import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
+import { GOLDEN_TARGETS, goldenBundle, writeGolden } from "./helpers/golden.js";
 
 describe.each(GOLDEN_TARGETS)("golden bundle for Airflow %s", (version) => {
   it("matches what the examples render to", async () => {
     const files = await renderPipelines({ cwd: ROOT, airflowVersion: version });
-    if (process.env.UPDATE_GOLDEN) await writeBundle(goldenBundle(version), files);
+    if (process.env.UPDATE_GOLDEN) await writeGolden(goldenBundle(version), files, "bundle");
     const { changes } = await diffBundle(goldenBundle(version), files);
     expect(changes).toEqual([]);
   });

@@ -25,7 +25,8 @@ describe("pipegen iam", () => {
   it("writes the golden documents and explains every statement in one line", async () => {
     const r = await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work });
     expect(r.exitCode).toBe(0);
-    const written = (await readdir(path.join(work, "iam"))).sort();
+    const [manifest, ...written] = (await readdir(path.join(work, "iam"))).sort();
+    expect(manifest).toBe(".pipegen-files.json");
     expect(written).toEqual((await readdir(path.join(ROOT, "test/golden-iam/examples"))).sort());
     for (const f of written)
       expect(await readFile(path.join(work, "iam", f), "utf8")).toBe(
@@ -78,10 +79,21 @@ describe("pipegen iam", () => {
   });
 
   it("removes documents a previous run wrote that are no longer needed", async () => {
-    await mkdir(path.join(work, "iam"));
-    await writeFile(path.join(work, "iam", "glue-role-old.json"), "{}\n");
     expect((await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work })).exitCode).toBe(0);
-    expect(await readdir(path.join(work, "iam"))).not.toContain("glue-role-old.json");
+    expect(await readdir(path.join(work, "iam"))).toContain("glue-role-glue-products.json");
+    await rm(path.join(work, "pipelines/products.pipeline.ts"));
+    expect((await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work })).exitCode).toBe(0);
+    expect(await readdir(path.join(work, "iam"))).not.toContain("glue-role-glue-products.json");
+  });
+
+  it("recognises a folder an earlier pipegen iam wrote (no manifest): its old documents go, a manifest comes", async () => {
+    await mkdir(path.join(work, "iam"));
+    const old = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] };
+    await writeFile(path.join(work, "iam", "glue-role-old.json"), `${JSON.stringify(old, null, 2)}\n`);
+    expect((await pipegen(["iam", ...EXAMPLE_FLAGS], { cwd: work })).exitCode).toBe(0);
+    const written = await readdir(path.join(work, "iam"));
+    expect(written).not.toContain("glue-role-old.json");
+    expect(written).toContain(".pipegen-files.json");
   });
 
   it("points at a workgroup without workgroupId in its file, and writes nothing", async () => {
@@ -137,14 +149,15 @@ describe("pipegen iam", () => {
     await writeFile(path.join(work, "notes", "todo.md"), "keep me\n");
     const here = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "."], { cwd: work });
     expect(here.stderr).toBe(
-      "✗ --out . is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/",
+      "✗ --out . holds notes/, which pipegen did not write (and 1 more); nothing was written. pipegen replaces everything in its output folder, so it writes only to a folder that is new, empty or its own: give --out a folder of its own, such as iam/",
     );
     const notes = await pipegen(["iam", ...EXAMPLE_FLAGS, "--out", "notes"], { cwd: work });
     expect(notes.stderr).toBe(
-      "✗ --out notes holds todo.md, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own",
+      "✗ --out notes holds todo.md, which pipegen did not write; nothing was written. pipegen replaces everything in its output folder, so it writes only to a folder that is new, empty or its own: move todo.md out of notes, or give --out a folder of its own, such as iam/",
     );
     expect([here.exitCode, notes.exitCode]).toEqual([1, 1]);
     expect(await readFile(path.join(work, "notes", "todo.md"), "utf8")).toBe("keep me\n");
+    expect((await readdir(work)).sort()).toEqual(["notes", "pipelines"]);
   });
 
   it("refuses a spec with a credential before building any policy", async () => {

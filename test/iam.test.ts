@@ -22,8 +22,9 @@ import { buildIam, type IamOptions } from "../src/iam/index.js";
 import type { PolicyDocument } from "../src/iam/model.js";
 import { checkWildcards } from "../src/iam/wildcard-check.js";
 import { validatePipelines } from "../src/pipeline-run.js";
-import { diffBundle, writeBundle } from "../src/write/index.js";
+import { diffBundle } from "../src/write/index.js";
 import { ROOT } from "./helpers/cli.js";
+import { writeGolden } from "./helpers/golden.js";
 import { venvBin } from "./helpers/python.js";
 
 const GOLDEN = path.join(ROOT, "test/golden-iam");
@@ -54,8 +55,8 @@ async function build(c: (typeof IAM_CASES)[number]) {
 describe.each(IAM_CASES)("IAM documents for the $name", (c) => {
   it("match the golden documents", async () => {
     const result = await build(c);
-    if (process.env.UPDATE_GOLDEN) await writeBundle(path.join(GOLDEN, c.name), result.files);
-    expect((await diffBundle(path.join(GOLDEN, c.name), result.files)).changes).toEqual([]);
+    if (process.env.UPDATE_GOLDEN) await writeGolden(path.join(GOLDEN, c.name), result.files, "iam");
+    expect((await diffBundle(path.join(GOLDEN, c.name), result.files, { kind: "iam" })).changes).toEqual([]);
   });
 
   it("hold no wildcard outside the allow-list", async () => {

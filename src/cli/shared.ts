@@ -1,4 +1,5 @@
 /** Pieces several commands share. */
+import path from "node:path";
 import { Option } from "commander";
 import pc from "picocolors";
 import { formatProblem, type Problem } from "../errors.js";
@@ -18,4 +19,9 @@ export function printProblems(problems: readonly Problem[]): void {
     const [where, ...rest] = formatProblem(p).split(" ");
     process.stderr.write(`${pc.bold(where!)} ${rest.join(" ")}\n`);
   }
+}
+
+/** The writer kept the previous output folder: files pipegen did not write appeared in it while it was replaced. */
+export function keptWarning(out: string, kept: string): string {
+  return `${pc.yellow("!")} files pipegen did not write appeared in ${out} while it was replaced; they are kept in ${path.relative(process.cwd(), kept)}\n`;
 }

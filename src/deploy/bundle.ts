@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { RenderedFile } from "../render/bundle.js";
+import { MANIFEST } from "../write/ownership.js";
 import { DeploySettingsError } from "./errors.js";
 import { runPool } from "./pool.js";
 
@@ -84,7 +85,8 @@ export function bundleFromRendered(files: readonly RenderedFile[]): BundleFile[]
 
 /**
  * Reads an existing bundle folder, such as the `dist/` that `pipegen render`
- * wrote.
+ * wrote, but the list of files render keeps there for itself (not part of
+ * the bundle: it never reaches the bucket).
  * @throws {DeploySettingsError} when the folder is missing, has no `dags/`, or holds a path pipegen reserves
  */
 export async function readBundleDir(dir: string, shownAs = dir): Promise<BundleFile[]> {
@@ -97,6 +99,7 @@ export async function readBundleDir(dir: string, shownAs = dir): Promise<BundleF
   const walk = async (rel: string): Promise<void> => {
     for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
       const p = rel ? `${rel}/${e.name}` : e.name;
+      if (p === MANIFEST) continue;
       // `stat` follows symlinks, so a linked file deploys its target's content.
       const s = e.isSymbolicLink() ? await stat(path.join(dir, p)) : e;
       if (s.isDirectory()) await walk(p);

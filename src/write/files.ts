@@ -69,3 +69,10 @@ export function asOutputError(error: unknown, what: string, after = ""): unknown
   const onPath = where && !what.endsWith(where) ? ` (${where})` : "";
   return new OutputError(`${what}: ${REASONS[code] ?? code}${onPath}${after}`);
 }
+
+/** Runs `work` on every item, at most 64 at a time (enough to keep the disk busy, few enough file handles). */
+export async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += 64) results.push(...(await Promise.all(items.slice(i, i + 64).map(work))));
+  return results;
+}

@@ -1,5 +1,9 @@
 /** The golden bundles: the examples rendered for the oldest and newest supported Airflow. */
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { RenderedFile } from "../../src/render/bundle.js";
+import { type FolderKind, MANIFEST, writeBundle } from "../../src/write/index.js";
 
 export const GOLDEN_DIR = fileURLToPath(new URL("../golden/", import.meta.url));
 
@@ -7,3 +11,13 @@ export const GOLDEN_DIR = fileURLToPath(new URL("../golden/", import.meta.url));
 export const GOLDEN_TARGETS = ["2.10.3", "3.3.1"] as const;
 
 export const goldenBundle = (version: (typeof GOLDEN_TARGETS)[number]) => `${GOLDEN_DIR}airflow-${version}`;
+
+/**
+ * UPDATE_GOLDEN: writes a golden folder as the writer does, without the
+ * writer's manifest. Golden folders hold exactly what render emits (and what
+ * deploy uploads); the writer recognises them by their files' shapes.
+ */
+export async function writeGolden(dir: string, files: readonly RenderedFile[], kind: FolderKind): Promise<void> {
+  await writeBundle(dir, files, { kind });
+  await rm(path.join(dir, MANIFEST), { force: true });
+}

@@ -1,7 +1,6 @@
 import { type Command, Option } from "commander";
 import { UserError } from "../../errors.js";
 import type { DiagramFormat } from "../../render/diagram.js";
-import { writeOutputFile } from "../../write/files.js";
 
 export function registerGraph(program: Command): void {
   program
@@ -9,7 +8,7 @@ export function registerGraph(program: Command): void {
     .description("draw a pipeline's task graph as Mermaid (default) or Graphviz DOT")
     .argument("<spec>", "one spec file")
     .addOption(new Option("-f, --format <format>", "diagram language").choices(["mermaid", "dot"]).default("mermaid"))
-    .option("-o, --out <file>", "write to a file instead of standard output")
+    .option("-o, --out <file>", "write to a file instead of standard output (only a new file, or one pipegen wrote)")
     .addHelpText(
       "after",
       "\nExamples:\n  pipegen graph pipelines/products.pipeline.ts\n  pipegen graph pipelines/sales.pipeline.yaml --format dot | dot -Tsvg > sales.svg",
@@ -27,6 +26,7 @@ export function registerGraph(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      await writeOutputFile(opts.out, text);
+      const { writeOwnedFile } = await import("../../write/index.js");
+      await writeOwnedFile(opts.out, text, "graph", `--out ${opts.out}`);
     });
 }

@@ -1,10 +1,9 @@
-import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { type Problem, SpecError, UserError } from "../../errors.js";
+import { type Problem, SpecError } from "../../errors.js";
 import { explainIam } from "../../iam/explain.js";
 import { buildIam, type IamOptions, IamSpecError, PARTITIONS, type Partition } from "../../iam/index.js";
-import { color } from "../shared.js";
+import { color, keptWarning } from "../shared.js";
 
 interface IamFlags {
   readonly account?: string;
@@ -31,7 +30,7 @@ export function registerIam(program: Command): void {
     .addOption(new Option("--partition <partition>", "AWS partition").choices(PARTITIONS).default("aws"))
     .option(
       "-o, --out <dir>",
-      "output folder for the policy documents (pipegen owns it: stale documents are removed)",
+      "output folder for the policy documents, pipegen's own: it holds only what pipegen wrote, and stale documents are removed",
       "iam",
     )
     .option("--json", "print the documents and the reason for every statement as JSON instead of text")
@@ -70,9 +69,12 @@ export function registerIam(program: Command): void {
         if (error instanceof IamSpecError) throw new SpecError(await locate(error));
         throw error;
       }
-      await checkOutFolder(flags.out);
       const { writeBundle } = await import("../../write/index.js");
-      await writeBundle(path.resolve(flags.out), result.files);
+      const written = await writeBundle(path.resolve(flags.out), result.files, {
+        kind: "iam",
+        label: `--out ${flags.out}`,
+      });
+      if (written.kept) process.stderr.write(keptWarning(flags.out, written.kept));
       if (flags.json) {
         const documents = result.documents.map((d) => ({
           file: path.join(flags.out, d.file),
@@ -90,25 +92,6 @@ export function registerIam(program: Command): void {
         `${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`,
       );
     });
-}
-
-/**
- * The output folder belongs to pipegen iam, which replaces it whole (stale
- * documents go away). So it must not be the working folder or hold anything
- * but policy documents: a typo in --out must never delete someone's files.
- */
-async function checkOutFolder(out: string): Promise<void> {
-  const target = path.resolve(out);
-  if (path.relative(target, process.cwd()) === "" || !path.relative(target, process.cwd()).startsWith(".."))
-    throw new UserError(
-      `--out ${out} is the working folder or contains it; pipegen iam replaces its output folder whole, so give it a folder of its own such as iam/`,
-    );
-  const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
-  const foreign = entries.filter((e) => !e.isFile() || !e.name.endsWith(".json")).map((e) => e.name);
-  if (foreign.length > 0)
-    throw new UserError(
-      `--out ${out} holds ${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", …" : ""}, which pipegen iam did not write; it replaces its output folder whole, so give it a folder of its own`,
-    );
 }
 
 /** IAM problems come without positions (the library keeps no locators); find them in the spec files. */

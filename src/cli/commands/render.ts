@@ -2,14 +2,18 @@ import path from "node:path";
 import type { Command } from "commander";
 import { StaleOutputError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
-import { airflowVersionOption, color } from "../shared.js";
+import { airflowVersionOption, color, keptWarning } from "../shared.js";
 
 export function registerRender(program: Command): void {
   program
     .command("render")
     .description("validate specs, then write the MWAA bundle (dags/, requirements.txt, startup.sh)")
     .argument("[paths...]", "spec files or folders", ["pipelines"])
-    .option("-o, --out <dir>", "output folder, laid out like the MWAA bucket", "dist")
+    .option(
+      "-o, --out <dir>",
+      "output folder, laid out like the MWAA bucket; pipegen's own: it holds only what pipegen wrote",
+      "dist",
+    )
     .option("--check", "write nothing; exit 1 and name the stale files when the output differs")
     .addOption(airflowVersionOption())
     .option("-q, --quiet", "print nothing on success")
@@ -27,13 +31,14 @@ export function registerRender(program: Command): void {
         const files = await renderPipelines({ paths, airflowVersion: opts.airflowVersion });
         const outDir = path.resolve(opts.out);
         if (opts.check) {
-          const { changes } = await diffBundle(outDir, files);
+          const { changes } = await diffBundle(outDir, files, { label: `--out ${opts.out}` });
           if (changes.length > 0) throw new StaleOutputError(changes);
           if (!opts.quiet)
             process.stdout.write(`${color.green("✓")} ${opts.out} is up to date (${files.length} files)\n`);
           return;
         }
-        const result = await writeBundle(outDir, files);
+        const result = await writeBundle(outDir, files, { label: `--out ${opts.out}` });
+        if (result.kept) process.stderr.write(keptWarning(opts.out, result.kept));
         if (opts.quiet) return;
         for (const c of result.written) {
           const verb = c.reason === "missing" ? "added" : c.reason === "extra" ? "removed" : "updated";

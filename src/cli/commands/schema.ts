@@ -1,11 +1,10 @@
 import type { Command } from "commander";
-import { writeOutputFile } from "../../write/files.js";
 
 export function registerSchema(program: Command): void {
   program
     .command("schema")
     .description("print or write the JSON Schema of pipeline specs, for YAML editor completion")
-    .option("-o, --out <file>", "write to a file instead of standard output")
+    .option("-o, --out <file>", "write to a file instead of standard output (only a new file, or one pipegen wrote)")
     .addHelpText(
       "after",
       "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json",
@@ -17,6 +16,7 @@ export function registerSchema(program: Command): void {
         process.stdout.write(text);
         return;
       }
-      await writeOutputFile(opts.out, text);
+      const { writeOwnedFile } = await import("../../write/index.js");
+      await writeOwnedFile(opts.out, text, "schema", `--out ${opts.out}`);
     });
 }
