@@ -144,8 +144,11 @@ function foreignError(label: string, foreign: readonly string[], suggestion: str
   );
 }
 
-const byDepthThenName = (a: string, b: string) =>
-  a.split("/").length - b.split("/").length || (a < b ? -1 : a > b ? 1 : 0);
+/** Shallowest first, then by name; `docs/` and `x (a symbolic link)` count as deep as `docs` and `x`. */
+const byDepthThenName = (a: string, b: string) => {
+  const depth = (p: string) => p.replace(/\/$| \(.*\)$/, "").split("/").length;
+  return depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0);
+};
 
 /**
  * The output folder is swapped whole, so it must not be, or hold, the working
