@@ -7,7 +7,7 @@
  * (test/deploy.test.ts covers it in-process).
  */
 
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
@@ -107,6 +107,22 @@ describe("pipegen deploy (the bin)", () => {
       "Plan: 0 to add, 0 to change, 0 to delete, 8 unchanged; environment: none (no --environment; MWAA is not called)",
       "✓ nothing to do: the bucket already holds this bundle",
     ]);
+  });
+
+  it("deploys a dist/ that pipegen render wrote exactly as the bundle: render's manifest stays on disk", async () => {
+    const bucket = await makeBucket(s3);
+    await cp(path.join(ROOT, "pipelines"), path.join(work, "pipelines"), { recursive: true });
+    const render = await pipegen(["render", "-q"], { cwd: work });
+    expect(render.exitCode, render.stderr).toBe(0);
+    expect(await readdir(path.join(work, "dist"))).toContain(".pipegen-files.json");
+    await writeBundleDir(path.join(work, "plain"), examples);
+    const plan = async (from: string) => (await deployCli(["--bucket", bucket, "--from", from, "--dry-run"])).stdout;
+    expect(await plan("dist")).toBe(await plan("plain"));
+    const r = await deployCli(["--bucket", bucket, "--from", "dist"]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const contents = await bucketContents(s3, bucket);
+    expect([...contents.keys()].sort()).toEqual([...Object.keys(examples), ".pipegen/manifest.json"].sort());
+    for (const [p, body] of Object.entries(examples)) expect(contents.get(p)!.sha256).toBe(sha256(body));
   });
 
   it("exits 1 with one clear paragraph for an unversioned bucket, a missing bucket, and a bad flag", async () => {
