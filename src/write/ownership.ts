@@ -112,7 +112,8 @@ export async function claimFolder(dir: string, kind: FolderKind, label: string =
     const files: string[] = [];
     for (const e of entries) {
       const p = rel ? `${rel}/${e.name}` : e.name;
-      if (p === MANIFEST) continue;
+      // The manifest is pipegen's own (read above); anything else by its name is not.
+      if (p === MANIFEST && e.isFile()) continue;
       // Never followed: a link pipegen did not make could lead anywhere.
       if (e.isSymbolicLink()) foreign.push(`${p} (a symbolic link)`);
       else if (e.isDirectory()) {

@@ -172,6 +172,26 @@ describe("writeBundle and diffBundle refuse a folder that holds anything pipegen
     );
   });
 
+  it("a link or a folder by the manifest's name", async () => {
+    await writeBundle(out, bundle);
+    await rm(path.join(out, MANIFEST));
+    await symlink(path.join(work, "elsewhere.json"), path.join(out, MANIFEST));
+    await expectRefused(
+      () => writeBundle(out, bundle, { label: "--out dist" }),
+      refusal(
+        "--out dist",
+        `${MANIFEST} (a symbolic link)`,
+        `move ${MANIFEST} out of dist, or give --out another folder`,
+      ),
+    );
+    await rm(path.join(out, MANIFEST));
+    await mkdir(path.join(out, MANIFEST));
+    await expectRefused(
+      () => diffBundle(out, bundle, { label: "--out dist" }),
+      refusal("--out dist", `${MANIFEST}/`, `move ${MANIFEST}/ out of dist, or give --out another folder`),
+    );
+  });
+
   it("a folder that holds the working folder, even when all else in it is pipegen's", async () => {
     await writeBundle(out, bundle);
     const cwd = process.cwd();
