@@ -8,13 +8,13 @@
  * caches, a built runner). The npm registry is reached through the local
  * npm cache first (--prefer-offline).
  */
-import { createHash } from "node:crypto";
 import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { pipegen, ROOT } from "./helpers/cli.js";
+import { snapshot } from "./helpers/snapshot.js";
 
 let work: string;
 let tarball: string;
@@ -46,16 +46,6 @@ async function filesUnder(folder: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile())
     .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)).split(path.sep).join("/"));
-}
-
-async function snapshot(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const e of await readdir(root, { recursive: true, withFileTypes: true }))
-    if (e.isFile())
-      out[path.relative(root, path.join(e.parentPath, e.name))] = createHash("sha256")
-        .update(await readFile(path.join(e.parentPath, e.name)))
-        .digest("hex");
-  return out;
 }
 
 it("packs every file the CLI reads at run time and the XTable runner's sources, and nothing else", async () => {

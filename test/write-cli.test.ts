@@ -5,14 +5,14 @@
  * pipegen's files, a folder from an earlier pipegen, and the single-file
  * outputs. Each refusal is checked byte for byte against a snapshot.
  */
-import { createHash } from "node:crypto";
-import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { pipegen, ROOT } from "./helpers/cli.js";
 import { goldenBundle } from "./helpers/golden.js";
+import { snapshot } from "./helpers/snapshot.js";
 
 let work: string;
 let project: string;
@@ -22,26 +22,6 @@ beforeEach(async () => {
   await mkdir(project);
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
-
-/** Every entry under a folder, links as links: path → content hash, link target or "dir". */
-async function snapshot(root: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (rel: string): Promise<void> => {
-    for (const e of await readdir(path.join(root, rel), { withFileTypes: true })) {
-      const p = path.join(rel, e.name);
-      if (e.isSymbolicLink()) out[p] = `-> ${await readlink(path.join(root, p))}`;
-      else if (e.isDirectory()) {
-        out[p] = "dir";
-        await walk(p);
-      } else
-        out[p] = createHash("sha256")
-          .update(await readFile(path.join(root, p)))
-          .digest("hex");
-    }
-  };
-  await walk("");
-  return out;
-}
 
 const FIX =
   "pipegen replaces everything in its output folder, so it writes only to a folder that is new, empty or its own";
