@@ -8,14 +8,7 @@
  * recognised by the SHA-256 pipegen stores in its metadata; that costs one
  * HEAD request, and only for such objects.
  */
-import {
-  type BundleFile,
-  type EnvironmentFile,
-  isEnvironmentFile,
-  UPLOAD_CLASSES,
-  type UploadClass,
-  uploadClassOf,
-} from "./bundle.js";
+import { type BundleFile, type EnvironmentFile, isEnvironmentFile, type UploadClass, uploadClassOf } from "./bundle.js";
 import type { EnvironmentVersions, ManagedObject, Manifest } from "./manifest.js";
 import type { HeadResult, RemoteObject } from "./remote.js";
 
@@ -222,7 +215,3 @@ export function isNoop(plan: Plan): boolean {
     plan.environment.action === "none"
   );
 }
-
-export const CLASS_LABELS: Readonly<Record<UploadClass, string>> = Object.fromEntries(
-  UPLOAD_CLASSES.map((c) => [c.id, c.label]),
-) as Record<UploadClass, string>;
