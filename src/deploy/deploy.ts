@@ -27,7 +27,7 @@ import {
   uploadClassOf,
 } from "./bundle.js";
 import type { EnvironmentInfo, WaitOptions } from "./environment.js";
-import { DeployIncompleteError, PreflightError } from "./errors.js";
+import { PreflightError } from "./errors.js";
 import {
   canonicalState,
   type EnvironmentState,
@@ -42,7 +42,7 @@ import { checkDeployBucket } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
 import { deleteObjects } from "./prune.js";
 import { foldersOf, type HeadResult, headObject, listRemote } from "./remote.js";
-import type { DeployReport, EnvironmentOutcome, PlanReport } from "./report.js";
+import { DeployIncompleteError, type DeployReport, type EnvironmentOutcome, type PlanReport } from "./report.js";
 import { DEFAULT_RETRY_POLICY, describeError, type RetryPolicy } from "./retry.js";
 import type { DeploySettings } from "./settings.js";
 import { DEFAULT_UPLOAD_TUNING, type UploadTuning, uploadFile } from "./upload.js";

@@ -5,6 +5,7 @@
  * guess what state the bucket is in.
  */
 import type { UpdateEnvironmentCommandInput } from "@aws-sdk/client-mwaa";
+import { UserError } from "../errors.js";
 import { UPLOAD_CLASSES, type UploadClass } from "./bundle.js";
 import type { EnvironmentAction } from "./plan.js";
 import { formatBytes } from "./progress.js";
@@ -65,6 +66,20 @@ export interface DeployReport {
   /** Requests that failed transiently and were retried. */
   readonly retries: number;
   readonly durationMs: number;
+}
+
+/**
+ * The deploy started writing and did not finish. The report says what landed
+ * and what did not; a re-run picks up where this one stopped.
+ */
+export class DeployIncompleteError extends UserError {
+  override readonly name = "DeployIncompleteError";
+  constructor(
+    message: string,
+    readonly report: DeployReport,
+  ) {
+    super(message);
+  }
 }
 
 const ACTION_WIDTH = 8;

@@ -1,7 +1,12 @@
 import { type Command, Option } from "commander";
-import { DeployIncompleteError } from "../../deploy/errors.js";
 import { terminalProgress } from "../../deploy/progress.js";
-import { type DeployReport, formatOutcome, formatPlan, type PlanReport } from "../../deploy/report.js";
+import {
+  DeployIncompleteError,
+  type DeployReport,
+  formatOutcome,
+  formatPlan,
+  type PlanReport,
+} from "../../deploy/report.js";
 import { CONFIG_FILE_NAMES, SETTING_ENV_VARS } from "../../deploy/setting-names.js";
 import type { DeployFlags } from "../../deploy/settings.js";
 import { airflowVersionOption, color } from "../shared.js";
