@@ -17,6 +17,7 @@
 import path from "node:path";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { createDeployClients, type DeployClients } from "./aws.js";
+import type { BucketTarget } from "./bucket-target.js";
 import {
   type BundleFile,
   bundleFromRendered,
@@ -91,21 +92,20 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   };
   const tuning: UploadTuning = { ...DEFAULT_UPLOAD_TUNING, ...options.tuning };
   const { bucket, prefix } = settings;
-  const keyOf = (p: string) => `${prefix}${p}`;
 
   // Bundle, and the specs when --preflight needs them.
   const { bundle, pipelines } = await loadBundle(settings, options.cwd ?? process.cwd());
   const clients =
     options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
-  const { s3 } = clients;
+  const target: BucketTarget = { s3: clients.s3, bucket, prefix, policy };
 
   // Preflight and the bucket's state, read in parallel (one round trip of
   // latency instead of four, which is most of a no-op deploy's time).
   const bundleFolders = foldersOf(bundle.map((f) => f.path));
   const [versioning, manifestRead, listed] = await Promise.allSettled([
-    checkDeployBucket(s3, bucket, policy),
-    readManifest(s3, bucket, prefix, policy),
-    listRemote(s3, bucket, prefix, { top: true, folders: bundleFolders }, policy),
+    checkDeployBucket(target),
+    readManifest(target),
+    listRemote(target, { top: true, folders: bundleFolders }),
   ]);
   // A missing or unversioned bucket explains the other failures, so it is reported first.
   if (versioning.status === "rejected") throw versioning.reason;
@@ -115,8 +115,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const remote = listed.value;
   const extraFolders = [...foldersOf(Object.keys(stored?.manifest.objects ?? {}))].filter((f) => !bundleFolders.has(f));
   if (extraFolders.length > 0)
-    for (const [k, v] of await listRemote(s3, bucket, prefix, { top: false, folders: extraFolders }, policy))
-      remote.set(k, v);
+    for (const [k, v] of await listRemote(target, { top: false, folders: extraFolders })) remote.set(k, v);
 
   let preflight: PlanReport["preflight"];
   if (settings.preflight && pipelines) {
@@ -132,9 +131,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   // Plan (read-only).
   const toHead = keysToHead(bundle, stored?.manifest, remote);
   const heads = new Map<string, HeadResult | undefined>();
-  const headed = await runPool(toHead, settings.concurrency, async (p) =>
-    heads.set(p, await headObject(s3, bucket, keyOf(p), policy)),
-  );
+  const headed = await runPool(toHead, settings.concurrency, async (p) => heads.set(p, await headObject(target, p)));
   if (headed.failed.length > 0) throw headed.failed[0]!.error;
   const plan = buildPlan({
     bundle,
@@ -212,16 +209,11 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const saveManifest = async (): Promise<DeployReport["manifest"]> => {
     if (!stateChanged()) return "unchanged";
     try {
-      await writeManifest(
-        s3,
-        bucket,
-        prefix,
-        newState(),
-        stored,
-        options.tool ?? "pipegen",
-        policy,
-        () => new Date(now()),
-      );
+      await writeManifest(target, newState(), {
+        previous: stored,
+        tool: options.tool ?? "pipegen",
+        now: () => new Date(now()),
+      });
       return "written";
     } catch (error) {
       return { failed: error instanceof Error ? error.message : String(error) };
@@ -254,11 +246,8 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     const ordered = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
     const outcome = await runPool(ordered, settings.concurrency, async (file) => {
       const r = await uploadFile({
-        s3,
-        bucket,
-        key: keyOf(file.path),
+        target,
         file,
-        policy,
         tuning,
         onBytes: (n) => progress.bytes(n),
       });
@@ -361,7 +350,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     const paths = deletes.filter((d) => d.uploadClass === id).map((d) => d.path);
     if (paths.length === 0) continue;
     progress.phase(`prune: ${UPLOAD_CLASSES.find((c) => c.id === id)!.label}`, paths.length, 0);
-    const r = await deleteObjects(s3, bucket, prefix, paths, policy);
+    const r = await deleteObjects(target, paths);
     for (const p of r.deleted) {
       delete managed[p];
       base.deleted.push(p);

@@ -4,18 +4,20 @@
  * Checked before anything is written. The `--preflight` check of the
  * resources the pipelines name is in resources.ts.
  */
-import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import { type BucketTarget, bucketParams } from "./bucket-target.js";
 import { AwsCallError, PreflightError } from "./errors.js";
-import { describeError, type RetryPolicy, withRetry } from "./retry.js";
+import { describeError, withRetry } from "./retry.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned
  * @throws {AwsCallError} when the check itself cannot be made
  */
-export async function checkDeployBucket(s3: S3Client, bucket: string, policy: RetryPolicy): Promise<void> {
+export async function checkDeployBucket(target: BucketTarget): Promise<void> {
+  const { s3, bucket, policy } = target;
   let status: string | undefined;
   try {
-    status = (await withRetry(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), policy)).Status;
+    status = (await withRetry(() => s3.send(new GetBucketVersioningCommand(bucketParams(target))), policy)).Status;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "NoSuchBucket")
