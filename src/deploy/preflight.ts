@@ -1,13 +1,16 @@
 /**
- * Preflight: the bucket exists and has versioning enabled, which MWAA needs
- * (it runs requirements.txt, startup.sh and plugins.zip by object version).
- * Checked before anything is written. The `--preflight` check of the
- * resources the pipelines name is in resources.ts.
+ * Preflight, checked before anything is written: the bucket exists and has
+ * versioning enabled, which MWAA needs (it runs requirements.txt, startup.sh
+ * and plugins.zip by object version); and, with `--preflight`, the AWS
+ * resources the pipelines name exist (the lookups are in resources.ts).
  */
 import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import type { ResolvedPipeline } from "../resolve/index.js";
+import type { DeployClients } from "./aws.js";
 import { type BucketTarget, bucketParams } from "./bucket-target.js";
 import { AwsCallError, PreflightError } from "./errors.js";
-import { describeError, withRetry } from "./retry.js";
+import type { PlanReport } from "./report.js";
+import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned
@@ -37,6 +40,28 @@ export async function checkDeployBucket(target: BucketTarget): Promise<void> {
         `MWAA requires a versioned bucket: it runs requirements.txt, startup.sh and plugins.zip by object version. ` +
         `Enable it with \`aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled\`; nothing was written`,
     );
+}
+
+/**
+ * With `--preflight`: every Glue crawler, job and database and every sensed
+ * S3 bucket the pipelines name exists.
+ * @returns how many were checked, and the ones these credentials could not read
+ * @throws {PreflightError} naming each missing resource with every step that names it
+ */
+export async function checkNamedResources(
+  pipelines: readonly ResolvedPipeline[],
+  clients: DeployClients,
+  policy: RetryPolicy,
+  concurrency: number,
+): Promise<NonNullable<PlanReport["preflight"]>> {
+  // Loaded only with --preflight: it brings the Glue client.
+  const { checkResources, formatMissingResources, resourcesNamedBy } = await import("./resources.js");
+  const check = await checkResources(resourcesNamedBy(pipelines), clients, policy, concurrency);
+  if (check.missing.length > 0) throw new PreflightError(formatMissingResources(check));
+  return {
+    checked: check.checked,
+    unreadable: check.unreadable.map((u) => `${u.ref.kind} "${u.ref.name}" ${u.problem}`),
+  };
 }
 
 /** Plain words for the two ways a machine is not set up for AWS at all. */
