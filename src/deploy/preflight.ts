@@ -11,6 +11,7 @@ import { type BucketTarget, bucketParams } from "./bucket-target.js";
 import { AwsCallError, PreflightError } from "./errors.js";
 import type { PlanReport } from "./report.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
+import { DEPLOY_OPTIONS } from "./settings-table.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned
@@ -67,8 +68,10 @@ export async function checkNamedResources(
 /** Plain words for the two ways a machine is not set up for AWS at all. */
 function explainSetupError(error: unknown): string | undefined {
   const e = error as { name?: string; message?: string };
-  if (/region is missing/i.test(e.message ?? ""))
-    return "no AWS region is set: pass --region, or set AWS_REGION (or PIPEGEN_REGION)";
+  if (/region is missing/i.test(e.message ?? "")) {
+    const { flag, env, fallbackEnv } = DEPLOY_OPTIONS.region;
+    return `no AWS region is set: pass ${flag}, or set ${fallbackEnv[0]} (or ${env})`;
+  }
   if (e.name === "CredentialsProviderError")
     return "no AWS credentials were found. In CI, assume a role first (GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume); locally, set AWS_PROFILE or run `aws sso login`";
   return undefined;
