@@ -17,7 +17,7 @@ import { type EnvironmentFile, STATE_DIR } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
 import { describeError, RetriesExhausted, withRetry } from "./retry.js";
 
-export const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
+const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
 
 /** The manifest's path under the prefix. */
 const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
@@ -39,7 +39,7 @@ const environmentState = z.strictObject({
   confirmed: z.boolean(),
 });
 
-export const manifestSchema = z.strictObject({
+const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   /** Random per deploy: lets a retried PUT recognise its own earlier success. */
   deployId: z.string(),
@@ -126,7 +126,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Another deploy wrote the manifest after this one read it. */
-export class ConcurrentDeployError extends Error {}
+class ConcurrentDeployError extends Error {}
 
 /** What a manifest write records besides the state. */
 export interface ManifestWrite {

@@ -28,7 +28,7 @@ interface OptionBase {
 }
 
 /** A value passed as text: a name, a path. */
-export interface TextOption extends OptionBase {
+interface TextOption extends OptionBase {
   readonly kind: "text";
   /** The value's placeholder in help, e.g. `<name>`. */
   readonly arg: `<${string}>`;
@@ -38,7 +38,7 @@ export interface TextOption extends OptionBase {
 }
 
 /** A whole number within bounds. */
-export interface IntOption extends OptionBase {
+interface IntOption extends OptionBase {
   readonly kind: "int";
   readonly arg: `<${string}>`;
   /** Help text; the default is appended: "parallel S3 requests (default 16)". */
@@ -51,7 +51,7 @@ export interface IntOption extends OptionBase {
 }
 
 /** On or off. */
-export interface BoolOption extends OptionBase {
+interface BoolOption extends OptionBase {
   readonly kind: "bool";
   readonly help: string;
   readonly default: boolean;
@@ -60,7 +60,7 @@ export interface BoolOption extends OptionBase {
 }
 
 /** `--airflow-version`: its flag, help and choices are the ones `render` and `validate` share (src/cli/shared.ts). */
-export interface AirflowVersionOption extends OptionBase {
+interface AirflowVersionOption extends OptionBase {
   readonly kind: "airflowVersion";
 }
 

@@ -63,7 +63,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   jar: "application/java-archive",
 };
 
-export function contentTypeOf(p: string): string {
+function contentTypeOf(p: string): string {
   const name = p.split("/").pop()!;
   if (name === ".airflowignore") return "text/plain; charset=utf-8";
   return CONTENT_TYPES[name.includes(".") ? name.split(".").pop()! : ""] ?? "application/octet-stream";
