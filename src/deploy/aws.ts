@@ -22,6 +22,7 @@ export interface DeployClients {
   readonly glueFor: (region?: string) => Promise<GlueClient>;
 }
 
+/** How to build the clients. */
 export interface ClientOptions {
   readonly region?: string | undefined;
   /** Parallel requests (default: `--concurrency`'s); the connection pool is sized to match. */

@@ -8,6 +8,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { RetryPolicy } from "./retry.js";
 
+/** The bucket and prefix a deploy writes to, with the client and retry policy of every request to them. */
 export interface BucketTarget {
   readonly s3: S3Client;
   readonly bucket: string;

@@ -32,6 +32,7 @@ import { idleEnvironment, prepareEnvironment, updateEnvironment } from "./update
 import { DEFAULT_UPLOAD_TUNING, type UploadTuning } from "./upload.js";
 import { WriteLog } from "./write-log.js";
 
+/** What to deploy and how; everything but the settings has a default (tests inject clients, clocks and faster retries). */
 export interface DeployOptions {
   readonly settings: DeploySettings;
   /** Working directory for spec paths; defaults to the process's. */

@@ -17,6 +17,7 @@ import { AwsCallError, PreflightError } from "./errors.js";
 import type { EnvironmentVersions } from "./manifest.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
+/** What the deploy needs to know of an MWAA environment (from GetEnvironment). */
 export interface EnvironmentInfo {
   readonly name: string;
   readonly status: string;
@@ -159,6 +160,7 @@ export async function requestUpdate(
   }
 }
 
+/** How to poll GetEnvironment while waiting (the clock and sleep are injectable for tests). */
 export interface WaitOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -167,6 +169,7 @@ export interface WaitOptions {
   readonly onStatus?: (status: string) => void;
 }
 
+/** How waiting for an update ended: AVAILABLE with it applied, or the reason it is not. */
 export type WaitOutcome =
   | { readonly ok: true; readonly info: EnvironmentInfo }
   | { readonly ok: false; readonly status: string; readonly reason: string };

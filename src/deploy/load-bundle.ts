@@ -8,6 +8,7 @@ import type { ResolvedPipeline } from "../resolve/index.js";
 import { type BundleFile, bundleFromRendered, readBundleDir } from "./bundle.js";
 import type { DeploySettings } from "./settings.js";
 
+/** The bundle, and the specs it came from when they were read. */
 export interface LoadedBundle {
   readonly bundle: BundleFile[];
   /** The validated specs; undefined when the bundle came from `--from` and `--preflight` is off. */

@@ -50,17 +50,23 @@ const manifestSchema = z.strictObject({
   environments: z.record(z.string(), environmentState),
 });
 
+/** The manifest as stored. */
 export type Manifest = z.output<typeof manifestSchema>;
+/** One object pipegen manages: the hash it uploaded, and the ETag and version S3 gave it. */
 export type ManagedObject = z.output<typeof managedObject>;
+/** What the manifest records of one MWAA environment. */
 export type EnvironmentState = z.output<typeof environmentState>;
+/** Object versions of the environment files, by file. */
 export type EnvironmentVersions = Partial<Record<EnvironmentFile, string>>;
 
+/** The manifest as read from the bucket. */
 export interface StoredManifest {
   readonly manifest: Manifest;
   /** ETag of the manifest object, for the conditional write. */
   readonly etag: string;
 }
 
+/** The manifest of a prefix pipegen never deployed to. */
 export function emptyManifest(): Manifest {
   return { format: MANIFEST_FORMAT, deployId: "", deployedAt: "", tool: "", objects: {}, environments: {} };
 }

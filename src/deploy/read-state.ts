@@ -12,6 +12,7 @@ import { readManifest, type StoredManifest } from "./manifest.js";
 import { checkDeployBucket } from "./preflight.js";
 import { foldersOf, listRemote, type RemoteObject } from "./remote.js";
 
+/** What the bucket holds under the prefix, before anything is written. */
 export interface BucketState {
   /** The deploy manifest; undefined on the first deploy to this prefix. */
   readonly stored: StoredManifest | undefined;

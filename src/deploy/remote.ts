@@ -9,6 +9,7 @@ import { type BucketTarget, bucketParams, keyOf, objectParams, pathOf, s3Url } f
 import { AwsCallError } from "./errors.js";
 import { describeError, withRetry } from "./retry.js";
 
+/** An object as a listing shows it. */
 export interface RemoteObject {
   readonly etag: string;
   readonly size: number;
@@ -62,6 +63,7 @@ export function foldersOf(paths: Iterable<string>): Set<string> {
   return new Set([...paths].filter((p) => p.includes("/")).map((p) => p.split("/")[0]!));
 }
 
+/** An object as HEAD shows it. */
 export interface HeadResult {
   /** The SHA-256 pipegen recorded when it uploaded the object; undefined for objects pipegen did not write. */
   readonly sha256: string | undefined;

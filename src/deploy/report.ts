@@ -10,6 +10,7 @@ import { UPLOAD_CLASSES, type UploadClass } from "./bundle.js";
 import type { EnvironmentAction } from "./plan.js";
 import { formatBytes } from "./progress.js";
 
+/** The plan, as printed before anything is written and as the `plan` of `--json`. */
 export interface PlanReport {
   readonly target: {
     readonly bucket: string;
@@ -41,6 +42,7 @@ export interface PlanReport {
   readonly preflight?: { readonly checked: number; readonly unreadable: readonly string[] };
 }
 
+/** What happened to the MWAA environment. */
 export type EnvironmentOutcome =
   | { readonly status: "not configured" | "not needed" | "not attempted"; readonly detail?: string }
   | { readonly status: "up to date"; readonly detail: string }
@@ -51,6 +53,7 @@ export type EnvironmentOutcome =
     }
   | { readonly status: "failed"; readonly detail: string; readonly input?: UpdateEnvironmentCommandInput };
 
+/** What a deploy did, complete or not: the `--json` document and the data behind the printed outcome. */
 export interface DeployReport {
   readonly plan: PlanReport;
   readonly dryRun: boolean;

@@ -7,6 +7,7 @@
 
 import { DEPLOY_OPTIONS } from "./settings-table.js";
 
+/** How often and how long to retry transient failures. */
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   readonly retries: number;

@@ -64,6 +64,7 @@ interface AirflowVersionOption extends OptionBase {
   readonly kind: "airflowVersion";
 }
 
+/** One entry of the table. */
 export type DeployOptionSpec = TextOption | IntOption | BoolOption | AirflowVersionOption;
 
 /** The options, in the order `pipegen deploy --help` lists them. */
@@ -187,6 +188,7 @@ export const DEPLOY_OPTIONS = {
   },
 } as const satisfies Record<string, DeployOptionSpec>;
 
+/** An option's key: its commander attribute and, for settings, its config key. */
 export type DeployOptionName = keyof typeof DEPLOY_OPTIONS;
 
 /** The settings with a config key: flag, else variable, else config file, else default. */

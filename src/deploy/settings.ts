@@ -25,6 +25,7 @@ import {
 
 export type { DeployFlags } from "./settings-table.js";
 
+/** The resolved settings of one deploy, validated. */
 export interface DeploySettings {
   readonly bucket: string;
   /** Key prefix inside the bucket: "" or a path ending in "/", e.g. "team-a/". */

@@ -20,6 +20,7 @@ import { runPool } from "./pool.js";
 import { headObject, SHA256_METADATA } from "./remote.js";
 import { withRetry } from "./retry.js";
 
+/** When and how files go as multipart uploads. */
 export interface UploadTuning {
   /** Files of at least this many bytes go as multipart uploads (S3's minimum part is 5 MiB). */
   readonly multipartThreshold: number;
@@ -28,12 +29,14 @@ export interface UploadTuning {
   readonly partConcurrency: number;
 }
 
+/** 8 MiB parts from 8 MiB on, four parts of a file in flight. */
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   multipartThreshold: 8 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   partConcurrency: 4,
 };
 
+/** What S3 returned for an upload. */
 export interface UploadResult {
   readonly versionId: string | undefined;
   readonly etag: string;
@@ -42,6 +45,7 @@ export interface UploadResult {
   readonly retries: number;
 }
 
+/** One file to upload, where, and how. */
 export interface UploadRequest {
   readonly target: BucketTarget;
   /** Uploaded to its own path under the target's prefix. */

@@ -22,6 +22,7 @@ export interface FailedPath {
   readonly error: string;
 }
 
+/** The running record of one deploy's writes. */
 export class WriteLog {
   readonly uploaded: UploadedFile[] = [];
   readonly failed: FailedPath[] = [];

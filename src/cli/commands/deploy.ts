@@ -52,6 +52,7 @@ function optionsOf(spec: DeployOptionSpec): Option[] {
   }
 }
 
+/** Adds `pipegen deploy`, its options from the settings table, and its help. */
 export function registerDeploy(program: Command): void {
   const command = program
     .command("deploy")
