@@ -21,7 +21,6 @@ import type { ProgressSink } from "./progress.js";
 import { deleteObjects } from "./prune.js";
 import type { DeployReport, EnvironmentOutcome } from "./report.js";
 import { describeError } from "./retry.js";
-import type { EnvironmentStep } from "./update-environment.js";
 import { type UploadTuning, uploadFile } from "./upload.js";
 import type { WriteLog } from "./write-log.js";
 
@@ -37,6 +36,14 @@ export interface ApplyContext {
   /** The manifest read at plan time, and what the new one records besides the state. */
   readonly manifest: ManifestWrite;
 }
+
+/**
+ * How the environment step between classes 2 and 3 ended (update-environment.ts
+ * takes it); `ok: false` stops the deploy before the DAG files.
+ */
+export type EnvironmentStep =
+  | { readonly ok: true; readonly outcome: EnvironmentOutcome }
+  | { readonly ok: false; readonly outcome: EnvironmentOutcome; readonly why: string };
 
 /** How the writing ended: completed, or stopped with the reason. */
 export type Applied =

@@ -10,6 +10,7 @@
  * is called: most deploys never are.
  */
 import type { MWAAClient, UpdateEnvironmentCommandInput } from "@aws-sdk/client-mwaa";
+import type { EnvironmentStep } from "./apply.js";
 import type { BucketTarget } from "./bucket-target.js";
 import { isEnvironmentFile } from "./bundle.js";
 import type { EnvironmentInfo, WaitOptions } from "./environment.js";
@@ -42,11 +43,6 @@ export interface EnvironmentSession extends EnvironmentTarget {
   readonly client: MWAAClient;
   readonly info: EnvironmentInfo;
 }
-
-/** How the environment step ended; `ok: false` stops the deploy before the DAG files. */
-export type EnvironmentStep =
-  | { readonly ok: true; readonly outcome: EnvironmentOutcome }
-  | { readonly ok: false; readonly outcome: EnvironmentOutcome; readonly why: string };
 
 /** The outcome when MWAA is not called: no environment configured, or nothing for it to do. */
 export function idleEnvironment(name: string | undefined): EnvironmentOutcome {
