@@ -61,8 +61,10 @@ export type Applied =
 
 /**
  * Writes what the plan says, in order. `updateEnvironment` runs between
- * classes 2 and 3. Failures do not throw: they end the writing and come back
- * as an `incomplete` outcome, with the log saying what landed.
+ * classes 2 and 3. A failed upload or delete, a refused or failed environment
+ * update and a failed manifest write end the writing and come back as an
+ * `incomplete` outcome, with the log saying what landed; only an error while
+ * reading the environment is thrown.
  */
 export async function applyPlan(
   ctx: ApplyContext,
