@@ -26,8 +26,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDeployClients, type DeployClients } from "../src/deploy/aws.js";
 import { uploadClassOf } from "../src/deploy/bundle.js";
 import { type DeployOptions, deploy } from "../src/deploy/deploy.js";
-import { DeployIncompleteError, PreflightError } from "../src/deploy/errors.js";
+import { PreflightError } from "../src/deploy/errors.js";
 import { manifestKey } from "../src/deploy/manifest.js";
+import { DeployIncompleteError } from "../src/deploy/report.js";
 import { type DeployFlags, resolveDeploySettings } from "../src/deploy/settings.js";
 import { renderPipelines } from "../src/pipeline-run.js";
 import { ROOT } from "./helpers/cli.js";

@@ -8,6 +8,7 @@ import { Agent as HttpsAgent } from "node:https";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import type { MWAAClient } from "@aws-sdk/client-mwaa";
 import { S3Client } from "@aws-sdk/client-s3";
+import { DEPLOY_OPTIONS } from "./settings-table.js";
 
 /**
  * MWAA and Glue are loaded on first use: most deploys never call them, and
@@ -21,9 +22,10 @@ export interface DeployClients {
   readonly glueFor: (region?: string) => Promise<GlueClient>;
 }
 
+/** How to build the clients. */
 export interface ClientOptions {
   readonly region?: string | undefined;
-  /** Parallel requests; the connection pool is sized to match. */
+  /** Parallel requests (default: `--concurrency`'s); the connection pool is sized to match. */
   readonly concurrency?: number;
   /** Overrides the endpoint of every client (tests, benchmarks). */
   readonly endpoint?: string;
@@ -38,7 +40,7 @@ export function createDeployClients(options: ClientOptions = {}): DeployClients 
   // pipegen supports Node 20 (package.json engines); the SDK's notice about
   // its own future releases is not something a pipegen user can act on.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const sockets = Math.max(8, (options.concurrency ?? 16) + 4);
+  const sockets = Math.max(8, (options.concurrency ?? DEPLOY_OPTIONS.concurrency.default) + 4);
   const common = {
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),

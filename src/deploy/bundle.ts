@@ -12,6 +12,7 @@ import { MANIFEST } from "../write/ownership.js";
 import { DeploySettingsError } from "./errors.js";
 import { runPool } from "./pool.js";
 
+/** One file of the bundle, read into memory and hashed. */
 export interface BundleFile {
   /** Path inside the bundle with forward slashes, e.g. `dags/products.py`. */
   readonly path: string;
@@ -34,6 +35,7 @@ export const UPLOAD_CLASSES = [
   { id: 4, label: "dags/.airflowignore" },
 ] as const;
 
+/** An upload class id: 1 lands first, 4 last. */
 export type UploadClass = (typeof UPLOAD_CLASSES)[number]["id"];
 
 /** The files MWAA reads at environment level; a new version of one needs `UpdateEnvironment`. */
@@ -43,8 +45,10 @@ export const ENVIRONMENT_FILES = {
   "plugins.zip": { path: "PluginsS3Path", version: "PluginsS3ObjectVersion" },
 } as const;
 
+/** requirements.txt, startup.sh or plugins.zip. */
 export type EnvironmentFile = keyof typeof ENVIRONMENT_FILES;
 
+/** Whether a bundle path is one of the files MWAA reads by object version. */
 export const isEnvironmentFile = (p: string): p is EnvironmentFile => Object.hasOwn(ENVIRONMENT_FILES, p);
 
 /** Where pipegen keeps its own state under the prefix; never part of a bundle. */
@@ -67,6 +71,7 @@ export function uploadClassOf(p: string): UploadClass {
   return p === "requirements.txt" ? 2 : 1;
 }
 
+/** Hex SHA-256 of a body: how the plan and the object metadata identify content. */
 export function sha256Hex(body: Buffer): string {
   return createHash("sha256").update(body).digest("hex");
 }

@@ -11,11 +11,13 @@ import {
   UpdateEnvironmentCommand,
   type UpdateEnvironmentCommandInput,
 } from "@aws-sdk/client-mwaa";
+import type { BucketTarget } from "./bucket-target.js";
 import { ENVIRONMENT_FILES, type EnvironmentFile } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
 import type { EnvironmentVersions } from "./manifest.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 
+/** What the deploy needs to know of an MWAA environment (from GetEnvironment). */
 export interface EnvironmentInfo {
   readonly name: string;
   readonly status: string;
@@ -33,6 +35,11 @@ const UPDATABLE = new Set(["AVAILABLE", "UPDATE_FAILED"]);
 /** Statuses an update passes through. */
 const IN_PROGRESS = new Set(["UPDATING", "ROLLING_BACK", "PENDING", "CREATING_SNAPSHOT", "MAINTENANCE"]);
 
+/**
+ * GetEnvironment, as the deploy needs it.
+ * @throws {PreflightError} when the environment does not exist
+ * @throws {AwsCallError} when it cannot be read
+ */
 export async function describeEnvironment(
   mwaa: MWAAClient,
   name: string,
@@ -75,7 +82,10 @@ export async function describeEnvironment(
  * otherwise the deploy would land where the environment never looks.
  * @throws {PreflightError}
  */
-export function checkEnvironmentTarget(info: EnvironmentInfo, bucket: string, prefix: string): void {
+export function checkEnvironmentTarget(
+  info: EnvironmentInfo,
+  { bucket, prefix }: Pick<BucketTarget, "bucket" | "prefix">,
+): void {
   const bucketOfArn = info.sourceBucketArn?.split(":::")[1];
   if (bucketOfArn !== undefined && bucketOfArn !== bucket)
     throw new PreflightError(
@@ -96,6 +106,7 @@ export function checkEnvironmentTarget(info: EnvironmentInfo, bucket: string, pr
   }
 }
 
+/** Whether MWAA accepts UpdateEnvironment in the environment's current status. */
 export function isUpdatable(info: EnvironmentInfo): boolean {
   return UPDATABLE.has(info.status);
 }
@@ -133,6 +144,10 @@ export function runningVersions(info: EnvironmentInfo, prefix: string): Environm
   return out;
 }
 
+/**
+ * UpdateEnvironment; MWAA applies the update in the background.
+ * @throws {AwsCallError} when MWAA refuses it
+ */
 export async function requestUpdate(
   mwaa: MWAAClient,
   input: UpdateEnvironmentCommandInput,
@@ -145,6 +160,7 @@ export async function requestUpdate(
   }
 }
 
+/** How to poll GetEnvironment while waiting (the clock and sleep are injectable for tests). */
 export interface WaitOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -153,6 +169,7 @@ export interface WaitOptions {
   readonly onStatus?: (status: string) => void;
 }
 
+/** How waiting for an update ended: AVAILABLE with it applied, or the reason it is not. */
 export type WaitOutcome =
   | { readonly ok: true; readonly info: EnvironmentInfo }
   | { readonly ok: false; readonly status: string; readonly reason: string };

@@ -2,9 +2,12 @@
  * Errors of `pipegen deploy`. All are user errors (exit code 1): a bad flag,
  * a bucket or environment that is not set up for MWAA, or AWS failing in a
  * way that retries did not overcome. None of them is a bug in pipegen.
+ *
+ * Nearly every deploy module throws these, so this module imports nothing of
+ * theirs (an import here would close a cycle). `DeployIncompleteError`, which
+ * carries a deploy report, lives with the report in report.ts.
  */
 import { UserError } from "../errors.js";
-import type { DeployReport } from "./report.js";
 
 /** A setting is missing or invalid (flag, environment variable or config file). */
 export class DeploySettingsError extends UserError {
@@ -22,20 +25,6 @@ export class AwsCallError extends UserError {
   constructor(
     message: string,
     override readonly cause: unknown,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * The deploy started writing and did not finish. The report says what landed
- * and what did not; a re-run picks up where this one stopped.
- */
-export class DeployIncompleteError extends UserError {
-  override readonly name = "DeployIncompleteError";
-  constructor(
-    message: string,
-    readonly report: DeployReport,
   ) {
     super(message);
   }

@@ -10,15 +10,20 @@
  * record.
  */
 import { randomUUID } from "node:crypto";
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { type BucketTarget, objectParams, s3Url } from "./bucket-target.js";
 import { type EnvironmentFile, STATE_DIR } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
-import { describeError, RetriesExhausted, type RetryPolicy, withRetry } from "./retry.js";
+import { describeError, RetriesExhausted, withRetry } from "./retry.js";
 
-export const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
+const MANIFEST_FORMAT = "pipegen-deploy-manifest/1";
 
-export const manifestKey = (prefix: string) => `${prefix}${STATE_DIR}/manifest.json`;
+/** The manifest's path under the prefix. */
+const MANIFEST_PATH = `${STATE_DIR}/manifest.json`;
+
+/** The manifest's object key for a prefix. */
+export const manifestKey = (prefix: string) => `${prefix}${MANIFEST_PATH}`;
 
 const managedObject = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -34,7 +39,7 @@ const environmentState = z.strictObject({
   confirmed: z.boolean(),
 });
 
-export const manifestSchema = z.strictObject({
+const manifestSchema = z.strictObject({
   format: z.literal(MANIFEST_FORMAT),
   /** Random per deploy: lets a retried PUT recognise its own earlier success. */
   deployId: z.string(),
@@ -45,17 +50,23 @@ export const manifestSchema = z.strictObject({
   environments: z.record(z.string(), environmentState),
 });
 
+/** The manifest as stored. */
 export type Manifest = z.output<typeof manifestSchema>;
+/** One object pipegen manages: the hash it uploaded, and the ETag and version S3 gave it. */
 export type ManagedObject = z.output<typeof managedObject>;
+/** What the manifest records of one MWAA environment. */
 export type EnvironmentState = z.output<typeof environmentState>;
+/** Object versions of the environment files, by file. */
 export type EnvironmentVersions = Partial<Record<EnvironmentFile, string>>;
 
+/** The manifest as read from the bucket. */
 export interface StoredManifest {
   readonly manifest: Manifest;
   /** ETag of the manifest object, for the conditional write. */
   readonly etag: string;
 }
 
+/** The manifest of a prefix pipegen never deployed to. */
 export function emptyManifest(): Manifest {
   return { format: MANIFEST_FORMAT, deployId: "", deployedAt: "", tool: "", objects: {}, environments: {} };
 }
@@ -64,25 +75,20 @@ export function emptyManifest(): Manifest {
  * Reads the manifest; undefined when there is none (first deploy to this prefix).
  * @throws {PreflightError} when the object exists but is not a pipegen manifest
  */
-export async function readManifest(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
-  policy: RetryPolicy,
-): Promise<StoredManifest | undefined> {
-  const key = manifestKey(prefix);
+export async function readManifest(target: BucketTarget): Promise<StoredManifest | undefined> {
+  const url = s3Url(target, MANIFEST_PATH);
   let text: string;
   let etag: string;
   try {
     const r = await withRetry(async () => {
-      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const got = await target.s3.send(new GetObjectCommand(objectParams(target, MANIFEST_PATH)));
       return { text: await got.Body!.transformToString("utf8"), etag: got.ETag ?? "" };
-    }, policy);
+    }, target.policy);
     text = r.text;
     etag = r.etag;
   } catch (error) {
     if ((error as { name?: string }).name === "NoSuchKey") return undefined;
-    throw new AwsCallError(`cannot read the deploy manifest s3://${bucket}/${key}: ${describeError(error)}`, error);
+    throw new AwsCallError(`cannot read the deploy manifest ${url}: ${describeError(error)}`, error);
   }
   let data: unknown;
   try {
@@ -93,7 +99,7 @@ export async function readManifest(
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success)
     throw new PreflightError(
-      `s3://${bucket}/${key} is not a deploy manifest this pipegen understands (${parsed.error.issues[0]?.message ?? "not JSON"}). ` +
+      `${url} is not a deploy manifest this pipegen understands (${parsed.error.issues[0]?.message ?? "not JSON"}). ` +
         `It lists the objects pipegen manages; if it was damaged, restore its previous version (the bucket is versioned) or delete it, and pipegen will recognise the objects it wrote by their metadata.`,
     );
   return { manifest: parsed.data, etag };
@@ -126,23 +132,27 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** Another deploy wrote the manifest after this one read it. */
-export class ConcurrentDeployError extends Error {}
+class ConcurrentDeployError extends Error {}
+
+/** What a manifest write records besides the state. */
+export interface ManifestWrite {
+  /** The manifest read at plan time: the write succeeds only if it is still the current one. */
+  readonly previous: StoredManifest | undefined;
+  /** Recorded in the manifest, e.g. "pipegen 0.1.0". */
+  readonly tool: string;
+  readonly now: () => Date;
+}
 
 /**
  * Writes the manifest if nobody else wrote it since `previous` was read
  * (If-Match on its ETag, or If-None-Match when there was none).
  */
 export async function writeManifest(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
+  target: BucketTarget,
   state: Pick<Manifest, "objects" | "environments">,
-  previous: StoredManifest | undefined,
-  tool: string,
-  policy: RetryPolicy,
-  now: () => Date,
+  { previous, tool, now }: ManifestWrite,
 ): Promise<void> {
-  const key = manifestKey(prefix);
+  const url = s3Url(target, MANIFEST_PATH);
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     deployId: randomUUID(),
@@ -157,10 +167,9 @@ export async function writeManifest(
     await withRetry(async () => {
       attempts++;
       try {
-        await s3.send(
+        await target.s3.send(
           new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
+            ...objectParams(target, MANIFEST_PATH),
             Body: body,
             ContentType: "application/json",
             ...(previous ? { IfMatch: previous.etag } : { IfNoneMatch: "*" }),
@@ -170,25 +179,25 @@ export async function writeManifest(
         if (!isPreconditionFailed(error)) throw error;
         // A retried PUT whose first try landed but whose response was lost
         // fails its own precondition: that is success, not a race.
-        if (attempts > 1 && (await readDeployId(s3, bucket, key)) === manifest.deployId) return;
+        if (attempts > 1 && (await readDeployId(target)) === manifest.deployId) return;
         throw new ConcurrentDeployError();
       }
-    }, policy);
+    }, target.policy);
   } catch (error) {
     if (error instanceof ConcurrentDeployError)
       throw new AwsCallError(
-        `another deploy changed s3://${bucket}/${key} while this one ran, so its record was not overwritten. ` +
+        `another deploy changed ${url} while this one ran, so its record was not overwritten. ` +
           `Run one deploy per prefix at a time (in GitHub Actions, a \`concurrency\` group), then re-run this one.`,
         error,
       );
     const detail = error instanceof RetriesExhausted ? error.message : describeError(error);
-    throw new AwsCallError(`cannot write the deploy manifest s3://${bucket}/${key}: ${detail}`, error);
+    throw new AwsCallError(`cannot write the deploy manifest ${url}: ${detail}`, error);
   }
 }
 
-async function readDeployId(s3: S3Client, bucket: string, key: string): Promise<string | undefined> {
+async function readDeployId(target: BucketTarget): Promise<string | undefined> {
   try {
-    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const got = await target.s3.send(new GetObjectCommand(objectParams(target, MANIFEST_PATH)));
     return (JSON.parse(await got.Body!.transformToString("utf8")) as { deployId?: string }).deployId;
   } catch {
     return undefined;

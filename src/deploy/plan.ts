@@ -8,19 +8,14 @@
  * recognised by the SHA-256 pipegen stores in its metadata; that costs one
  * HEAD request, and only for such objects.
  */
-import {
-  type BundleFile,
-  type EnvironmentFile,
-  isEnvironmentFile,
-  UPLOAD_CLASSES,
-  type UploadClass,
-  uploadClassOf,
-} from "./bundle.js";
+import { type BundleFile, type EnvironmentFile, isEnvironmentFile, type UploadClass, uploadClassOf } from "./bundle.js";
 import type { EnvironmentVersions, ManagedObject, Manifest } from "./manifest.js";
 import type { HeadResult, RemoteObject } from "./remote.js";
 
+/** What the deploy does with a bundle file. */
 export type FileAction = "add" | "change" | "unchanged";
 
+/** One bundle file and what the deploy does with it. */
 export interface FileStep {
   readonly file: BundleFile;
   readonly action: FileAction;
@@ -28,6 +23,7 @@ export interface FileStep {
   readonly reason?: string;
 }
 
+/** An object pipegen manages that the bundle no longer has: pruned or kept. */
 export interface StaleObject {
   /** Key relative to the prefix. */
   readonly path: string;
@@ -36,8 +32,10 @@ export interface StaleObject {
   readonly reason: string;
 }
 
+/** What the deploy does with the MWAA environment; see `EnvironmentPlan`. */
 export type EnvironmentAction = "none" | "update" | "check";
 
+/** Whether the MWAA environment is updated, checked or left alone, and why. */
 export interface EnvironmentPlan {
   readonly name: string | undefined;
   /**
@@ -49,6 +47,7 @@ export interface EnvironmentPlan {
   readonly reasons: readonly string[];
 }
 
+/** Everything a deploy will do, decided before anything is written. */
 export interface Plan {
   /** Every bundle file, in bundle order. */
   readonly files: readonly FileStep[];
@@ -60,6 +59,7 @@ export interface Plan {
   readonly environment: EnvironmentPlan;
 }
 
+/** What the plan is made from: the bundle and what the bucket holds. */
 export interface PlanInput {
   readonly bundle: readonly BundleFile[];
   readonly manifest: Manifest | undefined;
@@ -86,6 +86,7 @@ export function keysToHead(
     .map((f) => f.path);
 }
 
+/** Decides what to add, change, delete, keep and release, and what to ask MWAA. Reads nothing itself. */
 export function buildPlan(input: PlanInput): Plan {
   const { bundle, remote, heads } = input;
   const recorded = input.manifest?.objects ?? {};
@@ -193,6 +194,7 @@ export function desiredEnvironmentVersions(
   return out;
 }
 
+/** Counts for the plan's last line. */
 export interface PlanSummary {
   readonly add: number;
   readonly change: number;
@@ -202,6 +204,7 @@ export interface PlanSummary {
   readonly uploadBytes: number;
 }
 
+/** Counts the plan's actions, and the bytes to upload. */
 export function summarize(plan: Plan): PlanSummary {
   const count = (a: FileAction) => plan.files.filter((f) => f.action === a).length;
   return {
@@ -222,7 +225,3 @@ export function isNoop(plan: Plan): boolean {
     plan.environment.action === "none"
   );
 }
-
-export const CLASS_LABELS: Readonly<Record<UploadClass, string>> = Object.fromEntries(
-  UPLOAD_CLASSES.map((c) => [c.id, c.label]),
-) as Record<UploadClass, string>;

@@ -10,6 +10,7 @@ export interface PoolOutcome<T, R> {
   readonly notStarted: readonly T[];
 }
 
+/** Runs `task` for each item, at most `concurrency` at a time; see the module comment for failures. */
 export async function runPool<T, R>(
   items: readonly T[],
   concurrency: number,

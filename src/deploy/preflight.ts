@@ -1,21 +1,27 @@
 /**
- * Preflight: the bucket exists and has versioning enabled, which MWAA needs
- * (it runs requirements.txt, startup.sh and plugins.zip by object version).
- * Checked before anything is written. The `--preflight` check of the
- * resources the pipelines name is in resources.ts.
+ * Preflight, checked before anything is written: the bucket exists and has
+ * versioning enabled, which MWAA needs (it runs requirements.txt, startup.sh
+ * and plugins.zip by object version); and, with `--preflight`, the AWS
+ * resources the pipelines name exist (the lookups are in resources.ts).
  */
-import { GetBucketVersioningCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
+import type { ResolvedPipeline } from "../resolve/index.js";
+import type { DeployClients } from "./aws.js";
+import { type BucketTarget, bucketParams } from "./bucket-target.js";
 import { AwsCallError, PreflightError } from "./errors.js";
+import type { PlanReport } from "./report.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
+import { DEPLOY_OPTIONS } from "./settings-table.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned
  * @throws {AwsCallError} when the check itself cannot be made
  */
-export async function checkDeployBucket(s3: S3Client, bucket: string, policy: RetryPolicy): Promise<void> {
+export async function checkDeployBucket(target: BucketTarget): Promise<void> {
+  const { s3, bucket, policy } = target;
   let status: string | undefined;
   try {
-    status = (await withRetry(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), policy)).Status;
+    status = (await withRetry(() => s3.send(new GetBucketVersioningCommand(bucketParams(target))), policy)).Status;
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === "NoSuchBucket")
@@ -37,11 +43,35 @@ export async function checkDeployBucket(s3: S3Client, bucket: string, policy: Re
     );
 }
 
+/**
+ * With `--preflight`: every Glue crawler, job and database and every sensed
+ * S3 bucket the pipelines name exists.
+ * @returns how many were checked, and the ones these credentials could not read
+ * @throws {PreflightError} naming each missing resource with every step that names it
+ */
+export async function checkNamedResources(
+  pipelines: readonly ResolvedPipeline[],
+  clients: DeployClients,
+  policy: RetryPolicy,
+  concurrency: number,
+): Promise<NonNullable<PlanReport["preflight"]>> {
+  // Loaded only with --preflight: it brings the Glue client.
+  const { checkResources, formatMissingResources, resourcesNamedBy } = await import("./resources.js");
+  const check = await checkResources(resourcesNamedBy(pipelines), clients, policy, concurrency);
+  if (check.missing.length > 0) throw new PreflightError(formatMissingResources(check));
+  return {
+    checked: check.checked,
+    unreadable: check.unreadable.map((u) => `${u.ref.kind} "${u.ref.name}" ${u.problem}`),
+  };
+}
+
 /** Plain words for the two ways a machine is not set up for AWS at all. */
 function explainSetupError(error: unknown): string | undefined {
   const e = error as { name?: string; message?: string };
-  if (/region is missing/i.test(e.message ?? ""))
-    return "no AWS region is set: pass --region, or set AWS_REGION (or PIPEGEN_REGION)";
+  if (/region is missing/i.test(e.message ?? "")) {
+    const { flag, env, fallbackEnv } = DEPLOY_OPTIONS.region;
+    return `no AWS region is set: pass ${flag}, or set ${fallbackEnv[0]} (or ${env})`;
+  }
   if (e.name === "CredentialsProviderError")
     return "no AWS credentials were found. In CI, assume a role first (GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume); locally, set AWS_PROFILE or run `aws sso login`";
   return undefined;

@@ -13,6 +13,7 @@ export interface ProgressSink {
   end(): void;
 }
 
+/** A sink that shows nothing (libraries, tests, and output that is not a terminal). */
 export const NO_PROGRESS: ProgressSink = { phase() {}, fileDone() {}, bytes() {}, note() {}, end() {} };
 
 interface TtyStream {
@@ -72,6 +73,7 @@ export function terminalProgress(stream: TtyStream, now: () => number = Date.now
   };
 }
 
+/** Bytes in binary units for people: `1.5 MiB`. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;

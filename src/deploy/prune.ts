@@ -5,16 +5,14 @@
  * DAG files go before the modules they import. On a versioned bucket a
  * delete leaves a delete marker: the previous version stays recoverable.
  */
-import { DeleteObjectsCommand, type S3Client } from "@aws-sdk/client-s3";
-import { describeError, type RetryPolicy, withRetry } from "./retry.js";
+import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
+import { type BucketTarget, bucketParams, keyOf, pathOf } from "./bucket-target.js";
+import { describeError, withRetry } from "./retry.js";
 
-/** DeleteObjects in batches of 1,000 keys (the API's limit). */
+/** Deletes the objects at these bundle paths: DeleteObjects in batches of 1,000 keys (the API's limit). */
 export async function deleteObjects(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
+  target: BucketTarget,
   paths: readonly string[],
-  policy: RetryPolicy,
 ): Promise<{ deleted: string[]; failed: { path: string; error: string }[] }> {
   const deleted: string[] = [];
   const failed: { path: string; error: string }[] = [];
@@ -23,16 +21,16 @@ export async function deleteObjects(
     try {
       const r = await withRetry(
         () =>
-          s3.send(
+          target.s3.send(
             new DeleteObjectsCommand({
-              Bucket: bucket,
-              Delete: { Quiet: true, Objects: batch.map((p) => ({ Key: `${prefix}${p}` })) },
+              ...bucketParams(target),
+              Delete: { Quiet: true, Objects: batch.map((p) => ({ Key: keyOf(target, p) })) },
             }),
           ),
-        policy,
+        target.policy,
       );
       const errors = new Map(
-        (r.Errors ?? []).map((e) => [e.Key!.slice(prefix.length), `${e.Code ?? "Error"}: ${e.Message ?? ""}`.trim()]),
+        (r.Errors ?? []).map((e) => [pathOf(target, e.Key!), `${e.Code ?? "Error"}: ${e.Message ?? ""}`.trim()]),
       );
       for (const p of batch) {
         const error = errors.get(p);

@@ -4,10 +4,12 @@
  * folders that the bundle or the manifest use are listed in full, so other
  * teams' folders and large data prefixes in the same bucket are never walked.
  */
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { type BucketTarget, bucketParams, keyOf, objectParams, pathOf, s3Url } from "./bucket-target.js";
 import { AwsCallError } from "./errors.js";
-import { describeError, type RetryPolicy, withRetry } from "./retry.js";
+import { describeError, withRetry } from "./retry.js";
 
+/** An object as a listing shows it. */
 export interface RemoteObject {
   readonly etag: string;
   readonly size: number;
@@ -17,43 +19,41 @@ export interface RemoteObject {
 export const SHA256_METADATA = "pipegen-sha256";
 
 /**
- * Lists objects under `prefix`, keyed relative to it: with `top`, the files
- * at its top level (one delimited listing); and everything in each of
- * `folders` (first path segments such as `dags`). The listings run in parallel.
+ * Lists objects under the target's prefix, keyed relative to it: with `top`,
+ * the files at its top level (one delimited listing); and everything in each
+ * of `folders` (first path segments such as `dags`). The listings run in
+ * parallel.
  */
 export async function listRemote(
-  s3: S3Client,
-  bucket: string,
-  prefix: string,
+  target: BucketTarget,
   scope: { readonly top: boolean; readonly folders: Iterable<string> },
-  policy: RetryPolicy,
 ): Promise<Map<string, RemoteObject>> {
   const out = new Map<string, RemoteObject>();
-  const list = async (listPrefix: string, delimiter: string | undefined): Promise<void> => {
+  /** Lists the keys under `folder` (a bundle path ending in "/", or "" for the prefix itself). */
+  const list = async (folder: string, delimiter: string | undefined): Promise<void> => {
     let token: string | undefined;
     do {
       const page = await withRetry(
         () =>
-          s3.send(
+          target.s3.send(
             new ListObjectsV2Command({
-              Bucket: bucket,
-              Prefix: listPrefix,
+              ...bucketParams(target),
+              Prefix: keyOf(target, folder),
               Delimiter: delimiter,
               ContinuationToken: token,
             }),
           ),
-        policy,
+        target.policy,
       ).catch((error: unknown) => {
-        throw new AwsCallError(`cannot list s3://${bucket}/${listPrefix}: ${describeError(error)}`, error);
+        throw new AwsCallError(`cannot list ${s3Url(target, folder)}: ${describeError(error)}`, error);
       });
-      for (const o of page.Contents ?? [])
-        out.set(o.Key!.slice(prefix.length), { etag: o.ETag ?? "", size: o.Size ?? 0 });
+      for (const o of page.Contents ?? []) out.set(pathOf(target, o.Key!), { etag: o.ETag ?? "", size: o.Size ?? 0 });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   };
   await Promise.all([
-    ...(scope.top ? [list(prefix, "/")] : []),
-    ...[...new Set(scope.folders)].map((f) => list(`${prefix}${f}/`, undefined)),
+    ...(scope.top ? [list("", "/")] : []),
+    ...[...new Set(scope.folders)].map((f) => list(`${f}/`, undefined)),
   ]);
   return out;
 }
@@ -63,6 +63,7 @@ export function foldersOf(paths: Iterable<string>): Set<string> {
   return new Set([...paths].filter((p) => p.includes("/")).map((p) => p.split("/")[0]!));
 }
 
+/** An object as HEAD shows it. */
 export interface HeadResult {
   /** The SHA-256 pipegen recorded when it uploaded the object; undefined for objects pipegen did not write. */
   readonly sha256: string | undefined;
@@ -71,15 +72,13 @@ export interface HeadResult {
   readonly size: number;
 }
 
-/** Reads an object's metadata: how a deploy recognises what an interrupted run already uploaded. */
-export async function headObject(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  policy: RetryPolicy,
-): Promise<HeadResult | undefined> {
+/**
+ * Reads the metadata of the object at a bundle path: how a deploy recognises
+ * what an interrupted run already uploaded. Undefined when there is none.
+ */
+export async function headObject(target: BucketTarget, path: string): Promise<HeadResult | undefined> {
   try {
-    const h = await withRetry(() => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), policy);
+    const h = await withRetry(() => target.s3.send(new HeadObjectCommand(objectParams(target, path))), target.policy);
     return {
       sha256: h.Metadata?.[SHA256_METADATA],
       versionId: h.VersionId,
@@ -89,6 +88,6 @@ export async function headObject(
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return undefined;
-    throw new AwsCallError(`cannot read s3://${bucket}/${key}: ${describeError(error)}`, error);
+    throw new AwsCallError(`cannot read ${s3Url(target, path)}: ${describeError(error)}`, error);
   }
 }

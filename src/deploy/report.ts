@@ -5,10 +5,12 @@
  * guess what state the bucket is in.
  */
 import type { UpdateEnvironmentCommandInput } from "@aws-sdk/client-mwaa";
+import { UserError } from "../errors.js";
 import { UPLOAD_CLASSES, type UploadClass } from "./bundle.js";
 import type { EnvironmentAction } from "./plan.js";
 import { formatBytes } from "./progress.js";
 
+/** The plan, as printed before anything is written and as the `plan` of `--json`. */
 export interface PlanReport {
   readonly target: {
     readonly bucket: string;
@@ -40,6 +42,7 @@ export interface PlanReport {
   readonly preflight?: { readonly checked: number; readonly unreadable: readonly string[] };
 }
 
+/** What happened to the MWAA environment. */
 export type EnvironmentOutcome =
   | { readonly status: "not configured" | "not needed" | "not attempted"; readonly detail?: string }
   | { readonly status: "up to date"; readonly detail: string }
@@ -50,6 +53,7 @@ export type EnvironmentOutcome =
     }
   | { readonly status: "failed"; readonly detail: string; readonly input?: UpdateEnvironmentCommandInput };
 
+/** What a deploy did, complete or not: the `--json` document and the data behind the printed outcome. */
 export interface DeployReport {
   readonly plan: PlanReport;
   readonly dryRun: boolean;
@@ -65,6 +69,20 @@ export interface DeployReport {
   /** Requests that failed transiently and were retried. */
   readonly retries: number;
   readonly durationMs: number;
+}
+
+/**
+ * The deploy started writing and did not finish. The report says what landed
+ * and what did not; a re-run picks up where this one stopped.
+ */
+export class DeployIncompleteError extends UserError {
+  override readonly name = "DeployIncompleteError";
+  constructor(
+    message: string,
+    readonly report: DeployReport,
+  ) {
+    super(message);
+  }
 }
 
 const ACTION_WIDTH = 8;

@@ -5,6 +5,9 @@
  * layer and its counts appear in the deploy report.
  */
 
+import { DEPLOY_OPTIONS } from "./settings-table.js";
+
+/** How often and how long to retry transient failures. */
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   readonly retries: number;
@@ -16,8 +19,9 @@ export interface RetryPolicy {
   readonly onRetry?: (error: unknown, attempt: number) => void;
 }
 
+/** Backoff from a quarter second up to ten; as many retries as `--retries` allows by default. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  retries: 5,
+  retries: DEPLOY_OPTIONS.retries.default,
   baseDelayMs: 250,
   maxDelayMs: 10_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -3,7 +3,8 @@
  * order of precedence, a command-line flag, an environment variable (what a
  * CI job sets), the `deploy` section of the config file, or a default. The
  * source of every value is kept, so the plan can say why it deploys where it
- * does.
+ * does. Flags, variables, config keys and defaults are those of the table in
+ * settings-table.ts.
  */
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -14,10 +15,17 @@ import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.
 import { awsRegion, s3BucketName } from "../spec/common.js";
 import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
-import { CONFIG_FILE_NAMES, SETTINGS, type SettingName } from "./setting-names.js";
+import {
+  CONFIG_FILE_NAMES,
+  DEPLOY_OPTIONS,
+  type DeployFlags,
+  SETTING_NAMES,
+  type SettingName,
+} from "./settings-table.js";
 
-export { CONFIG_FILE_NAMES, SETTING_ENV_VARS, type SettingName } from "./setting-names.js";
+export type { DeployFlags } from "./settings-table.js";
 
+/** The resolved settings of one deploy, validated. */
 export interface DeploySettings {
   readonly bucket: string;
   /** Key prefix inside the bucket: "" or a path ending in "/", e.g. "team-a/". */
@@ -41,27 +49,8 @@ export interface DeploySettings {
   /** Retries of a transient S3 or MWAA failure before the deploy gives up. */
   readonly retries: number;
   readonly json: boolean;
-  /** Where each non-default setting came from: "--bucket", "PIPEGEN_BUCKET", "pipegen.config.yaml". */
+  /** Where each non-default setting came from: "--bucket", "PIPEGEN_BUCKET", "pipegen.config.yaml deploy.bucket". */
   readonly sources: Readonly<Partial<Record<SettingName, string>>>;
-}
-
-/** Command-line flags as commander parses them; everything optional. */
-export interface DeployFlags {
-  readonly bucket?: string;
-  readonly prefix?: string;
-  readonly environment?: string;
-  readonly region?: string;
-  readonly from?: string;
-  readonly config?: string;
-  readonly airflowVersion?: AirflowVersion;
-  readonly dryRun?: boolean;
-  readonly prune?: boolean;
-  readonly wait?: boolean;
-  readonly waitTimeout?: string;
-  readonly preflight?: boolean;
-  readonly concurrency?: string;
-  readonly retries?: string;
-  readonly json?: boolean;
 }
 
 const mwaaEnvironmentName = z
@@ -71,27 +60,17 @@ const mwaaEnvironmentName = z
   })
   .max(80);
 
-/** The `deploy` section of pipegen.config.{yaml,yml,json}. */
-export const deployConfigSchema = z
-  .strictObject({
-    bucket: z.string(),
-    prefix: z.string(),
-    environment: z.string(),
-    region: z.string(),
-    from: z.string(),
-    prune: z.boolean(),
-    wait: z.boolean(),
-    /** Minutes. */
-    waitTimeout: z.number(),
-    preflight: z.boolean(),
-    concurrency: z.number(),
-    retries: z.number(),
-  })
+/** The type each kind of setting has in the config file. */
+const CONFIG_VALUE = { text: z.string(), int: z.number(), bool: z.boolean() } as const;
+
+/** The `deploy` section of pipegen.config.{yaml,yml,json}: one key per setting of the table, all optional. */
+const deployConfigSchema = z
+  .strictObject(Object.fromEntries(SETTING_NAMES.map((name) => [name, CONFIG_VALUE[DEPLOY_OPTIONS[name].kind]])))
   .partial();
 
 const configFileSchema = z.strictObject({ deploy: deployConfigSchema.optional() });
 
-export type DeployConfig = z.output<typeof deployConfigSchema>;
+type DeployConfig = Readonly<Partial<Record<SettingName, unknown>>>;
 
 interface ResolveContext {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -110,86 +89,39 @@ export async function resolveDeploySettings(
 ): Promise<DeploySettings> {
   const env = ctx.env ?? process.env;
   const cwd = ctx.cwd ?? process.cwd();
-  const configFile = await loadConfigFile(flags.config ?? nonEmpty(env.PIPEGEN_CONFIG), cwd);
-  const config = configFile?.deploy ?? {};
-  const configName = configFile?.name ?? "";
-  const sources: Partial<Record<SettingName, string>> = {};
+  const configFile = await loadConfigFile(flags.config ?? nonEmpty(env[DEPLOY_OPTIONS.config.env]), cwd);
+  const settings = new SettingReader(flags, env, configFile);
+  const { sources } = settings;
+  const { bucket: bucketOption, environment: environmentOption } = DEPLOY_OPTIONS;
 
-  const pick = <K extends SettingName>(name: K, fromFlag: unknown): { value: unknown; source: string } | undefined => {
-    if (fromFlag !== undefined) return { value: fromFlag, source: SETTINGS[name].flag };
-    const fromEnv = nonEmpty(env[SETTINGS[name].env]);
-    if (fromEnv !== undefined) return { value: fromEnv, source: SETTINGS[name].env };
-    const fromConfig = (config as Record<string, unknown>)[name];
-    if (fromConfig !== undefined) return { value: fromConfig, source: `${configName} deploy.${name}` };
-    return undefined;
-  };
-  const text = (name: SettingName, fromFlag: string | undefined): string | undefined => {
-    const got = pick(name, fromFlag);
-    if (!got) return undefined;
-    sources[name] = got.source;
-    return String(got.value);
-  };
-  const bool = (name: SettingName, fromFlag: boolean | undefined, fallback: boolean): boolean => {
-    const got = pick(name, fromFlag);
-    if (!got) return fallback;
-    sources[name] = got.source;
-    if (typeof got.value === "boolean") return got.value;
-    const v = String(got.value).toLowerCase();
-    if (["1", "true", "yes", "on"].includes(v)) return true;
-    if (["0", "false", "no", "off"].includes(v)) return false;
-    throw new DeploySettingsError(`${got.source} must be true or false, got "${String(got.value)}"`);
-  };
-  const int = (
-    name: SettingName,
-    fromFlag: string | undefined,
-    fallback: number,
-    min: number,
-    max: number,
-    unit = "",
-  ): number => {
-    const got = pick(name, fromFlag);
-    if (!got) return fallback;
-    sources[name] = got.source;
-    const n =
-      typeof got.value === "number" ? got.value : /^\s*\d+\s*$/.test(String(got.value)) ? Number(got.value) : NaN;
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new DeploySettingsError(
-        `${got.source} must be a whole number from ${min} to ${max}${unit}, got "${String(got.value)}"`,
-      );
-    return n;
-  };
-
-  const bucket = text("bucket", flags.bucket);
+  // Read in this order, which is the order the plan lists where settings came
+  // from, and the order in which problems are found.
+  const bucket = settings.read("bucket");
   if (bucket === undefined)
     throw new DeploySettingsError(
-      `no bucket to deploy to: pass --bucket <name>, set ${SETTINGS.bucket.env}, or set deploy.bucket in ${CONFIG_FILE_NAMES[0]}`,
+      `no bucket to deploy to: pass ${bucketOption.flag} ${bucketOption.arg}, set ${bucketOption.env}, or set deploy.bucket in ${CONFIG_FILE_NAMES[0]}`,
     );
   check(s3BucketName, bucket, sources.bucket!);
 
-  const prefix = normalizePrefix(text("prefix", flags.prefix) ?? "", sources.prefix);
-  const environment = text("environment", flags.environment);
+  const prefix = normalizePrefix(settings.read("prefix") ?? "", sources.prefix);
+  const environment = settings.read("environment");
   if (environment !== undefined) check(mwaaEnvironmentName, environment, sources.environment!);
-
-  let region = text("region", flags.region);
-  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
-    if (region !== undefined) break;
-    region = nonEmpty(env[name]);
-    if (region !== undefined) sources.region = name;
-  }
+  const region = settings.read("region");
   if (region !== undefined) check(awsRegion, region, sources.region!);
 
-  const from = text("from", flags.from);
+  const from = settings.read("from");
+  const airflowVersionFlag = DEPLOY_OPTIONS.airflowVersion.flag;
   if (from !== undefined && flags.airflowVersion)
     throw new DeploySettingsError(
-      `--airflow-version applies when pipegen renders the bundle; it cannot change the existing bundle given by ${sources.from}`,
+      `${airflowVersionFlag} applies when pipegen renders the bundle; it cannot change the existing bundle given by ${sources.from}`,
     );
   if (flags.airflowVersion && !(AIRFLOW_VERSIONS as readonly string[]).includes(flags.airflowVersion))
-    throw new DeploySettingsError(`--airflow-version must be one of ${AIRFLOW_VERSIONS.join(", ")}`);
+    throw new DeploySettingsError(`${airflowVersionFlag} must be one of ${AIRFLOW_VERSIONS.join(", ")}`);
 
-  const wait = bool("wait", flags.wait, false);
+  const wait = settings.read("wait");
   if (wait && environment === undefined)
     throw new DeploySettingsError(
-      `${sources.wait} waits for the MWAA environment to finish updating, so it needs --environment (or ${SETTINGS.environment.env})`,
+      `${sources.wait} waits for the MWAA environment to finish updating, so it needs ${environmentOption.flag} (or ${environmentOption.env})`,
     );
 
   return {
@@ -200,23 +132,100 @@ export async function resolveDeploySettings(
     from: from === undefined ? undefined : path.resolve(cwd, from),
     paths: paths.length > 0 ? paths : ["pipelines"],
     airflowVersion: flags.airflowVersion,
-    dryRun: flags.dryRun ?? false,
-    prune: bool("prune", flags.prune, false),
+    dryRun: flags.dryRun ?? DEPLOY_OPTIONS.dryRun.default,
+    prune: settings.read("prune"),
     wait,
-    waitTimeoutMinutes: int("waitTimeout", flags.waitTimeout, 60, 1, 720, " minutes"),
-    preflight: bool("preflight", flags.preflight, false),
-    concurrency: int("concurrency", flags.concurrency, 16, 1, 64),
-    retries: int("retries", flags.retries, 5, 0, 20),
-    json: flags.json ?? false,
+    waitTimeoutMinutes: settings.read("waitTimeout"),
+    preflight: settings.read("preflight"),
+    concurrency: settings.read("concurrency"),
+    retries: settings.read("retries"),
+    json: flags.json ?? DEPLOY_OPTIONS.json.default,
     sources,
   };
+}
+
+type Spec<K extends SettingName> = (typeof DEPLOY_OPTIONS)[K];
+
+/** A setting's value: text, or undefined when no source has it; a number or a boolean, defaulted. */
+type SettingValue<K extends SettingName> =
+  Spec<K> extends { readonly kind: "bool" }
+    ? boolean
+    : Spec<K> extends { readonly kind: "int" }
+      ? number
+      : string | undefined;
+
+/** Reads settings from their sources, in precedence order, and records where each came from. */
+class SettingReader {
+  /** Where each setting read so far came from, in the order they were read. */
+  readonly sources: Partial<Record<SettingName, string>> = {};
+
+  constructor(
+    private readonly flags: DeployFlags,
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly configFile: { name: string; deploy: DeployConfig | undefined } | undefined,
+  ) {}
+
+  /**
+   * The value of a setting, parsed as its kind, or its default.
+   * @throws {DeploySettingsError} when the value is not of its kind or out of range
+   */
+  read<K extends SettingName>(name: K): SettingValue<K> {
+    const spec: Spec<SettingName> = DEPLOY_OPTIONS[name];
+    const got = this.#pick(name);
+    if (!got) return (spec.kind === "text" ? undefined : spec.default) as SettingValue<K>;
+    this.sources[name] = got.source;
+    switch (spec.kind) {
+      case "text":
+        return String(got.value) as SettingValue<K>;
+      case "bool":
+        return parseBool(got) as SettingValue<K>;
+      case "int":
+        return parseWholeNumber(got, spec) as SettingValue<K>;
+    }
+  }
+
+  /** The first source that sets the setting: flag, variable, config file, then the fallback variables. */
+  #pick(name: SettingName): { value: unknown; source: string } | undefined {
+    const spec: Spec<SettingName> = DEPLOY_OPTIONS[name];
+    const fromFlag = this.flags[name];
+    if (fromFlag !== undefined) return { value: fromFlag, source: spec.flag };
+    const fromEnv = nonEmpty(this.env[spec.env]);
+    if (fromEnv !== undefined) return { value: fromEnv, source: spec.env };
+    const fromConfig = this.configFile?.deploy?.[name];
+    if (fromConfig !== undefined) return { value: fromConfig, source: `${this.configFile!.name} deploy.${name}` };
+    for (const variable of "fallbackEnv" in spec ? spec.fallbackEnv : []) {
+      const value = nonEmpty(this.env[variable]);
+      if (value !== undefined) return { value, source: variable };
+    }
+    return undefined;
+  }
+}
+
+function parseBool({ value, source }: { value: unknown; source: string }): boolean {
+  if (typeof value === "boolean") return value;
+  const v = String(value).toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new DeploySettingsError(`${source} must be true or false, got "${String(value)}"`);
+}
+
+function parseWholeNumber(
+  { value, source }: { value: unknown; source: string },
+  { min, max, ...spec }: { min: number; max: number; unit?: string },
+): number {
+  const n = typeof value === "number" ? value : /^\s*\d+\s*$/.test(String(value)) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new DeploySettingsError(
+      `${source} must be a whole number from ${min} to ${max}${spec.unit ? ` ${spec.unit}` : ""}, got "${String(value)}"`,
+    );
+  return n;
 }
 
 /**
  * "" stays ""; anything else loses leading and trailing slashes and gains one
  * trailing slash: "/team-a/mwaa/" → "team-a/mwaa/".
  */
-export function normalizePrefix(raw: string, source = "--prefix"): string {
+export function normalizePrefix(raw: string, source: string = DEPLOY_OPTIONS.prefix.flag): string {
   const trimmed = raw.trim().replace(/^\/+|\/+$/g, "");
   if (trimmed === "") return "";
   const segments = trimmed.split("/");
@@ -291,7 +300,7 @@ async function loadConfigFile(
     const where = keys.join(".");
     const message =
       issue.code === "unrecognized_keys"
-        ? `unknown setting "${issue.keys[0]}"; known ${issue.path.length === 0 ? "sections: deploy" : `deploy settings: ${Object.keys(deployConfigSchema.shape).join(", ")}`}`
+        ? `unknown setting "${issue.keys[0]}"; known ${issue.path.length === 0 ? "sections: deploy" : `deploy settings: ${SETTING_NAMES.join(", ")}`}`
         : describeIssue(issue).message;
     throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} ${where ? `${where}: ` : ""}${message}`);
   }

@@ -12,14 +12,15 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
-  type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { type BucketTarget, objectParams } from "./bucket-target.js";
 import type { BundleFile } from "./bundle.js";
 import { runPool } from "./pool.js";
 import { headObject, SHA256_METADATA } from "./remote.js";
-import { type RetryPolicy, withRetry } from "./retry.js";
+import { withRetry } from "./retry.js";
 
+/** When and how files go as multipart uploads. */
 export interface UploadTuning {
   /** Files of at least this many bytes go as multipart uploads (S3's minimum part is 5 MiB). */
   readonly multipartThreshold: number;
@@ -28,12 +29,14 @@ export interface UploadTuning {
   readonly partConcurrency: number;
 }
 
+/** 8 MiB parts from 8 MiB on, four parts of a file in flight. */
 export const DEFAULT_UPLOAD_TUNING: UploadTuning = {
   multipartThreshold: 8 * 1024 * 1024,
   partSize: 8 * 1024 * 1024,
   partConcurrency: 4,
 };
 
+/** What S3 returned for an upload. */
 export interface UploadResult {
   readonly versionId: string | undefined;
   readonly etag: string;
@@ -42,12 +45,11 @@ export interface UploadResult {
   readonly retries: number;
 }
 
+/** One file to upload, where, and how. */
 export interface UploadRequest {
-  readonly s3: S3Client;
-  readonly bucket: string;
-  readonly key: string;
+  readonly target: BucketTarget;
+  /** Uploaded to its own path under the target's prefix. */
   readonly file: BundleFile;
-  readonly policy: RetryPolicy;
   readonly tuning: UploadTuning;
   /** Called with byte counts as they are confirmed by S3. */
   readonly onBytes?: (bytes: number) => void;
@@ -65,7 +67,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   jar: "application/java-archive",
 };
 
-export function contentTypeOf(p: string): string {
+function contentTypeOf(p: string): string {
   const name = p.split("/").pop()!;
   if (name === ".airflowignore") return "text/plain; charset=utf-8";
   return CONTENT_TYPES[name.includes(".") ? name.split(".").pop()! : ""] ?? "application/octet-stream";
@@ -73,26 +75,26 @@ export function contentTypeOf(p: string): string {
 
 const sha256Base64 = (body: Uint8Array) => createHash("sha256").update(body).digest("base64");
 
+/** Uploads one file: one PutObject, or a multipart upload from `tuning.multipartThreshold` bytes. */
 export async function uploadFile(req: UploadRequest): Promise<UploadResult> {
   return req.file.size >= req.tuning.multipartThreshold ? uploadMultipart(req) : uploadSingle(req);
 }
 
 async function uploadSingle(req: UploadRequest): Promise<UploadResult> {
-  const { s3, bucket, key, file } = req;
+  const { target, file } = req;
   let retries = 0;
   const r = await withRetry(
     () =>
-      s3.send(
+      target.s3.send(
         new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
+          ...objectParams(target, file.path),
           Body: file.body,
           ContentType: contentTypeOf(file.path),
           ChecksumSHA256: sha256Base64(file.body),
           Metadata: { [SHA256_METADATA]: file.sha256 },
         }),
       ),
-    req.policy,
+    target.policy,
     () => retries++,
   );
   req.onBytes?.(file.size);
@@ -100,15 +102,16 @@ async function uploadSingle(req: UploadRequest): Promise<UploadResult> {
 }
 
 async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
-  const { s3, bucket, key, file, policy, tuning } = req;
+  const { target, file, tuning } = req;
+  const { s3, policy } = target;
+  const object = objectParams(target, file.path);
   let retries = 0;
   const onRetry = () => retries++;
   const created = await withRetry(
     () =>
       s3.send(
         new CreateMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
+          ...object,
           ContentType: contentTypeOf(file.path),
           ChecksumAlgorithm: "SHA256",
           Metadata: { [SHA256_METADATA]: file.sha256 },
@@ -127,8 +130,7 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
         () =>
           s3.send(
             new UploadPartCommand({
-              Bucket: bucket,
-              Key: key,
+              ...object,
               UploadId: uploadId,
               PartNumber: n,
               Body: body,
@@ -150,8 +152,7 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
         try {
           return await s3.send(
             new CompleteMultipartUploadCommand({
-              Bucket: bucket,
-              Key: key,
+              ...object,
               UploadId: uploadId,
               MultipartUpload: { Parts: completed },
             }),
@@ -160,7 +161,7 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
           // A retried Complete whose first try landed (response lost) finds no
           // upload any more; the object is then there with our hash.
           if (attempts > 1 && (error as { name?: string }).name === "NoSuchUpload") {
-            const head = await headObject(s3, bucket, key, policy);
+            const head = await headObject(target, file.path);
             if (head?.sha256 === file.sha256) return { VersionId: head.versionId, ETag: head.etag };
           }
           throw error;
@@ -172,10 +173,9 @@ async function uploadMultipart(req: UploadRequest): Promise<UploadResult> {
     return { versionId: done.VersionId, etag: done.ETag ?? "", multipart: true, retries };
   } catch (error) {
     // Incomplete multipart uploads are billed storage until aborted.
-    await withRetry(
-      () => s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })),
-      policy,
-    ).catch(() => undefined);
+    await withRetry(() => s3.send(new AbortMultipartUploadCommand({ ...object, UploadId: uploadId })), policy).catch(
+      () => undefined,
+    );
     throw error;
   }
 }

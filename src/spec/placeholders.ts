@@ -21,11 +21,6 @@ export const PLACEHOLDER_NAMES = Object.keys(PLACEHOLDERS) as PlaceholderName[];
 
 const PLACEHOLDER_PATTERN = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/g;
 
-/** True when the text uses at least one date placeholder. */
-export function hasPlaceholders(text: string): boolean {
-  return new RegExp(PLACEHOLDER_PATTERN.source).test(text);
-}
-
 /**
  * Replaces placeholders with Jinja that formats `dateExpression`, a Jinja
  * expression for the partition date that suits the target Airflow version.

@@ -1,10 +1,21 @@
 /** Deploy settings: flags over environment variables over the config file over defaults, and clear errors. */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Option } from "commander";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildProgram } from "../../src/cli/program.js";
+import { airflowVersionOption } from "../../src/cli/shared.js";
 import { DeploySettingsError } from "../../src/deploy/errors.js";
 import { type DeployFlags, normalizePrefix, resolveDeploySettings } from "../../src/deploy/settings.js";
+import {
+  DEPLOY_OPTIONS,
+  type DeployOptionName,
+  type DeployOptionSpec,
+  SETTING_NAMES,
+  type SettingName,
+} from "../../src/deploy/settings-table.js";
+import { ROOT } from "../helpers/cli.js";
 
 let cwd: string;
 beforeEach(async () => {
@@ -164,3 +175,116 @@ describe("normalizePrefix", () => {
     ["  x ", "x/"],
   ])("%j → %j", (raw, want) => expect(normalizePrefix(raw)).toBe(want));
 });
+
+describe("the settings table", () => {
+  const entries = Object.entries(DEPLOY_OPTIONS) as [DeployOptionName, DeployOptionSpec][];
+  /** A valid value of each setting, as an environment variable or a config file would give it. */
+  const valid: Record<SettingName, string> = {
+    bucket: "table-bucket",
+    prefix: "team-a",
+    environment: "prod-airflow",
+    region: "eu-west-1",
+    from: "dist",
+    prune: "true",
+    wait: "true",
+    waitTimeout: "90",
+    preflight: "true",
+    concurrency: "4",
+    retries: "0",
+  };
+  const configValue = (name: SettingName) => {
+    const kind = DEPLOY_OPTIONS[name].kind;
+    return kind === "bool" ? true : kind === "int" ? Number(valid[name]) : valid[name];
+  };
+  // --wait needs an environment; the environment's own row gives it one from the same source.
+  const companions = (name: SettingName): SettingName[] => (name === "wait" ? ["wait", "environment"] : [name]);
+
+  it.each(entries)("%s: commander names the value of its flag after the table's key", (name, spec) => {
+    expect(new Option(spec.flag).attributeName()).toBe(name);
+  });
+
+  it("declares every option of `pipegen deploy`, in the order --help lists them", () => {
+    const command = buildProgram("0.0.0").commands.find((c) => c.name() === "deploy")!;
+    const want = entries.flatMap(([, spec]) =>
+      spec.kind === "bool" && spec.negatedHelp ? [spec.flag, `--no-${spec.flag.slice(2)}`] : [spec.flag],
+    );
+    expect(command.options.map((o) => o.long)).toEqual(want);
+  });
+
+  it.each(SETTING_NAMES)("%s comes from its environment variable, and says so", async (name) => {
+    const env = Object.fromEntries(companions(name).map((n) => [DEPLOY_OPTIONS[n].env, valid[n]]));
+    const s = await resolve(name === "bucket" ? {} : { bucket: "flag-bucket" }, env);
+    expect(s.sources[name]).toBe(DEPLOY_OPTIONS[name].env);
+  });
+
+  it.each(SETTING_NAMES)("%s comes from its config key, and says so", async (name) => {
+    const deploy = Object.fromEntries(companions(name).map((n) => [n, configValue(n)]));
+    await writeFile(
+      path.join(cwd, "pipegen.config.json"),
+      JSON.stringify({ deploy: { bucket: "cfg-bucket", ...deploy } }),
+    );
+    const s = await resolve({});
+    expect(s.sources[name]).toBe(`pipegen.config.json deploy.${name}`);
+  });
+
+  it("defaults every number and switch to the table's default", async () => {
+    const s = await resolve({ bucket: "ok-bucket" });
+    const { waitTimeout, concurrency, retries, prune, wait, preflight, dryRun, json } = DEPLOY_OPTIONS;
+    expect(s).toMatchObject({
+      waitTimeoutMinutes: waitTimeout.default,
+      concurrency: concurrency.default,
+      retries: retries.default,
+      prune: prune.default,
+      wait: wait.default,
+      preflight: preflight.default,
+      dryRun: dryRun.default,
+      json: json.default,
+      sources: {},
+    });
+  });
+
+  it("is the table in docs/ci.md (UPDATE_DOCS=1 rewrites it)", async () => {
+    const file = path.join(ROOT, "docs/ci.md");
+    const text = await readFile(file, "utf8");
+    const start = text.indexOf("-->\n", text.indexOf("<!-- Generated from src/deploy/settings-table.ts")) + 4;
+    const end = text.indexOf("<!-- End of generated settings -->");
+    expect(start).toBeGreaterThan(3);
+    expect(end).toBeGreaterThan(start);
+    if (process.env.UPDATE_DOCS) await writeFile(file, text.slice(0, start) + settingsDoc() + text.slice(end));
+    else expect(text.slice(start, end)).toBe(settingsDoc());
+  });
+});
+
+/** The settings section of docs/ci.md, from the table. */
+function settingsDoc(): string {
+  const code = (s: string) => `\`${s}\``;
+  const flagOf = (spec: DeployOptionSpec) =>
+    spec.kind === "bool"
+      ? [spec.flag, ...(spec.negatedHelp ? [`--no-${spec.flag.slice(2)}`] : [])].map(code).join(" / ")
+      : spec.kind === "airflowVersion"
+        ? code(airflowVersionOption().flags)
+        : code(`${spec.flag} ${spec.arg}`);
+  const rows = SETTING_NAMES.map((name) => {
+    const spec = DEPLOY_OPTIONS[name];
+    const fallback = "fallbackEnv" in spec ? `, then ${spec.fallbackEnv.map(code).join(", ")}` : "";
+    const byDefault = spec.kind === "text" ? "" : code(String(spec.default));
+    return `| ${flagOf(spec)} | ${code(spec.env)}${fallback} | ${code(name)} | ${byDefault} | ${spec.help} |`;
+  });
+  const others = (Object.keys(DEPLOY_OPTIONS) as DeployOptionName[])
+    .filter((name) => !(SETTING_NAMES as readonly string[]).includes(name))
+    .map((name) => {
+      const spec: DeployOptionSpec = DEPLOY_OPTIONS[name];
+      const help = spec.kind === "airflowVersion" ? airflowVersionOption().description : spec.help;
+      return `- ${flagOf(spec)}${spec.env ? ` (or ${code(spec.env)})` : ""}: ${help}`;
+    });
+  return [
+    "| flag | environment variable | config key | default | what it sets |",
+    "|---|---|---|---|---|",
+    ...rows,
+    "",
+    "Options of a single run, not read from the config file:",
+    "",
+    ...others,
+    "",
+  ].join("\n");
+}
