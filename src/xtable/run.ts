@@ -199,7 +199,7 @@ export function findRunner(dir: string | undefined, cwd: string): string {
   const runnerDir = resolve(cwd, dir ?? DEFAULT_RUNNER_DIR);
   if (!existsSync(join(runnerDir, LAUNCHER_JAR)))
     throw new XTableConfigError(
-      `the XTable runner is not at ${runnerDir} (no ${LAUNCHER_JAR}): build it with jars/build.sh; XTable must be in your Maven repository (PIPEGEN_MAVEN_REPO). ` +
+      `the XTable runner is not at ${runnerDir} (no ${LAUNCHER_JAR}): build it with jars/build.sh (it builds Apache XTable from the source release named by PIPEGEN_XTABLE_SOURCE when your Maven repositories do not serve it). ` +
         `To use a runner built elsewhere, pass --runner <dir> or set ${RUNNER_ENV_VAR}.`,
     );
   return runnerDir;

@@ -251,7 +251,7 @@ describe("setup errors", () => {
     const r = await run(["--config", file, "--runner", join(root, "fixtures")]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(
-      `✗ the XTable runner is not at ${join(root, "fixtures")} (no pipegen-xtable.jar): build it with jars/build.sh; XTable must be in your Maven repository`,
+      `✗ the XTable runner is not at ${join(root, "fixtures")} (no pipegen-xtable.jar): build it with jars/build.sh (it builds Apache XTable from the source release named by PIPEGEN_XTABLE_SOURCE`,
     );
     expect(javaRan()).toBe(false);
   });
