@@ -1,9 +1,8 @@
 /**
- * `pipegen xtable run` without XTable: Apache XTable is not obtainable from
- * the Maven repository this project's CI reaches, so the runner in jars/
- * cannot be built in `npm test`. A fake `java` on PATH plays the runner: it
- * records its arguments and prints what the test asks for, following the
- * runner's protocol (jars/README.md). Delta tables are real (deltalake).
+ * `pipegen xtable run`'s verdict logic, unit by unit: a fake `java` on PATH
+ * plays the runner, so a test can make it print any result line and exit code
+ * (protocol in jars/README.md). It records its arguments. Delta tables are
+ * real (deltalake). The real runner is proven in real-runner.test.ts.
  */
 
 import { existsSync } from "node:fs";
