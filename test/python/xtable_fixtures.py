@@ -1,10 +1,10 @@
 """Delta fixtures for test/xtable/*.test.ts, and Iceberg metadata over them.
 
 The Delta tables are written by a real Delta writer (deltalake, i.e. delta-rs).
-The Iceberg metadata for each one is NOT written by XTable: Apache XTable is not
-obtainable from the Maven repository this project's CI reaches, so the runner in
-jars/ cannot be built there. Instead pyiceberg writes, independently of pipegen,
-what a correct Delta -> Iceberg translation must contain: a table at the Delta
+The Iceberg metadata for each one is NOT written by XTable, so that the tests
+of `pipegen xtable verify` control every detail of it (the real runner's output
+is tested in test/xtable/real-runner.test.ts): pyiceberg writes, independently
+of pipegen, what a correct Delta -> Iceberg translation must contain: a table at the Delta
 table's location with the mapped schema and identity partition spec, one
 snapshot with exactly the Delta table's active files (record counts read from
 the Parquet footers, partition values from the Delta log as deltalake reports
@@ -21,8 +21,14 @@ usage:
       builds the cases under <root>/<case>, prints {"cases": {case: {...}}} as JSON;
       each positive case has "rows": {"delta": [...], "iceberg": [...]}, both
       sorted, read back through deltalake and through pyiceberg.
-  python xtable_fixtures.py rows <table>
-      prints {"delta": [...], "iceberg": [...]} for a table synced by anything.
+  python xtable_fixtures.py delta <root> case,folder=case,...
+      builds only the Delta tables of the cases (for the real XTable runner to
+      translate), prints {"cases": {folder: {"path", "version"}}}.
+  python xtable_fixtures.py append <table> <commits>
+      appends <commits> commits of two rows each to a table (partitioned or not,
+      as it already is), prints {"version": N}.
+  python xtable_fixtures.py rows <table> [<table> ...]
+      prints {table: {"delta": [...], "iceberg": [...]}} for tables synced by anything.
 """
 
 from __future__ import annotations
@@ -666,6 +672,28 @@ CASES: dict[str, dict[str, Any]] = {
 }
 
 
+def build_delta(root: str, names: list[str]) -> dict[str, Any]:
+    """Each name is a case, or "<folder>=<case>" for another copy of a case."""
+    out: dict[str, Any] = {}
+    for entry in names:
+        name, _, case = entry.partition("=")
+        path = os.path.join(root, name)
+        shutil.rmtree(path, ignore_errors=True)
+        CASES[case or name]["make"](path)
+        out[name] = {"path": path, "version": DeltaTable(path).version()}
+    return {"cases": out}
+
+
+def append(path: str, commits: int) -> dict[str, Any]:
+    t = DeltaTable(path)
+    partition_by = list(t.metadata().partition_columns) or None
+    start = 1000 + t.version() * 10
+    for k in range(commits):
+        ids = [start + 2 * k, start + 2 * k + 1]
+        write(path, batch(ids), mode="append", partition_by=partition_by)
+    return {"version": DeltaTable(path).version()}
+
+
 def build(root: str, names: list[str]) -> dict[str, Any]:
     os.makedirs(root, exist_ok=True)
     catalog = SqlCatalog(
@@ -698,8 +726,13 @@ def main() -> None:
             sys.argv[3].split(",") if len(sys.argv) > 3 and sys.argv[3] else list(CASES)
         )
         print(json.dumps(build(os.path.abspath(sys.argv[2]), names)))
+    elif sys.argv[1] == "delta":
+        print(json.dumps(build_delta(os.path.abspath(sys.argv[2]), sys.argv[3].split(","))))
+    elif sys.argv[1] == "append":
+        print(json.dumps(append(os.path.abspath(sys.argv[2]), int(sys.argv[3]))))
     elif sys.argv[1] == "rows":
-        print(json.dumps(read_rows(os.path.abspath(sys.argv[2]))))
+        tables = [os.path.abspath(t) for t in sys.argv[2:]]
+        print(json.dumps({t: read_rows(t) for t in tables}))
     else:
         sys.exit(f"unknown command {sys.argv[1]!r}")
 

@@ -3,11 +3,12 @@
  * (deltalake / delta-rs) in a temporary folder.
  *
  * The Iceberg side of every fixture is written by pyiceberg
- * (test/python/xtable_fixtures.py), NOT by XTable: Apache XTable is not
- * obtainable from the Maven repository this project's CI reaches, so the
- * runner in jars/ cannot be built in `npm test`. pyiceberg writes, without
- * pipegen, what a correct translation must hold; the negative cases change one
- * thing in it. Rows are read back through pyiceberg and through deltalake.
+ * (test/python/xtable_fixtures.py), NOT by XTable, so that verify's verdicts
+ * are tested on translations whose every detail the test controls: pyiceberg
+ * writes, without pipegen, what a correct translation must hold; the negative
+ * cases change one thing in it. Rows are read back through pyiceberg and
+ * through deltalake. verify on tables the real runner translated is in
+ * real-runner.test.ts.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -45,18 +45,32 @@ final class DatasetSync {
   static final class Outcome {
     final String error;
     final String note; // for the human log line, may be null
+    /** How the target was brought up to date: INCREMENTAL, FULL or UP_TO_DATE; null when unknown. */
+    final String sync;
 
-    private Outcome(String error, String note) {
+    private Outcome(String error, String note, String sync) {
       this.error = error;
       this.note = note;
+      this.sync = sync;
     }
 
-    static Outcome ok(String note) {
-      return new Outcome(null, note);
+    static Outcome ok(String note, String sync) {
+      return new Outcome(null, note, sync);
     }
 
     static Outcome failed(String error) {
-      return new Outcome(error, null);
+      return new Outcome(error, null, null);
+    }
+  }
+
+  /** One XTable call: error == null means success; mode is the SyncMode XTable reports it used. */
+  private static final class Attempt {
+    final String error;
+    final String mode;
+
+    Attempt(String error, String mode) {
+      this.error = error;
+      this.mode = mode;
     }
   }
 
@@ -107,25 +121,27 @@ final class DatasetSync {
     }
     Optional<TableSyncMetadata> synced = syncState(targetTable);
     if (synced.isPresent() && isUpToDate(synced.get(), sourceTable)) {
-      return Outcome.ok("up to date, no Delta commit since the last sync");
+      return Outcome.ok("up to date, no Delta commit since the last sync", "UP_TO_DATE");
     }
-    String error = attempt(sourceTable, targetTable, SyncMode.INCREMENTAL);
-    if (error == null || synced.isEmpty()) { // never synced: XTable already did a snapshot sync
-      return toOutcome(error);
+    Attempt first = attempt(sourceTable, targetTable, SyncMode.INCREMENTAL);
+    if (first.error == null || synced.isEmpty()) { // never synced: XTable already did a snapshot sync
+      return toOutcome(first);
     }
+    String error = first.error;
     LOG.warn("Incremental sync of {} to {} failed ({}); retrying as a FULL snapshot sync", d.tableName, format, error);
-    String fullError = attempt(sourceTable, targetTable, SyncMode.FULL);
-    return fullError == null
-        ? Outcome.ok("FULL snapshot sync after the incremental sync failed: " + error)
-        : Outcome.failed("incremental sync failed: " + error + "; FULL snapshot sync failed too: " + fullError);
+    Attempt full = attempt(sourceTable, targetTable, SyncMode.FULL);
+    return full.error == null
+        ? Outcome.ok("FULL snapshot sync after the incremental sync failed: " + error, "FULL")
+        : Outcome.failed("incremental sync failed: " + error + "; FULL snapshot sync failed too: " + full.error);
   }
 
-  private static Outcome toOutcome(String error) {
-    return error == null ? Outcome.ok(null) : Outcome.failed(error);
+  private static Outcome toOutcome(Attempt attempt) {
+    return attempt.error == null
+        ? Outcome.ok(attempt.mode == null ? null : attempt.mode + " sync", attempt.mode)
+        : Outcome.failed(attempt.error);
   }
 
-  /** @return null on success, else a one-line error */
-  private String attempt(SourceTable sourceTable, TargetTable targetTable, SyncMode syncMode) {
+  private Attempt attempt(SourceTable sourceTable, TargetTable targetTable, SyncMode syncMode) {
     String format = targetTable.getFormatName();
     try {
       ConversionConfig config =
@@ -138,16 +154,20 @@ final class DatasetSync {
       SyncResult result = results.get(format);
       if (result == null) {
         // XTable returns no result for a format whose incremental sync found nothing to apply.
-        return results.isEmpty() ? null : "XTable returned results for " + results.keySet() + " but not " + format;
+        return new Attempt(
+            results.isEmpty() ? null : "XTable returned results for " + results.keySet() + " but not " + format,
+            null);
       }
       SyncResult.SyncStatus status = result.getTableFormatSyncStatus();
-      return status != null && status.getStatusCode() == SyncStatusCode.SUCCESS ? null : describe(status);
+      String mode = result.getMode() == null ? null : result.getMode().name();
+      return new Attempt(
+          status != null && status.getStatusCode() == SyncStatusCode.SUCCESS ? null : describe(status), mode);
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
         throw (VirtualMachineError) t;
       }
       LOG.error("{} sync of {} to {} failed", syncMode, sourceTable.getName(), format, t);
-      return Launcher.describe(t);
+      return new Attempt(Launcher.describe(t), null);
     }
   }
 
