@@ -10,13 +10,16 @@ import { runPool } from "./pool.js";
 import type { BucketState } from "./read-state.js";
 import { type HeadResult, headObject } from "./remote.js";
 import type { PlanReport } from "./report.js";
+import { runnersInUse } from "./runner.js";
 import type { DeploySettings } from "./settings.js";
 
 /**
  * Plans the deploy. Objects the manifest cannot vouch for (an interrupted
  * deploy wrote them before it could record them) are read with HEAD, so the
- * plan can recognise pipegen's own uploads by their SHA-256.
- * @throws {AwsCallError} when a HEAD fails after retries
+ * plan can recognise pipegen's own uploads by their SHA-256. When the bundle
+ * no longer names a runner archive the manifest lists, the deployed
+ * startup.sh versions are read, so that prune keeps what they fetch.
+ * @throws {AwsCallError} when a HEAD or a read fails after retries
  */
 export async function planDeploy(
   target: BucketTarget,
@@ -30,6 +33,7 @@ export async function planDeploy(
     heads.set(p, await headObject(target, p)),
   );
   if (headed.failed.length > 0) throw headed.failed[0]!.error;
+  const inUse = await runnersInUse(target, manifest, new Set(bundle.map((f) => f.path)));
   return buildPlan({
     bundle,
     manifest,
@@ -37,6 +41,7 @@ export async function planDeploy(
     heads,
     prune: settings.prune,
     environment: settings.environment,
+    runnersInUse: inUse,
   });
 }
 
