@@ -58,7 +58,7 @@ pipegen_install_xtable_runner() {
   if [[ -d "$dir" ]]; then
     echo "pipegen: the XTable runner ${sha256:0:12} is already in $dir; nothing to download"
   else
-    local started work got
+    local started fetched verified work got
     started=$(date +%s%N)
     mkdir -p "$root"
     work=$(mktemp -d "$root/.incoming.XXXXXX")
@@ -68,12 +68,14 @@ pipegen_install_xtable_runner() {
       echo "pipegen: could not fetch the XTable runner from $uri (the aws error is above). pipegen deploy uploads it with the bundle: deploy again, and check that the execution role may s3:GetObject it (pipegen iam grants that)." >&2
       return 1
     fi
+    fetched=$(date +%s%N)
     got=$(sha256sum "$work/runner.zip" | cut -d ' ' -f 1)
     if [[ "$got" != "$sha256" ]]; then
       rm -rf "$work"
       echo "pipegen: refusing the XTable runner from $uri: its SHA-256 is $got, but this startup.sh expects $sha256; nothing was installed. Deploy the bundle again with pipegen deploy, which uploads the archive this startup.sh names." >&2
       return 1
     fi
+    verified=$(date +%s%N)
     if ! unzip -q "$work/runner.zip" -d "$work/lib" || [[ ! -f "$work/lib/pipegen-xtable.jar" ]]; then
       rm -rf "$work"
       echo "pipegen: the XTable runner from $uri did not unpack into a runner (no pipegen-xtable.jar); nothing was installed" >&2
@@ -86,7 +88,7 @@ pipegen_install_xtable_runner() {
       return 1
     fi
     rm -rf "$work"
-    echo "pipegen: the XTable runner ${sha256:0:12} is in $dir (fetched, verified and unpacked in $((($(date +%s%N) - started) / 1000000)) ms)"
+    echo "pipegen: the XTable runner ${sha256:0:12} is in $dir (fetched, verified and unpacked in $((($(date +%s%N) - started) / 1000000)) ms: fetch $(((fetched - started) / 1000000)) ms, SHA-256 $(((verified - fetched) / 1000000)) ms, unzip and rename $((($(date +%s%N) - verified) / 1000000)) ms)"
   fi
   PIPEGEN_XTABLE_CLASSPATH="$dir/*"
   export PIPEGEN_XTABLE_CLASSPATH
