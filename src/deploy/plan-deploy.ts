@@ -3,6 +3,7 @@
  * the plan itself (plan.ts decides; nothing here writes), and the plan as the
  * report shows it.
  */
+import { isRunnerArchivePath } from "../runner/location.js";
 import type { BucketTarget } from "./bucket-target.js";
 import { type BundleFile, uploadClassOf } from "./bundle.js";
 import { buildPlan, keysToHead, type Plan, summarize } from "./plan.js";
@@ -45,6 +46,10 @@ export async function planDeploy(
   });
 }
 
+/** Where a file lands: its class, and in class 1 the runner archives before the rest (apply.ts). */
+const uploadRank = (u: { path: string; uploadClass: number }) =>
+  u.uploadClass + (u.uploadClass === 1 && !isRunnerArchivePath(u.path) ? 0.5 : 0);
+
 /** The plan as printed before anything is written (and in `--json`): uploads in upload order. */
 export function toPlanReport(settings: DeploySettings, plan: Plan, preflight: PlanReport["preflight"]): PlanReport {
   return {
@@ -65,7 +70,7 @@ export function toPlanReport(settings: DeploySettings, plan: Plan, preflight: Pl
         uploadClass: f.file.uploadClass,
         size: f.file.size,
       }))
-      .sort((a, b) => a.uploadClass - b.uploadClass || (a.path < b.path ? -1 : 1)),
+      .sort((a, b) => uploadRank(a) - uploadRank(b) || (a.path < b.path ? -1 : 1)),
     deletes: plan.stale
       .filter((s) => s.action === "delete")
       .map((s) => ({ path: s.path, reason: s.reason, uploadClass: uploadClassOf(s.path) })),
