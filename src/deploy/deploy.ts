@@ -79,7 +79,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const runner = runnerUpload(
     loaded.bundle,
     target,
-    settings.from === undefined ? "the rendered bundle" : path.relative(cwd, settings.from) || ".",
+    settings.from === undefined ? undefined : path.relative(cwd, settings.from) || ".",
   );
   const bundle =
     runner && !loaded.bundle.includes(runner.file)

@@ -49,13 +49,16 @@ export interface RunnerUpload {
 
 /**
  * The archive the bundle's startup.sh names, checked against where this deploy writes.
+ * @param from the `--from` folder as the user gave it; undefined when the specs were rendered in memory
  * @throws {DeploySettingsError} when startup.sh names it unreadably, or at another bucket or prefix
  */
 export function runnerUpload(
   bundle: readonly BundleFile[],
   target: BucketTarget,
-  shownAs: string,
+  from: string | undefined,
 ): RunnerUpload | undefined {
+  const rendered = from === undefined;
+  const shownAs = from ?? "the rendered bundle";
   const startup = bundle.find((f) => f.path === "startup.sh");
   if (!startup) return undefined;
   let reference: RunnerReference | undefined;
@@ -71,7 +74,7 @@ export function runnerUpload(
   if (reference.bucket !== target.bucket || reference.prefix !== target.prefix)
     throw new DeploySettingsError(
       `${shownAs}'s startup.sh fetches the XTable runner from ${runnerUri(reference)}, but this deploy writes to s3://${target.bucket}/${target.prefix}, ` +
-        `so the workers would find no runner. Set xtableRunner in the specs to { bucket: ${target.bucket}${target.prefix ? `, prefix: ${target.prefix}` : ""} } and render again, or deploy to s3://${reference.bucket}/${reference.prefix}`,
+        `so the workers would find no runner. Set xtableRunner in the specs to { bucket: ${target.bucket}${target.prefix ? `, prefix: ${target.prefix}` : ""} }${rendered ? "" : " and render again"}, or deploy to s3://${reference.bucket}/${reference.prefix}`,
     );
   const path = runnerArchivePath(reference.sha256);
   const given = bundle.find((f) => f.path === path);
