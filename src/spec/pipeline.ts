@@ -81,7 +81,7 @@ const keyPrefix = z
  * bucket and the key prefix the bundle is deployed under. Needed by specs
  * with an xtable step; every such spec of a bundle names the same place.
  */
-export const xtableRunnerLocation = z.strictObject({
+const xtableRunnerLocation = z.strictObject({
   /** The MWAA environment's bucket: the one `pipegen deploy --bucket` writes to. */
   bucket: s3BucketName,
   /** The prefix `pipegen deploy --prefix` writes under; default the bucket root. */
