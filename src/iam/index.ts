@@ -65,15 +65,14 @@ export interface IamOptions {
   readonly dagBucket?: string | undefined;
   /** The environment's customer managed KMS key; MWAA's AWS owned key when undefined. */
   readonly kmsKey?: string | undefined;
-  /** The role the AWS connection names as role_arn, which UNLOAD then runs as. */
-  readonly unloadRole?: string | undefined;
 }
 
 export type IamDocumentKind =
   | "execution-role"
   | "mwaa-baseline"
   | "glue-role"
-  | "redshift-namespace-role"
+  | "redshift-unload-role"
+  | "redshift-unload-trust"
   | "bucket-policy";
 
 export interface IamDocument {
@@ -118,7 +117,6 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
     const ctx: IamContext = {
       resolved,
       arns,
-      unloadRole: options.unloadRole,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
       missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
@@ -185,18 +183,26 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       ),
     );
   }
-  if (options.unloadRole !== undefined) {
-    const mine = grants.filter((g) => g.to.kind === "unload-role");
-    if (mine.length > 0)
-      documents.push(
-        identityDocument(
-          "redshift-namespace-role.json",
-          "redshift-namespace-role",
-          `attach to ${options.unloadRole}, associated with the Redshift namespace or cluster: where UNLOAD writes`,
-          mine,
-        ),
-      );
-    else notes.push("--unload-role was given, but no pipeline unloads to S3");
+  const unloadRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "redshift-role" ? [g.to.roleArn] : [])))].sort(
+    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
+  );
+  for (const role of unloadRoles) {
+    const mine = grants.filter((g) => g.to.kind === "redshift-role" && g.to.roleArn === role);
+    const clash = unloadRoles.some((other) => other !== role && roleName(other) === roleName(role));
+    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+    const which =
+      role === "default"
+        ? "the default IAM role of the Redshift namespace or cluster the pipelines unload from"
+        : `${role}, associated with the Redshift namespace or cluster`;
+    documents.push(
+      identityDocument(
+        `redshift-unload-role-${name}.json`,
+        "redshift-unload-role",
+        `attach to ${which}: where UNLOAD writes (Redshift assumes it through IAM_ROLE)`,
+        mine,
+      ),
+      trustDocument(`redshift-unload-role-${name}-trust.json`, which),
+    );
   }
 
   for (const [bucket, owner] of [...owners].sort()) {
@@ -360,7 +366,33 @@ function statementOf(g: BaselineGrant, principal?: string): PolicyStatement {
 }
 
 function principalOf(to: Grantee, executionRole: string | undefined): string | undefined {
-  return to.kind === "execution-role" ? executionRole : to.roleArn;
+  if (to.kind === "execution-role") return executionRole;
+  return to.roleArn === "default" ? undefined : to.roleArn;
+}
+
+/** The trust policy of an UNLOAD role: Redshift (provisioned and Serverless alike) assumes it. */
+function trustDocument(file: string, role: string): IamDocument {
+  const statement: PolicyStatement = {
+    Sid: "RedshiftAssumesRoleForUnload",
+    Effect: "Allow",
+    Principal: { Service: "redshift.amazonaws.com" },
+    Action: ["sts:AssumeRole"],
+  };
+  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
+  return {
+    file,
+    kind: "redshift-unload-trust",
+    attachTo: `the trust policy of ${role}`,
+    policy,
+    grants: [
+      {
+        sid: statement.Sid,
+        explain:
+          "Redshift assumes the role when it runs UNLOAD … IAM_ROLE; the role must also be associated with the namespace or cluster",
+      },
+    ],
+    size: { characters: JSON.stringify(policy).length, limit: 2048, limitName: "a role trust policy" },
+  };
 }
 
 /** Account and region: options first, then what the specs declare; specs that declare must agree. */

@@ -20,14 +20,13 @@ interface Built {
 }
 
 /** Builds the grants of the pipeline's only step; Sids are shown as their purpose only. */
-function build(step: Record<string, unknown>, overrides: Record<string, unknown> = {}, unloadRole?: string): Built {
+function build(step: Record<string, unknown>, overrides: Record<string, unknown> = {}): Built {
   const r = resolved(basePipeline({ steps: [{ id: "s", ...step }], ...overrides }));
   const notes: string[] = [];
   const missing: string[] = [];
   const ctx: IamContext = {
     resolved: r,
     arns: ARNS,
-    unloadRole,
     sid: (_, purpose) => purpose,
     note: (n) => notes.push(n),
     missing: (path, message) => missing.push(`${path.join(".")}: ${message}`),
@@ -340,83 +339,119 @@ describe("unload", () => {
     'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
     `exec | ReadSecret | secretsmanager:GetSecretValue | ${SECRET}`,
   ];
-  it.each<[string, Record<string, unknown>, Record<string, unknown>, string | undefined, string[]]>([
+  const ROLE = "arn:aws:iam::111122223333:role/service-role/rs-unload";
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     [
-      "table: the operator appends /<table>_ to the key; the execution role writes there",
+      "table: files are <to>/<table>_…; the default role writes there, the execution role only runs the SQL",
       { table: "t", to: "s3://out-bucket/x/${DATE}/" },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*/t_*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*/t_*"}}',
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*/t_*"}}',
       ],
     ],
     [
-      "query: files start with the key itself",
-      { query: "select 1", to: "s3://out-bucket/daily/" },
+      "query with a named role: files start with the key itself",
+      { query: "select 1", to: "s3://out-bucket/daily/", iamRole: ROLE },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
       ],
     ],
     [
       "CLEANPATH deletes first",
-      { query: "select 1", to: "s3://out-bucket/daily/", options: ["CLEANPATH"] },
+      { query: "select 1", to: "s3://out-bucket/daily/", options: ["CLEANPATH"], iamRole: ROLE },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:DeleteObject,s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:DeleteObject,s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
       ],
     ],
     [
-      "--unload-role: Redshift assumes the connection's role_arn, which gets the S3 grants",
-      { query: "select 1", to: "s3://out-bucket/daily/" },
+      "a KMS key by id: GenerateDataKey and Decrypt on it, through S3 only",
+      {
+        query: "select 1",
+        to: "s3://out-bucket/daily/",
+        options: ["ENCRYPTED", "KMS_KEY_ID '1234abcd-12ab-34cd-56ef-1234567890ab'"],
+        iamRole: ROLE,
+      },
       workgroup(),
-      "arn:aws:iam::111122223333:role/rs-unload",
       [
         ...dataApi,
-        "unload-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'unload-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        'redshift-role:rs-unload | UnloadKey | kms:Decrypt,kms:GenerateDataKey | arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab | {"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}',
       ],
     ],
     [
-      "over an Airflow connection UNLOAD still carries the AWS connection's credentials",
+      "over an Airflow connection the execution role calls no AWS API; the role still writes",
       { table: "t", to: "s3://out-bucket/x/" },
       { connections: { redshift: { connId: "rs" } } },
-      undefined,
       [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
+      ],
+    ],
+    [
+      "a bare bucket with a table: t_… at the root, no double slash",
+      { table: "t", to: "s3://out-bucket/" },
+      { connections: { redshift: { connId: "rs" } } },
+      [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"t_*"}}',
+      ],
+    ],
+    [
+      "the bucket's root with a query: no prefix to limit the listing to",
+      { query: "select 1", to: "s3://out-bucket" },
+      { connections: { redshift: { connId: "rs" } } },
+      [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/*",
+        "redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket",
+      ],
+    ],
+    [
+      "legacyOperator: RedshiftToS3Operator hands the execution role's credentials to UNLOAD, so that role writes",
+      { table: "t", to: "s3://out-bucket/x/", legacyOperator: true },
+      workgroup(),
+      [
+        `exec | RunSql | redshift-data:ExecuteStatement | ${wg}`,
+        dataApi[1]!,
+        dataApi[2]!,
         "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
         'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
       ],
     ],
-    [
-      "the bucket's root: no prefix to limit the listing to",
-      { query: "select 1", to: "s3://out-bucket/" },
-      { connections: { redshift: { connId: "rs" } } },
-      undefined,
-      [
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/*",
-        "exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket",
-      ],
-    ],
-  ])("%s", (_, s, overrides, unloadRole, want) => {
-    expect(build({ kind: "unload", ...s }, overrides, unloadRole).rows).toEqual(want);
+  ])("%s", (_, s, overrides, want) => {
+    expect(build({ kind: "unload", ...s }, overrides).rows).toEqual(want);
   });
 
-  it("says that a KMS key named in the options is not covered", () => {
+  it("says that a KMS alias cannot be granted on, and that legacyOperator sends credentials", () => {
     expect(
       build(
-        { kind: "unload", query: "q", to: "s3://out-bucket/x/", options: ["ENCRYPTED", "KMS_KEY_ID 'k'"] },
+        { kind: "unload", query: "q", to: "s3://out-bucket/x/", options: ["KMS_KEY_ID 'alias/exports'"] },
         { connections: { redshift: { connId: "rs" } } },
       ).notes,
     ).toEqual([
-      "demo.s: UNLOAD encrypts with a KMS key; grant kms:GenerateDataKey on that key yourself (pipegen does not read the key from the options)",
+      "demo.s: runs SQL over Airflow connection rs (SQLExecuteQueryOperator), which calls no AWS API; its credentials live in the connection",
+      "demo.s: KMS_KEY_ID 'alias/exports' is an alias, which IAM cannot grant on: name the key by id or ARN, or grant kms:GenerateDataKey and kms:Decrypt on it yourself",
+    ]);
+    expect(
+      build({ kind: "unload", query: "q", to: "s3://out-bucket/x/", legacyOperator: true }, workgroup()).notes[0],
+    ).toMatch(/^demo\.s: legacyOperator: RedshiftToS3Operator puts the AWS connection's session credentials/);
+  });
+
+  it("needs the role's ARN when a cross-account bucket policy must name it", () => {
+    const built = build(
+      { kind: "unload", query: "q", to: "s3://out-bucket/x/" },
+      { ...workgroup(), aws: { account: "111122223333", bucketOwners: { "out-bucket": "444455556666" } } },
+    );
+    expect(built.missing).toEqual([
+      "steps.0.iamRole: is the default IAM role, but bucket out-bucket belongs to account 444455556666, whose bucket policy must name the role: give iamRole as the role's ARN",
     ]);
   });
 });

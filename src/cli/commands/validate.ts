@@ -22,9 +22,15 @@ export function registerValidate(program: Command): void {
       try {
         const { validatePipelines } = await import("../../pipeline-run.js");
         const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
+        const { specWarnings } = await import("../../validate/warnings.js");
+        const warnings = specWarnings(pipelines);
+        for (const w of warnings)
+          process.stderr.write(`${color.yellow("warning")} ${w.file} ${w.path}: ${w.message}\n`);
         if (opts.json) {
           const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
-          process.stdout.write(`${JSON.stringify({ valid: true, pipelines: summary, problems: [] }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ valid: true, pipelines: summary, problems: [], ...(warnings.length > 0 ? { warnings } : {}) }, null, 2)}\n`,
+          );
         } else if (!opts.quiet)
           process.stdout.write(
             `${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`,
