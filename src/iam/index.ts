@@ -126,7 +126,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
   }
   if (missing.length > 0) throw specError(missing);
-  const grants = mergeAcrossSteps(annotated);
+  const grants = perStep(annotated);
 
   const owners = bucketOwners(pipelines, placement.account);
   const documents: IamDocument[] = [];
@@ -257,39 +257,13 @@ interface PipelineGrant extends Grant {
 }
 
 /**
- * Several steps of one pipeline often need the very same statement (every
- * Data API step reads the same secret and polls DescribeStatement). They
- * become one statement whose Sid names the pipeline and the purpose, and
- * whose explanation names the steps; grants of different pipelines are never
- * merged, so every Sid still says which pipeline it serves.
+ * Every grant stays its own statement, with the Sid of its pipeline, step and
+ * purpose, even where two steps need the very same access (every Data API
+ * step reads the same secret): a statement then says which step it serves, and
+ * removing a step removes exactly its statements.
  */
-function mergeAcrossSteps(annotated: readonly Annotated[]): PipelineGrant[] {
-  const groups = new Map<string, Annotated[]>();
-  for (const a of annotated) {
-    const purpose = a.grant.sid.slice(pascal(a.pipeline).length + pascal(a.step).length);
-    const to = a.grant.to.kind === "execution-role" ? "execution-role" : `${a.grant.to.kind}:${a.grant.to.roleArn}`;
-    const key = JSON.stringify([
-      a.pipeline,
-      to,
-      purpose,
-      [...a.grant.actions].sort(),
-      a.grant.resources,
-      a.grant.condition ?? null,
-    ]);
-    groups.set(key, [...(groups.get(key) ?? []), a]);
-  }
-  return [...groups.values()].map((group) => {
-    const first = group[0]!;
-    if (group.length === 1) return { ...first.grant, pipeline: first.pipeline };
-    const purpose = first.grant.sid.slice(pascal(first.pipeline).length + pascal(first.step).length);
-    const steps = group.map((g) => g.step);
-    return {
-      ...first.grant,
-      pipeline: first.pipeline,
-      sid: `${pascal(first.pipeline)}${purpose}`,
-      explain: `steps ${steps.slice(0, -1).join(", ")} and ${steps.at(-1)}: ${first.grant.explain}`,
-    };
-  });
+function perStep(annotated: readonly Annotated[]): PipelineGrant[] {
+  return annotated.map((a) => ({ ...a.grant, pipeline: a.pipeline }));
 }
 
 /** Packs whole pipelines into documents under `limit` characters; a pipeline too big for one is cut between statements. */

@@ -168,13 +168,13 @@ describe("glueJob", () => {
       ],
     ],
     [
-      "a role name: the hook looks its ARN up with iam:GetRole first",
+      "a role name: the hook looks its ARN up with iam:GetRole first, at any IAM path (e.g. /service-role/)",
       { role: "glue-j" },
       [
         run,
         `exec | CreateJob | glue:CreateJob | ${job}`,
-        'exec | PassJobRole | iam:PassRole | arn:aws:iam::111122223333:role/glue-j | {"StringEquals":{"iam:PassedToService":"glue.amazonaws.com"}}',
-        "exec | ReadJobRole | iam:GetRole | arn:aws:iam::111122223333:role/glue-j",
+        'exec | PassJobRole | iam:PassRole | arn:aws:iam::111122223333:role/glue-j arn:aws:iam::111122223333:role/*/glue-j | {"StringEquals":{"iam:PassedToService":"glue.amazonaws.com"}}',
+        "exec | ReadJobRole | iam:GetRole | arn:aws:iam::111122223333:role/glue-j arn:aws:iam::111122223333:role/*/glue-j",
       ],
     ],
     [
@@ -193,37 +193,36 @@ describe("glueJob", () => {
 describe("xtable", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     [
-      "Delta to Iceberg: read the table, write metadata/ only",
+      "Delta to Iceberg: read the log and metadata/, never the data files; write metadata/ only",
       { targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "s3://lake-bucket/t/", tableName: "t" }] },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/*",
       ],
     ],
     [
-      "each target format writes its own folder",
+      "Hudi as a target: .hoodie/ is read and written, _delta_log/ never written; tableDataPath is never read",
       {
-        sourceFormat: "ICEBERG",
-        targetFormats: ["DELTA", "HUDI"],
-        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableName: "t" }],
+        targetFormats: ["ICEBERG", "HUDI"],
+        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableDataPath: "s3://data-bucket/t/data", tableName: "t" }],
       },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/*"]}}',
-        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*","t/.hoodie/*"]}}',
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
       ],
     ],
     [
       "Glue catalog: GetTable, CreateTable, UpdateTable on the catalog, database and table only, in the catalog's region",
       {
         targetFormats: ["ICEBERG"],
-        datasets: [{ tableBasePath: "s3://lake-bucket/sales", tableName: "Sales", namespace: "Shop" }],
+        datasets: [{ tableBasePath: "s3://lake-bucket/sales", tableName: "sales", namespace: "shop" }],
         glueCatalog: { warehouse: "s3://lake-bucket/", region: "eu-west-1" },
       },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/ arn:aws:s3:::lake-bucket/sales/_delta_log/* arn:aws:s3:::lake-bucket/sales/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/","sales/_delta_log/*","sales/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/sales/metadata/*",
         "exec | GlueCatalog | glue:CreateTable,glue:GetTable,glue:UpdateTable | arn:aws:glue:eu-west-1:111122223333:catalog arn:aws:glue:eu-west-1:111122223333:database/shop arn:aws:glue:eu-west-1:111122223333:table/shop/sales",
       ],
@@ -241,7 +240,7 @@ describe("xtable", () => {
 describe("Redshift statements (redshiftProcedure, redshiftSql, refreshMaterializedView)", () => {
   const wg = `arn:aws:redshift-serverless:us-east-1:111122223333:workgroup/${WG}`;
   const status =
-    'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}';
+    'exec | SqlStatus | redshift-data:CancelStatement,redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}';
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     [
       "workgroup with a secret",
@@ -336,7 +335,7 @@ describe("unload", () => {
   const wg = `arn:aws:redshift-serverless:us-east-1:111122223333:workgroup/${WG}`;
   const dataApi = [
     `exec | RunSql | redshift-data:ExecuteStatement | ${wg}`,
-    'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
+    'exec | SqlStatus | redshift-data:CancelStatement,redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
     `exec | ReadSecret | secretsmanager:GetSecretValue | ${SECRET}`,
   ];
   const ROLE = "arn:aws:iam::111122223333:role/service-role/rs-unload";
@@ -420,7 +419,8 @@ describe("unload", () => {
       workgroup(),
       [
         `exec | RunSql | redshift-data:ExecuteStatement | ${wg}`,
-        dataApi[1]!,
+        // RedshiftToS3Operator has no on_kill: no CancelStatement.
+        'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
         dataApi[2]!,
         "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
         'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
