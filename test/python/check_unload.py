@@ -42,14 +42,21 @@ def check(statement: str) -> dict:
         return {"error": f"does not tokenize: {error}"}
     kinds = [t.token_type for t in tokens]
     if kinds[:3] != [TokenType.L_PAREN, TokenType.STRING, TokenType.R_PAREN]:
-        return {"error": f"the query is not one string literal in parentheses: {kinds[:3]}"}
+        return {
+            "error": f"the query is not one string literal in parentheses: {kinds[:3]}"
+        }
     if [t.text.upper() for t in tokens[3:4]] != ["TO"] or kinds[4] != TokenType.STRING:
         return {"error": "TO is not followed by one string literal"}
-    if tokens[5].text.upper() != "IAM_ROLE" or kinds[6] not in (TokenType.DEFAULT, TokenType.STRING):
+    if tokens[5].text.upper() != "IAM_ROLE" or kinds[6] not in (
+        TokenType.DEFAULT,
+        TokenType.STRING,
+    ):
         return {"error": "IAM_ROLE default or IAM_ROLE '<arn>' does not follow TO"}
     query = tokens[1].text
     try:
-        tree = sqlglot.parse_one(query, read="redshift", error_level=sqlglot.ErrorLevel.RAISE)
+        tree = sqlglot.parse_one(
+            query, read="redshift", error_level=sqlglot.ErrorLevel.RAISE
+        )
     except sqlglot.errors.ParseError as error:
         return {"error": f"the query does not parse: {error}"}
     if not isinstance(tree, exp.Query):
@@ -59,7 +66,9 @@ def check(statement: str) -> dict:
         "to": tokens[4].text,
         "iam_role": "default" if kinds[6] == TokenType.DEFAULT else tokens[6].text,
         "options": [t.text for t in tokens[7:]],
-        "query_literals": [lit.this for lit in tree.find_all(exp.Literal) if lit.is_string],
+        "query_literals": [
+            lit.this for lit in tree.find_all(exp.Literal) if lit.is_string
+        ],
         "credentials": bool(CREDENTIALS.search(statement)),
     }
 
