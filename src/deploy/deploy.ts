@@ -1,8 +1,10 @@
 /**
  * `pipegen deploy`: delivers a bundle to MWAA's bucket and environment.
  *
- *   preflight → plan → upload classes 1–2 → environment update → classes 3–4 → prune → manifest
+ *   owner → preflight → plan → upload classes 1–2 → environment update → classes 3–4 → prune → manifest
  *
+ * - Every S3 call carries ExpectedBucketOwner (owner.ts): a bucket of another
+ *   account is refused by S3 before anything is read or written.
  * - Only what changed (by SHA-256) is uploaded; a re-run with nothing changed
  *   writes nothing and calls no MWAA API.
  * - Each upload class is complete before the next starts, so a DAG never
@@ -36,6 +38,7 @@ import {
   readManifest,
   writeManifest,
 } from "./manifest.js";
+import { callerAccount, expectBucketOwners, resolveBucketOwner } from "./owner.js";
 import { buildPlan, desiredEnvironmentVersions, isNoop, keysToHead, type Plan, summarize } from "./plan.js";
 import { runPool } from "./pool.js";
 import { checkDeployBucket } from "./preflight.js";
@@ -99,11 +102,18 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
   const { s3 } = clients;
 
+  // Every S3 call carries ExpectedBucketOwner: the bucket must belong to the expected account.
+  const owner = await resolveBucketOwner(settings, pipelines, clients, policy);
+  const declaredOwners = new Map(pipelines?.flatMap((p) => Object.entries(p.pipeline.aws?.bucketOwners ?? {})) ?? []);
+  expectBucketOwners(s3, (b) => (b === bucket ? owner.account : (declaredOwners.get(b) ?? owner.account)));
+  const callerAccountOf = async () =>
+    owner.fromCredentials ? owner.account : callerAccount(clients, policy).catch(() => undefined);
+
   // Preflight and the bucket's state, read in parallel (one round trip of
   // latency instead of four, which is most of a no-op deploy's time).
   const bundleFolders = foldersOf(bundle.map((f) => f.path));
   const [versioning, manifestRead, listed] = await Promise.allSettled([
-    checkDeployBucket(s3, bucket, policy),
+    checkDeployBucket(s3, bucket, policy, { ...owner, callerAccount: callerAccountOf }),
     readManifest(s3, bucket, prefix, policy),
     listRemote(s3, bucket, prefix, { top: true, folders: bundleFolders }, policy),
   ]);

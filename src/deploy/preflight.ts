@@ -12,7 +12,16 @@ import { describeError, type RetryPolicy, withRetry } from "./retry.js";
  * @throws {PreflightError} when the bucket is missing or not versioned
  * @throws {AwsCallError} when the check itself cannot be made
  */
-export async function checkDeployBucket(s3: S3Client, bucket: string, policy: RetryPolicy): Promise<void> {
+export async function checkDeployBucket(
+  s3: S3Client,
+  bucket: string,
+  policy: RetryPolicy,
+  owner?: {
+    readonly account: string;
+    readonly source: string;
+    readonly callerAccount: () => Promise<string | undefined>;
+  },
+): Promise<void> {
   let status: string | undefined;
   try {
     status = (await withRetry(() => s3.send(new GetBucketVersioningCommand({ Bucket: bucket })), policy)).Status;
@@ -23,10 +32,18 @@ export async function checkDeployBucket(s3: S3Client, bucket: string, policy: Re
     if (
       name === "AccessDenied" ||
       (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403
-    )
+    ) {
+      if (owner) {
+        const caller = await owner.callerAccount();
+        throw new PreflightError(
+          `bucket ${bucket} does not belong to account ${owner.account} (${owner.source}), or the deploy role may not read it: S3 refused GetBucketVersioning with ExpectedBucketOwner ${owner.account} (${describeError(error)}). ` +
+            `The credentials are of account ${caller ?? "(unknown: STS did not answer)"}. pipegen deploys only into a bucket of the expected account, so nothing was written: check the bucket name, or pass --account if the bucket belongs to another account on purpose (the deploy role needs s3:GetBucketVersioning, s3:ListBucket, s3:GetObject and s3:PutObject on it)`,
+        );
+      }
       throw new PreflightError(
         `cannot read the versioning setting of bucket ${bucket}: ${describeError(error)}. The deploy role needs s3:GetBucketVersioning, s3:ListBucket, s3:GetObject and s3:PutObject on the bucket (and s3:DeleteObject for --prune); nothing was written`,
       );
+    }
     throw new AwsCallError(`cannot check bucket ${bucket}: ${explainSetupError(error) ?? describeError(error)}`, error);
   }
   if (status !== "Enabled")

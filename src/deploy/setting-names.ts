@@ -11,6 +11,7 @@ export const SETTINGS = {
   prefix: { flag: "--prefix", env: "PIPEGEN_PREFIX" },
   environment: { flag: "--environment", env: "PIPEGEN_ENVIRONMENT" },
   region: { flag: "--region", env: "PIPEGEN_REGION" },
+  account: { flag: "--account", env: "PIPEGEN_ACCOUNT" },
   from: { flag: "--from", env: "PIPEGEN_FROM" },
   prune: { flag: "--prune", env: "PIPEGEN_PRUNE" },
   wait: { flag: "--wait", env: "PIPEGEN_WAIT" },

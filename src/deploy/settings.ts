@@ -11,7 +11,7 @@ import path from "node:path";
 import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
-import { awsRegion, s3BucketName } from "../spec/common.js";
+import { awsAccountId, awsRegion, s3BucketName } from "../spec/common.js";
 import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
 import { CONFIG_FILE_NAMES, SETTINGS, type SettingName } from "./setting-names.js";
@@ -26,6 +26,11 @@ export interface DeploySettings {
   readonly environment: string | undefined;
   /** AWS region; undefined lets the SDK resolve it (profile config). */
   readonly region: string | undefined;
+  /**
+   * The account the bucket must belong to (sent as ExpectedBucketOwner on every
+   * S3 call); undefined: the specs' aws.account, else the credentials' account.
+   */
+  readonly account: string | undefined;
   /** Deploy this existing bundle folder instead of rendering the specs. */
   readonly from: string | undefined;
   /** Spec files or folders (rendered in memory, or checked by --preflight). */
@@ -51,6 +56,7 @@ export interface DeployFlags {
   readonly prefix?: string;
   readonly environment?: string;
   readonly region?: string;
+  readonly account?: string;
   readonly from?: string;
   readonly config?: string;
   readonly airflowVersion?: AirflowVersion;
@@ -78,6 +84,7 @@ export const deployConfigSchema = z
     prefix: z.string(),
     environment: z.string(),
     region: z.string(),
+    account: z.string(),
     from: z.string(),
     prune: z.boolean(),
     wait: z.boolean(),
@@ -178,6 +185,9 @@ export async function resolveDeploySettings(
   }
   if (region !== undefined) check(awsRegion, region, sources.region!);
 
+  const account = text("account", flags.account);
+  if (account !== undefined) check(awsAccountId, account, sources.account!);
+
   const from = text("from", flags.from);
   if (from !== undefined && flags.airflowVersion)
     throw new DeploySettingsError(
@@ -197,6 +207,7 @@ export async function resolveDeploySettings(
     prefix,
     environment,
     region,
+    account,
     from: from === undefined ? undefined : path.resolve(cwd, from),
     paths: paths.length > 0 ? paths : ["pipelines"],
     airflowVersion: flags.airflowVersion,

@@ -39,6 +39,10 @@ export function registerDeploy(program: Command): void {
       "MWAA environment to update when requirements.txt, startup.sh or plugins.zip change",
     )
     .option("--region <region>", "AWS region")
+    .option(
+      "--account <id>",
+      "the account the bucket must belong to (default: aws.account in the specs, else the credentials' account); every S3 call carries it as ExpectedBucketOwner",
+    )
     .option("--from <dir>", "deploy this rendered bundle folder (e.g. dist) instead of rendering the specs")
     .addOption(airflowVersionOption())
     .option("--config <file>", `config file (default: ${CONFIG_FILE_NAMES[0]} if present)`)
