@@ -94,7 +94,8 @@ const FIELDS: Array<{
     name: "steps[7].query",
     set: (s, v) => void ((s.steps[7] as Record<string, unknown>).query = v),
     // Inside the UNLOAD statement, as a Redshift string literal.
-    expect: redshiftLiteral,
+    // (a trailing terminator is dropped: inside UNLOAD ('…') the query is not a statement).
+    expect: (v) => redshiftLiteral(v.replace(/[\s;]+$/, "")),
     exact: false,
     templated: true,
   },

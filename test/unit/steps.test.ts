@@ -261,6 +261,16 @@ describe("unload", () => {
       "UNLOAD ('SELECT * FROM mart.sales') TO 's3://out-bucket/sales_' IAM_ROLE default",
     ],
     [
+      "a query written as a statement loses its trailing semicolon",
+      { query: "SELECT 1;\n", to: "s3://out-bucket/x/" },
+      "UNLOAD ('SELECT 1') TO 's3://out-bucket/x/' IAM_ROLE default",
+    ],
+    [
+      "a quote in the target path is escaped too",
+      { query: "SELECT 1", to: "s3://out-bucket/it's/" },
+      "UNLOAD ('SELECT 1') TO 's3://out-bucket/it''s/' IAM_ROLE default",
+    ],
+    [
       "a query to a bucket without a slash",
       { query: "SELECT 1", to: "s3://out-bucket" },
       "UNLOAD ('SELECT 1') TO 's3://out-bucket/' IAM_ROLE default",

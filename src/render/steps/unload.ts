@@ -51,7 +51,8 @@ function escapeLiteral(text: string): string {
 /** The UNLOAD statement, before date placeholders are expanded. */
 export function unloadStatement(step: UnloadStep): string {
   const { bucket, prefix } = unloadTarget(step);
-  const query = step.query ?? `SELECT * FROM ${qualified(step.table!, step.schema)}`;
+  // A query written as a statement ("SELECT …;") loses its terminator: inside UNLOAD ('…') it is not one.
+  const query = step.query?.replace(/[\s;]+$/, "") ?? `SELECT * FROM ${qualified(step.table!, step.schema)}`;
   const role = step.iamRole === undefined || step.iamRole === "default" ? "default" : redshiftLiteral(step.iamRole);
   const options = step.options.map((o) => o.trim().replace(/\s+/g, " "));
   if (step.includeHeader && !options.some((o) => /^HEADER$/i.test(o))) options.push("HEADER");

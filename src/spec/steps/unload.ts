@@ -21,7 +21,10 @@ export const unloadStep = z
     schema: sqlIdentifier.default("public"),
     /** Table to unload; give either `table` or `query`. */
     table: sqlIdentifier.optional(),
-    query: templatedString.min(1).optional(),
+    query: templatedString
+      .min(1)
+      .refine((q) => q.replace(/[\s;]+$/, "").trim() !== "", { message: "is empty: give the SELECT to unload" })
+      .optional(),
     /** Destination prefix, e.g. `s3://bucket/products/year=${YYYY}/`. */
     to: s3Uri.pipe(templatedString),
     /**
