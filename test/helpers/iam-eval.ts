@@ -70,9 +70,9 @@ const list = (v: string | readonly string[] | undefined): readonly string[] =>
 export function wildcardMatch(pattern: string, text: string, ignoreCase = false): boolean {
   let re = "";
   for (let i = 0; i < pattern.length; i++) {
-    const escape = /^\$\{([*?$])\}/.exec(pattern.slice(i));
-    if (escape) {
-      re += `\\${escape[1]}`;
+    const escaped = /^\$\{([*?$])\}/.exec(pattern.slice(i));
+    if (escaped) {
+      re += `\\${escaped[1]}`;
       i += 3;
     } else if (pattern[i] === "*") re += "[\\s\\S]*";
     else if (pattern[i] === "?") re += "[\\s\\S]";
