@@ -5,7 +5,7 @@
  * the data interval at run time, for scheduled and manual runs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
+import { GOLDEN_TARGETS, goldenBundle, RUN_INTERVAL } from "./helpers/golden.js";
 import { pythonJson } from "./helpers/python.js";
 
 interface Inspection {
@@ -69,23 +69,13 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
   },
 };
 
-// A daily run for 2024-03-05 that starts on 2024-03-06; a manual run triggered on 2024-03-07.
-const INTERVAL = [
-  "--data-interval-start",
-  "2024-03-05T06:00:00+00:00",
-  "--data-interval-end",
-  "2024-03-06T06:00:00+00:00",
-  "--run-after",
-  "2024-03-07T10:00:00+00:00",
-];
-
 describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   let bag: Inspection;
   beforeAll(async () => {
     bag = await pythonJson<Inspection>(`airflow-${version}`, [
       "test/python/inspect_dags.py",
       `${goldenBundle(version)}/dags`,
-      ...INTERVAL,
+      ...RUN_INTERVAL,
     ]);
   });
 

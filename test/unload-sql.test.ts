@@ -15,7 +15,7 @@ import { renderPipelines } from "../src/pipeline-run.js";
 import { taskGraph } from "../src/render/task-graph.js";
 import { writeBundle } from "../src/write/index.js";
 import { ROOT } from "./helpers/cli.js";
-import { GOLDEN_TARGETS } from "./helpers/golden.js";
+import { GOLDEN_TARGETS, RUN_INTERVAL } from "./helpers/golden.js";
 import { pythonJson, venvBin } from "./helpers/python.js";
 import { basePipeline, resolved } from "./helpers/spec.js";
 
@@ -69,15 +69,6 @@ interface Checked {
   credentials: boolean;
 }
 
-const INTERVAL = [
-  "--data-interval-start",
-  "2024-03-05T06:00:00+00:00",
-  "--data-interval-end",
-  "2024-03-06T06:00:00+00:00",
-  "--run-after",
-  "2024-03-07T10:00:00+00:00",
-];
-
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), "pipegen-unload-"));
@@ -107,7 +98,7 @@ describe.each(GOLDEN_TARGETS)("Airflow %s renders UNLOAD statements Redshift rea
         string,
         { tasks: Record<string, { rendered_scheduled: { sql: string }; rendered_manual: { sql: string } }> }
       >;
-    }>(`airflow-${version}`, ["test/python/inspect_dags.py", `${out}/dags`, ...INTERVAL]);
+    }>(`airflow-${version}`, ["test/python/inspect_dags.py", `${out}/dags`, ...RUN_INTERVAL]);
     expect(bag.import_errors).toEqual({});
     sql = {};
     for (const [dag, d] of Object.entries(bag.dags))
