@@ -241,7 +241,8 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       );
   }
   const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
-  return { placement, documents, notes, files };
+  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
+  return { placement, documents, notes: [...new Set(notes)], files };
 }
 
 /** A grant and the pipeline and step it serves. */

@@ -80,7 +80,7 @@ describe("secretArn region", () => {
     ).notes.filter((n) => n.startsWith("warning:"));
   it("warns when the secret is in another region than --region", () => {
     expect(notes("eu-west-1")).toEqual([
-      "warning: demo.q: secretArn is in us-east-1, but the pipelines run in eu-west-1; the Data API reads the secret in the region of the workgroup or cluster, so a secret elsewhere fails at run time (copy it, or check --region)",
+      "warning: demo: connections.redshift.secretArn is in us-east-1, but the pipelines run in eu-west-1; the Data API reads the secret in the region of the workgroup or cluster, so a secret elsewhere fails at run time (copy it, or check --region)",
     ]);
   });
   it("is silent when they agree", () => {

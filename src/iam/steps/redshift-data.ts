@@ -61,7 +61,7 @@ export function dataApiGrants(
   const secretRegion = redshift.secretArn?.split(":")[3];
   if (secretRegion && secretRegion !== ctx.arns.placement.region)
     ctx.note(
-      `warning: ${ctx.resolved.pipeline.id}.${step.id}: secretArn is in ${secretRegion}, but the pipelines run in ${ctx.arns.placement.region}; the Data API reads the secret in the region of the workgroup or cluster, so a secret elsewhere fails at run time (copy it, or check --region)`,
+      `warning: ${ctx.resolved.pipeline.id}: connections.redshift.secretArn is in ${secretRegion}, but the pipelines run in ${ctx.arns.placement.region}; the Data API reads the secret in the region of the workgroup or cluster, so a secret elsewhere fails at run time (copy it, or check --region)`,
     );
   if (redshift.secretArn) {
     grants.push({
