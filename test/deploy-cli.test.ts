@@ -130,6 +130,21 @@ describe("pipegen deploy (the bin)", () => {
     ]);
     const bad = await deployCli(["--bucket", "ok-bucket", "--concurrency", "lots"]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, '✗ --concurrency must be a whole number from 1 to 64, got "lots"']);
+    // No credentials at all: STS (asked for the bucket's account) fails first, in plain words.
+    const bare = await execa(
+      process.execPath,
+      [BIN, "deploy", "--bucket", "ok-bucket", "--from", "dist", "--region", "us-east-1"],
+      {
+        cwd: work,
+        reject: false,
+        extendEnv: false,
+        env: { PATH: process.env.PATH, HOME: work, AWS_EC2_METADATA_DISABLED: "true" },
+      },
+    );
+    expect([bare.exitCode, bare.stderr]).toEqual([
+      1,
+      "✗ no AWS credentials were found. In CI, assume a role first (GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume); locally, set AWS_PROFILE or run `aws sso login`",
+    ]);
     const noDags = await deployCli(["--bucket", "ok-bucket", "--from", "."]);
     expect([noDags.exitCode, noDags.stderr]).toEqual([
       1,

@@ -9,6 +9,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { DeployClients } from "./aws.js";
 import { AwsCallError, DeploySettingsError } from "./errors.js";
+import { explainSetupError } from "./preflight.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
 import type { DeploySettings } from "./settings.js";
 
@@ -61,8 +62,10 @@ export async function callerAccount(clients: DeployClients, policy: RetryPolicy)
     if (!who.Account) throw new Error("GetCallerIdentity returned no account");
     return who.Account;
   } catch (error) {
+    const setup = explainSetupError(error);
     throw new AwsCallError(
-      `cannot tell which account the credentials belong to (STS GetCallerIdentity): ${describeError(error)}; pass --account`,
+      setup ??
+        `cannot tell which account the credentials belong to (STS GetCallerIdentity): ${describeError(error)}; pass --account (or set aws.account in the specs) to name the account the bucket must belong to`,
       error,
     );
   }

@@ -55,7 +55,7 @@ export async function checkDeployBucket(
 }
 
 /** Plain words for the two ways a machine is not set up for AWS at all. */
-function explainSetupError(error: unknown): string | undefined {
+export function explainSetupError(error: unknown): string | undefined {
   const e = error as { name?: string; message?: string };
   if (/region is missing/i.test(e.message ?? ""))
     return "no AWS region is set: pass --region, or set AWS_REGION (or PIPEGEN_REGION)";
