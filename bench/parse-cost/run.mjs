@@ -27,20 +27,13 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeResultsSection } from "../lib/results.mjs";
-import {
-  DAG_FACTORY_LOADER,
-  dagFactoryYaml,
-  handWrittenPy,
-  makePipeline,
-  pipegenYaml,
-  usesXTable,
-} from "./generate.mjs";
+import { checkSameBags, runDriver } from "./equivalence.mjs";
+import { prepareInputs, VARIANTS } from "./inputs.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
 const WORK = path.join(ROOT, ".cache/bench/parse-cost");
 const RESULTS_MD = path.join(ROOT, "bench/RESULTS.md");
-const VARIANTS = ["pipegen", "dagfactory", "handwritten"];
 const LABEL = { pipegen: "(a) pipegen", dagfactory: "(b) dag-factory", handwritten: "(c) hand-written" };
 const MWAA_IMPORT_TIMEOUT_S = 30;
 
@@ -95,106 +88,8 @@ const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
-const venvPython = (v) => path.join(ROOT, `.cache/venvs/bench-dagfactory-${v}/bin/python`);
-
-// ------------------------------------------------------------------ inputs
-
-/** Writes the three folders for one (Airflow version, N); returns their dags/ paths. */
-function prepare(version, n, seed) {
-  const major = Number(version.split(".")[0]);
-  const dir = path.join(WORK, `airflow-${version}`, `n${n}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  const specs = path.join(dir, "specs");
-  const folders = Object.fromEntries(VARIANTS.map((v) => [v, path.join(dir, v, "dags")]));
-  for (const d of [specs, folders.handwritten, path.join(folders.dagfactory, "configs")])
-    fs.mkdirSync(d, { recursive: true });
-
-  let steps = 0;
-  let xtable = 0;
-  for (let i = 0; i < n; i++) {
-    const spec = makePipeline(i, seed);
-    steps += spec.steps.length;
-    if (usesXTable(spec)) xtable++;
-    fs.writeFileSync(path.join(specs, `${spec.id}.pipeline.yaml`), pipegenYaml(spec));
-    fs.writeFileSync(path.join(folders.dagfactory, "configs", `${spec.id}.yaml`), dagFactoryYaml(spec, major));
-    fs.writeFileSync(path.join(folders.handwritten, `${spec.id}.py`), handWrittenPy(spec, major));
-  }
-  fs.writeFileSync(path.join(folders.dagfactory, "load_dag_factory_dags.py"), DAG_FACTORY_LOADER);
-
-  // (a) with the real CLI: specs pin 2.10.3, --airflow-version renders them for `version`.
-  const t0 = process.hrtime.bigint();
-  mustRun("node", [
-    path.join(ROOT, "build/bin/pipegen.js"),
-    "render",
-    specs,
-    "--out",
-    path.join(dir, "pipegen"),
-    "--airflow-version",
-    version,
-    "--quiet",
-  ]);
-  const renderS = Number(process.hrtime.bigint() - t0) / 1e9;
-
-  // The XTable operator module ships in pipegen's bundle; (b) and (c) use the very same module.
-  for (const v of ["dagfactory", "handwritten"]) {
-    for (const f of ["pipegen_xtable", ".airflowignore"]) {
-      const src = path.join(folders.pipegen, f);
-      if (fs.existsSync(src)) fs.cpSync(src, path.join(folders[v], f), { recursive: true });
-    }
-  }
-  return {
-    folders,
-    renderS,
-    steps,
-    tasks: 0,
-    xtable,
-    bytes: Object.fromEntries(VARIANTS.map((v) => [v, folderBytes(path.join(dir, v, "dags"))])),
-  };
-}
-
-function folderBytes(dir) {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const p = path.join(e.parentPath ?? e.path, e.name);
-    if (e.isFile() && !p.includes("__pycache__") && !p.includes("pipegen_xtable") && !e.name.startsWith("."))
-      total += fs.statSync(p).size;
-  }
-  return total;
-}
 
 // ------------------------------------------------------------------ measuring
-
-/** Python's default: bytecode of DAG files is cached in __pycache__ (the warm-up run writes it). */
-function driverEnv() {
-  const env = { ...process.env };
-  delete env.PYTHONDONTWRITEBYTECODE;
-  for (const k of Object.keys(env)) if (k.startsWith("AIRFLOW")) delete env[k];
-  return env;
-}
-
-function measure(version, folder, n, mode) {
-  const t0 = process.hrtime.bigint();
-  const r = run(venvPython(version), [path.join(HERE, "driver.py"), folder, "--expect", String(n), "--mode", mode], {
-    env: driverEnv(),
-  });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  let out;
-  try {
-    out = JSON.parse(r.stdout.trim().split("\n").at(-1));
-  } catch {
-    throw new Error(`driver failed on ${folder} (${mode}, exit ${r.status}):\n${r.stderr.slice(-4000)}`);
-  }
-  if (r.status !== 0) {
-    const errs = Object.entries(out.import_errors ?? {})
-      .slice(0, 3)
-      .map(([f, e]) => `${f}: ${e.slice(-600)}`)
-      .join("\n");
-    throw new Error(
-      `${folder} (${mode}): ${out.dags} DAGs instead of ${n}, ${Object.keys(out.import_errors ?? {}).length} import errors\n${errs}\n${r.stderr.slice(-3000)}`,
-    );
-  }
-  return { ...out, process_wall_s: wall };
-}
 
 /** The numbers one run contributes to the tables. */
 function summarize(out, mode) {
@@ -490,25 +385,17 @@ async function main() {
   for (const version of opts.airflow) {
     for (const n of opts.n) {
       log(`Airflow ${version}, N=${n}: generating and rendering`);
-      const inp = prepare(version, n, opts.seed);
+      const inp = prepareInputs({ dir: path.join(WORK, `airflow-${version}`, `n${n}`), version, n, seed: opts.seed });
       inputs[`${version}/${n}`] = inp;
-      // Warm-up (not counted): writes __pycache__, warms the page cache, and proves the bags are right.
-      const prints = {};
-      for (const v of VARIANTS) {
-        const out = measure(version, inp.folders[v], n, "fill");
-        prints[v] = [out.fingerprint, out.fingerprint_full];
-        inp.tasks = out.tasks;
-        meta.python[version] = out.python_version;
-        meta.versions[version] = out.versions;
-        meta.dagbag[version] = out.dagbag_class;
-      }
-      for (const v of ["dagfactory", "handwritten"]) {
-        if (prints[v][0] !== prints.pipegen[0])
-          throw new Error(`N=${n}: ${v} builds a different task graph than pipegen (fingerprints differ)`);
-        if (prints[v][1] !== prints.pipegen[1])
-          throw new Error(`N=${n}: ${v} builds the same graph as pipegen but with different DAG/operator arguments`);
-      }
-      log(`  ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, same graph and arguments in all three`);
+      // Warm-up (not counted): writes __pycache__, warms the page cache, and proves the bags are the same.
+      const outs = checkSameBags(version, inp.folders, n);
+      inp.tasks = outs.pipegen.tasks;
+      meta.python[version] = outs.pipegen.python_version;
+      meta.versions[version] = outs.pipegen.versions;
+      meta.dagbag[version] = outs.pipegen.dagbag_class;
+      log(
+        `  ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, same DAGs, tasks, edges and arguments in all three`,
+      );
     }
   }
 
@@ -520,7 +407,7 @@ async function main() {
           // Interleave, rotating which variant goes first.
           const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]);
           for (const variant of order) {
-            const out = measure(version, inputs[`${version}/${n}`].folders[variant], n, mode);
+            const out = runDriver(version, inputs[`${version}/${n}`].folders[variant], n, mode);
             const m = summarize(out, mode);
             results.push({
               rep,
