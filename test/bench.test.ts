@@ -1,8 +1,11 @@
 /**
- * The benchmarks stay true. The parse-cost comparison is fair only while its
- * three variants build the same DAGs with the same arguments: the check that
- * says so must catch any difference (a canary proves it against real
- * Airflow).
+ * The benchmarks stay true. Every benchmark in bench/benchmarks.mjs runs in
+ * its quick mode and must pass its own correctness checks (times are never
+ * checked here: they belong in the full runs and bench/RESULTS.md). The
+ * parse-cost comparison is fair only while its three variants build the same
+ * DAGs with the same arguments: the check that says so must catch any
+ * difference (a canary proves it against real Airflow), and the quick run
+ * must meet every kind of step and option the full run meets.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,9 +13,99 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { BENCHMARKS } from "../bench/benchmarks.mjs";
 import { checkSameBags, shapeDifferences } from "../bench/parse-cost/equivalence.mjs";
+import { makePipeline } from "../bench/parse-cost/generate.mjs";
 import { type Inputs, prepareInputs } from "../bench/parse-cost/inputs.mjs";
 import { ROOT } from "./helpers/cli.js";
+
+const setupVenvs = (venvs: readonly string[]) =>
+  execa("bash", [`${ROOT}test/python/setup-venvs.sh`, ...venvs], { stdout: "inherit", stderr: "inherit" });
+
+/** The options a benchmark's command line comes to (its --check-args). */
+async function optionsOf(command: readonly string[], args: readonly string[]): Promise<Record<string, unknown>> {
+  const r = await execa(command[0]!, [...command.slice(1), ...args, "--check-args"], { cwd: ROOT });
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe.each(BENCHMARKS)("benchmark $name, quick mode", (bench) => {
+  beforeAll(async () => {
+    if (bench.venvs.length > 0) await setupVenvs(bench.venvs);
+  });
+
+  it("runs, passes its correctness checks and leaves RESULTS.md alone", { timeout: 20 * 60_000 }, async () => {
+    const resultsBefore = readFileSync(`${ROOT}bench/RESULTS.md`, "utf8");
+    const started = performance.now();
+    // npm test has built pipegen; rebuilding here would race the other test files.
+    const r = await execa(bench.command[0]!, [...bench.command.slice(1), "--quick", "--no-build"], {
+      cwd: ROOT,
+      reject: false,
+      env: { NO_COLOR: "1" },
+    });
+    // For whoever reads the log (what the quick mode adds to npm test); never asserted.
+    console.log(`${bench.name} --quick: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    expect(r.exitCode, `${r.stdout.slice(-2000)}\n${r.stderr.slice(-4000)}`).toBe(0);
+    const passed = r.stderr
+      .split("\n")
+      .filter((l) => l.startsWith("check passed: "))
+      .map((l) => l.slice("check passed: ".length));
+    for (const check of bench.checks)
+      expect(
+        passed.some((p) => check.test(p)),
+        `${check} among:\n${passed.join("\n")}`,
+      ).toBe(true);
+    expect(readFileSync(`${ROOT}bench/RESULTS.md`, "utf8")).toBe(resultsBefore);
+  });
+});
+
+/**
+ * What a generated pipeline exercises in the generator and the renderer:
+ * step kinds, the options each step sets, the values of its switches, fan-in,
+ * and the pipeline-level options.
+ */
+function features(spec: ReturnType<typeof makePipeline>): string[] {
+  const out = [
+    `schedule:${spec.schedule.startsWith("@") ? spec.schedule : spec.schedule.split(" ").at(-1) === "*" ? "cron" : "cron-weekdays"}`,
+    ...Object.keys(spec.connections.redshift).map((k) => `redshift.${k}`),
+    ...Object.keys(spec.defaults).map((k) => `defaults.${k}`),
+    ...(spec.dagrunTimeout ? ["dagrunTimeout"] : []),
+  ];
+  const switches = ["mode", "wait", "triggerRule", "verbose", "targetFormats"];
+  for (const step of spec.steps) {
+    for (const [key, value] of Object.entries(step)) {
+      out.push(`${step.kind}.${key}`);
+      if (switches.includes(key)) out.push(`${step.kind}.${key}=${JSON.stringify(value)}`);
+    }
+    if (typeof step.role === "string") out.push(`${step.kind}.role:${step.role.startsWith("arn:") ? "arn" : "name"}`);
+    if (typeof step.key === "string") out.push(`${step.kind}.key:${/[*?[]/.test(step.key) ? "wildcard" : "exact"}`);
+    if (step.sql !== undefined) out.push(`${step.kind}.sql:${Array.isArray(step.sql) ? "list" : "string"}`);
+    if (Array.isArray(step.after) && step.after.length > 1) out.push(`${step.kind}.after:fan-in`);
+    if (step.kind === "glueJob" && step.verbose) out.push(`glueJob.verbose+wait=${step.wait}`);
+    if (step.kind === "glueJob" && step.executionTimeout) out.push(`glueJob.executionTimeout+wait=${step.wait}`);
+  }
+  return out;
+}
+
+/** Every feature the first `n` pipelines of a seed exercise. */
+const featuresOf = (n: number, seed: number) =>
+  new Set(Array.from({ length: n }, (_, i) => features(makePipeline(i, seed))).flat());
+
+describe("parse-cost quick mode", () => {
+  it("meets every kind of step, option and switch that the full run meets, on the same Airflow versions", async () => {
+    const quick = await optionsOf(["node", "bench/parse-cost/run.mjs"], ["--quick"]);
+    const full = await optionsOf(["node", "bench/parse-cost/run.mjs"], []);
+    const inQuick = featuresOf(Math.max(...(quick.n as number[])), quick.seed as number);
+    const inFull = featuresOf(Math.max(...(full.n as number[])), full.seed as number);
+    expect(inFull.size).toBeGreaterThan(40);
+    expect([...inFull].filter((f) => !inQuick.has(f))).toEqual([]);
+    expect(quick.airflow).toEqual(full.airflow);
+  });
+
+  it("would notice a quick run that meets fewer (8 pipelines miss some)", () => {
+    const inFull = featuresOf(1000, 42);
+    expect([...inFull].filter((f) => !featuresOf(8, 42).has(f)).length).toBeGreaterThan(0);
+  });
+});
 
 describe("parse-cost: comparing what two DagBags hold", () => {
   const dag = (tasks: Record<string, unknown>) => ({ d1: { dag_id: "d1", tasks } });
@@ -78,10 +171,7 @@ describe("parse-cost: the equivalence check catches a variant that differs (cana
   let dir: string;
   let inputs: Inputs;
   beforeAll(async () => {
-    await execa("bash", [`${ROOT}test/python/setup-venvs.sh`, `bench-dagfactory-${VERSION}`], {
-      stdout: "inherit",
-      stderr: "inherit",
-    });
+    await setupVenvs([`bench-dagfactory-${VERSION}`]);
     dir = mkdtempSync(path.join(tmpdir(), "parse-cost-canary-"));
     inputs = prepareInputs({ dir, version: VERSION, n: 2, seed: 42 });
   });

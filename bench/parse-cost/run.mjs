@@ -5,64 +5,66 @@
  *   (a) pipegen-rendered DAG files,
  *   (b) dag-factory YAML plus its one loader file,
  *   (c) hand-written DAG files.
- *
- *   node bench/parse-cost/run.mjs [--n 50,200,1000] [--reps 3]
- *       [--airflow 2.10.3,3.3.1] [--seed 42] [--no-results] [--quick] [--report-only]
- *
- * It builds pipegen, builds the bench-dagfactory-<version> venvs (cached),
- * generates the inputs under .cache/bench/parse-cost/, renders (a) with the
- * real CLI, checks that the three DagBags hold the same N DAGs (task graph
- * and every operator argument) with no import errors, then measures in fresh
- * processes, interleaved, `--reps` times:
- *   fill       one DagBag fill of the folder (driver.py --mode fill);
- *   processor  per-file parsing as Airflow's DAG processor does it
- *              (driver.py --mode processor: fork per file, airflow.* pre-imported).
- * Prints the tables and, unless --no-results, rewrites its section of
- * bench/RESULTS.md. Raw numbers: .cache/bench/parse-cost/results.json
- * (--report-only prints and writes the tables again from them).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchOptions, checkPassed, integer, integers, words } from "../lib/options.mjs";
 import { writeResultsSection } from "../lib/results.mjs";
 import { checkSameBags, runDriver } from "./equivalence.mjs";
 import { prepareInputs, VARIANTS } from "./inputs.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
-const WORK = path.join(ROOT, ".cache/bench/parse-cost");
 const RESULTS_MD = path.join(ROOT, "bench/RESULTS.md");
 const LABEL = { pipegen: "(a) pipegen", dagfactory: "(b) dag-factory", handwritten: "(c) hand-written" };
 const MWAA_IMPORT_TIMEOUT_S = 30;
 
 // ------------------------------------------------------------------ options
 
-function parseArgs(argv) {
-  const o = { n: [50, 200, 1000], reps: 3, airflow: ["2.10.3", "3.3.1"], seed: 42, results: true, reportOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === "--n") o.n = val().split(",").map(Number);
-    else if (a === "--reps") o.reps = Number(val());
-    else if (a === "--airflow") o.airflow = val().split(",");
-    else if (a === "--seed") o.seed = Number(val());
-    else if (a === "--no-results") o.results = false;
-    else if (a === "--report-only") o.reportOnly = true;
-    else if (a === "--quick") Object.assign(o, { n: [20], reps: 1, airflow: ["2.10.3"], results: false });
-    else if (a === "-h" || a === "--help") {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0]);
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  if (o.n.some((n) => !Number.isInteger(n) || n < 1) || !(o.reps >= 1))
-    throw new Error("--n takes positive integers, --reps at least 1");
-  return o;
-}
+const USAGE = `
+node bench/parse-cost/run.mjs [--n 50,200,1000] [--reps 3] [--airflow 2.10.3,3.3.1]
+    [--seed 42] [--quick] [--no-results] [--report-only] [--no-build] [--check-args]
+
+It builds pipegen, builds the bench-dagfactory-<version> venvs (cached),
+generates the inputs under .cache/bench/parse-cost/, renders (a) with the
+real CLI, checks that the three DagBags hold the same N DAGs (tasks, edges
+and every DAG and operator argument) with no import errors, then measures in
+fresh processes, interleaved, --reps times:
+  fill       one DagBag fill of the folder (driver.py --mode fill);
+  processor  per-file parsing as Airflow's DAG processor does it
+             (driver.py --mode processor: fork per file, airflow.* pre-imported).
+Prints the tables and, unless --no-results or --quick, rewrites its section
+of bench/RESULTS.md. Raw numbers: .cache/bench/parse-cost/results.json
+(--report-only prints and writes the tables again from them).
+
+--quick: N=20, 1 run, both Airflow versions, RESULTS.md untouched; its inputs
+and raw numbers go to .cache/bench/parse-cost-quick/ instead.
+`;
+
+const airflowVersions = (raw, name) => {
+  const versions = words(raw);
+  for (const v of versions)
+    if (!fs.existsSync(path.join(ROOT, `test/python/requirements/bench-dagfactory-${v}.txt`)))
+      throw new Error(`--${name}: no venv for Airflow ${v} (test/python/requirements/bench-dagfactory-${v}.txt)`);
+  return versions;
+};
+
+const opts = benchOptions({
+  name: "parse-cost",
+  usage: USAGE,
+  options: {
+    n: { default: "50,200,1000", parse: integers },
+    reps: { default: "3", parse: integer },
+    airflow: { default: "2.10.3,3.3.1", parse: airflowVersions },
+    seed: { default: "42", parse: integer },
+    "report-only": { type: "boolean", default: false },
+  },
+  quick: { n: "20", reps: "1" },
+});
+const WORK = path.join(ROOT, opts.quick ? ".cache/bench/parse-cost-quick" : ".cache/bench/parse-cost");
 
 // ------------------------------------------------------------------ helpers
 
@@ -363,10 +365,12 @@ function machineInfo() {
 // ------------------------------------------------------------------ main
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
   if (opts.reportOnly) {
     // Re-print (and re-write) the last run's tables from its raw numbers.
-    const saved = JSON.parse(fs.readFileSync(path.join(WORK, "results.json"), "utf8"));
+    const file = path.join(WORK, "results.json");
+    if (!fs.existsSync(file))
+      throw new Error(`--report-only: no raw numbers of an earlier run (${path.relative(ROOT, file)}); run it first`);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
     publish({ ...saved, opts: { ...saved.opts, results: opts.results } });
     return;
   }
@@ -375,8 +379,11 @@ async function main() {
     .loadavg()
     .map((x) => x.toFixed(1))
     .join(" ");
-  log("building pipegen (npm run build)");
-  mustRun("npm", ["run", "--silent", "build"]);
+  log(`load average ${loadBefore} (1/5/15 min)`);
+  if (opts.build) {
+    log("building pipegen (npm run build)");
+    mustRun("npm", ["run", "--silent", "build"]);
+  }
   log(`venvs: ${opts.airflow.map((v) => `bench-dagfactory-${v}`).join(", ")} (test/python/setup-venvs.sh)`);
   mustRun("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), ...opts.airflow.map((v) => `bench-dagfactory-${v}`)]);
 
@@ -393,8 +400,8 @@ async function main() {
       meta.python[version] = outs.pipegen.python_version;
       meta.versions[version] = outs.pipegen.versions;
       meta.dagbag[version] = outs.pipegen.dagbag_class;
-      log(
-        `  ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, same DAGs, tasks, edges and arguments in all three`,
+      checkPassed(
+        `Airflow ${version}, N=${n}: ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, the same DAGs, tasks, edges and arguments in all three`,
       );
     }
   }
@@ -427,10 +434,12 @@ async function main() {
     }
   }
 
+  checkPassed(`every measured run (${results.length}) parsed exactly its N DAGs with no import errors`);
   const machine = machineInfo();
   machine.loadBefore = loadBefore;
+  log(`load average ${machine.load} at the end (1/5/15 min)`);
   const minutes = (Date.now() - started) / 60000;
-  const argv = process.argv.slice(2);
+  const { argv } = opts;
   fs.mkdirSync(WORK, { recursive: true });
   fs.writeFileSync(
     path.join(WORK, "results.json"),
