@@ -12,8 +12,11 @@
  *     and --check-args.
  *  2. Make its correctness checks throw (exit non-zero) when they fail, and
  *     call `checkPassed("…")` when one passes.
- *  3. Write its RESULTS.md section with `writeResultsSection(name, markdown)`
- *     (bench/lib/results.mjs), unless `results` is false.
+ *  3. Unless `results` is false, write its RESULTS.md section with
+ *     `writeResultsSection(name, markdown, { command, commit })`
+ *     (bench/lib/results.mjs): `command` from `commandLine()`, `commit` from
+ *     `measuredCommit()` taken when the run starts. It puts them on the line
+ *     under the section's heading, which npm test reads back.
  *  4. Add an entry here: `name` is its RESULTS.md section
  *     (`<!-- name:begin -->`), `command` how to run it from the repository's
  *     root, `venvs` what test/python/setup-venvs.sh must build before its

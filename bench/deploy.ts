@@ -10,7 +10,7 @@
 
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { execa } from "execa";
@@ -19,7 +19,7 @@ import { MOTO_AWS_ENV, startMoto } from "../test/helpers/moto.js";
 import { venvBin } from "../test/helpers/python.js";
 import { type LoggedRequest, startS3Proxy, WRITE_OPS } from "../test/helpers/s3-proxy.js";
 import { benchOptions, checkPassed, integer } from "./lib/options.mjs";
-import { writeResultsSection } from "./lib/results.mjs";
+import { commandLine, loadAverage, measuredCommit, writeResultsSection } from "./lib/results.mjs";
 
 Object.assign(process.env, MOTO_AWS_ENV, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 
@@ -114,7 +114,9 @@ interface Measure {
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg()[0]!;
+  const commit = measuredCommit();
+  const loadAtStart = loadAverage();
+  console.log(`load average ${loadAtStart} (1/5/15 min)`);
   console.log(`deploy benchmark: ${DAGS} DAG files, ${REPS} round${REPS === 1 ? "" : "s"}`);
   if (opts.build) await execa("npm", ["run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
   await execa("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), "moto", "bench-awscli"], {
@@ -317,6 +319,8 @@ async function main(): Promise<void> {
     `no-op after a fresh checkout ${ratio(pg, "no-op, fresh checkout")}.`,
   ].join(" ");
   console.log(summary);
+  const loadAtEnd = loadAverage();
+  console.log(`load average ${loadAtEnd} at the end`);
   const [awsVersion, motoVersion] = await Promise.all([
     execa(aws, ["--version"]).then((r) => r.stdout.trim()),
     execa(venvBin("moto", "python"), ["-c", "import moto; print(moto.__version__)"]).then((r) => r.stdout.trim()),
@@ -332,7 +336,7 @@ Median of ${REPS} round${REPS === 1 ? "" : "s"} (the tool that goes first rotate
 process, and the CPU time (user + sys) the tool's process used, which moves less
 with the machine's load (the S3 server's CPU is not in it). Request counts are
 from the proxy. Measured ${new Date().toISOString().slice(0, 10)} on
-${cpus().length} cores (1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; other work shared the machine), Node ${process.version}, ${awsVersion}.
+${cpus().length} cores (load average ${loadAtStart} at the start, ${loadAtEnd} at the end, 1/5/15 min), Node ${process.version}, ${awsVersion}.
 
 ${table}
 
@@ -350,11 +354,12 @@ ${summary}
 - pipegen's first upload also writes the manifest and uploads in dependency
   order (each class waits for the previous one), which \`aws s3 sync\` does not.
 - "renders the specs" includes loading, validating and rendering ${DAGS}
-  specs in memory in the same process.
-
-Run it: \`node_modules/.bin/jiti bench/deploy.ts\` (see bench/README.md).`;
+  specs in memory in the same process.`;
   if (writeResults) {
-    writeResultsSection("deploy", section);
+    writeResultsSection("deploy", section, {
+      command: commandLine(["node_modules/.bin/jiti", "bench/deploy.ts"], opts.argv),
+      commit,
+    });
     console.log("wrote the deploy section of bench/RESULTS.md");
   } else console.log("(RESULTS.md not touched)");
 }

@@ -14,10 +14,12 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { BENCHMARKS } from "../bench/benchmarks.mjs";
+import { commandLine, provenanceLine } from "../bench/lib/results.mjs";
 import { checkSameBags, shapeDifferences } from "../bench/parse-cost/equivalence.mjs";
 import { makePipeline } from "../bench/parse-cost/generate.mjs";
 import { type Inputs, prepareInputs } from "../bench/parse-cost/inputs.mjs";
 import { ROOT } from "./helpers/cli.js";
+import { commandProblem, provenanceOf, sectionsOf, shellWords } from "./helpers/results-md.js";
 
 const setupVenvs = (venvs: readonly string[]) =>
   execa("bash", [`${ROOT}test/python/setup-venvs.sh`, ...venvs], { stdout: "inherit", stderr: "inherit" });
@@ -211,5 +213,100 @@ describe("parse-cost: the equivalence check catches a variant that differs (cana
       /customers_0001 › tasks › transform_customers › secret_arn: \(a\) "arn:[^"]*" vs \(b\) "arn:[^"]*-elsewhere"/,
     );
     expect(message).toMatch(/customers_0001 › tasks › load_customers › upstream: \(a\) \["[a-z_]+"\] vs \(b\) \[\]/);
+  });
+});
+
+describe("bench/RESULTS.md: every results section says where its numbers come from", () => {
+  const sections = sectionsOf(readFileSync(`${ROOT}bench/RESULTS.md`, "utf8"));
+  const results = sections.filter((s) => !s.name.endsWith("-notes"));
+  const notes = sections.filter((s) => s.name.endsWith("-notes"));
+  const benchOf = (name: string) => BENCHMARKS.find((b) => b.name === name);
+
+  it("holds sections of the benchmarks in bench/benchmarks.mjs only, and notes on those sections", () => {
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.map((s) => s.name).filter((name) => !benchOf(name))).toEqual([]);
+    expect(
+      notes.map((s) => s.name.replace(/-notes$/, "")).filter((name) => !results.some((s) => s.name === name)),
+    ).toEqual([]);
+  });
+
+  it.each(results)(
+    "$name: names the commit it measured (no uncommitted changes) and a command that still runs",
+    async ({ name, body }) => {
+      const lines = provenanceOf(body);
+      expect(lines, "exactly one 'Produced by `…` at commit …' line").toHaveLength(1);
+      expect(lines[0]!.rest).not.toMatch(/uncommitted/);
+      expect(await commandProblem(lines[0]!.command, benchOf(name)!)).toBeUndefined();
+    },
+  );
+
+  // A reading of the numbers goes stale when the numbers are measured again.
+  it.each(notes)(
+    "$name: names the commit of the run it reads, the one in the section it comments on",
+    ({ name, body }) => {
+      const section = results.find((s) => `${s.name}-notes` === name)!;
+      const { commit } = provenanceOf(section.body)[0]!;
+      expect(body).toContain(`the run at commit ${commit}`);
+    },
+  );
+});
+
+describe("a command recorded in RESULTS.md that no longer runs is caught", () => {
+  const parseCost = BENCHMARKS.find((b) => b.name === "parse-cost")!;
+  it.each([
+    { given: "the full run's command", bench: parseCost, command: "node bench/parse-cost/run.mjs", want: undefined },
+    {
+      given: "options it takes, quoted",
+      bench: parseCost,
+      command: `node bench/parse-cost/run.mjs --n '50,200' --airflow "3.3.1" --reps 2`,
+      want: undefined,
+    },
+    {
+      given: "an option it no longer takes",
+      bench: parseCost,
+      command: "node bench/parse-cost/run.mjs --warmups 2",
+      want: /^exits 2 with --check-args: parse-cost: Unknown option '--warmups'/,
+    },
+    {
+      given: "a value it no longer accepts",
+      bench: parseCost,
+      command: "node bench/parse-cost/run.mjs --airflow 2.9.0",
+      want: /^exits 2 with --check-args: parse-cost: --airflow: no venv for Airflow 2\.9\.0/,
+    },
+    {
+      given: "another benchmark's script",
+      bench: parseCost,
+      command: "node_modules/.bin/jiti bench/deploy.ts",
+      want: /^does not run node bench\/parse-cost\/run\.mjs/,
+    },
+    {
+      given: "a script that is gone",
+      bench: { ...parseCost, command: ["node", "bench/gone/run.mjs"] },
+      command: "node bench/gone/run.mjs",
+      want: /^bench\/gone\/run\.mjs does not exist$/,
+    },
+  ])("$given", async ({ bench, command, want }) => {
+    const problem = await commandProblem(command, bench);
+    if (want === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(want);
+  });
+
+  it.each([
+    { given: "plain words", command: "node bench/x.mjs --n 50,200", want: ["node", "bench/x.mjs", "--n", "50,200"] },
+    { given: "single quotes", command: "node x --tag 'a b'", want: ["node", "x", "--tag", "a b"] },
+    { given: "a quote inside single quotes", command: `node x 'it'\\''s'`, want: ["node", "x", "it's"] },
+    { given: "double quotes", command: `node x "a \\"b\\""`, want: ["node", "x", 'a "b"'] },
+  ])("shell words: $given", ({ command, want }) => {
+    expect(shellWords(command)).toEqual(want);
+  });
+
+  it("reads back what the benchmarks write", () => {
+    const command = commandLine(["node", "bench/parse-cost/run.mjs"], ["--n", "50,200", "--tag", "it's"]);
+    expect(shellWords(command)).toEqual(["node", "bench/parse-cost/run.mjs", "--n", "50,200", "--tag", "it's"]);
+    expect(provenanceOf(`## x\n\n${provenanceLine({ command, commit: "1a2b3c4" })}\n`)).toEqual([
+      { command, commit: "1a2b3c4", rest: "." },
+    ]);
+    const dirty = provenanceOf(provenanceLine({ command, commit: "1a2b3c4 + uncommitted changes" }));
+    expect(dirty[0]!.rest).toMatch(/uncommitted/);
   });
 });

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchOptions, checkPassed, integer, integers, words } from "../lib/options.mjs";
-import { writeResultsSection } from "../lib/results.mjs";
+import { commandLine, loadAverage, measuredCommit, writeResultsSection } from "../lib/results.mjs";
 import { checkSameBags, runDriver } from "./equivalence.mjs";
 import { prepareInputs, VARIANTS } from "./inputs.mjs";
 
@@ -347,18 +347,13 @@ function verdicts(opts, results) {
 const signedPct = (r) => `${r >= 1 ? "+" : "−"}${Math.abs((r - 1) * 100).toFixed(1)} %`;
 
 function machineInfo() {
-  const git = (args) => run("git", args).stdout.trim();
   return {
     date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    load: os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" "),
-    commit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--", "src", "templates"]) ? " (+ uncommitted src/templates changes)" : ""}`,
+    load: loadAverage(),
   };
 }
 
@@ -375,10 +370,8 @@ async function main() {
     return;
   }
   const started = Date.now();
-  const loadBefore = os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" ");
+  const commit = measuredCommit();
+  const loadBefore = loadAverage();
   log(`load average ${loadBefore} (1/5/15 min)`);
   if (opts.build) {
     log("building pipegen (npm run build)");
@@ -437,6 +430,7 @@ async function main() {
   checkPassed(`every measured run (${results.length}) parsed exactly its N DAGs with no import errors`);
   const machine = machineInfo();
   machine.loadBefore = loadBefore;
+  machine.commit = commit;
   log(`load average ${machine.load} at the end (1/5/15 min)`);
   const minutes = (Date.now() - started) / 60000;
   const { argv } = opts;
@@ -455,8 +449,7 @@ function publish({ opts, argv, minutes, machine, meta, inputs, results }) {
   const section = [
     "## Parse cost: pipegen vs dag-factory vs hand-written DAGs",
     "",
-    `Measured ${machine.date} on ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; pipegen ${machine.commit}; load average ${machine.loadBefore} at the start, ${machine.load} at the end (1/5/15 min). ` +
-      `Command: \`node bench/parse-cost/run.mjs${argv.length ? ` ${argv.join(" ")}` : ""}\` (${minutes.toFixed(0)} min). Seed ${opts.seed}.`,
+    `Measured ${machine.date} on ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; load average ${machine.loadBefore} at the start, ${machine.load} at the end (1/5/15 min); ${minutes.toFixed(0)} min. Seed ${opts.seed}.`,
     "",
     "Inputs (same pipelines in all three folders; the bags were checked to hold the same DAGs, tasks, edges and operator arguments):",
     "",
@@ -470,7 +463,10 @@ function publish({ opts, argv, minutes, machine, meta, inputs, results }) {
   ].join("\n");
   process.stdout.write(`${section}\n`);
   if (opts.results) {
-    writeResultsSection("parse-cost", section);
+    writeResultsSection("parse-cost", section, {
+      command: commandLine(["node", "bench/parse-cost/run.mjs"], argv),
+      commit: machine.commit,
+    });
     log(`wrote its section of ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`done in ${minutes.toFixed(1)} min; raw numbers in ${path.relative(ROOT, path.join(WORK, "results.json"))}`);

@@ -12,7 +12,15 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchOptions, checkPassed, integer } from "../lib/options.mjs";
-import { machineLine, median, ROOT, writeResultsSection } from "../lib/results.mjs";
+import {
+  commandLine,
+  loadAverage,
+  machineLine,
+  measuredCommit,
+  median,
+  ROOT,
+  writeResultsSection,
+} from "../lib/results.mjs";
 import { makePipeline, pipegenYaml } from "../parse-cost/generate.mjs";
 
 const opts = benchOptions({
@@ -36,6 +44,9 @@ bench/RESULTS.md unless --no-results or --quick.
 });
 const N = opts.n;
 const REPS = opts.reps;
+const commit = measuredCommit();
+const loadAtStart = loadAverage();
+process.stderr.write(`render-throughput: load average ${loadAtStart} (1/5/15 min)\n`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pipegen-render-bench-"));
 const FLOOR = path.join(work, "floor.mjs");
@@ -176,6 +187,8 @@ const table = [
   ...rows.map((r) => `| ${name(r)}, peak RSS | ${r.rss.map((x) => `${x.toFixed(0)} MB`).join(" | ")} | | | |`),
 ].join("\n");
 console.log(table);
+const loadAtEnd = loadAverage();
+process.stderr.write(`render-throughput: load average ${loadAtEnd} at the end\n`);
 if (opts.results)
   writeResultsSection(
     "render-throughput",
@@ -185,5 +198,6 @@ Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a
 
 ${table}
 
-Measured on ${machineLine()}.`,
+Measured on ${machineLine()}; load average ${loadAtStart} at the start, ${loadAtEnd} at the end (1/5/15 min).`,
+    { command: commandLine(["node", "bench/render-throughput/run.mjs"], opts.argv), commit },
   );
