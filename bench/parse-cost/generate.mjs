@@ -453,7 +453,9 @@ export function taskModel(spec, major) {
         redshiftSql(s, `REFRESH MATERIALIZED VIEW ${s.schema}.${s.view};`);
         break;
       case "unload": {
-        const [, bucket, key] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
+        // With `table` the operator appends `/<table>_`: pipegen drops the key's trailing slash.
+        const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
+        const key = s.table ? prefix.replace(/\/+$/, "") : prefix;
         add(s.id, "RedshiftToS3Operator", [
           ["task_id", s.id],
           ["s3_bucket", bucket],
