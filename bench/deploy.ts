@@ -2,37 +2,50 @@
  * Benchmark: `aws s3 sync` (the official AWS CLI from PyPI) vs `pipegen deploy`,
  * against the same local S3 server (moto on loopback) in one run.
  *
- *   node_modules/.bin/jiti bench/deploy.ts [--dags 1000] [--reps 3] [--quick] [--no-results]
- *
  * Both tools send their requests through the same counting proxy in front of
  * moto, so request counts are exact. Each round uses fresh versioned buckets;
  * the tool that goes first alternates between rounds. Times are wall-clock
  * for the whole process, as a CI job pays them (interpreter start included).
  */
 
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
-import { cpus, loadavg } from "node:os";
+import { cpus } from "node:os";
 import path from "node:path";
-import { CreateBucketCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { execa } from "execa";
 import { BIN, ROOT } from "../test/helpers/cli.js";
 import { MOTO_AWS_ENV, startMoto } from "../test/helpers/moto.js";
 import { venvBin } from "../test/helpers/python.js";
-import { type LoggedRequest, startS3Proxy } from "../test/helpers/s3-proxy.js";
-import { writeResultsSection } from "./lib/results.mjs";
+import { type LoggedRequest, startS3Proxy, WRITE_OPS } from "../test/helpers/s3-proxy.js";
+import { benchOptions, checkPassed, integer } from "./lib/options.mjs";
+import { commandLine, loadAverage, measuredCommit, writeResultsSection } from "./lib/results.mjs";
 
 Object.assign(process.env, MOTO_AWS_ENV, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string, fallback: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const quick = flag("quick");
-const DAGS = option("dags", quick ? 100 : 1000);
-const REPS = option("reps", quick ? 1 : 3);
-const writeResults = !flag("no-results") && !quick;
+const opts = benchOptions<{ dags: number; reps: number }>({
+  name: "deploy",
+  usage: `
+node_modules/.bin/jiti bench/deploy.ts [--dags 1000] [--reps 3] [--quick] [--no-results] [--no-build] [--check-args]
+
+Renders --dags specs into a bundle and deploys it with \`aws s3 sync --delete\`
+and \`pipegen deploy\` to fresh versioned buckets on moto, behind a counting
+proxy: first upload, no-op re-run, no-op after a fresh checkout. Checks after
+every deploy that the bucket holds exactly the bundle, and that no no-op
+deploy of pipegen's (nor aws s3 sync's plain re-run) writes anything. Writes
+its section of bench/RESULTS.md unless --no-results or --quick.
+
+--quick: 100 DAGs, 1 round, RESULTS.md untouched.
+`,
+  options: {
+    dags: { default: "1000", parse: integer },
+    reps: { default: "3", parse: integer },
+  },
+  quick: { dags: "100", reps: "1" },
+});
+const DAGS = opts.dags;
+const REPS = opts.reps;
+const writeResults = opts.results;
 
 const WORK = path.join(ROOT, ".cache/bench/deploy");
 const DOMAINS = [
@@ -101,9 +114,11 @@ interface Measure {
 }
 
 async function main(): Promise<void> {
-  const loadAtStart = loadavg()[0]!;
+  const commit = measuredCommit();
+  const loadAtStart = loadAverage();
+  console.log(`load average ${loadAtStart} (1/5/15 min)`);
   console.log(`deploy benchmark: ${DAGS} DAG files, ${REPS} round${REPS === 1 ? "" : "s"}`);
-  await execa("npm", ["run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
+  if (opts.build) await execa("npm", ["run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "inherit" });
   await execa("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), "moto", "bench-awscli"], {
     stdout: "inherit",
     stderr: "inherit",
@@ -120,9 +135,13 @@ async function main(): Promise<void> {
   const files = (await execa("find", ["dist", "-type", "f"], { cwd: WORK })).stdout.split("\n").length;
   const bytes = Number((await execa("du", ["-sb", "dist"], { cwd: WORK })).stdout.split("\t")[0]);
   console.log(`bundle: ${files} files (${DAGS} DAGs), ${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+  const want = await bundleDigests(path.join(WORK, "dist"));
 
   const moto = await startMoto();
-  const proxy = await startS3Proxy(moto.endpoint);
+  const proxy = await startS3Proxy(moto.endpoint).catch(async (e) => {
+    await moto.stop();
+    throw e;
+  });
   const s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
   const env = {
     ...process.env,
@@ -132,6 +151,8 @@ async function main(): Promise<void> {
   };
   const measures: Measure[] = [];
   let buckets = 0;
+  let deploysChecked = 0;
+  let noOpsChecked = 0;
 
   const newBucket = async () => {
     const name = `bench-${process.pid}-${++buckets}`;
@@ -169,6 +190,14 @@ async function main(): Promise<void> {
     const log: LoggedRequest[] = proxy.log.filter((l) => l.bucket === bucket);
     const byOp: Record<string, number> = {};
     for (const l of log) byOp[l.op] = (byOp[l.op] ?? 0) + 1;
+    // What the rows claim: every deploy leaves exactly the bundle in the bucket, and a no-op writes nothing.
+    await checkBucketHoldsBundle(s3, bucket, want, `${tool}, ${phase}`);
+    deploysChecked++;
+    const writes = log.filter((l) => WRITE_OPS.has(l.op)).length;
+    const mustNotWrite = phase === "no-op re-run" || (phase === "no-op, fresh checkout" && tool.startsWith("pipegen"));
+    if (mustNotWrite && writes > 0)
+      throw new Error(`${tool}, ${phase}: ${writes} write requests to the bucket, where nothing changed`);
+    if (mustNotWrite) noOpsChecked++;
     measures.push({ tool, phase, ms, cpuMs, requests: log.length, byOp });
     console.log(
       `  ${tool.padEnd(44)} ${phase.padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s wall ${(cpuMs / 1000).toFixed(2).padStart(6)} s CPU ${String(log.length).padStart(6)} requests`,
@@ -236,6 +265,12 @@ async function main(): Promise<void> {
     await proxy.close();
     await moto.stop();
   }
+  checkPassed(
+    `after each of the ${deploysChecked} deploys the bucket held exactly the bundle's ${want.size} files, with the same content`,
+  );
+  checkPassed(
+    `none of the ${noOpsChecked} no-op deploys wrote to the bucket (pipegen's, after a fresh checkout too; aws s3 sync's plain re-run)`,
+  );
 
   const median = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -284,6 +319,8 @@ async function main(): Promise<void> {
     `no-op after a fresh checkout ${ratio(pg, "no-op, fresh checkout")}.`,
   ].join(" ");
   console.log(summary);
+  const loadAtEnd = loadAverage();
+  console.log(`load average ${loadAtEnd} at the end`);
   const [awsVersion, motoVersion] = await Promise.all([
     execa(aws, ["--version"]).then((r) => r.stdout.trim()),
     execa(venvBin("moto", "python"), ["-c", "import moto; print(moto.__version__)"]).then((r) => r.stdout.trim()),
@@ -299,7 +336,7 @@ Median of ${REPS} round${REPS === 1 ? "" : "s"} (the tool that goes first rotate
 process, and the CPU time (user + sys) the tool's process used, which moves less
 with the machine's load (the S3 server's CPU is not in it). Request counts are
 from the proxy. Measured ${new Date().toISOString().slice(0, 10)} on
-${cpus().length} cores (1-minute load average ${loadAtStart.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end; other work shared the machine), Node ${process.version}, ${awsVersion}.
+${cpus().length} cores (load average ${loadAtStart} at the start, ${loadAtEnd} at the end, 1/5/15 min), Node ${process.version}, ${awsVersion}.
 
 ${table}
 
@@ -317,13 +354,55 @@ ${summary}
 - pipegen's first upload also writes the manifest and uploads in dependency
   order (each class waits for the previous one), which \`aws s3 sync\` does not.
 - "renders the specs" includes loading, validating and rendering ${DAGS}
-  specs in memory in the same process.
-
-Run it: \`node_modules/.bin/jiti bench/deploy.ts\` (see bench/README.md).`;
+  specs in memory in the same process.`;
   if (writeResults) {
-    writeResultsSection("deploy", section);
+    writeResultsSection("deploy", section, {
+      command: commandLine(["node_modules/.bin/jiti", "bench/deploy.ts"], opts.argv),
+      commit,
+    });
     console.log("wrote the deploy section of bench/RESULTS.md");
   } else console.log("(RESULTS.md not touched)");
+}
+
+/** Every file of the bundle: its key in the bucket and the MD5 of its content (a single-part upload's ETag). */
+async function bundleDigests(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) {
+      const file = path.join(e.parentPath, e.name);
+      out.set(
+        path.relative(dir, file),
+        createHash("md5")
+          .update(await readFile(file))
+          .digest("hex"),
+      );
+    }
+  return out;
+}
+
+/** Throws unless the bucket holds exactly the bundle (besides pipegen's own `.pipegen/` manifest). */
+async function checkBucketHoldsBundle(
+  s3: S3Client,
+  bucket: string,
+  want: ReadonlyMap<string, string>,
+  after: string,
+): Promise<void> {
+  const got = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? [])
+      if (!o.Key!.startsWith(".pipegen/")) got.set(o.Key!, (o.ETag ?? "").replaceAll('"', ""));
+    token = page.NextContinuationToken;
+  } while (token);
+  const missing = [...want.keys()].filter((k) => !got.has(k));
+  const extra = [...got.keys()].filter((k) => !want.has(k));
+  const changed = [...want].filter(([k, md5]) => got.has(k) && got.get(k) !== md5).map(([k]) => k);
+  if (missing.length + extra.length + changed.length > 0)
+    throw new Error(
+      `after ${after}, the bucket does not hold the bundle: ${missing.length} files missing (${missing.slice(0, 3).join(", ")}), ` +
+        `${extra.length} not in the bundle (${extra.slice(0, 3).join(", ")}), ${changed.length} with other content (${changed.slice(0, 3).join(", ")})`,
+    );
 }
 
 async function touchAll(dir: string): Promise<void> {

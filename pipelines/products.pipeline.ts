@@ -62,6 +62,8 @@ export default definePipeline({
       kind: "unload",
       table: "products_f",
       to: "s3://sample-opt-bucket-etl/products/year=${YYYY}/month=${MM}/day=${DD}/",
+      // Redshift writes as this role (associated with the namespace), never with the worker's credentials.
+      iamRole: "arn:aws:iam::111122223333:role/service-role/redshift-unload-products",
       options: ["FORMAT AS PARQUET", "ALLOWOVERWRITE"],
       triggerRule: "all_done",
     },

@@ -5,7 +5,7 @@
  * the data interval at run time, for scheduled and manual runs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
+import { GOLDEN_TARGETS, goldenBundle, RUN_INTERVAL } from "./helpers/golden.js";
 import { pythonJson } from "./helpers/python.js";
 
 interface Inspection {
@@ -50,7 +50,7 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     wait_for_load_products: [`${A}.sensors.glue.GlueJobSensor`, ["load_products"]],
     transform_products: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_load_products"]],
     clear_staging: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["transform_products"]],
-    unload_products: [`${A}.transfers.redshift_to_s3.RedshiftToS3Operator`, ["clear_staging"]],
+    unload_products: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["clear_staging"]],
   },
   sales: {
     write_sales_delta: [`${A}.operators.glue.GlueJobOperator`, []],
@@ -64,20 +64,10 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     build_customers: [`${A}.operators.glue.GlueJobOperator`, ["wait_for_orders"]],
     translate_tables: [XTABLE, ["build_customers", "wait_for_build_orders"]],
     refresh_order_facts: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
-    export_daily_orders: [`${A}.transfers.redshift_to_s3.RedshiftToS3Operator`, ["translate_tables"]],
+    export_daily_orders: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
     record_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["export_daily_orders", "refresh_order_facts"]],
   },
 };
-
-// A daily run for 2024-03-05 that starts on 2024-03-06; a manual run triggered on 2024-03-07.
-const INTERVAL = [
-  "--data-interval-start",
-  "2024-03-05T06:00:00+00:00",
-  "--data-interval-end",
-  "2024-03-06T06:00:00+00:00",
-  "--run-after",
-  "2024-03-07T10:00:00+00:00",
-];
 
 describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   let bag: Inspection;
@@ -85,7 +75,7 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
     bag = await pythonJson<Inspection>(`airflow-${version}`, [
       "test/python/inspect_dags.py",
       `${goldenBundle(version)}/dags`,
-      ...INTERVAL,
+      ...RUN_INTERVAL,
     ]);
   });
 
@@ -135,12 +125,14 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it("resolves date-partitioned keys from the data interval for a scheduled run", () => {
     const products = bag.dags.products!.tasks;
     expect(products.wait_for_products!.rendered_scheduled.bucket_key).toBe("products/year=2024/month=03/day=05/*.csv");
-    // The operator appends "/products_f_", so UNLOAD writes products/year=2024/month=03/day=05/products_f_000…
-    expect(products.unload_products!.rendered_scheduled.s3_key).toBe("products/year=2024/month=03/day=05");
+    // UNLOAD writes products/year=2024/month=03/day=05/products_f_0000_part_00… as the role Redshift assumes.
+    expect(products.unload_products!.rendered_scheduled.sql).toBe(
+      "UNLOAD ('SELECT * FROM public.products_f') TO 's3://sample-opt-bucket-etl/products/year=2024/month=03/day=05/products_f_' IAM_ROLE 'arn:aws:iam::111122223333:role/service-role/redshift-unload-products' FORMAT AS PARQUET ALLOWOVERWRITE",
+    );
     const orders = bag.dags.orders_lakehouse!.tasks;
     expect(orders.wait_for_orders!.rendered_scheduled.bucket_key).toBe("exports/dt=2024-03-05/_SUCCESS");
-    expect(orders.export_daily_orders!.rendered_scheduled.select_query).toBe(
-      "SELECT * FROM reporting.orders WHERE order_date = '2024-03-05'",
+    expect(orders.export_daily_orders!.rendered_scheduled.sql).toBe(
+      "UNLOAD ('SELECT * FROM reporting.orders WHERE order_date = ''2024-03-05''') TO 's3://orders-exports/daily/dt=2024-03-05/' IAM_ROLE default FORMAT AS PARQUET ALLOWOVERWRITE",
     );
     expect(bag.dags.sales!.tasks.write_sales_delta!.rendered_scheduled.script_args).toEqual({
       "--run_date": "2024-03-05",

@@ -62,7 +62,12 @@ beforeEach(async () => {
 afterEach(() => rm(work, { recursive: true, force: true }));
 
 /** What a CI job would set: credentials, a region, and here the local endpoints. */
-const ciEnv = () => ({ ...MOTO_AWS_ENV, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL_GLUE: moto.endpoint });
+const ciEnv = () => ({
+  ...MOTO_AWS_ENV,
+  AWS_ENDPOINT_URL_S3: proxy.endpoint,
+  AWS_ENDPOINT_URL_GLUE: moto.endpoint,
+  AWS_ENDPOINT_URL_STS: moto.endpoint,
+});
 const deployCli = (args: string[], env: Record<string, string> = {}) =>
   pipegen(["deploy", ...args], { cwd: work, env: { ...ciEnv(), ...env } });
 const writes = (bucket: string) => requestsTo(proxy.log, bucket).filter((r) => WRITE_OPS.has(r.op));
@@ -159,6 +164,21 @@ describe("pipegen deploy (the bin)", () => {
     ]);
     const bad = await deployCli(["--bucket", "ok-bucket", "--concurrency", "lots"]);
     expect([bad.exitCode, bad.stderr]).toEqual([1, '✗ --concurrency must be a whole number from 1 to 64, got "lots"']);
+    // No credentials at all: STS (asked for the bucket's account) fails first, in plain words.
+    const bare = await execa(
+      process.execPath,
+      [BIN, "deploy", "--bucket", "ok-bucket", "--from", "dist", "--region", "us-east-1"],
+      {
+        cwd: work,
+        reject: false,
+        extendEnv: false,
+        env: { PATH: process.env.PATH, HOME: work, AWS_EC2_METADATA_DISABLED: "true" },
+      },
+    );
+    expect([bare.exitCode, bare.stderr]).toEqual([
+      1,
+      "✗ no AWS credentials were found. In CI, assume a role first (GitHub Actions: aws-actions/configure-aws-credentials with role-to-assume); locally, set AWS_PROFILE or run `aws sso login`",
+    ]);
     const noDags = await deployCli(["--bucket", "ok-bucket", "--from", "."]);
     expect([noDags.exitCode, noDags.stderr]).toEqual([
       1,
@@ -263,5 +283,10 @@ describe("pipegen deploy (the bin)", () => {
       '  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist',
     ]);
     expect(writes(bucket)).toEqual([]);
+    // The sensed buckets are checked with their owners too: the spec's bucketOwners, else the specs' account.
+    const owners = (b: string) => new Set(proxy.log.filter((r) => r.bucket === b).map((r) => r.expectedBucketOwner));
+    expect(owners("sample-inp-bucket-etl")).toEqual(new Set(["444455556666"]));
+    expect(owners("orders-landing")).toEqual(new Set(["111122223333"]));
+    expect(owners(bucket)).toEqual(new Set(["111122223333"]));
   });
 });

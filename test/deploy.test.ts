@@ -91,6 +91,7 @@ beforeEach(async () => {
   proxy.clearLog();
   proxy.setFaults(undefined);
   proxy.setRule(undefined);
+  proxy.setBucketOwners(undefined);
   proxy.onRequest = undefined;
   work = await mkdtemp(path.join(tmpdir(), "pipegen-deploy-"));
 });
@@ -491,6 +492,63 @@ describe("deploy against moto", () => {
     );
     expect(writes(bucket)).toEqual([]);
     expect((await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBeUndefined();
+  });
+
+  // moto 5.2.5 ignores ExpectedBucketOwner, so the proxy makes S3's documented check (403 AccessDenied
+  // when the header names another account than the bucket's owner) and logs the header of every request.
+  const MOTO_ACCOUNT = "123456789012"; // what moto's STS says the test credentials belong to
+
+  it("sends ExpectedBucketOwner on every S3 call: the specs' aws.account, and a bucket of that account is deployed to", async () => {
+    const bucket = await makeBucket(s3);
+    proxy.setBucketOwners(new Map([[bucket, "111122223333"]]));
+    new FakeEnvironment(bucket);
+    await examplesDeployingTo(ROOT, work, bucket);
+    const report = await run({ bucket, environment: "prod-airflow", prune: true }, { cwd: work });
+    expect(report.outcome).toBe("deployed");
+    const requests = requestsTo(proxy.log, bucket);
+    expect(requests.length).toBeGreaterThan(10);
+    expect(new Set(requests.map((r) => r.expectedBucketOwner))).toEqual(new Set(["111122223333"]));
+  });
+
+  it("without --account or a spec that names one, expects the credentials' account (STS GetCallerIdentity)", async () => {
+    const bucket = await makeBucket(s3);
+    await run({ bucket, from: await bundleDir(examples) });
+    expect(new Set(requestsTo(proxy.log, bucket).map((r) => r.expectedBucketOwner))).toEqual(new Set([MOTO_ACCOUNT]));
+  });
+
+  it("refuses a bucket of another account before anything is uploaded, naming both accounts", async () => {
+    // The specs say the MWAA account is 111122223333; a bucket of the same name belongs to the credentials' account.
+    const bucket = await makeBucket(s3);
+    proxy.setBucketOwners(new Map([[bucket, MOTO_ACCOUNT]]));
+    await examplesDeployingTo(ROOT, work, bucket);
+    const error = await run({ bucket, environment: "prod-airflow" }, { cwd: work }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      new RegExp(
+        `^bucket ${bucket} does not belong to account 111122223333 \\(aws\\.account in pipelines/products\\.pipeline\\.ts\\), or the deploy role may not read it: S3 refused GetBucketVersioning with ExpectedBucketOwner 111122223333 .*The credentials are of account ${MOTO_ACCOUNT}\\. pipegen deploys only into a bucket of the expected account, so nothing was written`,
+      ),
+    );
+    expect(writes(bucket)).toEqual([]);
+    expect(requestsTo(proxy.log, bucket).every((r) => r.status === 403)).toBe(true);
+    expect(await bucketContents(s3, bucket)).toEqual(new Map());
+    expect(mwaaCalls()).toEqual([]);
+  });
+
+  it("refuses it too when the account comes from --account, and when it is the credentials' own", async () => {
+    const bucket = await makeBucket(s3);
+    proxy.setBucketOwners(new Map([[bucket, "444455556666"]]));
+    const flagged = await run({ bucket, account: "111122223333", from: await bundleDir(examples) }).catch(
+      (e: unknown) => e,
+    );
+    expect((flagged as Error).message).toMatch(
+      /does not belong to account 111122223333 \(--account\).*The credentials are of account 123456789012\./,
+    );
+    const sts = await run({ bucket, from: await bundleDir(examples) }).catch((e: unknown) => e);
+    expect((sts as Error).message).toMatch(
+      /does not belong to account 123456789012 \(the credentials' account \(STS GetCallerIdentity\)\)/,
+    );
+    expect(writes(bucket)).toEqual([]);
   });
 
   it("dry run: the full plan, and no writes", async () => {

@@ -35,7 +35,7 @@ describe("pipegen iam", () => {
 
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("IAM for account 111122223333, region us-east-1");
-    expect(lines.at(-1)).toBe("✓ wrote 7 IAM documents to iam for 3 pipelines");
+    expect(lines.at(-1)).toBe("✓ wrote 11 IAM documents to iam for 3 pipelines");
     expect(lines).toContain(
       "  ProductsWaitForProductsListPrefix  s3:ListBucket — S3KeySensor lists s3://sample-inp-bucket-etl/products/year=${YYYY}/month=${MM}/day=${DD}/ (the key up to its first wildcard) and matches keys with fnmatch; sizes come with the listing, so no object is read",
     );
@@ -71,6 +71,10 @@ describe("pipegen iam", () => {
       "mwaa-baseline policies/mwaa-execution-role-baseline.json",
       "glue-role policies/glue-role-glue-products.json",
       "glue-role policies/glue-role-glue-sales.json",
+      "redshift-unload-role policies/redshift-unload-role-default.json",
+      "redshift-unload-trust policies/redshift-unload-role-default-trust.json",
+      "redshift-unload-role policies/redshift-unload-role-redshift-unload-products.json",
+      "redshift-unload-trust policies/redshift-unload-role-redshift-unload-products-trust.json",
       "bucket-policy policies/bucket-policy-sample-inp-bucket-etl.json",
       "bucket-policy policies/bucket-policy-sample-opt-bucket-etl.json",
     ]);

@@ -44,7 +44,6 @@ const IAM_CASES: ReadonlyArray<{ name: string; paths: string[]; options: IamOpti
       environment: "lake",
       dagBucket: "lake-mwaa",
       kmsKey: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-      unloadRole: "arn:aws:iam::123456789012:role/redshift-unload",
     },
   },
 ];
@@ -89,7 +88,9 @@ async function parliament(
 
 describe("Parliament", () => {
   it("finds nothing in any generated document (every auditor, every severity)", async () => {
-    const files = await goldenFiles();
+    // Parliament lints identity and resource policies; a role trust policy has no Resource, so it
+    // reads one as malformed. Trust policies are checked exactly below instead.
+    const files = (await goldenFiles()).filter((f) => !f.endsWith("-trust.json"));
     expect(files.length).toBeGreaterThanOrEqual(12);
     const findings = await parliament(files);
     expect(Object.keys(findings)).toHaveLength(files.length);
@@ -198,8 +199,8 @@ describe("moto enforces the S3 statements of the examples' execution-role policy
       op: "put",
       bucket: "orders-exports",
       key: "daily/dt=2024-03-05/0000_part_00.parquet",
-      allowed: true,
-      why: "UNLOAD (query) writes under its prefix",
+      allowed: false,
+      why: "UNLOAD writes as the role Redshift assumes, never as the execution role",
     },
     {
       op: "put",
@@ -211,9 +212,9 @@ describe("moto enforces the S3 statements of the examples' execution-role policy
     {
       op: "put",
       bucket: "sample-opt-bucket-etl",
-      key: "products/year=2024/month=03/day=05//products_f_0000_part_00.parquet",
-      allowed: true,
-      why: "UNLOAD (table) writes <to>/<table>_...",
+      key: "products/year=2024/month=03/day=05/products_f_0000_part_00.parquet",
+      allowed: false,
+      why: "the execution role has no S3 grant for a table UNLOAD either",
     },
     {
       op: "put",
@@ -314,4 +315,26 @@ it("golden documents parse as IAM policy JSON with unique Sids", async () => {
     expect(new Set(sids).size).toBe(sids.length);
     for (const s of doc.Statement) expect(s.Sid).toMatch(/^[A-Za-z0-9]+$/);
   }
+});
+
+it("UNLOAD roles come with a trust policy for Redshift, and nothing else in it", async () => {
+  const trusts = (await goldenFiles()).filter((f) => f.endsWith("-trust.json"));
+  expect(trusts.map((f) => path.basename(f))).toEqual([
+    "redshift-unload-role-default-trust.json",
+    "redshift-unload-role-redshift-unload-products-trust.json",
+    "redshift-unload-role-default-trust.json",
+    "redshift-unload-role-lake-unload-trust.json",
+  ]);
+  for (const file of trusts)
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "RedshiftAssumesRoleForUnload",
+          Effect: "Allow",
+          Principal: { Service: "redshift.amazonaws.com" },
+          Action: ["sts:AssumeRole"],
+        },
+      ],
+    });
 });

@@ -180,6 +180,7 @@ it("installed from the tarball, builds the XTable runner into its cache from the
       ...env,
       ...MOTO_AWS_ENV,
       AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_STS: moto.endpoint,
     });
     expect(deployed.exitCode, deployed.stderr).toBe(0);
     expect(deployed.stderr).not.toContain("building");

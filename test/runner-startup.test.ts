@@ -54,7 +54,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "pipegen-worker-"));
   bucket = await makeBucket(s3);
   await examplesDeployingTo(ROOT, work, bucket);
-  const env = { ...MOTO_AWS_ENV, AWS_ENDPOINT_URL_S3: proxy.endpoint };
+  const env = { ...MOTO_AWS_ENV, AWS_ENDPOINT_URL_S3: proxy.endpoint, AWS_ENDPOINT_URL_STS: moto.endpoint };
   const render = await pipegen(["render", "-q"], { cwd: work, env });
   expect(render.exitCode, render.stderr).toBe(0);
   const deployed = await pipegen(["deploy", "--bucket", bucket, "--from", "dist"], { cwd: work, env });

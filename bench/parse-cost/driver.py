@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fill one DagBag from a DAGs folder in this (fresh) process and report the cost as JSON.
 
-    driver.py <dags_folder> --expect N [--mode fill|processor]
+    driver.py <dags_folder> --expect N [--mode fill|processor] [--shape FILE]
 
 Run with the python of a bench-dagfactory-* venv (test/python/setup-venvs.sh).
 It isolates Airflow from the caller's configuration (throwaway AIRFLOW_HOME,
@@ -18,11 +18,15 @@ stdout carries one JSON document:
      process_cpu_s: user+sys of this whole process at exit,
      rss_before_fill_kb, peak_rss_kb: ru_maxrss before the fill and at exit,
      dags, tasks, import_errors: {file: text},
-     files: [{file, seconds, dags, tasks}]   # DagBag.dagbag_stats, per file
-     fingerprint: sha256 of {dag_id: [[task_id, class, sorted upstream ids]]},
-     fingerprint_full: sha256 of the DAG arguments and every task's class,
-       edges, retries/timeouts/trigger rule and template-field values}
-(PARSE_COST_DUMP_SHAPE=<file> also writes what fingerprint_full hashes.)
+     files: [{file, seconds, dags, tasks}]}  # DagBag.dagbag_stats, per file
+
+--shape FILE (fill mode) also writes what the bag holds, for comparing the
+three variants (bench/parse-cost/equivalence.mjs): per DAG, every argument
+of its constructor that the DAG keeps as an attribute, its timetable and
+tags; per task, its class, upstream task ids, and every argument of every
+constructor in its class's MRO that the operator keeps as an attribute (what
+was passed, or the default). Left out: the DAG's `doc_md` (each variant
+documents its DAGs its own way) and the file it was defined in.
 
 --mode processor instead parses the folder the way Airflow's DAG processor
 does (2.10 DagFileProcessorManager, 3.x DagFileProcessorProcess): airflow is
@@ -43,7 +47,6 @@ Exit status: 0 when the bag holds exactly N DAGs and no import errors,
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import resource
@@ -126,65 +129,83 @@ def _norm(value):
     return f"<{type(value).__name__}>"
 
 
+# Seconds or a timedelta: the sensors accept both with the same meaning.
+_SECONDS = ("poke_interval", "timeout")
+# Back-references to the DAG and the task group: compared as the DAG id and edges.
+_TASK_SKIP = frozenset({"self", "dag", "task_group"})
+# Documentation, which each variant writes its own way (pipegen: the
+# description and a Mermaid graph; dag-factory: its YAML; hand-written: none),
+# and the file the DAG was defined in (dag-factory: its one loader file).
+_DAG_SKIP = frozenset({"self", "doc_md", "full_filepath", "fileloc"})
+_PARAMS: dict[type, tuple[str, ...]] = {}
+
+
+def _constructor_params(cls: type) -> tuple[str, ...]:
+    """Keyword arguments of every __init__ along the class's MRO."""
+    import inspect
+
+    if cls not in _PARAMS:
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None:
+                continue
+            try:
+                params = inspect.signature(init).parameters.values()
+            except (TypeError, ValueError):  # builtins without a signature
+                continue
+            names.update(
+                p.name
+                for p in params
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+            )
+        _PARAMS[cls] = tuple(sorted(names))
+    return _PARAMS[cls]
+
+
+def _attributes(obj, skip: frozenset[str]) -> dict:
+    """Every constructor argument the object keeps as an attribute, normalized."""
+    out = {}
+    for name in _constructor_params(type(obj)):
+        if name in skip:
+            continue
+        try:
+            value = getattr(obj, name)
+        except Exception:  # noqa: BLE001, S112 -- a property that cannot answer is not an argument
+            continue
+        if name in _SECONDS and hasattr(value, "total_seconds"):
+            value = value.total_seconds()
+        elif name in _SECONDS and isinstance(value, (int, float)):
+            value = float(value)
+        out[name] = _norm(value)
+    return out
+
+
 def _task_shape(task) -> dict:
-    shape = {
+    return {
         "class": type(task).__name__,
         "upstream": sorted(task.upstream_task_ids),
-        "trigger_rule": str(task.trigger_rule),
-        "owner": task.owner,
-        "retries": task.retries,
-        "retry_delay": _norm(task.retry_delay),
-        "execution_timeout": _norm(task.execution_timeout),
+        **_attributes(task, _TASK_SKIP),
     }
-    for attr in ("poke_interval", "timeout"):  # seconds or timedelta: same meaning
-        value = getattr(task, attr, None)
-        if value is not None:
-            shape[attr] = (
-                value.total_seconds()
-                if hasattr(value, "total_seconds")
-                else float(value)
-            )
-    for attr in ("mode", "deferrable", "wait_for_completion"):
-        if hasattr(task, attr):
-            shape[attr] = _norm(getattr(task, attr))
-    for field in task.template_fields:
-        shape[f"t:{field}"] = _norm(getattr(task, field, None))
-    return shape
 
 
 def _dag_shape(dag) -> dict:
+    timetable = dag.timetable
     return {
-        "description": dag.description,
-        "timetable": type(dag.timetable).__name__,
-        "schedule": getattr(dag.timetable, "summary", None),
-        "start_date": _norm(dag.start_date),
-        "catchup": dag.catchup,
-        "max_active_runs": dag.max_active_runs,
-        "dagrun_timeout": _norm(dag.dagrun_timeout),
+        **_attributes(dag, _DAG_SKIP),
+        "timetable": {
+            "class": type(timetable).__name__,
+            "value": _norm(timetable.serialize()),
+        },
+        # dag-factory tags every DAG it builds.
         "tags": sorted(t for t in dag.tags if t != "dagfactory"),
         "tasks": {t.task_id: _task_shape(t) for t in dag.tasks},
     }
 
 
-def _fingerprints(bag) -> tuple[str, str]:
-    """(graph: task ids, classes and edges; full: also DAG and operator arguments)."""
-    graph = {
-        dag_id: sorted(
-            [t.task_id, type(t).__name__, sorted(t.upstream_task_ids)]
-            for t in dag.tasks
-        )
-        for dag_id, dag in sorted(bag.dags.items())
-    }
-    full = {dag_id: _dag_shape(dag) for dag_id, dag in sorted(bag.dags.items())}
-
-    def digest(x):
-        return hashlib.sha256(json.dumps(x, sort_keys=True).encode()).hexdigest()
-
-    if os.environ.get("PARSE_COST_DUMP_SHAPE"):
-        Path(os.environ["PARSE_COST_DUMP_SHAPE"]).write_text(
-            json.dumps(full, sort_keys=True, indent=1)
-        )
-    return digest(graph), digest(full)
+def _shape(bag) -> dict:
+    """What the bag holds, in a form the three variants can be compared in."""
+    return {dag_id: _dag_shape(dag) for dag_id, dag in sorted(bag.dags.items())}
 
 
 def _serializer():
@@ -323,6 +344,7 @@ def main() -> int:
     ap.add_argument("dags_folder", type=Path)
     ap.add_argument("--expect", type=int, required=True)
     ap.add_argument("--mode", choices=["fill", "processor"], default="fill")
+    ap.add_argument("--shape", type=Path, help="write what the bag holds here (JSON)")
     args = ap.parse_args()
     dags_folder = args.dags_folder.resolve()
     # Airflow 3 logs to stdout: keep stdout for the JSON document only.
@@ -353,7 +375,8 @@ def main() -> int:
         fill_wall, fill_cpu = time.perf_counter() - w0, time.process_time() - c0
 
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        fingerprints = _fingerprints(bag)
+        if args.shape:
+            args.shape.write_text(json.dumps(_shape(bag), sort_keys=True))
         files = [
             {
                 "file": s.file.lstrip("/"),
@@ -378,8 +401,6 @@ def main() -> int:
             "tasks": sum(len(d.tasks) for d in bag.dags.values()),
             "import_errors": dict(bag.import_errors),
             "files": files,
-            "fingerprint": fingerprints[0],
-            "fingerprint_full": fingerprints[1],
         }
     print(json.dumps(out), file=result, flush=True)
     ok = out["dags"] == args.expect and not out["import_errors"]

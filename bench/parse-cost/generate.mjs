@@ -247,6 +247,8 @@ export function makePipeline(index, seed) {
     maxActiveRuns: 1,
     defaults: { retries: r.int(0, 3), retryDelay: r.pick(["5m", "10m", "15m"]) },
     connections: { redshift },
+    // Where deploy puts the XTable runner (validate requires it with an xtable step); no random draw.
+    ...(chosen.has("xtable") ? { xtableRunner: { bucket: "bench-mwaa-bucket" } } : {}),
     steps,
   };
   if (r.chance(0.5)) spec.defaults.executionTimeout = r.pick(["1h", "2h", "3h"]);
@@ -453,7 +455,9 @@ export function taskModel(spec, major) {
         redshiftSql(s, `REFRESH MATERIALIZED VIEW ${s.schema}.${s.view};`);
         break;
       case "unload": {
-        const [, bucket, key] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
+        // With `table` the operator appends `/<table>_`: pipegen drops the key's trailing slash.
+        const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
+        const key = s.table ? prefix.replace(/\/+$/, "") : prefix;
         add(s.id, "RedshiftToS3Operator", [
           ["task_id", s.id],
           ["s3_bucket", bucket],

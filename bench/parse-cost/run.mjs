@@ -5,71 +5,66 @@
  *   (a) pipegen-rendered DAG files,
  *   (b) dag-factory YAML plus its one loader file,
  *   (c) hand-written DAG files.
- *
- *   node bench/parse-cost/run.mjs [--n 50,200,1000] [--reps 3]
- *       [--airflow 2.10.3,3.3.1] [--seed 42] [--no-results] [--quick] [--report-only]
- *
- * It builds pipegen, builds the bench-dagfactory-<version> venvs (cached),
- * generates the inputs under .cache/bench/parse-cost/, renders (a) with the
- * real CLI, checks that the three DagBags hold the same N DAGs (task graph
- * and every operator argument) with no import errors, then measures in fresh
- * processes, interleaved, `--reps` times:
- *   fill       one DagBag fill of the folder (driver.py --mode fill);
- *   processor  per-file parsing as Airflow's DAG processor does it
- *              (driver.py --mode processor: fork per file, airflow.* pre-imported).
- * Prints the tables and, unless --no-results, rewrites its section of
- * bench/RESULTS.md. Raw numbers: .cache/bench/parse-cost/results.json
- * (--report-only prints and writes the tables again from them).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeResultsSection } from "../lib/results.mjs";
-import {
-  DAG_FACTORY_LOADER,
-  dagFactoryYaml,
-  handWrittenPy,
-  makePipeline,
-  pipegenYaml,
-  usesXTable,
-} from "./generate.mjs";
+import { benchOptions, checkPassed, integer, integers, words } from "../lib/options.mjs";
+import { commandLine, loadAverage, measuredCommit, writeResultsSection } from "../lib/results.mjs";
+import { checkSameBags, runDriver } from "./equivalence.mjs";
+import { prepareInputs, VARIANTS } from "./inputs.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
-const WORK = path.join(ROOT, ".cache/bench/parse-cost");
 const RESULTS_MD = path.join(ROOT, "bench/RESULTS.md");
-const VARIANTS = ["pipegen", "dagfactory", "handwritten"];
 const LABEL = { pipegen: "(a) pipegen", dagfactory: "(b) dag-factory", handwritten: "(c) hand-written" };
 const MWAA_IMPORT_TIMEOUT_S = 30;
 
 // ------------------------------------------------------------------ options
 
-function parseArgs(argv) {
-  const o = { n: [50, 200, 1000], reps: 3, airflow: ["2.10.3", "3.3.1"], seed: 42, results: true, reportOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === "--n") o.n = val().split(",").map(Number);
-    else if (a === "--reps") o.reps = Number(val());
-    else if (a === "--airflow") o.airflow = val().split(",");
-    else if (a === "--seed") o.seed = Number(val());
-    else if (a === "--no-results") o.results = false;
-    else if (a === "--report-only") o.reportOnly = true;
-    else if (a === "--quick") Object.assign(o, { n: [20], reps: 1, airflow: ["2.10.3"], results: false });
-    else if (a === "-h" || a === "--help") {
-      process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("*/")[0]);
-      process.exit(0);
-    } else throw new Error(`unknown option ${a}`);
-  }
-  if (o.n.some((n) => !Number.isInteger(n) || n < 1) || !(o.reps >= 1))
-    throw new Error("--n takes positive integers, --reps at least 1");
-  return o;
-}
+const USAGE = `
+node bench/parse-cost/run.mjs [--n 50,200,1000] [--reps 3] [--airflow 2.10.3,3.3.1]
+    [--seed 42] [--quick] [--no-results] [--report-only] [--no-build] [--check-args]
+
+It builds pipegen, builds the bench-dagfactory-<version> venvs (cached),
+generates the inputs under .cache/bench/parse-cost/, renders (a) with the
+real CLI, checks that the three DagBags hold the same N DAGs (tasks, edges
+and every DAG and operator argument) with no import errors, then measures in
+fresh processes, interleaved, --reps times:
+  fill       one DagBag fill of the folder (driver.py --mode fill);
+  processor  per-file parsing as Airflow's DAG processor does it
+             (driver.py --mode processor: fork per file, airflow.* pre-imported).
+Prints the tables and, unless --no-results or --quick, rewrites its section
+of bench/RESULTS.md. Raw numbers: .cache/bench/parse-cost/results.json
+(--report-only prints and writes the tables again from them).
+
+--quick: N=20, 1 run, both Airflow versions, RESULTS.md untouched; its inputs
+and raw numbers go to .cache/bench/parse-cost-quick/ instead.
+`;
+
+const airflowVersions = (raw, name) => {
+  const versions = words(raw);
+  for (const v of versions)
+    if (!fs.existsSync(path.join(ROOT, `test/python/requirements/bench-dagfactory-${v}.txt`)))
+      throw new Error(`--${name}: no venv for Airflow ${v} (test/python/requirements/bench-dagfactory-${v}.txt)`);
+  return versions;
+};
+
+const opts = benchOptions({
+  name: "parse-cost",
+  usage: USAGE,
+  options: {
+    n: { default: "50,200,1000", parse: integers },
+    reps: { default: "3", parse: integer },
+    airflow: { default: "2.10.3,3.3.1", parse: airflowVersions },
+    seed: { default: "42", parse: integer },
+    "report-only": { type: "boolean", default: false },
+  },
+  quick: { n: "20", reps: "1" },
+});
+const WORK = path.join(ROOT, opts.quick ? ".cache/bench/parse-cost-quick" : ".cache/bench/parse-cost");
 
 // ------------------------------------------------------------------ helpers
 
@@ -95,106 +90,8 @@ const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 };
-const venvPython = (v) => path.join(ROOT, `.cache/venvs/bench-dagfactory-${v}/bin/python`);
-
-// ------------------------------------------------------------------ inputs
-
-/** Writes the three folders for one (Airflow version, N); returns their dags/ paths. */
-function prepare(version, n, seed) {
-  const major = Number(version.split(".")[0]);
-  const dir = path.join(WORK, `airflow-${version}`, `n${n}`);
-  fs.rmSync(dir, { recursive: true, force: true });
-  const specs = path.join(dir, "specs");
-  const folders = Object.fromEntries(VARIANTS.map((v) => [v, path.join(dir, v, "dags")]));
-  for (const d of [specs, folders.handwritten, path.join(folders.dagfactory, "configs")])
-    fs.mkdirSync(d, { recursive: true });
-
-  let steps = 0;
-  let xtable = 0;
-  for (let i = 0; i < n; i++) {
-    const spec = makePipeline(i, seed);
-    steps += spec.steps.length;
-    if (usesXTable(spec)) xtable++;
-    fs.writeFileSync(path.join(specs, `${spec.id}.pipeline.yaml`), pipegenYaml(spec));
-    fs.writeFileSync(path.join(folders.dagfactory, "configs", `${spec.id}.yaml`), dagFactoryYaml(spec, major));
-    fs.writeFileSync(path.join(folders.handwritten, `${spec.id}.py`), handWrittenPy(spec, major));
-  }
-  fs.writeFileSync(path.join(folders.dagfactory, "load_dag_factory_dags.py"), DAG_FACTORY_LOADER);
-
-  // (a) with the real CLI: specs pin 2.10.3, --airflow-version renders them for `version`.
-  const t0 = process.hrtime.bigint();
-  mustRun("node", [
-    path.join(ROOT, "build/bin/pipegen.js"),
-    "render",
-    specs,
-    "--out",
-    path.join(dir, "pipegen"),
-    "--airflow-version",
-    version,
-    "--quiet",
-  ]);
-  const renderS = Number(process.hrtime.bigint() - t0) / 1e9;
-
-  // The XTable operator module ships in pipegen's bundle; (b) and (c) use the very same module.
-  for (const v of ["dagfactory", "handwritten"]) {
-    for (const f of ["pipegen_xtable", ".airflowignore"]) {
-      const src = path.join(folders.pipegen, f);
-      if (fs.existsSync(src)) fs.cpSync(src, path.join(folders[v], f), { recursive: true });
-    }
-  }
-  return {
-    folders,
-    renderS,
-    steps,
-    tasks: 0,
-    xtable,
-    bytes: Object.fromEntries(VARIANTS.map((v) => [v, folderBytes(path.join(dir, v, "dags"))])),
-  };
-}
-
-function folderBytes(dir) {
-  let total = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const p = path.join(e.parentPath ?? e.path, e.name);
-    if (e.isFile() && !p.includes("__pycache__") && !p.includes("pipegen_xtable") && !e.name.startsWith("."))
-      total += fs.statSync(p).size;
-  }
-  return total;
-}
 
 // ------------------------------------------------------------------ measuring
-
-/** Python's default: bytecode of DAG files is cached in __pycache__ (the warm-up run writes it). */
-function driverEnv() {
-  const env = { ...process.env };
-  delete env.PYTHONDONTWRITEBYTECODE;
-  for (const k of Object.keys(env)) if (k.startsWith("AIRFLOW")) delete env[k];
-  return env;
-}
-
-function measure(version, folder, n, mode) {
-  const t0 = process.hrtime.bigint();
-  const r = run(venvPython(version), [path.join(HERE, "driver.py"), folder, "--expect", String(n), "--mode", mode], {
-    env: driverEnv(),
-  });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  let out;
-  try {
-    out = JSON.parse(r.stdout.trim().split("\n").at(-1));
-  } catch {
-    throw new Error(`driver failed on ${folder} (${mode}, exit ${r.status}):\n${r.stderr.slice(-4000)}`);
-  }
-  if (r.status !== 0) {
-    const errs = Object.entries(out.import_errors ?? {})
-      .slice(0, 3)
-      .map(([f, e]) => `${f}: ${e.slice(-600)}`)
-      .join("\n");
-    throw new Error(
-      `${folder} (${mode}): ${out.dags} DAGs instead of ${n}, ${Object.keys(out.import_errors ?? {}).length} import errors\n${errs}\n${r.stderr.slice(-3000)}`,
-    );
-  }
-  return { ...out, process_wall_s: wall };
-}
 
 /** The numbers one run contributes to the tables. */
 function summarize(out, mode) {
@@ -450,38 +347,36 @@ function verdicts(opts, results) {
 const signedPct = (r) => `${r >= 1 ? "+" : "−"}${Math.abs((r - 1) * 100).toFixed(1)} %`;
 
 function machineInfo() {
-  const git = (args) => run("git", args).stdout.trim();
   return {
     date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     cpu: `${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}`,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    load: os
-      .loadavg()
-      .map((x) => x.toFixed(1))
-      .join(" "),
-    commit: `${git(["rev-parse", "--short", "HEAD"])}${git(["status", "--porcelain", "--", "src", "templates"]) ? " (+ uncommitted src/templates changes)" : ""}`,
+    load: loadAverage(),
   };
 }
 
 // ------------------------------------------------------------------ main
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
   if (opts.reportOnly) {
     // Re-print (and re-write) the last run's tables from its raw numbers.
-    const saved = JSON.parse(fs.readFileSync(path.join(WORK, "results.json"), "utf8"));
+    const file = path.join(WORK, "results.json");
+    if (!fs.existsSync(file))
+      throw new Error(`--report-only: no raw numbers of an earlier run (${path.relative(ROOT, file)}); run it first`);
+    const saved = JSON.parse(fs.readFileSync(file, "utf8"));
     publish({ ...saved, opts: { ...saved.opts, results: opts.results } });
     return;
   }
   const started = Date.now();
-  const loadBefore = os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" ");
-  log("building pipegen (npm run build)");
-  mustRun("npm", ["run", "--silent", "build"]);
+  const commit = measuredCommit();
+  const loadBefore = loadAverage();
+  log(`load average ${loadBefore} (1/5/15 min)`);
+  if (opts.build) {
+    log("building pipegen (npm run build)");
+    mustRun("npm", ["run", "--silent", "build"]);
+  }
   log(`venvs: ${opts.airflow.map((v) => `bench-dagfactory-${v}`).join(", ")} (test/python/setup-venvs.sh)`);
   mustRun("bash", [path.join(ROOT, "test/python/setup-venvs.sh"), ...opts.airflow.map((v) => `bench-dagfactory-${v}`)]);
 
@@ -490,25 +385,17 @@ async function main() {
   for (const version of opts.airflow) {
     for (const n of opts.n) {
       log(`Airflow ${version}, N=${n}: generating and rendering`);
-      const inp = prepare(version, n, opts.seed);
+      const inp = prepareInputs({ dir: path.join(WORK, `airflow-${version}`, `n${n}`), version, n, seed: opts.seed });
       inputs[`${version}/${n}`] = inp;
-      // Warm-up (not counted): writes __pycache__, warms the page cache, and proves the bags are right.
-      const prints = {};
-      for (const v of VARIANTS) {
-        const out = measure(version, inp.folders[v], n, "fill");
-        prints[v] = [out.fingerprint, out.fingerprint_full];
-        inp.tasks = out.tasks;
-        meta.python[version] = out.python_version;
-        meta.versions[version] = out.versions;
-        meta.dagbag[version] = out.dagbag_class;
-      }
-      for (const v of ["dagfactory", "handwritten"]) {
-        if (prints[v][0] !== prints.pipegen[0])
-          throw new Error(`N=${n}: ${v} builds a different task graph than pipegen (fingerprints differ)`);
-        if (prints[v][1] !== prints.pipegen[1])
-          throw new Error(`N=${n}: ${v} builds the same graph as pipegen but with different DAG/operator arguments`);
-      }
-      log(`  ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, same graph and arguments in all three`);
+      // Warm-up (not counted): writes __pycache__, warms the page cache, and proves the bags are the same.
+      const outs = checkSameBags(version, inp.folders, n);
+      inp.tasks = outs.pipegen.tasks;
+      meta.python[version] = outs.pipegen.python_version;
+      meta.versions[version] = outs.pipegen.versions;
+      meta.dagbag[version] = outs.pipegen.dagbag_class;
+      checkPassed(
+        `Airflow ${version}, N=${n}: ${n} DAGs, ${inp.tasks} tasks in each bag, 0 import errors, the same DAGs, tasks, edges and arguments in all three`,
+      );
     }
   }
 
@@ -520,7 +407,7 @@ async function main() {
           // Interleave, rotating which variant goes first.
           const order = VARIANTS.map((_, i) => VARIANTS[(i + rep) % VARIANTS.length]);
           for (const variant of order) {
-            const out = measure(version, inputs[`${version}/${n}`].folders[variant], n, mode);
+            const out = runDriver(version, inputs[`${version}/${n}`].folders[variant], n, mode);
             const m = summarize(out, mode);
             results.push({
               rep,
@@ -540,10 +427,13 @@ async function main() {
     }
   }
 
+  checkPassed(`every measured run (${results.length}) parsed exactly its N DAGs with no import errors`);
   const machine = machineInfo();
   machine.loadBefore = loadBefore;
+  machine.commit = commit;
+  log(`load average ${machine.load} at the end (1/5/15 min)`);
   const minutes = (Date.now() - started) / 60000;
-  const argv = process.argv.slice(2);
+  const { argv } = opts;
   fs.mkdirSync(WORK, { recursive: true });
   fs.writeFileSync(
     path.join(WORK, "results.json"),
@@ -559,8 +449,7 @@ function publish({ opts, argv, minutes, machine, meta, inputs, results }) {
   const section = [
     "## Parse cost: pipegen vs dag-factory vs hand-written DAGs",
     "",
-    `Measured ${machine.date} on ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; pipegen ${machine.commit}; load average ${machine.loadBefore} at the start, ${machine.load} at the end (1/5/15 min). ` +
-      `Command: \`node bench/parse-cost/run.mjs${argv.length ? ` ${argv.join(" ")}` : ""}\` (${minutes.toFixed(0)} min). Seed ${opts.seed}.`,
+    `Measured ${machine.date} on ${machine.cpu}, ${machine.memory}, ${machine.os}; Node ${machine.node}; load average ${machine.loadBefore} at the start, ${machine.load} at the end (1/5/15 min); ${minutes.toFixed(0)} min. Seed ${opts.seed}.`,
     "",
     "Inputs (same pipelines in all three folders; the bags were checked to hold the same DAGs, tasks, edges and operator arguments):",
     "",
@@ -574,7 +463,10 @@ function publish({ opts, argv, minutes, machine, meta, inputs, results }) {
   ].join("\n");
   process.stdout.write(`${section}\n`);
   if (opts.results) {
-    writeResultsSection("parse-cost", section);
+    writeResultsSection("parse-cost", section, {
+      command: commandLine(["node", "bench/parse-cost/run.mjs"], argv),
+      commit: machine.commit,
+    });
     log(`wrote its section of ${path.relative(ROOT, RESULTS_MD)}`);
   }
   log(`done in ${minutes.toFixed(1)} min; raw numbers in ${path.relative(ROOT, path.join(WORK, "results.json"))}`);

@@ -6,20 +6,47 @@
  *    and writes as many output files (the issue's floor);
  *  - parse + check: check-floor.mjs, which also parses every spec and checks
  *    it against pipegen's zod schema, as any pipegen on this stack must.
- *
- *   node bench/render-throughput/run.mjs [--n 1000] [--reps 5] [--no-results]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { machineLine, median, ROOT, writeResultsSection } from "../lib/results.mjs";
+import { benchOptions, checkPassed, integer } from "../lib/options.mjs";
+import {
+  commandLine,
+  loadAverage,
+  machineLine,
+  measuredCommit,
+  median,
+  ROOT,
+  writeResultsSection,
+} from "../lib/results.mjs";
 import { makePipeline, pipegenYaml } from "../parse-cost/generate.mjs";
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const N = Number(option("--n", "1000"));
-const REPS = Number(option("--reps", "5"));
+const opts = benchOptions({
+  name: "render-throughput",
+  usage: `
+node bench/render-throughput/run.mjs [--n 1000] [--reps 5] [--quick] [--no-results] [--no-build] [--check-args]
+
+Generates N specs (bench/parse-cost/generate.mjs, seed 42) as YAML and as
+TypeScript and times cold processes: the read + write floor, check-floor.mjs
+and \`pipegen render\`. Checks that every run wrote N files and that the YAML
+and TypeScript specs render to the same DAG files. Writes its section of
+bench/RESULTS.md unless --no-results or --quick.
+
+--quick: N=200, 2 runs, RESULTS.md untouched.
+`,
+  options: {
+    n: { default: "1000", parse: integer },
+    reps: { default: "5", parse: integer },
+  },
+  quick: { n: "200", reps: "2" },
+});
+const N = opts.n;
+const REPS = opts.reps;
+const commit = measuredCommit();
+const loadAtStart = loadAverage();
+process.stderr.write(`render-throughput: load average ${loadAtStart} (1/5/15 min)\n`);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pipegen-render-bench-"));
 const FLOOR = path.join(work, "floor.mjs");
@@ -34,12 +61,14 @@ await Promise.all(texts.map((t, i) => writeFile(out + "/dags/" + files[i] + ".py
 `,
 );
 
-/** Writes N specs as YAML, or as TypeScript modules exporting the same objects. */
+/** Writes N specs as YAML, or as TypeScript modules exporting the same objects; returns the folder and the DAG ids. */
 function writeSpecs(kind) {
   const dir = path.join(work, `specs-${kind}`);
   fs.mkdirSync(dir);
+  const ids = [];
   for (let i = 0; i < N; i++) {
     const spec = { ...makePipeline(i, 42), airflowVersion: "2.10.3" };
+    ids.push(spec.id);
     if (kind === "yaml") fs.writeFileSync(path.join(dir, `${spec.id}.pipeline.yaml`), pipegenYaml(spec));
     else
       fs.writeFileSync(
@@ -47,8 +76,10 @@ function writeSpecs(kind) {
         `import { definePipeline } from "pipegen";\n\nexport default definePipeline(${JSON.stringify(spec, null, 2)});\n`,
       );
   }
-  return dir;
+  return { dir, ids };
 }
+
+const OUT = path.join(work, "out");
 
 /**
  * Wall time, CPU time (user + system, all threads) and peak RSS of one fresh
@@ -56,42 +87,90 @@ function writeSpecs(kind) {
  * removed and flushed first, so that no run pays for another's writeback.
  */
 function measure(command) {
-  const out = path.join(work, "out");
-  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(OUT, { recursive: true, force: true });
   execFileSync("sync");
   const start = performance.now();
-  const r = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command, out], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%M %U %S", ...command, OUT], { encoding: "utf8" });
   const seconds = (performance.now() - start) / 1000;
   if (r.status !== 0) throw new Error(`${command.join(" ")} failed:\n${r.stderr}`);
-  const files = fs.readdirSync(path.join(out, "dags")).filter((f) => f.endsWith(".py")).length;
+  const files = fs.readdirSync(path.join(OUT, "dags")).filter((f) => f.endsWith(".py")).length;
   if (files !== N) throw new Error(`${command.join(" ")} wrote ${files} DAG files, not ${N}`);
   const [rssKb, user, system] = r.stderr.trim().split("\n").at(-1).split(" ").map(Number);
   return { seconds, cpu: user + system, rssMb: rssKb / 1024 };
 }
 
-execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
-const bin = path.join(ROOT, "build/bin/pipegen.js");
-const CHECK_FLOOR = path.join(ROOT, "bench/render-throughput/check-floor.mjs");
-const rows = [];
-for (const kind of ["yaml", "ts"]) {
-  const specs = writeSpecs(kind);
-  const runs = { floor: [], check: [], pipegen: [] };
-  for (let rep = 0; rep < REPS; rep++) {
-    runs.floor.push(measure(["node", FLOOR, specs]));
-    runs.check.push(measure(["node", CHECK_FLOOR, specs]));
-    runs.pipegen.push(measure(["node", bin, "render", specs, "-q", "--out"]));
-  }
-  const of = (name, key) => median(runs[name].map((r) => r[key]));
-  rows.push({
-    kind,
-    floor: of("floor", "seconds"),
-    check: of("check", "seconds"),
-    pipegen: of("pipegen", "seconds"),
-    cpu: ["floor", "check", "pipegen"].map((name) => of(name, "cpu")),
-    rss: ["floor", "check", "pipegen"].map((name) => of(name, "rssMb")),
-  });
+/** The DAG files of a bundle, without the header line that names the spec file they came from. */
+function dagFiles(bundle) {
+  const dir = path.join(bundle, "dags");
+  return new Map(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".py"))
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8").replace(/^# Generated by pipegen from .*\n/, "")]),
+  );
 }
-fs.rmSync(work, { recursive: true, force: true });
+
+/**
+ * The YAML and TypeScript rows compare like with like only if both spec
+ * sets are the same pipelines: pipegen must render them to the same DAG
+ * files, one per spec.
+ */
+function checkSameBundles(ids) {
+  const yaml = dagFiles(path.join(work, "pipegen-yaml"));
+  const ts = dagFiles(path.join(work, "pipegen-ts"));
+  const want = ids.map((id) => `${id}.py`).sort();
+  for (const [kind, files] of [
+    ["YAML", yaml],
+    ["TypeScript", ts],
+  ])
+    if (JSON.stringify([...files.keys()]) !== JSON.stringify(want))
+      throw new Error(`pipegen render of the ${kind} specs did not write one DAG file per spec id`);
+  const differing = want.filter((f) => yaml.get(f) !== ts.get(f));
+  if (differing.length > 0)
+    throw new Error(
+      `the YAML and TypeScript specs render differently (${differing.length} of ${N} DAG files, e.g. ${differing[0]}): the two rows would not measure the same work`,
+    );
+  checkPassed(`pipegen renders the ${N} YAML and the ${N} TypeScript specs to the same ${N} DAG files, one per spec`);
+}
+
+const rows = [];
+try {
+  if (opts.build) execFileSync("npm", ["run", "build", "--silent"], { cwd: ROOT, stdio: "inherit" });
+  const bin = path.join(ROOT, "build/bin/pipegen.js");
+  const CHECK_FLOOR = path.join(ROOT, "bench/render-throughput/check-floor.mjs");
+  let ids = [];
+  for (const kind of ["yaml", "ts"]) {
+    const specs = writeSpecs(kind);
+    ids = specs.ids;
+    const runs = { floor: [], check: [], pipegen: [] };
+    for (let rep = 0; rep < REPS; rep++) {
+      runs.floor.push(measure(["node", FLOOR, specs.dir]));
+      runs.check.push(measure(["node", CHECK_FLOOR, specs.dir]));
+      runs.pipegen.push(measure(["node", bin, "render", specs.dir, "-q", "--out"]));
+    }
+    fs.renameSync(OUT, path.join(work, `pipegen-${kind}`));
+    checkPassed(
+      `${kind}: the read + write floor, check-floor.mjs and pipegen render each wrote ${N} files in ${REPS} runs`,
+    );
+    const of = (name, key) => median(runs[name].map((r) => r[key]));
+    rows.push({
+      kind,
+      floor: of("floor", "seconds"),
+      check: of("check", "seconds"),
+      pipegen: of("pipegen", "seconds"),
+      cpu: ["floor", "check", "pipegen"].map((name) => of(name, "cpu")),
+      rss: ["floor", "check", "pipegen"].map((name) => of(name, "rssMb")),
+    });
+  }
+  checkSameBundles(ids);
+} catch (e) {
+  process.stderr.write(`render-throughput: ${e.message}\n`);
+  process.exitCode = 1;
+} finally {
+  fs.rmSync(work, { recursive: true, force: true });
+}
+if (process.exitCode) process.exit();
 
 const name = (r) => (r.kind === "yaml" ? "YAML" : "TypeScript");
 const table = [
@@ -108,7 +187,9 @@ const table = [
   ...rows.map((r) => `| ${name(r)}, peak RSS | ${r.rss.map((x) => `${x.toFixed(0)} MB`).join(" | ")} | | | |`),
 ].join("\n");
 console.log(table);
-if (!args.includes("--no-results"))
+const loadAtEnd = loadAverage();
+process.stderr.write(`render-throughput: load average ${loadAtEnd} at the end\n`);
+if (opts.results)
   writeResultsSection(
     "render-throughput",
     `## Render throughput: \`pipegen render\` vs two floors (\`bench/render-throughput/\`)
@@ -117,5 +198,6 @@ Cold processes, medians of ${REPS} interleaved runs. The read + write floor is a
 
 ${table}
 
-Measured on ${machineLine()}.`,
+Measured on ${machineLine()}; load average ${loadAtStart} at the start, ${loadAtEnd} at the end (1/5/15 min).`,
+    { command: commandLine(["node", "bench/render-throughput/run.mjs"], opts.argv), commit },
   );

@@ -8,16 +8,19 @@ import { Agent as HttpsAgent } from "node:https";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import type { MWAAClient } from "@aws-sdk/client-mwaa";
 import { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { DEPLOY_OPTIONS } from "./settings-table.js";
 
 /**
- * MWAA and Glue are loaded on first use: most deploys never call them, and
+ * MWAA, STS and Glue are loaded on first use: most deploys never call them, and
  * loading an SDK client costs a tenth of a second or more, which a no-op
  * deploy should not pay.
  */
 export interface DeployClients {
   readonly s3: S3Client;
   readonly mwaa: () => Promise<MWAAClient>;
+  /** STS, for the credentials' account when neither the settings nor the specs name the bucket's account. */
+  readonly sts: () => Promise<STSClient>;
   /** Glue in the deploy's region, or in another one (an XTable step's Glue catalog may name its own). */
   readonly glueFor: (region?: string) => Promise<GlueClient>;
 }
@@ -55,11 +58,16 @@ export function createDeployClients(options: ClientOptions = {}): DeployClients 
   };
   const glue = new Map<string, GlueClient>();
   let mwaa: MWAAClient | undefined;
+  let sts: STSClient | undefined;
   return {
     s3: new S3Client({ ...common, requestHandler, followRegionRedirects: true }),
     async mwaa() {
       mwaa ??= new (await import("@aws-sdk/client-mwaa")).MWAAClient(common);
       return mwaa;
+    },
+    async sts() {
+      sts ??= new (await import("@aws-sdk/client-sts")).STSClient(common);
+      return sts;
     },
     async glueFor(region) {
       const key = region ?? "";

@@ -2,6 +2,9 @@
  * `pipegen deploy`: delivers a bundle to MWAA's bucket and environment, in
  * phases, each in its own module:
  *
+ *   0. the account the bucket must belong to (owner.ts): every S3 call
+ *      carries it as ExpectedBucketOwner, so a bucket of another account is
+ *      refused by S3 before anything is read or written;
  *   1. read the bucket state, with preflight (read-state.ts, preflight.ts);
  *   2. plan (plan-deploy.ts, plan.ts), and read the environment
  *      (update-environment.ts);
@@ -21,6 +24,7 @@ import { createDeployClients, type DeployClients } from "./aws.js";
 import type { BucketTarget } from "./bucket-target.js";
 import type { WaitOptions } from "./environment.js";
 import { loadBundle } from "./load-bundle.js";
+import { callerAccount, expectBucketOwners, resolveBucketOwner } from "./owner.js";
 import { isNoop, type Plan } from "./plan.js";
 import { planDeploy, toPlanReport } from "./plan-deploy.js";
 import { checkNamedResources } from "./preflight.js";
@@ -86,8 +90,20 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       ? [...loaded.bundle, runner.file].sort((a, b) => (a.path < b.path ? -1 : 1))
       : loaded.bundle;
 
+  // Every S3 call carries ExpectedBucketOwner: the bucket must belong to the expected account.
+  const owner = await resolveBucketOwner(settings, pipelines, clients, run.policy);
+  const declaredOwners = new Map(pipelines?.flatMap((p) => Object.entries(p.pipeline.aws?.bucketOwners ?? {})) ?? []);
+  expectBucketOwners(clients.s3, (b) =>
+    b === settings.bucket ? owner.account : (declaredOwners.get(b) ?? owner.account),
+  );
+  const expected = {
+    ...owner,
+    callerAccount: async () =>
+      owner.fromCredentials ? owner.account : callerAccount(clients, run.policy).catch(() => undefined),
+  };
+
   // Read and plan; nothing is written until the plan is known and every check passed.
-  const state = await readBucketState(target, bundle);
+  const state = await readBucketState(target, bundle, expected);
   const preflight =
     settings.preflight && pipelines
       ? await checkNamedResources(pipelines, clients, run.policy, settings.concurrency)

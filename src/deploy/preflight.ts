@@ -17,7 +17,7 @@ import { DEPLOY_OPTIONS } from "./settings-table.js";
  * @throws {PreflightError} when the bucket is missing or not versioned
  * @throws {AwsCallError} when the check itself cannot be made
  */
-export async function checkDeployBucket(target: BucketTarget): Promise<void> {
+export async function checkDeployBucket(target: BucketTarget, owner?: ExpectedOwner): Promise<void> {
   const { s3, bucket, policy } = target;
   let status: string | undefined;
   try {
@@ -29,10 +29,18 @@ export async function checkDeployBucket(target: BucketTarget): Promise<void> {
     if (
       name === "AccessDenied" ||
       (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403
-    )
+    ) {
+      if (owner) {
+        const caller = await owner.callerAccount();
+        throw new PreflightError(
+          `bucket ${bucket} does not belong to account ${owner.account} (${owner.source}), or the deploy role may not read it: S3 refused GetBucketVersioning with ExpectedBucketOwner ${owner.account} (${describeError(error)}). ` +
+            `The credentials are of account ${caller ?? "(unknown: STS did not answer)"}. pipegen deploys only into a bucket of the expected account, so nothing was written: check the bucket name, or pass --account if the bucket belongs to another account on purpose (the deploy role needs s3:GetBucketVersioning, s3:ListBucket, s3:GetObject and s3:PutObject on it)`,
+        );
+      }
       throw new PreflightError(
         `cannot read the versioning setting of bucket ${bucket}: ${describeError(error)}. The deploy role needs s3:GetBucketVersioning, s3:ListBucket, s3:GetObject and s3:PutObject on the bucket (and s3:DeleteObject for --prune); nothing was written`,
       );
+    }
     throw new AwsCallError(`cannot check bucket ${bucket}: ${explainSetupError(error) ?? describeError(error)}`, error);
   }
   if (status !== "Enabled")
@@ -65,8 +73,17 @@ export async function checkNamedResources(
   };
 }
 
+/** The account the deploy bucket must belong to, for the message when S3 refuses it. */
+export interface ExpectedOwner {
+  readonly account: string;
+  /** Where the account came from: "--account", "aws.account in pipelines/x.pipeline.yaml", … */
+  readonly source: string;
+  /** The credentials' own account, for the message; undefined when STS does not answer. */
+  readonly callerAccount: () => Promise<string | undefined>;
+}
+
 /** Plain words for the two ways a machine is not set up for AWS at all. */
-function explainSetupError(error: unknown): string | undefined {
+export function explainSetupError(error: unknown): string | undefined {
   const e = error as { name?: string; message?: string };
   if (/region is missing/i.test(e.message ?? "")) {
     const { flag, env, fallbackEnv } = DEPLOY_OPTIONS.region;

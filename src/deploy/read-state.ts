@@ -9,7 +9,7 @@
 import type { BucketTarget } from "./bucket-target.js";
 import type { BundleFile } from "./bundle.js";
 import { readManifest, type StoredManifest } from "./manifest.js";
-import { checkDeployBucket } from "./preflight.js";
+import { checkDeployBucket, type ExpectedOwner } from "./preflight.js";
 import { foldersOf, listRemote, type RemoteObject } from "./remote.js";
 
 /** What the bucket holds under the prefix, before anything is written. */
@@ -26,10 +26,14 @@ export interface BucketState {
  * @throws {PreflightError} when the bucket is missing or unversioned, or the manifest is not pipegen's
  * @throws {AwsCallError} when a read fails after retries
  */
-export async function readBucketState(target: BucketTarget, bundle: readonly BundleFile[]): Promise<BucketState> {
+export async function readBucketState(
+  target: BucketTarget,
+  bundle: readonly BundleFile[],
+  owner?: ExpectedOwner,
+): Promise<BucketState> {
   const bundleFolders = foldersOf(bundle.map((f) => f.path));
   const [versioning, manifestRead, listed] = await Promise.allSettled([
-    checkDeployBucket(target),
+    checkDeployBucket(target, owner),
     readManifest(target),
     listRemote(target, { top: true, folders: bundleFolders }),
   ]);

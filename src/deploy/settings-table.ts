@@ -102,6 +102,14 @@ export const DEPLOY_OPTIONS = {
     fallbackEnv: ["AWS_REGION", "AWS_DEFAULT_REGION"],
     help: "AWS region",
   },
+  account: {
+    kind: "text",
+    flag: "--account",
+    arg: "<id>",
+    env: "PIPEGEN_ACCOUNT",
+    inConfigFile: true,
+    help: "the account the bucket must belong to (default: aws.account in the specs, else the credentials' account); every S3 call carries it as ExpectedBucketOwner",
+  },
   from: {
     kind: "text",
     flag: "--from",

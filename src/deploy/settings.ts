@@ -13,7 +13,7 @@ import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
 import { normalizePrefix as keyPrefix } from "../runner/location.js";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
-import { awsRegion, s3BucketName } from "../spec/common.js";
+import { awsAccountId, awsRegion, s3BucketName } from "../spec/common.js";
 import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
 import {
@@ -35,6 +35,11 @@ export interface DeploySettings {
   readonly environment: string | undefined;
   /** AWS region; undefined lets the SDK resolve it (profile config). */
   readonly region: string | undefined;
+  /**
+   * The account the bucket must belong to (sent as ExpectedBucketOwner on every
+   * S3 call); undefined: the specs' aws.account, else the credentials' account.
+   */
+  readonly account: string | undefined;
   /** Deploy this existing bundle folder instead of rendering the specs. */
   readonly from: string | undefined;
   /** Spec files or folders (rendered in memory, or checked by --preflight). */
@@ -109,6 +114,8 @@ export async function resolveDeploySettings(
   if (environment !== undefined) check(mwaaEnvironmentName, environment, sources.environment!);
   const region = settings.read("region");
   if (region !== undefined) check(awsRegion, region, sources.region!);
+  const account = settings.read("account");
+  if (account !== undefined) check(awsAccountId, account, sources.account!);
 
   const from = settings.read("from");
   const airflowVersionFlag = DEPLOY_OPTIONS.airflowVersion.flag;
@@ -130,6 +137,7 @@ export async function resolveDeploySettings(
     prefix,
     environment,
     region,
+    account,
     from: from === undefined ? undefined : path.resolve(cwd, from),
     paths: paths.length > 0 ? paths : ["pipelines"],
     airflowVersion: flags.airflowVersion,

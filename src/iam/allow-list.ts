@@ -18,6 +18,8 @@ export const RESOURCE_STAR_ACTIONS: Readonly<Record<string, string>> = {
     "no resource type in IAM (only tag condition keys); needed only when the spec lets pipegen manage the crawler",
   "redshift-data:DescribeStatement":
     "no resource type in IAM; limited by redshift-data:statement-owner-iam-userid to statements this role started",
+  "redshift-data:CancelStatement":
+    "no resource type in IAM; limited by redshift-data:statement-owner-iam-userid to statements this role started (RedshiftDataOperator.on_kill)",
   "logs:DescribeLogGroups": "no resource type in IAM; part of MWAA's documented execution-role baseline",
   "cloudwatch:PutMetricData":
     "no resource type in IAM; part of MWAA's documented execution-role baseline (environment metrics)",
@@ -43,6 +45,11 @@ export const ALLOWED_WILDCARD_RESOURCES: readonly AllowedWildcard[] = [
     name: "s3-key-pattern",
     why: "objects under a literal bucket whose key holds run-time dates or a trailing prefix wildcard",
     pattern: new RegExp(`^arn:${PARTITION}:s3:::[a-z0-9][a-z0-9.-]*[a-z0-9]/.+$`),
+  },
+  {
+    name: "iam-role-any-path",
+    why: "a Glue job role given by name, whatever its IAM path: role names are unique in an account, so role/*/<name> matches only that role",
+    pattern: new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/\\*/[A-Za-z0-9+=,.@_-]+$`),
   },
   {
     name: "log-group-suffix",

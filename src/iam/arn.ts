@@ -50,6 +50,11 @@ export class Arns {
       : `arn:${this.partition}:iam::${this.placement.account}:role/${nameOrArn}`;
   }
 
+  /** An IAM role of this account by name under any IAM path (the pattern role/STAR/name); role names are unique in an account. */
+  iamRoleAnyPath(name: string): string {
+    return `arn:${this.partition}:iam::${this.placement.account}:role/*/${name}`;
+  }
+
   /**
    * A CloudWatch Logs log group in the form IAM policies use for all actions
    * but tagging: with a trailing `:*` (CloudWatch Logs user guide, "CloudWatch

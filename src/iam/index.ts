@@ -65,15 +65,14 @@ export interface IamOptions {
   readonly dagBucket?: string | undefined;
   /** The environment's customer managed KMS key; MWAA's AWS owned key when undefined. */
   readonly kmsKey?: string | undefined;
-  /** The role the AWS connection names as role_arn, which UNLOAD then runs as. */
-  readonly unloadRole?: string | undefined;
 }
 
 export type IamDocumentKind =
   | "execution-role"
   | "mwaa-baseline"
   | "glue-role"
-  | "redshift-namespace-role"
+  | "redshift-unload-role"
+  | "redshift-unload-trust"
   | "bucket-policy";
 
 export interface IamDocument {
@@ -118,7 +117,6 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
     const ctx: IamContext = {
       resolved,
       arns,
-      unloadRole: options.unloadRole,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
       missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
@@ -128,7 +126,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
   }
   if (missing.length > 0) throw specError(missing);
-  const grants = mergeAcrossSteps(annotated);
+  const grants = perStep(annotated);
 
   const owners = bucketOwners(pipelines, placement.account);
   const documents: IamDocument[] = [];
@@ -185,18 +183,26 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       ),
     );
   }
-  if (options.unloadRole !== undefined) {
-    const mine = grants.filter((g) => g.to.kind === "unload-role");
-    if (mine.length > 0)
-      documents.push(
-        identityDocument(
-          "redshift-namespace-role.json",
-          "redshift-namespace-role",
-          `attach to ${options.unloadRole}, associated with the Redshift namespace or cluster: where UNLOAD writes`,
-          mine,
-        ),
-      );
-    else notes.push("--unload-role was given, but no pipeline unloads to S3");
+  const unloadRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "redshift-role" ? [g.to.roleArn] : [])))].sort(
+    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
+  );
+  for (const role of unloadRoles) {
+    const mine = grants.filter((g) => g.to.kind === "redshift-role" && g.to.roleArn === role);
+    const clash = unloadRoles.some((other) => other !== role && roleName(other) === roleName(role));
+    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+    const which =
+      role === "default"
+        ? "the default IAM role of the Redshift namespace or cluster the pipelines unload from"
+        : `${role}, associated with the Redshift namespace or cluster`;
+    documents.push(
+      identityDocument(
+        `redshift-unload-role-${name}.json`,
+        "redshift-unload-role",
+        `attach to ${which}: where UNLOAD writes (Redshift assumes it through IAM_ROLE)`,
+        mine,
+      ),
+      trustDocument(`redshift-unload-role-${name}-trust.json`, which),
+    );
   }
 
   for (const [bucket, owner] of [...owners].sort()) {
@@ -235,7 +241,8 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       );
   }
   const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
-  return { placement, documents, notes, files };
+  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
+  return { placement, documents, notes: [...new Set(notes)], files };
 }
 
 /** A grant and the pipeline and step it serves. */
@@ -251,39 +258,13 @@ interface PipelineGrant extends Grant {
 }
 
 /**
- * Several steps of one pipeline often need the very same statement (every
- * Data API step reads the same secret and polls DescribeStatement). They
- * become one statement whose Sid names the pipeline and the purpose, and
- * whose explanation names the steps; grants of different pipelines are never
- * merged, so every Sid still says which pipeline it serves.
+ * Every grant stays its own statement, with the Sid of its pipeline, step and
+ * purpose, even where two steps need the very same access (every Data API
+ * step reads the same secret): a statement then says which step it serves, and
+ * removing a step removes exactly its statements.
  */
-function mergeAcrossSteps(annotated: readonly Annotated[]): PipelineGrant[] {
-  const groups = new Map<string, Annotated[]>();
-  for (const a of annotated) {
-    const purpose = a.grant.sid.slice(pascal(a.pipeline).length + pascal(a.step).length);
-    const to = a.grant.to.kind === "execution-role" ? "execution-role" : `${a.grant.to.kind}:${a.grant.to.roleArn}`;
-    const key = JSON.stringify([
-      a.pipeline,
-      to,
-      purpose,
-      [...a.grant.actions].sort(),
-      a.grant.resources,
-      a.grant.condition ?? null,
-    ]);
-    groups.set(key, [...(groups.get(key) ?? []), a]);
-  }
-  return [...groups.values()].map((group) => {
-    const first = group[0]!;
-    if (group.length === 1) return { ...first.grant, pipeline: first.pipeline };
-    const purpose = first.grant.sid.slice(pascal(first.pipeline).length + pascal(first.step).length);
-    const steps = group.map((g) => g.step);
-    return {
-      ...first.grant,
-      pipeline: first.pipeline,
-      sid: `${pascal(first.pipeline)}${purpose}`,
-      explain: `steps ${steps.slice(0, -1).join(", ")} and ${steps.at(-1)}: ${first.grant.explain}`,
-    };
-  });
+function perStep(annotated: readonly Annotated[]): PipelineGrant[] {
+  return annotated.map((a) => ({ ...a.grant, pipeline: a.pipeline }));
 }
 
 /** Packs whole pipelines into documents under `limit` characters; a pipeline too big for one is cut between statements. */
@@ -360,7 +341,33 @@ function statementOf(g: BaselineGrant, principal?: string): PolicyStatement {
 }
 
 function principalOf(to: Grantee, executionRole: string | undefined): string | undefined {
-  return to.kind === "execution-role" ? executionRole : to.roleArn;
+  if (to.kind === "execution-role") return executionRole;
+  return to.roleArn === "default" ? undefined : to.roleArn;
+}
+
+/** The trust policy of an UNLOAD role: Redshift (provisioned and Serverless alike) assumes it. */
+function trustDocument(file: string, role: string): IamDocument {
+  const statement: PolicyStatement = {
+    Sid: "RedshiftAssumesRoleForUnload",
+    Effect: "Allow",
+    Principal: { Service: "redshift.amazonaws.com" },
+    Action: ["sts:AssumeRole"],
+  };
+  const policy: PolicyDocument = { Version: "2012-10-17", Statement: [statement] };
+  return {
+    file,
+    kind: "redshift-unload-trust",
+    attachTo: `the trust policy of ${role}`,
+    policy,
+    grants: [
+      {
+        sid: statement.Sid,
+        explain:
+          "Redshift assumes the role when it runs UNLOAD … IAM_ROLE; the role must also be associated with the namespace or cluster",
+      },
+    ],
+    size: { characters: JSON.stringify(policy).length, limit: 2048, limitName: "a role trust policy" },
+  };
 }
 
 /** Account and region: options first, then what the specs declare; specs that declare must agree. */

@@ -13,7 +13,7 @@ export type Condition = Readonly<Record<string, Readonly<Record<string, string |
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow";
-  readonly Principal?: { readonly AWS: string };
+  readonly Principal?: { readonly AWS: string } | { readonly Service: string };
   readonly Action: readonly string[];
   readonly Resource?: readonly string[];
   readonly NotResource?: readonly string[];
@@ -31,8 +31,11 @@ export type Grantee =
   | { readonly kind: "execution-role" }
   /** A Glue job's or crawler's own role: what the Glue service does on the step's behalf. */
   | { readonly kind: "glue-role"; readonly roleArn: string }
-  /** The role UNLOAD runs as when the AWS connection names one (`--unload-role`). */
-  | { readonly kind: "unload-role"; readonly roleArn: string };
+  /**
+   * The role Redshift assumes for UNLOAD (the step's `iamRole`): its ARN, or
+   * `default` for the namespace's or cluster's default IAM role.
+   */
+  | { readonly kind: "redshift-role"; readonly roleArn: string };
 
 /** One statement and why it exists. */
 export interface Grant {
@@ -52,8 +55,6 @@ export interface Grant {
 export interface IamContext {
   readonly resolved: ResolvedPipeline;
   readonly arns: Arns;
-  /** `--unload-role`: UNLOAD runs as this role (the AWS connection's role_arn) instead of the execution role. */
-  readonly unloadRole: string | undefined;
   /** The statement id for a step and purpose: `<Pipeline><Step><Purpose>`, letters and digits only. */
   sid(step: Step, purpose: string): string;
   /** Records something the user must know that is not a grant (e.g. what is not covered). */

@@ -33,7 +33,8 @@ export function checkWildcards(doc: PolicyDocument): string[] {
         for (const value of typeof values === "string" ? [values] : values)
           if (hasWildcard(value) && !(operator === "StringLike" && key in WILDCARD_CONDITION_KEYS))
             at(`wildcard in condition ${operator} ${key}: ${value}`);
-    if (s.Principal && hasWildcard(s.Principal.AWS)) at(`wildcard principal ${s.Principal.AWS}`);
+    const principal = s.Principal && ("AWS" in s.Principal ? s.Principal.AWS : s.Principal.Service);
+    if (principal !== undefined && hasWildcard(principal)) at(`wildcard principal ${principal}`);
   }
   return out;
 }

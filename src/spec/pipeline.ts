@@ -196,6 +196,13 @@ export const pipeline = z
           path: ["steps", i, "dataApi"],
           message: "the Data API needs connections.redshift to name a workgroup or cluster, not a connId",
         });
+      if (s.kind === "unload" && s.dataApi === false && redshift && !("connId" in redshift))
+        ctx.addIssue({
+          code: "custom",
+          path: ["steps", i, "dataApi"],
+          message:
+            "false runs UNLOAD over an Airflow Redshift connection, but connections.redshift names a workgroup or cluster, not a connId; drop dataApi, or set connections.redshift to { connId }",
+        });
     }
   });
 

@@ -21,3 +21,13 @@ export async function writeGolden(dir: string, files: readonly RenderedFile[], k
   await writeBundle(dir, files, { kind });
   await rm(path.join(dir, MANIFEST), { force: true });
 }
+
+/** inspect_dags.py arguments: a daily run for 2024-03-05 that starts on 2024-03-06; a manual run triggered on 2024-03-07. */
+export const RUN_INTERVAL = [
+  "--data-interval-start",
+  "2024-03-05T06:00:00+00:00",
+  "--data-interval-end",
+  "2024-03-06T06:00:00+00:00",
+  "--run-after",
+  "2024-03-07T10:00:00+00:00",
+];

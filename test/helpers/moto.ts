@@ -24,13 +24,14 @@ export const MOTO_AWS_ENV = {
   AWS_DEFAULT_REGION: "us-east-1",
 } as const;
 
-export async function startMoto(): Promise<MotoServer> {
+/** @param env extra environment for the server, e.g. `MOTO_ACCOUNT_ID` (the account moto's resources belong to) */
+export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
   const child: ResultPromise = execa(venvBin("moto", "python"), [`${ROOT}test/helpers/moto_server.py`], {
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",
     reject: false,
-    env: { ...MOTO_AWS_ENV, PYTHONUNBUFFERED: "1" },
+    env: { ...MOTO_AWS_ENV, PYTHONUNBUFFERED: "1", ...env },
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = "";

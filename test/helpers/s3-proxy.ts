@@ -26,6 +26,8 @@ export interface LoggedRequest {
   readonly key: string;
   readonly bucket: string;
   readonly op: string;
+  /** The x-amz-expected-bucket-owner header (ExpectedBucketOwner), when the request carried one. */
+  readonly expectedBucketOwner?: string;
   status?: number;
   fault?: FaultKind;
 }
@@ -47,6 +49,12 @@ export interface S3Proxy {
   mark(label: string): number;
   readonly marks: { label: string; seq: number }[];
   setFaults(plan: FaultPlan | undefined): void;
+  /**
+   * Which account owns each bucket, for S3's ExpectedBucketOwner check, which
+   * moto (5.2.5) does not make: a request whose header names another account
+   * gets S3's answer, 403 AccessDenied, and never reaches moto.
+   */
+  setBucketOwners(owners: ReadonlyMap<string, string> | undefined): void;
   /** A rule that fails specific requests regardless of `rate`; return the fault or undefined. */
   setRule(rule: ((r: LoggedRequest) => FaultKind | undefined) | undefined): void;
   /** Called for each request as it arrives (e.g. to kill a client mid-deploy). */
@@ -112,6 +120,7 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
   let faults: FaultPlan | undefined;
   let random = mulberry32(1);
   let rule: ((r: LoggedRequest) => FaultKind | undefined) | undefined;
+  let owners: ReadonlyMap<string, string> | undefined;
   let proxy!: S3Proxy;
 
   const respondError = (res: ServerResponse, entry: LoggedRequest, kind: "500" | "503" | "throttle") => {
@@ -128,15 +137,30 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
     const url = new URL(req.url ?? "/", "http://proxy");
     const [, bucket = "", ...rest] = url.pathname.split("/");
     const key = decodeURIComponent(rest.join("/"));
+    const expected = req.headers["x-amz-expected-bucket-owner"];
     const entry: LoggedRequest = {
       seq: ++seq,
       method: req.method ?? "GET",
       key,
       bucket,
       op: s3Operation(req.method ?? "GET", url.searchParams, key),
+      ...(typeof expected === "string" ? { expectedBucketOwner: expected } : {}),
     };
     log.push(entry);
     proxy.onRequest?.(entry);
+    const owner = owners?.get(bucket);
+    if (owner !== undefined && entry.expectedBucketOwner !== undefined && entry.expectedBucketOwner !== owner) {
+      req.resume();
+      req.on("end", () => {
+        entry.status = 403;
+        entry.end = ++seq;
+        res.writeHead(403, { "content-type": "application/xml" });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>proxy</RequestId></Error>',
+        );
+      });
+      return;
+    }
     let fault = rule?.(entry);
     if (!fault && faults && (faults.match?.(entry) ?? true) && random() < faults.rate)
       fault = faults.kinds[Math.floor(random() * faults.kinds.length)];
@@ -199,6 +223,9 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
     },
     setRule(r) {
       rule = r;
+    },
+    setBucketOwners(o) {
+      owners = o;
     },
     clearLog() {
       log.length = 0;

@@ -132,7 +132,7 @@ describe("resolveDeploySettings", () => {
     [
       "pipegen.config.yaml",
       "deploy:\n  bucket: ok-bucket\n  prunee: true\n",
-      'pipegen.config.yaml:3:3 deploy.prunee: unknown setting "prunee"; known deploy settings: bucket, prefix, environment, region, from, prune, wait, waitTimeout, preflight, concurrency, retries',
+      'pipegen.config.yaml:3:3 deploy.prunee: unknown setting "prunee"; known deploy settings: bucket, prefix, environment, region, account, from, prune, wait, waitTimeout, preflight, concurrency, retries',
     ],
     [
       "pipegen.config.yaml",
@@ -184,6 +184,7 @@ describe("the settings table", () => {
     prefix: "team-a",
     environment: "prod-airflow",
     region: "eu-west-1",
+    account: "111122223333",
     from: "dist",
     prune: "true",
     wait: "true",

@@ -154,7 +154,7 @@ const OPTS = { account: "111122223333", region: "us-east-1" };
 const rs = { connections: { redshift: { ...REDSHIFT, workgroupId: "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d" } } };
 
 describe("documents", () => {
-  it("merges a statement that several steps of one pipeline need, and names those steps", () => {
+  it("gives every step its own statements, each Sid naming pipeline, step and purpose, even when two steps need the same access", () => {
     const spec = basePipeline({
       ...rs,
       steps: [
@@ -163,8 +163,14 @@ describe("documents", () => {
       ],
     });
     const [doc] = buildIam([resolved(spec)], OPTS).documents;
-    expect(doc!.policy.Statement.map((s) => s.Sid)).toEqual(["DemoRunSql", "DemoSqlStatus", "DemoReadSecret"]);
-    expect(doc!.grants[0]!.explain).toMatch(/^steps a and b: /);
+    expect(doc!.policy.Statement.map((s) => s.Sid)).toEqual([
+      "DemoARunSql",
+      "DemoASqlStatus",
+      "DemoAReadSecret",
+      "DemoBRunSql",
+      "DemoBSqlStatus",
+      "DemoBReadSecret",
+    ]);
   });
 
   it("never merges across pipelines", () => {

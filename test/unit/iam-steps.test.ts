@@ -20,14 +20,13 @@ interface Built {
 }
 
 /** Builds the grants of the pipeline's only step; Sids are shown as their purpose only. */
-function build(step: Record<string, unknown>, overrides: Record<string, unknown> = {}, unloadRole?: string): Built {
+function build(step: Record<string, unknown>, overrides: Record<string, unknown> = {}): Built {
   const r = resolved(basePipeline({ steps: [{ id: "s", ...step }], ...overrides }));
   const notes: string[] = [];
   const missing: string[] = [];
   const ctx: IamContext = {
     resolved: r,
     arns: ARNS,
-    unloadRole,
     sid: (_, purpose) => purpose,
     note: (n) => notes.push(n),
     missing: (path, message) => missing.push(`${path.join(".")}: ${message}`),
@@ -169,13 +168,13 @@ describe("glueJob", () => {
       ],
     ],
     [
-      "a role name: the hook looks its ARN up with iam:GetRole first",
+      "a role name: the hook looks its ARN up with iam:GetRole first, at any IAM path (e.g. /service-role/)",
       { role: "glue-j" },
       [
         run,
         `exec | CreateJob | glue:CreateJob | ${job}`,
-        'exec | PassJobRole | iam:PassRole | arn:aws:iam::111122223333:role/glue-j | {"StringEquals":{"iam:PassedToService":"glue.amazonaws.com"}}',
-        "exec | ReadJobRole | iam:GetRole | arn:aws:iam::111122223333:role/glue-j",
+        'exec | PassJobRole | iam:PassRole | arn:aws:iam::111122223333:role/glue-j arn:aws:iam::111122223333:role/*/glue-j | {"StringEquals":{"iam:PassedToService":"glue.amazonaws.com"}}',
+        "exec | ReadJobRole | iam:GetRole | arn:aws:iam::111122223333:role/glue-j arn:aws:iam::111122223333:role/*/glue-j",
       ],
     ],
     [
@@ -194,26 +193,25 @@ describe("glueJob", () => {
 describe("xtable", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     [
-      "Delta to Iceberg: read the table, write metadata/ only",
+      "Delta to Iceberg: read the log and metadata/, never the data files; write metadata/ only",
       { targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "s3://lake-bucket/t/", tableName: "t" }] },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],
     [
-      "each target format writes its own folder",
+      "Hudi as a target: .hoodie/ is read and written, _delta_log/ never written; tableDataPath is never read",
       {
-        sourceFormat: "ICEBERG",
-        targetFormats: ["DELTA", "HUDI"],
-        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableName: "t" }],
+        targetFormats: ["ICEBERG", "HUDI"],
+        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableDataPath: "s3://data-bucket/t/data", tableName: "t" }],
       },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/*"]}}',
-        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*","t/.hoodie/*"]}}',
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],
@@ -221,12 +219,12 @@ describe("xtable", () => {
       "Glue catalog: GetTable, CreateTable, UpdateTable on the catalog, database and table only, in the catalog's region",
       {
         targetFormats: ["ICEBERG"],
-        datasets: [{ tableBasePath: "s3://lake-bucket/sales", tableName: "Sales", namespace: "Shop" }],
+        datasets: [{ tableBasePath: "s3://lake-bucket/sales", tableName: "sales", namespace: "shop" }],
         glueCatalog: { warehouse: "s3://lake-bucket/", region: "eu-west-1" },
       },
       [
-        "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/*",
-        'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/ arn:aws:s3:::lake-bucket/sales/_delta_log/* arn:aws:s3:::lake-bucket/sales/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/","sales/_delta_log/*","sales/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/sales/metadata/*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
         "exec | GlueCatalog | glue:CreateTable,glue:GetTable,glue:UpdateTable | arn:aws:glue:eu-west-1:111122223333:catalog arn:aws:glue:eu-west-1:111122223333:database/shop arn:aws:glue:eu-west-1:111122223333:table/shop/sales",
@@ -252,7 +250,7 @@ describe("xtable", () => {
 describe("Redshift statements (redshiftProcedure, redshiftSql, refreshMaterializedView)", () => {
   const wg = `arn:aws:redshift-serverless:us-east-1:111122223333:workgroup/${WG}`;
   const status =
-    'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}';
+    'exec | SqlStatus | redshift-data:CancelStatement,redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}';
   it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     [
       "workgroup with a secret",
@@ -347,86 +345,123 @@ describe("unload", () => {
   const wg = `arn:aws:redshift-serverless:us-east-1:111122223333:workgroup/${WG}`;
   const dataApi = [
     `exec | RunSql | redshift-data:ExecuteStatement | ${wg}`,
-    'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
+    'exec | SqlStatus | redshift-data:CancelStatement,redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
     `exec | ReadSecret | secretsmanager:GetSecretValue | ${SECRET}`,
   ];
-  it.each<[string, Record<string, unknown>, Record<string, unknown>, string | undefined, string[]]>([
+  const ROLE = "arn:aws:iam::111122223333:role/service-role/rs-unload";
+  it.each<[string, Record<string, unknown>, Record<string, unknown>, string[]]>([
     [
-      "table: the operator appends /<table>_ to the key; the execution role writes there",
+      "table: files are <to>/<table>_…; the default role writes there, the execution role only runs the SQL",
       { table: "t", to: "s3://out-bucket/x/${DATE}/" },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*/t_*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*/t_*"}}',
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/*/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/*/t_*"}}',
       ],
     ],
     [
-      "query: files start with the key itself",
-      { query: "select 1", to: "s3://out-bucket/daily/" },
+      "query with a named role: files start with the key itself",
+      { query: "select 1", to: "s3://out-bucket/daily/", iamRole: ROLE },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
       ],
     ],
     [
       "CLEANPATH deletes first",
-      { query: "select 1", to: "s3://out-bucket/daily/", options: ["CLEANPATH"] },
+      { query: "select 1", to: "s3://out-bucket/daily/", options: ["CLEANPATH"], iamRole: ROLE },
       workgroup(),
-      undefined,
       [
         ...dataApi,
-        "exec | WriteUnload | s3:DeleteObject,s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:DeleteObject,s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
       ],
     ],
     [
-      "--unload-role: Redshift assumes the connection's role_arn, which gets the S3 grants",
-      { query: "select 1", to: "s3://out-bucket/daily/" },
+      "a KMS key by id: GenerateDataKey and Decrypt on it, through S3 only",
+      {
+        query: "select 1",
+        to: "s3://out-bucket/daily/",
+        options: ["ENCRYPTED", "KMS_KEY_ID '1234abcd-12ab-34cd-56ef-1234567890ab'"],
+        iamRole: ROLE,
+      },
       workgroup(),
-      "arn:aws:iam::111122223333:role/rs-unload",
       [
         ...dataApi,
-        "unload-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
-        'unload-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        "redshift-role:rs-unload | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/daily/*",
+        'redshift-role:rs-unload | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"daily/*"}}',
+        'redshift-role:rs-unload | UnloadKey | kms:Decrypt,kms:GenerateDataKey | arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab | {"StringEquals":{"kms:ViaService":"s3.us-east-1.amazonaws.com"}}',
       ],
     ],
     [
-      "over an Airflow connection UNLOAD still carries the AWS connection's credentials",
+      "over an Airflow connection the execution role calls no AWS API; the role still writes",
       { table: "t", to: "s3://out-bucket/x/" },
       { connections: { redshift: { connId: "rs" } } },
-      undefined,
       [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
+      ],
+    ],
+    [
+      "a bare bucket with a table: t_… at the root, no double slash",
+      { table: "t", to: "s3://out-bucket/" },
+      { connections: { redshift: { connId: "rs" } } },
+      [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/t_*",
+        'redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"t_*"}}',
+      ],
+    ],
+    [
+      "the bucket's root with a query: no prefix to limit the listing to",
+      { query: "select 1", to: "s3://out-bucket" },
+      { connections: { redshift: { connId: "rs" } } },
+      [
+        "redshift-role:default | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/*",
+        "redshift-role:default | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket",
+      ],
+    ],
+    [
+      "legacyOperator: RedshiftToS3Operator hands the execution role's credentials to UNLOAD, so that role writes",
+      { table: "t", to: "s3://out-bucket/x/", legacyOperator: true },
+      workgroup(),
+      [
+        `exec | RunSql | redshift-data:ExecuteStatement | ${wg}`,
+        // RedshiftToS3Operator has no on_kill: no CancelStatement.
+        'exec | SqlStatus | redshift-data:DescribeStatement | * | {"StringEquals":{"redshift-data:statement-owner-iam-userid":"${aws:userid}"}}',
+        dataApi[2]!,
         "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/x/t_*",
         'exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket | {"StringLike":{"s3:prefix":"x/t_*"}}',
       ],
     ],
-    [
-      "the bucket's root: no prefix to limit the listing to",
-      { query: "select 1", to: "s3://out-bucket/" },
-      { connections: { redshift: { connId: "rs" } } },
-      undefined,
-      [
-        "exec | WriteUnload | s3:GetObject,s3:PutObject | arn:aws:s3:::out-bucket/*",
-        "exec | ListUnload | s3:ListBucket | arn:aws:s3:::out-bucket",
-      ],
-    ],
-  ])("%s", (_, s, overrides, unloadRole, want) => {
-    expect(build({ kind: "unload", ...s }, overrides, unloadRole).rows).toEqual(want);
+  ])("%s", (_, s, overrides, want) => {
+    expect(build({ kind: "unload", ...s }, overrides).rows).toEqual(want);
   });
 
-  it("says that a KMS key named in the options is not covered", () => {
+  it("says that a KMS alias cannot be granted on, and that legacyOperator sends credentials", () => {
     expect(
       build(
-        { kind: "unload", query: "q", to: "s3://out-bucket/x/", options: ["ENCRYPTED", "KMS_KEY_ID 'k'"] },
+        { kind: "unload", query: "q", to: "s3://out-bucket/x/", options: ["KMS_KEY_ID 'alias/exports'"] },
         { connections: { redshift: { connId: "rs" } } },
       ).notes,
     ).toEqual([
-      "demo.s: UNLOAD encrypts with a KMS key; grant kms:GenerateDataKey on that key yourself (pipegen does not read the key from the options)",
+      "demo.s: runs SQL over Airflow connection rs (SQLExecuteQueryOperator), which calls no AWS API; its credentials live in the connection",
+      "demo.s: KMS_KEY_ID 'alias/exports' is an alias, which IAM cannot grant on: name the key by id or ARN, or grant kms:GenerateDataKey and kms:Decrypt on it yourself",
+    ]);
+    expect(
+      build({ kind: "unload", query: "q", to: "s3://out-bucket/x/", legacyOperator: true }, workgroup()).notes[0],
+    ).toMatch(/^demo\.s: legacyOperator: RedshiftToS3Operator puts the AWS connection's session credentials/);
+  });
+
+  it("needs the role's ARN when a cross-account bucket policy must name it", () => {
+    const built = build(
+      { kind: "unload", query: "q", to: "s3://out-bucket/x/" },
+      { ...workgroup(), aws: { account: "111122223333", bucketOwners: { "out-bucket": "444455556666" } } },
+    );
+    expect(built.missing).toEqual([
+      "steps.0.iamRole: is the default IAM role, but bucket out-bucket belongs to account 444455556666, whose bucket policy must name the role: give iamRole as the role's ARN",
     ]);
   });
 });

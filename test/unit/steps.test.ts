@@ -247,14 +247,83 @@ describe("Redshift statements", () => {
 });
 
 describe("unload", () => {
-  it("a table through the Data API", () => {
+  const SQL = "airflow.providers.common.sql.operators.sql.SQLExecuteQueryOperator";
+  const DATA = "airflow.providers.amazon.aws.operators.redshift_data.RedshiftDataOperator";
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      "a table to a prefix, default role, options kept in order",
+      { table: "products_f", to: "s3://out-bucket/p/day=${DD}/", options: ["FORMAT AS PARQUET", "ALLOWOVERWRITE"] },
+      "UNLOAD ('SELECT * FROM public.products_f') TO 's3://out-bucket/p/day={{ data_interval_start.strftime('%d') }}/products_f_' IAM_ROLE default FORMAT AS PARQUET ALLOWOVERWRITE",
+    ],
+    [
+      "a table to a bare bucket: no double slash",
+      { table: "sales", schema: "mart", to: "s3://out-bucket/" },
+      "UNLOAD ('SELECT * FROM mart.sales') TO 's3://out-bucket/sales_' IAM_ROLE default",
+    ],
+    [
+      "a query written as a statement loses its trailing semicolon",
+      { query: "SELECT 1;\n", to: "s3://out-bucket/x/" },
+      "UNLOAD ('SELECT 1') TO 's3://out-bucket/x/' IAM_ROLE default",
+    ],
+    [
+      "a quote in the target path is escaped too",
+      { query: "SELECT 1", to: "s3://out-bucket/it's/" },
+      "UNLOAD ('SELECT 1') TO 's3://out-bucket/it''s/' IAM_ROLE default",
+    ],
+    [
+      "a query to a bucket without a slash",
+      { query: "SELECT 1", to: "s3://out-bucket" },
+      "UNLOAD ('SELECT 1') TO 's3://out-bucket/' IAM_ROLE default",
+    ],
+    [
+      "quotes and backslashes are doubled; placeholders and raw Jinja still render",
+      {
+        query: "SELECT * FROM t WHERE name = 'O''Brien' AND d = '${DATE}' AND p LIKE 'a\\_%' AND ds = '{{ ds }}'",
+        to: "s3://out-bucket/x/",
+        iamRole: "arn:aws:iam::111122223333:role/rs-unload",
+        includeHeader: true,
+        options: [
+          "FORMAT AS CSV",
+          "PARTITION BY (d) INCLUDE",
+          "PARALLEL OFF",
+          "MAXFILESIZE 100 MB",
+          "CLEANPATH",
+          "MANIFEST",
+        ],
+      },
+      "UNLOAD ('SELECT * FROM t WHERE name = ''O''''Brien'' AND d = ''{{ data_interval_start.strftime('%Y-%m-%d') }}'' AND p LIKE ''a\\\\_%'' AND ds = ''{{ ds }}''') TO 's3://out-bucket/x/' IAM_ROLE 'arn:aws:iam::111122223333:role/rs-unload' FORMAT AS CSV PARTITION BY (d) INCLUDE PARALLEL OFF MAXFILESIZE 100 MB CLEANPATH MANIFEST HEADER",
+    ],
+  ])("%s", (_, extra, statement) => {
+    const [task] = tasksOf({ id: "u", kind: "unload", ...extra });
+    expect(task!.task).toBe(DATA);
+    expect(task!.kwargs.sql).toBe(JSON.stringify(statement));
+    expect(task!.kwargs).toMatchObject({ workgroup_name: '"analytics"', wait_for_completion: "True", ...AWS });
+  });
+
+  it("runs over an Airflow connection like any Redshift statement", () => {
+    const [task] = tasksOf(
+      { id: "u", kind: "unload", query: "SELECT 1", to: "s3://out-bucket/x/" },
+      { connections: { redshift: { connId: "rs" } } },
+    );
+    expect(task).toEqual({
+      task: SQL,
+      kwargs: {
+        task_id: '"u"',
+        conn_id: '"rs"',
+        sql: JSON.stringify("UNLOAD ('SELECT 1') TO 's3://out-bucket/x/' IAM_ROLE default"),
+      },
+    });
+  });
+
+  it("legacyOperator: RedshiftToS3Operator with the file prefix whole, so a bare bucket gives no //", () => {
     expect(
       tasksOf({
         id: "u",
         kind: "unload",
         table: "products_f",
-        to: "s3://out-bucket/p/day=${DD}/",
+        to: "s3://out-bucket/",
         options: ["FORMAT AS PARQUET"],
+        legacyOperator: true,
       }),
     ).toEqual([
       {
@@ -262,10 +331,10 @@ describe("unload", () => {
         kwargs: {
           task_id: '"u"',
           s3_bucket: '"out-bucket"',
-          // The operator appends "/products_f_": no trailing slash, so no "//" in the object names.
-          s3_key: "\"p/day={{ data_interval_start.strftime('%d') }}\"",
+          s3_key: '"products_f_"',
           schema: '"public"',
           table: '"products_f"',
+          table_as_file_name: "False",
           unload_options: '["FORMAT AS PARQUET"]',
           redshift_conn_id: '"aws_default"',
           redshift_data_api_kwargs:
@@ -274,27 +343,6 @@ describe("unload", () => {
         },
       },
     ]);
-  });
-
-  it("keeps the prefix as written for a query", () => {
-    const [task] = tasksOf({ id: "u", kind: "unload", query: "SELECT 1", to: "s3://out-bucket/x/" });
-    expect(task!.kwargs.s3_key).toBe('"x/"');
-  });
-
-  it("a query over an Airflow connection", () => {
-    const [task] = tasksOf(
-      { id: "u", kind: "unload", query: "SELECT 1", to: "s3://out-bucket/x/", includeHeader: true },
-      { connections: { redshift: { connId: "rs" } } },
-    );
-    expect(task!.kwargs).toEqual({
-      task_id: '"u"',
-      s3_bucket: '"out-bucket"',
-      s3_key: '"x/"',
-      select_query: '"SELECT 1"',
-      include_header: "True",
-      redshift_conn_id: '"rs"',
-      ...AWS,
-    });
   });
 });
 

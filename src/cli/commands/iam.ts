@@ -15,14 +15,13 @@ interface IamFlags {
   readonly environment?: string;
   readonly dagBucket?: string;
   readonly kmsKey?: string;
-  readonly unloadRole?: string;
 }
 
 export function registerIam(program: Command): void {
   program
     .command("iam")
     .description(
-      "write least-privilege IAM policies for the pipelines: the MWAA execution role, Glue roles, the UNLOAD role and cross-account bucket policies",
+      "write least-privilege IAM policies for the pipelines: the MWAA execution role, Glue roles, the roles Redshift assumes for UNLOAD (with their trust policies) and cross-account bucket policies",
     )
     .argument("[paths...]", "spec files or folders", ["pipelines"])
     .option("--account <id>", "AWS account of the MWAA environment (default: aws.account in the specs)")
@@ -41,10 +40,6 @@ export function registerIam(program: Command): void {
     .option("--environment <name>", "MWAA environment name; with --dag-bucket, adds MWAA's own baseline document")
     .option("--dag-bucket <bucket>", "the environment's source bucket (dags/, requirements.txt)")
     .option("--kms-key <arn>", "the environment's customer managed KMS key (default: the AWS owned key)")
-    .option(
-      "--unload-role <arn>",
-      "the role_arn in the AWS connection's extra: UNLOAD then writes as this role, not the execution role",
-    )
     .addHelpText(
       "after",
       "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
@@ -60,7 +55,6 @@ export function registerIam(program: Command): void {
         environment: flags.environment,
         dagBucket: flags.dagBucket,
         kmsKey: flags.kmsKey,
-        unloadRole: flags.unloadRole,
       };
       let result: ReturnType<typeof buildIam>;
       try {

@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Command } from "commander";
 import { SpecError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
@@ -22,9 +23,23 @@ export function registerValidate(program: Command): void {
       try {
         const { validatePipelines } = await import("../../pipeline-run.js");
         const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
+        const { specWarnings } = await import("../../validate/warnings.js");
+        const { loadSpec } = await import("../../load/index.js");
+        const warnings = [];
+        for (const { at, ...w } of specWarnings(pipelines)) {
+          // Warnings are rare: the file is read again only to say where.
+          const spec = await loadSpec(path.resolve(w.file), process.cwd());
+          const where = Array.isArray(spec) ? { line: 0, column: 0 } : spec.locate(at);
+          warnings.push({ file: w.file, ...where, path: w.path, message: w.message });
+          process.stderr.write(
+            `${color.yellow("warning")} ${w.file}:${where.line}:${where.column} ${w.path}: ${w.message}\n`,
+          );
+        }
         if (opts.json) {
           const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
-          process.stdout.write(`${JSON.stringify({ valid: true, pipelines: summary, problems: [] }, null, 2)}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ valid: true, pipelines: summary, problems: [], ...(warnings.length > 0 ? { warnings } : {}) }, null, 2)}\n`,
+          );
         } else if (!opts.quiet)
           process.stdout.write(
             `${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`,

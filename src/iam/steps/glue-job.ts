@@ -32,8 +32,14 @@ export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
       resources: [job],
     },
   ];
+  // Only a spec that gives the role lets the operator create the job (CreateJob needs a role); without
+  // one the operator can only run an existing job, so the create path is granted only then.
   if (step.role) {
     const role = ctx.arns.iamRole(step.role);
+    const byName = !step.role.startsWith("arn:");
+    // GetRole by name returns the role with its path, and PassRole is checked on that ARN; a name says
+    // nothing about the path (the Glue console puts roles under /service-role/), so both forms are granted.
+    const roleResources = byName ? [role, ctx.arns.iamRoleAnyPath(step.role)] : [role];
     grants.push(
       {
         to,
@@ -45,23 +51,29 @@ export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
       {
         to,
         sid: ctx.sid(step, "PassJobRole"),
-        explain: `creating the job hands it role ${role}, only to Glue`,
+        explain: `creating the job hands it role ${byName ? `${step.role} (at any IAM path)` : role}, only to Glue`,
         actions: ["iam:PassRole"],
-        resources: [role],
+        resources: roleResources,
         condition: { StringEquals: { "iam:PassedToService": "glue.amazonaws.com" } },
       },
     );
-    if (!step.role.startsWith("arn:")) {
+    if (byName) {
       grants.push({
         to,
         sid: ctx.sid(step, "ReadJobRole"),
-        explain: `before creating the job, the hook looks up the ARN of role name ${step.role} (iam:GetRole); a role name is assumed to have no path`,
+        explain: `before creating the job, the hook looks up the ARN of role name ${step.role} (iam:GetRole); granted on role/${step.role} and role/*/${step.role}, which match only the role of that name (names are unique in an account) at any IAM path`,
         actions: ["iam:GetRole"],
-        resources: [role],
+        resources: roleResources,
       });
     }
     if (step.scriptLocation) {
       const { bucket, key } = parseS3Uri(step.scriptLocation);
+      const owner = ctx.resolved.pipeline.aws?.bucketOwners?.[bucket];
+      if (byName && owner && owner !== ctx.arns.placement.account)
+        ctx.missing(
+          ["steps", ctx.resolved.pipeline.steps.indexOf(step), "role"],
+          `is a role name, but bucket ${bucket} belongs to account ${owner}, whose bucket policy must name the role's exact ARN (with its path): give role as an ARN`,
+        );
       grants.push({
         to: { kind: "glue-role", roleArn: role },
         bucket,
@@ -79,7 +91,7 @@ export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
     grants.push({
       to,
       sid: ctx.sid(step, "ReadJobLogs"),
-      explain: `verbose: ${step.wait === "sensor" ? "GlueJobSensor" : "the operator"} copies the run's driver logs into the task log (FilterLogEvents on ${GLUE_JOB_LOG_GROUP}/output and /error)`,
+      explain: `verbose: ${step.wait === "sensor" ? "GlueJobSensor" : "the operator"} copies the run's driver logs into the task log (FilterLogEvents on ${GLUE_JOB_LOG_GROUP}/output and /error). Those two log groups hold the logs of every Glue job in the account and region, and IAM scopes FilterLogEvents to a log group, not a stream, so this role can read them all; leave verbose off where that matters`,
       actions: ["logs:FilterLogEvents"],
       resources: [ctx.arns.logGroup(`${GLUE_JOB_LOG_GROUP}/output`), ctx.arns.logGroup(`${GLUE_JOB_LOG_GROUP}/error`)],
     });

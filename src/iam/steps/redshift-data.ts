@@ -47,15 +47,22 @@ export function dataApiGrants(
       actions: [batch ? "redshift-data:BatchExecuteStatement" : "redshift-data:ExecuteStatement"],
       resources: [target],
     });
+  // RedshiftDataOperator.on_kill cancels the statement when Airflow kills the task (execution_timeout,
+  // a user marking it failed); without CancelStatement it keeps running and a retry starts it again beside it.
+  const cancels = operator === "RedshiftDataOperator";
   grants.push({
     to,
     sid: ctx.sid(step, "SqlStatus"),
-    explain:
-      "waits for the statement (DescribeStatement), which IAM cannot scope to a cluster; only statements this role started",
-    actions: ["redshift-data:DescribeStatement"],
+    explain: `waits for the statement (DescribeStatement)${cancels ? " and cancels it when the task is killed (CancelStatement, from on_kill)" : ""}, which IAM cannot scope to a cluster; only statements this role started`,
+    actions: ["redshift-data:DescribeStatement", ...(cancels ? ["redshift-data:CancelStatement"] : [])],
     resources: ["*"],
     condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } },
   });
+  const secretRegion = redshift.secretArn?.split(":")[3];
+  if (secretRegion && secretRegion !== ctx.arns.placement.region)
+    ctx.note(
+      `warning: ${ctx.resolved.pipeline.id}: connections.redshift.secretArn is in ${secretRegion}, but the pipelines run in ${ctx.arns.placement.region}; the Data API reads the secret in the region of the workgroup or cluster, so a secret elsewhere fails at run time (copy it, or check --region)`,
+    );
   if (redshift.secretArn) {
     grants.push({
       to,

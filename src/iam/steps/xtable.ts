@@ -4,13 +4,18 @@
  * execution role (templates/xtable-operator/operator.py.hbs passes no
  * connection).
  * - S3, through S3A (Hadoop 3.4.2) and, with the Glue catalog, Iceberg's
- *   S3FileIO: reads the source table's log and metadata under the table path,
- *   and probes the path itself (HEAD, then LIST); writes the target format's
- *   metadata folder only, never data files: `metadata/` for Iceberg (with
- *   HadoopTables also renaming, i.e. copy + delete), `.hoodie/` for Hudi,
- *   `_delta_log/` for Delta. S3A's mkdirs tolerates access denied on parent
- *   directories ("Access denied when looking for parent directory; skipping
- *   checks" in MkdirOperation), so nothing above the table path is granted.
+ *   S3FileIO. The source is always Delta (validation refuses any other): the
+ *   sync reads the Delta log, `<table>/_delta_log/` (commits and checkpoints,
+ *   which carry the data files' paths and statistics), never the data files
+ *   themselves, so no read is granted on `<table>/*` or on tableDataPath. S3A
+ *   first probes the table path itself (HEAD `<table>`, HEAD `<table>/`, then
+ *   a LIST with that prefix). The target formats' metadata folders are read
+ *   (the previous sync's state) and written: `metadata/` for Iceberg (with
+ *   HadoopTables also renaming, i.e. copy + delete), `.hoodie/` for Hudi only
+ *   when Hudi is a target. `_delta_log/` is never written. S3A's mkdirs
+ *   tolerates access denied on parent directories ("Access denied when
+ *   looking for parent directory; skipping checks" in MkdirOperation), so
+ *   nothing above the table path is granted.
  * - Glue Data Catalog, through Iceberg's GlueCatalog (iceberg-aws 1.9.2):
  *   XTable's IcebergTableManager calls tableExists and loadTable (GetTable)
  *   and createTable with the table's own location; commits go through
@@ -22,12 +27,15 @@
  * - The runner: startup.sh runs `aws s3 cp` on the archive pipegen deploy
  *   uploaded (a HEAD, then ranged GETs; both are s3:GetObject), under
  *   `<prefix>xtable-runner/` in the environment's bucket.
+ * The JVM's calls are not recorded by the botocore recorder of
+ * test/iam-recorded.test.ts; these grants are checked by table tests and by
+ * moto's S3 enforcement in test/iam.test.ts.
  */
 import { RUNNER_FOLDER, runnerUri } from "../../runner/location.js";
 import type { XTableStep } from "../../spec/steps/index.js";
 import type { Grant, IamStepBuilder } from "../model.js";
 import { parseS3Uri, templatePattern } from "../s3-patterns.js";
-import { folderPatterns, listCondition } from "./s3-grants.js";
+import { listCondition } from "./s3-grants.js";
 
 /** Where each target format keeps its metadata, under the table path. */
 export const METADATA_FOLDER = { ICEBERG: "metadata", HUDI: ".hoodie", DELTA: "_delta_log" } as const;
@@ -44,45 +52,42 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
       );
       continue;
     }
-    const reads = [
-      d.tableBasePath,
-      ...(d.tableDataPath?.startsWith("s3://") && d.tableDataPath !== d.tableBasePath ? [d.tableDataPath] : []),
-    ];
-    reads.forEach((path, i) => {
-      const { bucket, key } = parseS3Uri(path);
-      const { objects, prefixes } = folderPatterns(templatePattern(key));
-      const which = i === 0 ? "table" : "data";
-      grants.push(
-        {
-          to,
-          bucket,
-          sid: ctx.sid(step, `Read${name}${i === 0 ? "Table" : "Data"}`),
-          explain: `XTable reads the ${step.sourceFormat} ${which === "table" ? "metadata and log" : "data"} files of ${d.tableName} under ${path} and probes the path itself`,
-          actions: ["s3:GetObject"],
-          resources: objects.map((o) => ctx.arns.s3Object(bucket, o)),
-        },
-        {
-          to,
-          bucket,
-          sid: ctx.sid(step, `List${name}${i === 0 ? "Table" : "Data"}`),
-          explain: `XTable lists ${path} and below${prefixes ? "; limited to that prefix" : " (the whole bucket)"}`,
-          actions: ["s3:ListBucket"],
-          resources: [ctx.arns.s3Bucket(bucket)],
-          ...(prefixes ? { condition: listCondition(prefixes) } : {}),
-        },
-      );
-    });
     const { bucket, key } = parseS3Uri(d.tableBasePath);
     const base = templatePattern(key).replace(/\/+$/, "");
-    const folders = step.targetFormats.map((f) => METADATA_FOLDER[f]);
-    grants.push({
-      to,
-      bucket,
-      sid: ctx.sid(step, `Write${name}Metadata`),
-      explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${folders.map((f) => `${d.tableBasePath.replace(/\/+$/, "")}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files are never written`,
-      actions: ["s3:DeleteObject", "s3:PutObject"],
-      resources: folders.map((f) => ctx.arns.s3Object(bucket, `${base ? `${base}/` : ""}${f}/*`)),
-    });
+    const under = (folder: string) => `${base ? `${base}/` : ""}${folder}`;
+    const source = METADATA_FOLDER[step.sourceFormat];
+    const targets = step.targetFormats.map((f) => METADATA_FOLDER[f]);
+    const table = d.tableBasePath.replace(/\/+$/, "");
+    const probes = base ? [base, `${base}/`] : [];
+    grants.push(
+      {
+        to,
+        bucket,
+        sid: ctx.sid(step, `Read${name}Log`),
+        explain: `XTable reads the ${step.sourceFormat} log of ${d.tableName} (${table}/${source}/) and the ${step.targetFormats.join(" and ")} metadata it wrote before, and probes the table path itself; never the data files`,
+        actions: ["s3:GetObject"],
+        resources: [...probes, ...[source, ...targets].map((f) => `${under(f)}/*`)].map((o) =>
+          ctx.arns.s3Object(bucket, o),
+        ),
+      },
+      {
+        to,
+        bucket,
+        sid: ctx.sid(step, `List${name}Log`),
+        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${base ? "" : " (the table is the bucket's root)"}`,
+        actions: ["s3:ListBucket"],
+        resources: [ctx.arns.s3Bucket(bucket)],
+        condition: listCondition([...probes, ...[source, ...targets].map((f) => `${under(f)}/*`)]),
+      },
+      {
+        to,
+        bucket,
+        sid: ctx.sid(step, `Write${name}Metadata`),
+        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files and the ${step.sourceFormat} log are never written`,
+        actions: ["s3:DeleteObject", "s3:PutObject"],
+        resources: targets.map((f) => ctx.arns.s3Object(bucket, `${under(f)}/*`)),
+      },
+    );
   }
   const runner = ctx.resolved.runner;
   if (runner)

@@ -1,27 +1,83 @@
+/**
+ * The `unload` step. By default pipegen builds the UNLOAD statement itself,
+ * `UNLOAD ('<query>') TO 's3://…' IAM_ROLE …`, and runs it like every other
+ * Redshift step (redshift-statements.ts): Redshift assumes the step's role to
+ * write to S3, so no credential is part of the SQL. `legacyOperator` keeps
+ * the provider's `RedshiftToS3Operator`, which builds the statement from the
+ * AWS connection's credentials.
+ */
+import type { ResolvedPipeline } from "../../resolve/index.js";
 import type { UnloadStep } from "../../spec/steps/index.js";
-import { AMAZON, type StepRenderer } from "../model.js";
+import { AMAZON, type StepRenderer, type StepTasks } from "../model.js";
 import { pyDict } from "../python.js";
 import { awsConnection, dataApiTarget, redshiftOf, stepOptions } from "./common.js";
+import { qualified, redshiftStatements } from "./redshift-statements.js";
 
 /**
- * The bucket and the operator's `s3_key` for an UNLOAD. With `table`, the
- * operator appends `/<table>_` to the key, so a trailing slash is dropped
- * here: `s3://b/day=05/` writes `day=05/products_f_0000_part_00`, not
- * `day=05//products_f_…`. With `query` the key is the prefix as written.
+ * The bucket and the key prefix every object UNLOAD writes starts with. With
+ * `table` the files are named after it, `<to>/<table>_…`, and a trailing
+ * slash of `to` (or a bare bucket) never gives `//`: `s3://b/` writes
+ * `products_f_0000_part_00`. With `query` the prefix is `to` as written.
  */
-export function unloadTarget(step: UnloadStep): { bucket: string; key: string } {
-  const [, bucket, key = ""] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(step.to)!;
-  return { bucket: bucket!, key: step.table ? key.replace(/\/+$/, "") : key };
+export function unloadTarget(step: UnloadStep): { bucket: string; prefix: string } {
+  const [, bucket, key = ""] = /^s3:\/\/([^/]+)\/?(.*)$/s.exec(step.to)!;
+  if (!step.table) return { bucket: bucket!, prefix: key };
+  const folder = key.replace(/\/+$/, "");
+  return { bucket: bucket!, prefix: `${folder ? `${folder}/` : ""}${step.table}_` };
 }
 
-export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) => {
+/** Raw Jinja that a spec may write, passed through untouched (placeholders hold no quote or backslash). */
+const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
+
+/**
+ * A Redshift string literal for templated text. Redshift reads `\` as an
+ * escape inside string literals and `''` as a quote, so both are doubled;
+ * raw Jinja is left as written so that Airflow can still render it.
+ */
+export function redshiftLiteral(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(JINJA)) {
+    out += escapeLiteral(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return `'${out}${escapeLiteral(text.slice(last))}'`;
+}
+
+function escapeLiteral(text: string): string {
+  return text.replaceAll("\\", "\\\\").replaceAll("'", "''");
+}
+
+/** The UNLOAD statement, before date placeholders are expanded. */
+export function unloadStatement(step: UnloadStep): string {
+  const { bucket, prefix } = unloadTarget(step);
+  // A query written as a statement ("SELECT …;") loses its terminator: inside UNLOAD ('…') it is not one.
+  const query = step.query?.replace(/[\s;]+$/, "") ?? `SELECT * FROM ${qualified(step.table!, step.schema)}`;
+  const role = step.iamRole === undefined || step.iamRole === "default" ? "default" : redshiftLiteral(step.iamRole);
+  const options = step.options.map((o) => o.trim().replace(/\s+/g, " "));
+  if (step.includeHeader && !options.some((o) => /^HEADER$/i.test(o))) options.push("HEADER");
+  return [
+    `UNLOAD (${redshiftLiteral(query)})`,
+    `TO ${redshiftLiteral(`s3://${bucket}/${prefix}`)}`,
+    `IAM_ROLE ${role}`,
+    ...options,
+  ].join(" ");
+}
+
+export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) =>
+  step.legacyOperator
+    ? renderLegacyUnload(step, ctx)
+    : redshiftStatements(step, [ctx.templated(unloadStatement(step))], ctx);
+
+/**
+ * `RedshiftToS3Operator`, on explicit request only. The file prefix is passed
+ * whole with `table_as_file_name=False`, so a bare bucket gives no `//`.
+ */
+function renderLegacyUnload(step: UnloadStep, ctx: ResolvedPipeline): StepTasks {
   const redshift = redshiftOf(ctx);
-  const { bucket, key } = unloadTarget(step);
-  const dataApi = !("connId" in redshift) && step.dataApi !== false;
+  const { bucket, prefix } = unloadTarget(step);
   const dataApiKwargs =
-    dataApi && !("connId" in redshift)
-      ? pyDict([...dataApiTarget(redshift), ["wait_for_completion", true]])
-      : undefined;
+    "connId" in redshift ? undefined : pyDict([...dataApiTarget(redshift), ["wait_for_completion", true]]);
   return [
     {
       taskId: step.id,
@@ -29,9 +85,10 @@ export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) => {
       kwargs: [
         ["task_id", step.id],
         ["s3_bucket", bucket],
-        ["s3_key", ctx.templated(key)],
+        ["s3_key", ctx.templated(prefix)],
         ["schema", step.table ? step.schema : undefined],
         ["table", step.table],
+        ["table_as_file_name", step.table ? false : undefined],
         ["select_query", step.query === undefined ? undefined : ctx.templated(step.query)],
         ["unload_options", step.options.length > 0 ? step.options : undefined],
         ["include_header", step.includeHeader || undefined],
@@ -43,4 +100,4 @@ export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) => {
       ],
     },
   ];
-};
+}

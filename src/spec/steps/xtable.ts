@@ -47,6 +47,36 @@ export const xtableStep = z
     syncTimeout: duration.optional(),
   })
   .superRefine((step, ctx) => {
+    if (step.sourceFormat !== "DELTA")
+      ctx.addIssue({
+        code: "custom",
+        path: ["sourceFormat"],
+        message: `is ${step.sourceFormat}, but the XTable runner pipegen ships reads Delta tables only and refuses any other source; use sourceFormat: DELTA (translate from the Delta table), or run XTable yourself for a ${step.sourceFormat} source`,
+      });
+    if (step.glueCatalog) {
+      // Iceberg's GlueCatalog refuses names with upper-case letters (Glue keeps names in lower case), so the sync would fail at run time.
+      const lower = (name: string) => name.toLowerCase();
+      if (step.glueCatalog.database && step.glueCatalog.database !== lower(step.glueCatalog.database))
+        ctx.addIssue({
+          code: "custom",
+          path: ["glueCatalog", "database"],
+          message: `has upper-case letters, which Iceberg's GlueCatalog refuses; write ${lower(step.glueCatalog.database)}`,
+        });
+      for (const [i, d] of step.datasets.entries()) {
+        if (d.tableName !== lower(d.tableName))
+          ctx.addIssue({
+            code: "custom",
+            path: ["datasets", i, "tableName"],
+            message: `has upper-case letters, which Iceberg's GlueCatalog refuses when it registers the table; write ${lower(d.tableName)}`,
+          });
+        if (!step.glueCatalog.database && d.namespace && d.namespace !== lower(d.namespace))
+          ctx.addIssue({
+            code: "custom",
+            path: ["datasets", i, "namespace"],
+            message: `is the Glue database and has upper-case letters, which Iceberg's GlueCatalog refuses; write ${lower(d.namespace)}`,
+          });
+      }
+    }
     if (step.targetFormats.includes(step.sourceFormat))
       ctx.addIssue({
         code: "custom",

@@ -10,7 +10,7 @@ flowchart LR
     build_customers["build_customers<br/>glueJob · GlueJobOperator"]
     translate_tables["translate_tables<br/>xtable · XTableOperator"]
     refresh_order_facts["refresh_order_facts<br/>refreshMaterializedView · RedshiftDataOperator"]
-    export_daily_orders["export_daily_orders<br/>unload · RedshiftToS3Operator"]
+    export_daily_orders["export_daily_orders<br/>unload · RedshiftDataOperator"]
     record_load["record_load<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
     wait_for_orders --> build_orders
     build_orders --> wait_for_build_orders
@@ -32,7 +32,6 @@ from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-from airflow.providers.amazon.aws.transfers.redshift_to_s3 import RedshiftToS3Operator
 from pipegen_xtable.operator import XTableOperator
 
 with DAG(
@@ -111,25 +110,19 @@ with DAG(
         task_id="refresh_order_facts",
         database="analytics",
         cluster_identifier="orders-dw",
-        secret_arn="arn:aws:secretsmanager:eu-west-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
+        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
         sql="REFRESH MATERIALIZED VIEW reporting.order_facts_mv;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
     )
 
-    export_daily_orders = RedshiftToS3Operator(
+    export_daily_orders = RedshiftDataOperator(
         task_id="export_daily_orders",
-        s3_bucket="orders-exports",
-        s3_key="daily/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/",
-        select_query="SELECT * FROM reporting.orders WHERE order_date = '{{ data_interval_start.strftime('%Y-%m-%d') }}'",
-        unload_options=["FORMAT AS PARQUET", "ALLOWOVERWRITE"],
-        redshift_conn_id="aws_default",
-        redshift_data_api_kwargs={
-            "database": "analytics",
-            "cluster_identifier": "orders-dw",
-            "secret_arn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
-            "wait_for_completion": True,
-        },
+        database="analytics",
+        cluster_identifier="orders-dw",
+        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
+        sql="UNLOAD ('SELECT * FROM reporting.orders WHERE order_date = ''{{ data_interval_start.strftime('%Y-%m-%d') }}''') TO 's3://orders-exports/daily/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/' IAM_ROLE default FORMAT AS PARQUET ALLOWOVERWRITE",
+        wait_for_completion=True,
         aws_conn_id="aws_default",
     )
 
@@ -137,7 +130,7 @@ with DAG(
         task_id="record_load",
         database="analytics",
         cluster_identifier="orders-dw",
-        secret_arn="arn:aws:secretsmanager:eu-west-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
+        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
         sql=[
             "INSERT INTO audit.loads (pipeline, run_date) VALUES ('orders_lakehouse', '{{ data_interval_start.strftime('%Y-%m-%d') }}')",
             "ANALYZE reporting.order_facts_mv",

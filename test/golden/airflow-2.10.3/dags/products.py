@@ -11,7 +11,7 @@ flowchart LR
     wait_for_load_products["wait_for_load_products<br/>glueJob · GlueJobSensor"]
     transform_products["transform_products<br/>redshiftProcedure · RedshiftDataOperator"]
     clear_staging["clear_staging<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
-    unload_products["unload_products<br/>unload · RedshiftToS3Operator<br/>trigger: all_done"]
+    unload_products["unload_products<br/>unload · RedshiftDataOperator<br/>trigger: all_done"]
     wait_for_products --> crawl_products
     crawl_products --> wait_for_crawl_products
     wait_for_crawl_products --> load_products
@@ -32,7 +32,6 @@ from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOpe
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.glue_crawler import GlueCrawlerSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-from airflow.providers.amazon.aws.transfers.redshift_to_s3 import RedshiftToS3Operator
 
 with DAG(
     dag_id="products",
@@ -121,20 +120,13 @@ with DAG(
         trigger_rule="all_done",
     )
 
-    unload_products = RedshiftToS3Operator(
+    unload_products = RedshiftDataOperator(
         task_id="unload_products",
-        s3_bucket="sample-opt-bucket-etl",
-        s3_key="products/year={{ data_interval_start.strftime('%Y') }}/month={{ data_interval_start.strftime('%m') }}/day={{ data_interval_start.strftime('%d') }}",
-        schema="public",
-        table="products_f",
-        unload_options=["FORMAT AS PARQUET", "ALLOWOVERWRITE"],
-        redshift_conn_id="aws_default",
-        redshift_data_api_kwargs={
-            "database": "dev",
-            "workgroup_name": "sample-workgroup",
-            "secret_arn": "arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/connections/redshift_conn_test-AbCdEf",
-            "wait_for_completion": True,
-        },
+        database="dev",
+        workgroup_name="sample-workgroup",
+        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/connections/redshift_conn_test-AbCdEf",
+        sql="UNLOAD ('SELECT * FROM public.products_f') TO 's3://sample-opt-bucket-etl/products/year={{ data_interval_start.strftime('%Y') }}/month={{ data_interval_start.strftime('%m') }}/day={{ data_interval_start.strftime('%d') }}/products_f_' IAM_ROLE 'arn:aws:iam::111122223333:role/service-role/redshift-unload-products' FORMAT AS PARQUET ALLOWOVERWRITE",
+        wait_for_completion=True,
         aws_conn_id="aws_default",
         trigger_rule="all_done",
     )
