@@ -16,8 +16,11 @@ import YAML from "yaml";
 import { BENCHMARKS } from "../bench/benchmarks.mjs";
 import { commandLine, provenanceLine } from "../bench/lib/results.mjs";
 import { checkSameBags, shapeDifferences } from "../bench/parse-cost/equivalence.mjs";
-import { makePipeline } from "../bench/parse-cost/generate.mjs";
+import { makePipeline, OPS, taskModel } from "../bench/parse-cost/generate.mjs";
 import { type Inputs, prepareInputs } from "../bench/parse-cost/inputs.mjs";
+import { taskGraph } from "../src/render/task-graph.js";
+import { resolvePipeline } from "../src/resolve/index.js";
+import { validateSpec } from "../src/validate/index.js";
 import { ROOT } from "./helpers/cli.js";
 import { commandProblem, provenanceOf, sectionsOf, shellWords } from "./helpers/results-md.js";
 
@@ -106,6 +109,48 @@ describe("parse-cost quick mode", () => {
   it("would notice a quick run that meets fewer (8 pipelines miss some)", () => {
     const inFull = featuresOf(1000, 42);
     expect([...inFull].filter((f) => !featuresOf(8, 42).has(f)).length).toBeGreaterThan(0);
+  });
+});
+
+/** A task as `task_id: module.Class(argument, …)`, argument names sorted. */
+const signature = (taskId: string, operator: string, names: readonly string[]) =>
+  `${taskId}: ${operator}(${[...names].sort().join(", ")})`;
+
+/**
+ * The generator keeps its own copy of what the renderer emits for each step
+ * kind, so that (b) and (c) stay independent of pipegen's code. This names,
+ * in milliseconds and without Airflow, each task where the copy has fallen
+ * behind: another operator class, or other arguments. The values themselves
+ * are compared in real Airflow by the quick run's equivalence check.
+ */
+describe("parse-cost generator: the operator classes and arguments pipegen renders, task by task", () => {
+  it.each(["2.10.3", "3.3.1"] as const)("Airflow %s, the full run's 1,000 pipelines of seed 42", (version) => {
+    const major = Number(version.split(".")[0]);
+    const behind: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const spec = makePipeline(i, 42);
+      const file = `pipelines/${spec.id}.pipeline.yaml`;
+      const valid = validateSpec({ file, data: spec, locate: () => ({ line: 1, column: 1 }) });
+      if (Array.isArray(valid)) throw new Error(`${file} is invalid: ${valid.map((p) => p.message).join("; ")}`);
+      const rendered = taskGraph(resolvePipeline(valid, { airflowVersion: version })).tasks.map((t) =>
+        signature(
+          t.taskId,
+          `${t.operator.module}.${t.operator.name}`,
+          t.kwargs.filter(([, v]) => v !== undefined).map(([k]) => k),
+        ),
+      );
+      const generated = taskModel(spec, major).tasks.map((t) =>
+        signature(
+          t.taskId,
+          `${OPS[t.op]}.${t.op}`,
+          t.kwargs.map(([k]) => k),
+        ),
+      );
+      for (let j = 0; j < Math.max(rendered.length, generated.length); j++)
+        if (rendered[j] !== generated[j])
+          behind.push(`${spec.id}: renderer ${rendered[j] ?? "(none)"}\n  generator ${generated[j] ?? "(none)"}`);
+    }
+    expect(behind.slice(0, 5).join("\n"), `${behind.length} tasks differ`).toBe("");
   });
 });
 

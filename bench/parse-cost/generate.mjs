@@ -12,8 +12,10 @@
  * The (b) and (c) emitters mirror what pipegen's renderer does for the
  * subset of spec options the generator uses (src/render/steps/*), written
  * out here rather than imported, so that (b) and (c) stay what a person
- * would write without pipegen. equivalence.mjs checks that all three
- * DagBags hold the same DAGs, tasks, edges and argument values.
+ * would write without pipegen. test/bench.test.ts compares the operator
+ * classes and argument names with the renderer's task by task, and
+ * equivalence.mjs checks that all three DagBags hold the same DAGs, tasks,
+ * edges and argument values.
  */
 import YAML from "yaml";
 
