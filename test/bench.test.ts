@@ -119,7 +119,7 @@ const signature = (taskId: string, operator: string, names: readonly string[]) =
 /**
  * The generator keeps its own copy of what the renderer emits for each step
  * kind, so that (b) and (c) stay independent of pipegen's code. This names,
- * in milliseconds and without Airflow, each task where the copy has fallen
+ * in about a second and without Airflow, each task where the copy has fallen
  * behind: another operator class, or other arguments. The values themselves
  * are compared in real Airflow by the quick run's equivalence check.
  */
