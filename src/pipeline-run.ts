@@ -62,7 +62,7 @@ type CheckedSpec =
 async function checkSpec(absolutePath: string, cwd: string, options: RunOptions): Promise<CheckedSpec> {
   const spec = await loadSpec(absolutePath, cwd);
   if (Array.isArray(spec)) return { problems: spec };
-  const valid = validateSpec(spec);
+  const valid = validateSpec(spec, options);
   if (Array.isArray(valid)) return { problems: valid };
   const resolved = resolvePipeline(valid, options);
   const problems = taskIdProblems(resolved, spec.locate);

@@ -1,6 +1,7 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
+import type { DateTimeParts } from "../spec/dates.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
 import {
@@ -29,7 +30,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["dag_id", p.id],
     ["description", p.description],
     ["schedule", schedule(p.schedule, target)],
-    ["start_date", startDate(p.startDate)],
+    ["start_date", startDate(ctx.startDate)],
     ["catchup", p.catchup],
     ["max_active_runs", p.maxActiveRuns],
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
@@ -96,11 +97,10 @@ function schedule(value: string | null, target: AirflowTarget): PyValue {
 }
 
 /** `pendulum.datetime(...)` in UTC: timezone-aware, as Airflow requires. */
-function startDate(iso: string): PyCode {
-  const d = new Date(iso.length === 10 || iso.endsWith("Z") ? iso : `${iso}Z`);
-  const parts = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
-  if (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds()) parts.push(d.getUTCHours(), d.getUTCMinutes());
-  if (d.getUTCSeconds()) parts.push(d.getUTCSeconds());
+function startDate(d: DateTimeParts): PyCode {
+  const parts = [d.year, d.month, d.day];
+  if (d.hour || d.minute || d.second) parts.push(d.hour, d.minute);
+  if (d.second) parts.push(d.second);
   return new PyCode(`pendulum.datetime(${parts.join(", ")}, tz="UTC")`, ["import pendulum"]);
 }
 

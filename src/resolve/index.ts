@@ -5,6 +5,7 @@
  */
 
 import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
+import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
 import type { Step } from "../spec/steps/index.js";
@@ -16,6 +17,8 @@ export interface ResolvedPipeline {
   readonly file: string;
   readonly pipeline: Pipeline;
   readonly target: AirflowTarget;
+  /** The first data interval's start, in UTC. */
+  readonly startDate: DateTimeParts;
   /** Step ids each step runs after. */
   readonly upstream: ReadonlyMap<string, readonly string[]>;
   /** Expands date placeholders in a templated string for this target. */
@@ -44,6 +47,8 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
     file: spec.file,
     pipeline: spec.pipeline,
     target,
+    // Validation guarantees a real date and time.
+    startDate: dateTimeParts(spec.pipeline.startDate)!,
     upstream: upstreamIds(spec.pipeline.steps as readonly Step[]),
     templated: (text) => expandPlaceholders(text, date),
   };

@@ -143,6 +143,16 @@ export const glueName = z
   .max(255)
   .regex(/^[\p{L}\p{N}_.\-: ]+$/u, { message: "must be a Glue name (letters, digits, '_', '-', '.', ':', ' ')" });
 
+/**
+ * The longest duration pipegen emits. Airflow adds durations to dates
+ * (retries, reschedules, run timeouts) and sleeps for them (poke and poll
+ * intervals): Python's timedelta stops at 999,999,999 days, datetime at year
+ * 9999 and time.sleep near 292 years, so anything longer than this fails at
+ * import or on every run.
+ */
+export const MAX_DURATION_DAYS = 36_500;
+const MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86_400;
+
 const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
@@ -160,7 +170,10 @@ export const duration = z
     { error: DURATION_MESSAGE },
   )
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
-  .refine((seconds) => seconds > 0, { message: "must be longer than zero" });
+  .refine((seconds) => seconds > 0, { message: "must be longer than zero", abort: true })
+  .refine((seconds) => seconds <= MAX_DURATION_SECONDS, {
+    message: `must be at most ${MAX_DURATION_DAYS}d (100 years)`,
+  });
 
 function parseDuration(text: string): number {
   const [, d, h, m, s] = DURATION.exec(text)!;
