@@ -9,6 +9,7 @@ import {
   LINE_LENGTH,
   PyCode,
   type PyValue,
+  pyCommentText,
   pyDocstring,
   pyLiteral,
   pyString,
@@ -48,7 +49,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
   ];
   const doc = `${p.description ?? p.id}\n\n\`\`\`mermaid\n${renderDiagram(graph, p.id, "mermaid")}\`\`\`\n`;
   return renderTemplate("dag.py.hbs", {
-    source: ctx.file,
+    // The header is a comment: the spec's path must not be able to end it.
+    source: pyCommentText(ctx.file),
     docstring: pyDocstring(doc),
     notes: dagKwargs.some((k) => k.value instanceof PyCode && k.value.code.startsWith("CronDataIntervalTimetable"))
       ? [

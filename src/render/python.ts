@@ -88,7 +88,21 @@ export function pyString(text: string): string {
   if (PLAIN_ASCII.test(text)) return `"${text}"`;
   const doubles = countOf(text, '"');
   const quote = doubles > countOf(text, "'") ? "'" : '"';
-  let out = quote;
+  return `${quote}${escaped(text, quote)}${quote}`;
+}
+
+/**
+ * Spec-derived text for a `#` comment, escaped as in a string literal
+ * (backslashes, line breaks, control and invisible characters), so that it
+ * reads as written and can never end the comment and start code.
+ */
+export function pyCommentText(text: string): string {
+  return escaped(text, undefined);
+}
+
+/** The characters of a string literal's body; `quote` is escaped too when given. */
+function escaped(text: string, quote: string | undefined): string {
+  let out = "";
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     // Keep surrogate pairs together as one code point.
@@ -105,7 +119,7 @@ export function pyString(text: string): string {
     else if (point <= 0xffff) out += `\\u${hex(point, 4)}`;
     else out += `\\U${hex(point, 8)}`;
   }
-  return out + quote;
+  return out;
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
@@ -171,6 +185,8 @@ export function pyDocstring(text: string): string {
   let body = lines.join("\n").trim().replaceAll("\\", "\\\\");
   body = body.replace(/[^\x20-\x7e\n]/gu, (char) => (isPrintable(char) ? char : pyString(char).slice(1, -1)));
   body = body.replaceAll('"""', '""\\"');
+  // A quote next to the delimiters would read as part of them (ruff format adds a space there).
   if (body.endsWith('"')) body = `${body.slice(0, -1)}\\"`;
+  if (body.startsWith('"')) body = `\\${body}`;
   return `"""${body}\n"""`;
 }
