@@ -16,6 +16,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { renderDag } from "../src/render/dag.js";
 import { sqlString } from "../src/render/steps/redshift-statements.js";
+import { notAFileName } from "../src/render/template-files.js";
 import { partitionDateExpression } from "../src/resolve/index.js";
 import { airflowTarget } from "../src/spec/airflow-versions.js";
 import { expandPlaceholders } from "../src/spec/placeholders.js";
@@ -76,6 +77,8 @@ interface Field {
   readonly like?: (v: string) => string;
   /** The value is not emitted as a literal (the spec's path lands in a comment). */
   readonly noLiteral?: true;
+  /** The operator's template_ext: a value ending in one is emitted so that Airflow does not read a file. */
+  readonly ext?: readonly string[];
 }
 
 const FIELDS: Field[] = [
@@ -138,14 +141,15 @@ const FIELDS: Field[] = [
     exact: false,
     templated: true,
   },
-  { name: "steps[5].sql[0]", set: (s, v) => void (stepOf(s, 5).sql = [v]), templated: true },
-  { name: "steps[7].query", set: (s, v) => void (stepOf(s, 7).query = v), templated: true },
-  { name: "steps[7].options[0]", set: (s, v) => void (stepOf(s, 7).options = [v]) },
+  { name: "steps[5].sql[0]", set: (s, v) => void (stepOf(s, 5).sql = [v]), templated: true, ext: [".sql"] },
+  { name: "steps[7].query", set: (s, v) => void (stepOf(s, 7).query = v), templated: true, ext: [".sql"] },
+  { name: "steps[7].options[0]", set: (s, v) => void (stepOf(s, 7).options = [v]), ext: [".sql"] },
   {
     name: "steps[7].to",
     set: (s, v) => void (stepOf(s, 7).to = `s3://out-bucket/${v}`),
     literal: (v) => v,
     templated: true,
+    ext: [".sql"],
   },
 ];
 
@@ -171,6 +175,8 @@ const anyString = fc.oneof(
     "# not a comment",
     'x\nimport os; os.system("echo PWNED")\n#',
     "a_very_long_identifier_".repeat(8),
+    "DELETE FROM t -- from etl/cleanup.sql",
+    "{.sql",
   ),
 );
 
@@ -199,7 +205,8 @@ it("any string in any field is rejected cleanly, or changes only the literal it 
       const baseline = render(like, FILE);
       const emitted = (field.literal ?? ((v: string) => v))(value);
       // Templated fields expand date placeholders; every other field is emitted as written.
-      const expected = field.noLiteral ? null : field.templated ? expandPlaceholders(emitted, date) : emitted;
+      const expanded = field.templated ? expandPlaceholders(emitted, date) : emitted;
+      const expected = field.noLiteral ? null : field.ext ? notAFileName(expanded, field.ext) : expanded;
       cases.push(JSON.stringify({ field: field.name, source, baseline, expected, exact: field.exact ?? true }));
       sources.push(source);
       return true;
