@@ -5,6 +5,8 @@
  * user how to fix it, not only what is wrong.
  */
 import { z } from "zod";
+import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
+import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
 import { PLACEHOLDER_NAMES } from "./placeholders.js";
 
 const PYTHON_KEYWORDS = new Set([
@@ -270,10 +272,28 @@ export const triggerRule = z.enum([
   "always",
 ]);
 
+/** Jinja checks that do not depend on the Airflow version: names are checked per target in validate. */
+const JINJA_SYNTAX_ENV: TemplateEnvironment = {
+  names: { has: () => true },
+  filters: new Set<string>(JINJA_FILTERS),
+  tests: new Set<string>(JINJA_TESTS),
+};
+
+const JINJA_HINT =
+  "Airflow renders this field with Jinja: fix the template, or write literal braces as {{ '{{' }} or inside {% raw %}...{% endraw %}";
+
+function addJinjaIssues(value: string, placeholders: boolean, ctx: z.core.$RefinementCtx<string>): void {
+  // Most values hold no Jinja at all.
+  if (!/[{}]/.test(value)) return;
+  for (const p of checkTemplate(value, JINJA_SYNTAX_ENV, { placeholders }))
+    ctx.addIssue({ code: "custom", message: p.message, params: { hint: JINJA_HINT } });
+}
+
 /**
  * A string that lands in a templated operator field: it may use pipegen's
- * date placeholders (see placeholders.ts) and raw Jinja. An unknown
- * `${NAME}` is an error, since it is almost always a typo of a placeholder.
+ * date placeholders (see placeholders.ts) and raw Jinja, which must parse as
+ * Jinja. An unknown `${NAME}` is an error, since it is almost always a typo
+ * of a placeholder.
  */
 export const templatedString = z.string().superRefine((value, ctx) => {
   for (const m of value.matchAll(/\$\{([A-Za-z_]+)\}/g)) {
@@ -283,6 +303,25 @@ export const templatedString = z.string().superRefine((value, ctx) => {
         message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}`,
       });
   }
+  addJinjaIssues(value, true, ctx);
+});
+
+/**
+ * A string Airflow renders with Jinja but in which pipegen expands no date
+ * placeholder (an S3 URI that also goes to Glue or IAM as written, an UNLOAD
+ * option): its Jinja must parse, and a placeholder would stay text.
+ */
+export const jinjaString = z.string().superRefine((value, ctx) => {
+  const placeholder = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/.exec(value);
+  if (placeholder)
+    ctx.addIssue({
+      code: "custom",
+      message: `\${${placeholder[1]}} is not expanded here: date placeholders work in S3 keys, SQL, script arguments and table paths`,
+      params: {
+        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} if the value must change per run",
+      },
+    });
+  addJinjaIssues(value, false, ctx);
 });
 
 /** Options every step kind shares. */

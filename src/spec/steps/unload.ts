@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { s3Uri, sqlIdentifier, stepBase, templatedString } from "../common.js";
+import { jinjaString, s3Uri, sqlIdentifier, stepBase, templatedString } from "../common.js";
 
 /** UNLOAD a Redshift table or query to S3 (Amazon provider `RedshiftToS3Operator`). */
 export const unloadStep = z
@@ -18,7 +18,8 @@ export const unloadStep = z
         z
           .string()
           .min(1)
-          .regex(/^[^;]*$/, { message: "must not contain ';'" }),
+          .regex(/^[^;]*$/, { message: "must not contain ';'" })
+          .pipe(jinjaString),
       )
       .default([]),
     includeHeader: z.boolean().default(false),
