@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
 import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
+import { daysInMonth } from "./dates.js";
 import { PLACEHOLDER_NAMES } from "./placeholders.js";
 
 const PYTHON_KEYWORDS = new Set([
@@ -219,7 +220,31 @@ export function cronProblem(expr: string): string | undefined {
       if (why) return `${spec.name} field '${field}': ${why}`;
     }
   }
+  // croniter, which Airflow's cron timetables use, fails on every run
+  // (CroniterBadDateError) when no listed day exists in a listed month, even
+  // where the day of week would match: February 30, April 31.
+  const days = cronValues(fields[2]!, CRON_FIELDS[2]!);
+  const months = cronValues(fields[3]!, CRON_FIELDS[3]!);
+  if (![...months].some((m) => [...days].some((d) => d <= daysInMonth(2024, m))))
+    return `day of month '${fields[2]}' never falls in month '${fields[3]}', so the schedule never fires`;
   return undefined;
+}
+
+/** The values a valid cron field selects. */
+function cronValues(field: string, spec: (typeof CRON_FIELDS)[number]): Set<number> {
+  const values = new Set<number>();
+  for (const part of field.split(",")) {
+    const [range, step] = part.split("/");
+    const [from, to] =
+      range === "*"
+        ? [spec.min, spec.max]
+        : (() => {
+            const bounds = range!.split("-").map((b) => cronValue(b, spec)!);
+            return [bounds[0]!, bounds[1] ?? (step === undefined ? bounds[0]! : spec.max)];
+          })();
+    for (let v = from; v <= to; v += Number(step ?? 1)) values.add(v);
+  }
+  return values;
 }
 
 function cronPartProblem(part: string, spec: (typeof CRON_FIELDS)[number]): string | undefined {

@@ -242,6 +242,22 @@ describe("what Airflow refuses when it imports the DAG", () => {
     ],
     ["@continuous with the default", { schedule: "@continuous" }, []],
     [
+      "February 30",
+      { schedule: "0 0 30 2 *" },
+      [
+        "schedule: is not a valid cron expression: day of month '30' never falls in month '2', so the schedule never fires",
+      ],
+    ],
+    [
+      "the 31st of short months, on Mondays",
+      { schedule: "0 0 31 apr,jun 1" },
+      [
+        "schedule: is not a valid cron expression: day of month '31' never falls in month 'apr,jun', so the schedule never fires",
+      ],
+    ],
+    ["February 29 (leap years)", { schedule: "0 0 29 2 *" }, []],
+    ["the 31st of any month with one", { schedule: "0 0 31 */2 *" }, []],
+    [
       "a timeout past timedelta's range",
       { dagrunTimeout: "1000000000d" },
       ["dagrunTimeout: must be at most 36500d (100 years)"],
