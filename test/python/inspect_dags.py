@@ -509,6 +509,25 @@ def _first_interval_from(timetable, earliest) -> dict[str, str | None] | None:
     }
 
 
+def _sensed_s3_object(task, rendered: dict[str, Any]):
+    """For an S3KeySensor: the [bucket, key] its pokes ask S3 for, from the
+    rendered key, through the provider's own S3Hook.get_s3_bucket_key (what
+    the sensor and its trigger call first on every poke); or {"error"}."""
+    if type(task).__name__ != "S3KeySensor":
+        return None
+    key = rendered.get("bucket_key", task.bucket_key)
+    if not isinstance(key, str):
+        return None
+    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+    try:
+        return list(
+            S3Hook.get_s3_bucket_key(task.bucket_name, key, "bucket_name", "bucket_key")
+        )
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
 def _serialization_error(dag) -> str | None:
     """What the scheduler (2.x) or the dag processor (3.x) would hit when it
     serializes the DAG: None when it serializes and deserializes cleanly."""
@@ -583,7 +602,9 @@ def inspect(
                     rendered[kind] = _render_fields(
                         task, context, jinja_env, render_all
                     )
+            sensed = _sensed_s3_object(task, rendered["scheduled"])
             tasks[task.task_id] = {
+                **({"sensed_scheduled": sensed} if sensed is not None else {}),
                 "class": _task_class(task),
                 "upstream": sorted(task.upstream_task_ids),
                 "downstream": sorted(task.downstream_task_ids),
