@@ -214,6 +214,20 @@ describe("graph rules", () => {
     expect(problemsOf(basePipeline({ steps }))).toEqual(want);
   });
 
+  it("checks a chain of 20,000 steps listed downstream first without exhausting the stack", () => {
+    const n = 20_000;
+    const steps = Array.from({ length: n }, (_, i) => s(`s${i}`, i < n - 1 ? [`s${i + 1}`] : []));
+    expect(problemsOf(basePipeline({ steps }))).toEqual([]);
+  });
+
+  it("reports a cycle of 20,000 steps by its ends and its length", () => {
+    const n = 20_000;
+    const steps = Array.from({ length: n }, (_, i) => s(`s${i}`, [`s${(i + 1) % n}`]));
+    expect(problemsOf(basePipeline({ steps }))).toEqual([
+      "steps[0].after: steps form a cycle: s0 → s19999 → s19998 → s19997 → s19996 → … → s5 → s4 → s3 → s2 → s1 → s0 (20000 steps) — a DAG cannot loop; remove one of these `after` references",
+    ]);
+  });
+
   it("reports graph problems together with schema problems", () => {
     const spec = basePipeline({ steps: [s("a"), { ...s("a"), bucket: "BAD" }] });
     expect(problemsOf(spec)).toHaveLength(2);

@@ -1,0 +1,47 @@
+/**
+ * The built bin on input a user can produce by accident or on purpose:
+ * very large step graphs, deeply nested YAML, symlinked spec folders, and
+ * files that are not what they should be. Each gets a result or a clear
+ * one-paragraph message with exit 1, never a crash (exit 2).
+ */
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pipegen } from "./helpers/cli.js";
+
+let work: string;
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "pipegen-hostile-"));
+});
+afterEach(() => rm(work, { recursive: true, force: true }));
+
+const HEADER = ['airflowVersion: "2.10.3"', 'schedule: "@daily"', 'startDate: "2024-01-01"'];
+
+/** A spec whose steps are listed downstream first: step i runs after step i + 1. */
+function reversedChain(id: string, n: number, cycle = false): string {
+  const steps = Array.from({ length: n }, (_, i) => {
+    const after = i < n - 1 ? `[s${i + 1}]` : cycle ? "[s0]" : "[]";
+    return `  - { id: s${i}, kind: s3Sensor, bucket: landing-bucket, key: k${i}, after: ${after} }`;
+  });
+  return [`id: ${id}`, ...HEADER, "steps:", ...steps, ""].join("\n");
+}
+
+describe("large step graphs", () => {
+  it("validates and renders a chain of 6,000 steps listed downstream first", async () => {
+    await writeFile(path.join(work, "chain.pipeline.yaml"), reversedChain("chain", 6000));
+    const r = await pipegen(["render", "chain.pipeline.yaml", "--out", "dist", "-q"], { cwd: work });
+    expect([r.exitCode, r.stderr]).toEqual([0, ""]);
+    expect(await readdir(path.join(work, "dist", "dags"))).toContain("chain.py");
+  });
+
+  it("reports a cycle through 6,000 steps in one line", async () => {
+    await writeFile(path.join(work, "loop.pipeline.yaml"), reversedChain("loop", 6000, true));
+    const r = await pipegen(["validate", "loop.pipeline.yaml"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      "loop.pipeline.yaml:6:71 steps[0].after: steps form a cycle: s0 → s5999 → s5998 → s5997 → s5996 → … → s5 → s4 → s3 → s2 → s1 → s0 (6000 steps) — a DAG cannot loop; remove one of these `after` references",
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+  });
+});
