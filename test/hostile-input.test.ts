@@ -45,3 +45,63 @@ describe("large step graphs", () => {
     ]);
   });
 });
+
+describe("deeply nested specs", () => {
+  /** `description:` followed by n nested block mappings. */
+  const blockMappings = (n: number) =>
+    [
+      "id: deep",
+      ...HEADER,
+      "description:",
+      ...Array.from({ length: n }, (_, i) => `${"  ".repeat(i + 1)}k${i}:`),
+      `${"  ".repeat(n + 1)}v`,
+      "steps: [{ id: a, kind: s3Sensor, bucket: landing-bucket, key: a }]",
+      "",
+    ].join("\n");
+
+  it.each([
+    ["1,000 nested block mappings", blockMappings(1000), "deep.pipeline.yaml:69:129"],
+    ["5,000 nested block mappings", blockMappings(5000), "deep.pipeline.yaml:69:129"],
+    [
+      "20,000 nested flow sequences",
+      `id: deep\n${HEADER.join("\n")}\ndescription: ${"[".repeat(20000)}${"]".repeat(20000)}\nsteps: []\n`,
+      "deep.pipeline.yaml:5:77",
+    ],
+  ])("refuses %s at the line where it gets too deep", async (_, text, at) => {
+    await writeFile(path.join(work, "deep.pipeline.yaml"), text);
+    const r = await pipegen(["validate", "deep.pipeline.yaml"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      `${at} nests deeper than 64 levels, more than pipegen reads — a spec needs fewer than ten levels: check the indentation and the brackets`,
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+  });
+
+  it("still reads a spec nested 60 levels deep, and reports what is wrong with it", async () => {
+    await writeFile(path.join(work, "deep.pipeline.yaml"), blockMappings(58));
+    const r = await pipegen(["validate", "deep.pipeline.yaml"], { cwd: work });
+    expect(r.stderr.split("\n")[0]).toBe("deep.pipeline.yaml:6:3 description: expected a string, got a mapping");
+  });
+
+  it("refuses a TypeScript spec that builds a value 100,000 levels deep, or one that contains itself", async () => {
+    const spec = (body: string, id: string) =>
+      `import { definePipeline } from "pipegen";\n${body}\nexport default definePipeline({ id: "${id}", airflowVersion: "2.10.3", schedule: "@daily", startDate: "2024-01-01", description: value, steps: [] } as never);\n`;
+    await writeFile(
+      path.join(work, "deep.pipeline.ts"),
+      spec("let value: unknown = 'x';\nfor (let i = 0; i < 100000; i++) value = { value };", "deep"),
+    );
+    await writeFile(
+      path.join(work, "loop.pipeline.ts"),
+      spec("const value: Record<string, unknown> = {};\nvalue.self = value;", "loop"),
+    );
+    const r = await pipegen(["validate", "deep.pipeline.ts", "loop.pipeline.ts"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    const lines = r.stderr.split("\n");
+    expect(lines[0]).toMatch(
+      /^deep\.pipeline\.ts:4:\d+ description(\.value){64}: nests deeper than 64 levels, more than pipegen reads — a spec needs fewer than ten levels$/,
+    );
+    expect(lines[1]).toMatch(
+      /^loop\.pipeline\.ts:4:\d+ description\.self: contains itself: the value at description\.self is one of the objects it is inside — export plain data/,
+    );
+  });
+});

@@ -2,7 +2,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Problem } from "../errors.js";
-import type { LoadedSpec } from "./source.js";
+import { dataTooDeep, MAX_NESTING } from "./nesting.js";
+import { formatPath, type LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
 
 export { dagIdOfFile, discoverSpecFiles } from "./discover.js";
@@ -26,8 +27,32 @@ export async function loadSpec(absolutePath: string, cwd: string): Promise<Loade
       },
     ];
   }
-  if (!absolutePath.endsWith(".ts")) return loadYamlSpec(file, text);
-  // The TypeScript loader (sucrase, jiti, and the TypeScript parser for positions) is large: load it only for .ts specs.
-  const { loadTypeScriptSpec } = await import("./typescript.js");
-  return loadTypeScriptSpec(file, absolutePath, text);
+  let spec: LoadedSpec | Problem[];
+  if (!absolutePath.endsWith(".ts")) spec = loadYamlSpec(file, text);
+  else {
+    // The TypeScript loader (sucrase, jiti, and the TypeScript parser for positions) is large: load it only for .ts specs.
+    const { loadTypeScriptSpec } = await import("./typescript.js");
+    spec = await loadTypeScriptSpec(file, absolutePath, text);
+  }
+  return Array.isArray(spec) ? spec : (tooDeep(spec) ?? spec);
+}
+
+/** A loaded value nested too deep, or containing itself (a TypeScript spec can build either), as a problem. */
+function tooDeep(spec: LoadedSpec): Problem[] | undefined {
+  const found = dataTooDeep(spec.data);
+  if (!found) return undefined;
+  const at = formatPath(found.path);
+  return [
+    {
+      file: spec.file,
+      ...spec.locate(found.path),
+      path: at,
+      message: found.cycle
+        ? `contains itself: the value at ${at} is one of the objects it is inside`
+        : `nests deeper than ${MAX_NESTING} levels, more than pipegen reads`,
+      hint: found.cycle
+        ? "export plain data: a spec is a tree of objects, lists, strings, numbers and booleans"
+        : "a spec needs fewer than ten levels",
+    },
+  ];
 }

@@ -10,9 +10,21 @@ import { createRequire } from "node:module";
 import { CORE_SCHEMA, load } from "js-yaml";
 import type { Document, Node } from "yaml";
 import type { Problem } from "../errors.js";
+import { MAX_NESTING, yamlTooDeep } from "./nesting.js";
 import type { LoadedSpec, Locator } from "./source.js";
 
 export function loadYamlSpec(file: string, text: string): LoadedSpec | Problem[] {
+  const deep = yamlTooDeep(text);
+  if (deep)
+    return [
+      {
+        file,
+        ...deep,
+        path: "",
+        message: `nests deeper than ${MAX_NESTING} levels, more than pipegen reads`,
+        hint: "a spec needs fewer than ten levels: check the indentation and the brackets",
+      },
+    ];
   let data: unknown;
   try {
     data = load(text, { schema: CORE_SCHEMA });
