@@ -4,11 +4,11 @@
  * files that are not what they should be. Each gets a result or a clear
  * one-paragraph message with exit 1, never a crash (exit 2).
  */
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pipegen } from "./helpers/cli.js";
+import { pipegen, ROOT } from "./helpers/cli.js";
 
 let work: string;
 beforeEach(async () => {
@@ -103,5 +103,93 @@ describe("deeply nested specs", () => {
     expect(lines[1]).toMatch(
       /^loop\.pipeline\.ts:4:\d+ description\.self: contains itself: the value at description\.self is one of the objects it is inside — export plain data/,
     );
+  });
+});
+
+describe("symbolic links", () => {
+  const spec = (dir: string, id: string) =>
+    copyFile(`${ROOT}pipelines/sales.pipeline.yaml`, path.join(dir, `${id}.pipeline.yaml`)).then(async () => {
+      const file = path.join(dir, `${id}.pipeline.yaml`);
+      await writeFile(file, (await readFile(file, "utf8")).replace("id: sales", `id: ${id}`));
+    });
+
+  beforeEach(async () => {
+    await mkdir(path.join(work, "real"));
+    await mkdir(path.join(work, "pipelines"));
+    await spec(path.join(work, "real"), "shared_sales");
+    await spec(path.join(work, "pipelines"), "sales");
+  });
+
+  it("follows a linked spec folder, and a link back up does not loop or list a spec twice", async () => {
+    await symlink("../real", path.join(work, "pipelines", "shared"));
+    await symlink("..", path.join(work, "pipelines", "up"));
+    const r = await pipegen(["validate", "--json", "pipelines"], { cwd: work });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).pipelines.map((p: { file: string }) => p.file)).toEqual([
+      "pipelines/sales.pipeline.yaml",
+      "pipelines/shared/shared_sales.pipeline.yaml",
+    ]);
+  });
+
+  it("names a link to nothing that is named like a spec, with where it points", async () => {
+    await symlink("gone.pipeline.yaml", path.join(work, "pipelines", "orders.pipeline.yaml"));
+    const r = await pipegen(["validate", "pipelines"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      "pipelines/orders.pipeline.yaml is a symbolic link to gone.pipeline.yaml, which does not exist — point the link at a spec file, or remove it",
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+    const named = await pipegen(["validate", "pipelines/orders.pipeline.yaml"], { cwd: work });
+    expect(named.stderr.split("\n")[0]).toBe(r.stderr.split("\n")[0]);
+  });
+});
+
+describe("files and paths", () => {
+  it("says a binary file is not a text file, instead of printing it", async () => {
+    await writeFile(
+      path.join(work, "blob.pipeline.yaml"),
+      Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff, 0xfe]),
+    );
+    await writeFile(path.join(work, "latin1.pipeline.yaml"), Buffer.from("id: caf\xe9\n", "latin1"));
+    const r = await pipegen(["validate", "blob.pipeline.yaml", "latin1.pipeline.yaml"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      "blob.pipeline.yaml is not a text file: a spec is UTF-8 text — check that the path names the spec, not a binary file",
+      "latin1.pipeline.yaml is not a text file: a spec is UTF-8 text — check that the path names the spec, not a binary file",
+      "✗ 2 problems in 2 spec files; nothing was written",
+    ]);
+  });
+
+  it("shows paths as the user gave them, absolute ones included", async () => {
+    await mkdir(path.join(work, "specs"));
+    await writeFile(path.join(work, "specs", "bad.pipeline.yaml"), `id: bad\n${HEADER.join("\n")}\nsteps: []\n`);
+    const elsewhere = await mkdtemp(path.join(tmpdir(), "pipegen-cwd-"));
+    try {
+      for (const [given, shown] of [
+        [path.join(work, "specs"), `${work}/specs/bad.pipeline.yaml`],
+        [path.join(work, "specs", "bad.pipeline.yaml"), `${work}/specs/bad.pipeline.yaml`],
+        [
+          `./${path.relative(elsewhere, path.join(work, "specs"))}/`,
+          `${path.relative(elsewhere, work)}/specs/bad.pipeline.yaml`,
+        ],
+      ]) {
+        const r = await pipegen(["validate", given!], { cwd: elsewhere });
+        expect(r.stderr.split("\n")[0]).toBe(`${shown}:5:8 steps: needs at least 1 item`);
+      }
+      // The DAG header names the spec relative to the working folder however it was given:
+      // a DAG's bytes, which deploy compares, must not depend on that.
+      await writeFile(
+        path.join(work, "specs", "bad.pipeline.yaml"),
+        `id: bad\n${HEADER.join("\n")}\nsteps: [{ id: a, kind: s3Sensor, bucket: landing-bucket, key: a }]\n`,
+      );
+      for (const given of [path.join(work, "specs"), "specs"]) {
+        const r = await pipegen(["render", given, "--out", "dist", "-q"], { cwd: work });
+        expect(r.exitCode, r.stderr).toBe(0);
+        const header = (await readFile(path.join(work, "dist", "dags", "bad.py"), "utf8")).split("\n")[0];
+        expect(header).toBe("# Generated by pipegen from specs/bad.pipeline.yaml — do not edit.");
+      }
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });

@@ -50,7 +50,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
   const doc = `${p.description ?? p.id}\n\n\`\`\`mermaid\n${renderDiagram(graph, p.id, "mermaid")}\`\`\`\n`;
   return renderTemplate("dag.py.hbs", {
     // The header is a comment: the spec's path must not be able to end it.
-    source: pyCommentText(ctx.file),
+    source: pyCommentText(ctx.source),
     docstring: pyDocstring(doc),
     notes: dagKwargs.some((k) => k.value instanceof PyCode && k.value.code.startsWith("CronDataIntervalTimetable"))
       ? [
