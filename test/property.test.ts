@@ -52,9 +52,24 @@ const base = () => ({
     { id: "proc", kind: "redshiftProcedure", procedure: "p", args: ["a"] },
     { id: "sql", kind: "redshiftSql", sql: ["s"] },
     { id: "mv", kind: "refreshMaterializedView", view: "v" },
-    { id: "unload", kind: "unload", query: "q", to: "s3://out-bucket/x/", options: ["o"] },
+    {
+      id: "unload",
+      kind: "unload",
+      query: "q",
+      to: "s3://out-bucket/x/",
+      options: ["o"],
+      after: ["proc", "sql", "mv"],
+    },
   ],
 });
+
+/** Renames step `i`, and the references to it. */
+function renameStep(s: Spec, i: number, id: string): void {
+  const old = stepOf(s, i).id;
+  stepOf(s, i).id = id;
+  for (const step of s.steps as AnyStep[])
+    if (step.after) step.after = step.after.map((a: string) => (a === old ? id : a));
+}
 const ROLE = "arn:aws:iam::123456789012:role/crawler";
 
 type Spec = ReturnType<typeof base>;
@@ -89,7 +104,11 @@ const FIELDS: Field[] = [
   { name: "tags[0]", set: (s, v) => void (s.tags[0] = v) },
   { name: "connections.aws", set: (s, v) => void (s.connections.aws = v) },
   { name: "connections.redshift.workgroup", set: (s, v) => void (s.connections.redshift.workgroup = v) },
-  { name: "steps[0].id", set: (s, v) => void (stepOf(s, 0).id = v), noLiteral: true },
+  { name: "schedule", set: (s, v) => void (s.schedule = v) },
+  { name: "steps[0].id", set: (s, v) => renameStep(s, 0, v), noLiteral: true },
+  { name: "steps[2].id (a job with a sensor)", set: (s, v) => renameStep(s, 2, v), noLiteral: true },
+  { name: "steps[4].id (one of three upstreams)", set: (s, v) => renameStep(s, 4, v), noLiteral: true },
+  { name: "steps[7].id (downstream of three)", set: (s, v) => renameStep(s, 7, v), noLiteral: true },
   { name: "steps[0].doc", set: (s, v) => void (stepOf(s, 0).doc = v) },
   { name: "steps[0].bucket", set: (s, v) => void (stepOf(s, 0).bucket = v) },
   { name: "steps[0].key", set: (s, v) => void (stepOf(s, 0).key = v), templated: true },
@@ -154,6 +173,8 @@ const FIELDS: Field[] = [
 ];
 
 const anyString = fc.oneof(
+  // Identifiers of every length: ids name tasks, variables and edges.
+  fc.stringMatching(/^[a-z][a-z0-9_]{0,150}$/),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   // Long values: the layout must still be what ruff format writes.
@@ -176,6 +197,8 @@ const anyString = fc.oneof(
     'x\nimport os; os.system("echo PWNED")\n#',
     "a_very_long_identifier_".repeat(8),
     "DELETE FROM t -- from etl/cleanup.sql",
+    "0,5,10,15,20,25,30,35,40,45,50,55 0-23/2 1-31 jan-dec mon-fri",
+    "0,5,10,15,20,25,30,35,40,45,50,55 0-23/2,1 1-31 jan-dec mon,tue,wed,thu,fri",
     "{.sql",
   ),
 );
@@ -207,7 +230,17 @@ it("any string in any field is rejected cleanly, or changes only the literal it 
       // Templated fields expand date placeholders; every other field is emitted as written.
       const expanded = field.templated ? expandPlaceholders(emitted, date) : emitted;
       const expected = field.noLiteral ? null : field.ext ? notAFileName(expanded, field.ext) : expanded;
-      cases.push(JSON.stringify({ field: field.name, source, baseline, expected, exact: field.exact ?? true }));
+      const maskNames = field.name.endsWith(".id") || field.name.includes(".id ");
+      cases.push(
+        JSON.stringify({
+          field: field.name,
+          source,
+          baseline,
+          expected,
+          exact: field.exact ?? true,
+          mask_names: maskNames,
+        }),
+      );
       sources.push(source);
       return true;
     }),

@@ -17,6 +17,25 @@ export class PyCode {
   ) {}
 }
 
+/**
+ * A call written by pipegen, `callee(arg, ..., name=value)`, whose arguments
+ * may come from a spec: laid out as `ruff format` would when it is too long
+ * for its line.
+ */
+export class PyCall extends PyCode {
+  constructor(
+    readonly callee: string,
+    readonly args: readonly PyValue[],
+    readonly kwargs: ReadonlyArray<readonly [name: string, value: PyValue]>,
+    imports: readonly string[] = [],
+  ) {
+    super(
+      `${callee}(${[...args.map(pyInline), ...kwargs.map(([k, v]) => `${k}=${pyInline(v)}`)].join(", ")})`,
+      imports,
+    );
+  }
+}
+
 export type PyValue =
   | string
   | number
@@ -38,8 +57,10 @@ const INDENT = "    ";
  */
 export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = ""): string {
   const inline = pyInline(value);
-  if (column + inline.length + trailer.length <= LINE_LENGTH || !isContainer(value) || isEmpty(value)) return inline;
+  if (column + inline.length + trailer.length <= LINE_LENGTH) return inline;
   const inner = indent + INDENT;
+  if (value instanceof PyCall) return pyCallLines(value, indent, inner);
+  if (!isContainer(value) || isEmpty(value)) return inline;
   const items = Array.isArray(value)
     ? value.map((v) => inner + pyLiteral(v, inner.length, inner, ","))
     : Object.entries(value as Record<string, PyValue>).map(([k, v]) => {
@@ -48,6 +69,19 @@ export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = "")
       });
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   return `${open}\n${items.map((line) => `${line},`).join("\n")}\n${indent}${close}`;
+}
+
+/**
+ * A call that does not fit its line: the arguments on one line of their own
+ * when they fit there, else one argument a line with a trailing comma.
+ */
+function pyCallLines(call: PyCall, indent: string, inner: string): string {
+  const all = [...call.args.map((v) => ["", v] as const), ...call.kwargs.map(([k, v]) => [`${k}=`, v] as const)];
+  if (all.length === 0) return call.code;
+  const hugged = all.map(([k, v]) => `${k}${pyInline(v)}`).join(", ");
+  if (inner.length + hugged.length <= LINE_LENGTH) return `${call.callee}(\n${inner}${hugged}\n${indent})`;
+  const lines = all.map(([k, v]) => `${inner}${k}${pyLiteral(v, inner.length + k.length, inner, ",")},`);
+  return `${call.callee}(\n${lines.join("\n")}\n${indent})`;
 }
 
 /** A value on one line, whatever its length. */
@@ -148,7 +182,7 @@ export function pyTimedelta(seconds: number): PyCode {
     ["seconds", 1],
   ];
   const [name, size] = units.find(([, size]) => seconds % size === 0)!;
-  return new PyCode(`timedelta(${name}=${seconds / size})`, ["from datetime import timedelta"]);
+  return new PyCall("timedelta", [], [[name, seconds / size]], ["from datetime import timedelta"]);
 }
 
 /** Renders `name=value,` for one keyword argument at a given indentation. */

@@ -1,9 +1,10 @@
 """Checks generated DAG sources for the property test.
 
-Reads JSON lines {"field", "source", "baseline", "expected", "exact"} on
-stdin. Each source must parse with ast.parse and
-- have the baseline's AST once every constant is masked, and as many
-  comments: the string under test changed nothing but the literals it feeds;
+Reads JSON lines {"field", "source", "baseline", "expected", "exact",
+"mask_names"} on stdin. Each source must parse with ast.parse and
+- have the baseline's AST once every constant (and, with mask_names, every
+  variable name) is masked, and as many comments: the string under test
+  changed nothing but the literals (or the names) it feeds;
 - unless `expected` is null, hold a string constant equal to `expected`
   (exact) or containing it.
 Prints one JSON summary line; exits 1 on any failure.
@@ -17,12 +18,19 @@ import tokenize
 
 
 class _MaskConstants(ast.NodeTransformer):
+    def __init__(self, names: bool) -> None:
+        self.names = names
+
     def visit_Constant(self, node: ast.Constant) -> ast.Constant:
         return ast.Constant(value=type(node.value).__name__)
 
+    def visit_Name(self, node: ast.Name) -> ast.Name:
+        # A step id is a variable name: with mask_names, any name is the same.
+        return ast.Name(id="_", ctx=node.ctx) if self.names else node
 
-def _shape(tree: ast.AST) -> str:
-    return ast.dump(_MaskConstants().visit(tree))
+
+def _shape(tree: ast.AST, names: bool = False) -> str:
+    return ast.dump(_MaskConstants(names).visit(tree))
 
 
 def _comments(source: str) -> int:
@@ -33,7 +41,10 @@ def _comments(source: str) -> int:
 def check(case: dict) -> str | None:
     try:
         tree = ast.parse(case["source"])
-        if _shape(ast.parse(case["source"])) != _shape(ast.parse(case["baseline"])):
+        names = case.get("mask_names", False)
+        if _shape(ast.parse(case["source"]), names) != _shape(
+            ast.parse(case["baseline"]), names
+        ):
             return "the AST differs from the base spec's beyond its constants"
         if _comments(case["source"]) != _comments(case["baseline"]):
             return "the number of comments differs from the base spec's"
@@ -66,7 +77,9 @@ def main() -> int:
                 {"field": case["field"], "expected": case["expected"], "error": error}
             )
     print(
-        json.dumps({"checked": checked, "failures": failures[:5], "failed": len(failures)})
+        json.dumps(
+            {"checked": checked, "failures": failures[:5], "failed": len(failures)}
+        )
     )
     return 1 if failures else 0
 
