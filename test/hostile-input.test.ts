@@ -193,3 +193,74 @@ describe("files and paths", () => {
     }
   });
 });
+
+describe("messages", () => {
+  const run = async (name: string, text: string) => {
+    await writeFile(path.join(work, name), text);
+    return pipegen(["validate", name], { cwd: work });
+  };
+
+  it.each([
+    [
+      "double",
+      'id: q\nairflowVersion: "2.10.3"\ndescription: "never closed\nschedule: "@daily"\nsteps: []\n',
+      "3:14",
+      "double",
+    ],
+    ["single", 'id: q\nairflowVersion: \'2.10.3\nschedule: "@daily"\nsteps: []\n', "2:17", "single"],
+  ])("points at the line where an unclosed %s quote opens, not at the end of the file", async (_, text, at, kind) => {
+    const r = await run("q.pipeline.yaml", text);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")[0]).toBe(
+      `q.pipeline.yaml:${at} YAML syntax error: this ${kind} quote is never closed — close the quote on the line where it opens (a quoted YAML string may span lines, so the parser read to the end of the file)`,
+    );
+  });
+
+  it("says a default export that is a Promise is one, in one message", async () => {
+    const r = await run(
+      "p.pipeline.ts",
+      'import { definePipeline } from "pipegen";\nexport default (async () => definePipeline({ id: "p", airflowVersion: "2.10.3", schedule: "@daily", startDate: "2024-01-01", steps: [] } as never))();\n',
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      expect.stringMatching(
+        /^p\.pipeline\.ts:2:\d+ the default export is a Promise — export the pipeline itself: pipegen does not await a spec/,
+      ),
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+  });
+
+  it("applies YAML merge keys, and places problems in merged values where they are written", async () => {
+    const r = await run(
+      "m.pipeline.yaml",
+      [
+        "id: m",
+        ...HEADER,
+        "steps:",
+        "  - &sensor",
+        "    id: a",
+        "    kind: s3Sensor",
+        "    bucket: Landing_Bucket",
+        "    key: a",
+        "  - <<: *sensor",
+        "    id: b",
+        "    mode: reschedul",
+        "",
+      ].join("\n"),
+    );
+    expect(r.stderr.split("\n").map((l) => l.replace(/ — .*/, ""))).toEqual([
+      "m.pipeline.yaml:9:13 steps[0].bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+      "m.pipeline.yaml:9:13 steps[1].bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+      'm.pipeline.yaml:13:11 steps[1].mode: must be one of "poke", "reschedule", "deferrable"; got "reschedul"',
+      "✗ 3 problems in 1 spec file; nothing was written",
+    ]);
+  });
+
+  it("says in plain words that a file holds two YAML documents", async () => {
+    const r = await run("t.pipeline.yaml", "id: t\n---\nid: t2\n");
+    expect(r.stderr.split("\n")).toEqual([
+      "t.pipeline.yaml:2:1 holds more than one YAML document: a second one starts here — a spec file holds one pipeline: remove the '---' line and what follows, or move it to its own file",
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+  });
+});
