@@ -68,6 +68,11 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
       return { message: `must be ${issue.inclusive ? "at most" : "less than"} ${issue.maximum}` };
     case "invalid_key":
       return issue.issues[0] ? describeIssue(issue.issues[0]) : { message: "is not an allowed key" };
+    case "custom": {
+      // A refinement may carry its hint in params.
+      const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
+      return { message: stripZodPrefix(issue.message), ...(typeof hint === "string" ? { hint } : {}) };
+    }
     default:
       return { message: stripZodPrefix(issue.message) };
   }
