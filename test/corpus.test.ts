@@ -132,7 +132,8 @@ function literalFields(step: Step): Array<{ task: string; field: string; text: s
       break;
     }
     case "unload":
-      if (step.query !== undefined && plain(step.query))
+      // The provider's operator takes the query as it is; pipegen's own UNLOAD statement quotes it (checked by the `# rendered:` lines).
+      if (step.legacyOperator && step.query !== undefined && plain(step.query))
         out.push({ task: step.id, field: "select_query", text: step.query });
       break;
     default:

@@ -13,6 +13,6 @@ export default definePipeline({
     { id: "proc", kind: "redshiftProcedure", procedure: "sp_x", args: [0, "a\nb"] },
     { id: "sql_one", kind: "redshiftSql", sql: "SELECT '${YYYY}-${MM}' -- monthly", retries: 100 },
     { id: "mv", kind: "refreshMaterializedView", view: "mv$1" },
-    { id: "unload", kind: "unload", table: "t", to: "s3://out-bucket/", dataApi: true },
+    { id: "unload", kind: "unload", table: "t", to: "s3://out-bucket/" },
   ],
 });
