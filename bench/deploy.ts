@@ -14,6 +14,7 @@ import { cpus } from "node:os";
 import path from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { execa } from "execa";
+import { MANIFEST as RENDER_MANIFEST } from "../src/write/ownership.js";
 import { BIN, ROOT } from "../test/helpers/cli.js";
 import { MOTO_AWS_ENV, startMoto } from "../test/helpers/moto.js";
 import { venvBin } from "../test/helpers/python.js";
@@ -146,6 +147,10 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     ...MOTO_AWS_ENV,
+    // pipegen deploy asks STS which account the credentials belong to (the
+    // bucket owner every S3 call expects), as a CI job without aws.account
+    // does; moto answers, outside the counting proxy, which sees S3 only.
+    AWS_ENDPOINT_URL_STS: moto.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     NO_COLOR: "1",
   };
@@ -215,6 +220,9 @@ async function main(): Promise<void> {
           "dist/",
           `s3://${b}/`,
           "--delete",
+          // What pipegen deploy leaves out too: render's list of the files it wrote, not part of the bundle.
+          "--exclude",
+          RENDER_MANIFEST,
           "--only-show-errors",
           "--endpoint-url",
           proxy.endpoint,
@@ -364,12 +372,17 @@ ${summary}
   } else console.log("(RESULTS.md not touched)");
 }
 
-/** Every file of the bundle: its key in the bucket and the MD5 of its content (a single-part upload's ETag). */
+/**
+ * Every file of the bundle: its key in the bucket and the MD5 of its content
+ * (a single-part upload's ETag). Render's own manifest of what it wrote stays
+ * on disk: `pipegen deploy` never uploads it.
+ */
 async function bundleDigests(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
     if (e.isFile()) {
       const file = path.join(e.parentPath, e.name);
+      if (path.relative(dir, file) === RENDER_MANIFEST) continue;
       out.set(
         path.relative(dir, file),
         createHash("md5")

@@ -2,8 +2,9 @@
  * The library API: load → validate → resolve → render, with every problem
  * of every spec collected before anything is rendered.
  */
+import path from "node:path";
 import { type Problem, SpecError } from "./errors.js";
-import { discoverSpecFiles, formatPath, type Locator, loadSpec } from "./load/index.js";
+import { discoverSpecFiles, formatPath, type Locator, loadSpec, type SpecFile } from "./load/index.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
@@ -59,12 +60,13 @@ type CheckedSpec =
   | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
 
 /** One spec file through load, validate and resolve, with every problem it has on its own. */
-async function checkSpec(absolutePath: string, cwd: string, options: RunOptions): Promise<CheckedSpec> {
-  const spec = await loadSpec(absolutePath, cwd);
+async function checkSpec(found: SpecFile, cwd: string, options: RunOptions): Promise<CheckedSpec> {
+  const spec = await loadSpec(found.absolute, cwd, found.file);
   if (Array.isArray(spec)) return { problems: spec };
-  const valid = validateSpec(spec);
+  const valid = validateSpec(spec, options);
   if (Array.isArray(valid)) return { problems: valid };
-  const resolved = resolvePipeline(valid, options);
+  const source = path.relative(cwd, found.absolute).split(path.sep).join("/");
+  const resolved = resolvePipeline(valid, { ...options, source });
   const problems = taskIdProblems(resolved, spec.locate);
   return problems.length > 0 ? { problems } : { resolved, locate: spec.locate };
 }

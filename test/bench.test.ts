@@ -16,8 +16,11 @@ import YAML from "yaml";
 import { BENCHMARKS } from "../bench/benchmarks.mjs";
 import { commandLine, provenanceLine } from "../bench/lib/results.mjs";
 import { checkSameBags, shapeDifferences } from "../bench/parse-cost/equivalence.mjs";
-import { makePipeline } from "../bench/parse-cost/generate.mjs";
+import { makePipeline, OPS, taskModel } from "../bench/parse-cost/generate.mjs";
 import { type Inputs, prepareInputs } from "../bench/parse-cost/inputs.mjs";
+import { taskGraph } from "../src/render/task-graph.js";
+import { resolvePipeline } from "../src/resolve/index.js";
+import { validateSpec } from "../src/validate/index.js";
 import { ROOT } from "./helpers/cli.js";
 import { commandProblem, provenanceOf, sectionsOf, shellWords } from "./helpers/results-md.js";
 
@@ -109,6 +112,48 @@ describe("parse-cost quick mode", () => {
   });
 });
 
+/** A task as `task_id: module.Class(argument, …)`, argument names sorted. */
+const signature = (taskId: string, operator: string, names: readonly string[]) =>
+  `${taskId}: ${operator}(${[...names].sort().join(", ")})`;
+
+/**
+ * The generator keeps its own copy of what the renderer emits for each step
+ * kind, so that (b) and (c) stay independent of pipegen's code. This names,
+ * in about a second and without Airflow, each task where the copy has fallen
+ * behind: another operator class, or other arguments. The values themselves
+ * are compared in real Airflow by the quick run's equivalence check.
+ */
+describe("parse-cost generator: the operator classes and arguments pipegen renders, task by task", () => {
+  it.each(["2.10.3", "3.3.1"] as const)("Airflow %s, the full run's 1,000 pipelines of seed 42", (version) => {
+    const major = Number(version.split(".")[0]);
+    const behind: string[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const spec = makePipeline(i, 42);
+      const file = `pipelines/${spec.id}.pipeline.yaml`;
+      const valid = validateSpec({ file, data: spec, locate: () => ({ line: 1, column: 1 }) });
+      if (Array.isArray(valid)) throw new Error(`${file} is invalid: ${valid.map((p) => p.message).join("; ")}`);
+      const rendered = taskGraph(resolvePipeline(valid, { airflowVersion: version })).tasks.map((t) =>
+        signature(
+          t.taskId,
+          `${t.operator.module}.${t.operator.name}`,
+          t.kwargs.filter(([, v]) => v !== undefined).map(([k]) => k),
+        ),
+      );
+      const generated = taskModel(spec, major).tasks.map((t) =>
+        signature(
+          t.taskId,
+          `${OPS[t.op]}.${t.op}`,
+          t.kwargs.map(([k]) => k),
+        ),
+      );
+      for (let j = 0; j < Math.max(rendered.length, generated.length); j++)
+        if (rendered[j] !== generated[j])
+          behind.push(`${spec.id}: renderer ${rendered[j] ?? "(none)"}\n  generator ${generated[j] ?? "(none)"}`);
+    }
+    expect(behind.slice(0, 5).join("\n"), `${behind.length} tasks differ`).toBe("");
+  });
+});
+
 describe("parse-cost: comparing what two DagBags hold", () => {
   const dag = (tasks: Record<string, unknown>) => ({ d1: { dag_id: "d1", tasks } });
   const task = { class: "S3KeySensor", upstream: [], wildcard_match: false, timeout: 60 };
@@ -161,6 +206,18 @@ describe("parse-cost: comparing what two DagBags hold", () => {
   });
 });
 
+const OTHER_ROLE = "arn:aws:iam::444455556666:role/someone-elses-bucket-writer";
+
+/** The two values of the difference the check reports at `at`, read back from its message. */
+function differenceOf(message: string, at: string, gotLabel: "(b)" | "(c)"): { want: string; got: string } {
+  const start = `  ${at}: (a) `;
+  const line = message.split("\n").find((l) => l.startsWith(start));
+  if (line === undefined) throw new Error(`no difference at ${at} in:\n${message}`);
+  const sides = line.slice(start.length).split(` vs ${gotLabel} `);
+  expect(sides, line).toHaveLength(2);
+  return { want: JSON.parse(sides[0]!), got: JSON.parse(sides[1]!) };
+}
+
 /** Replaces exactly one match, so a canary can never silently become a no-op. */
 function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
   const matches = text.match(new RegExp(pattern.source, `${pattern.flags.replace("g", "")}g`)) ?? [];
@@ -180,18 +237,20 @@ describe("parse-cost: the equivalence check catches a variant that differs (cana
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reports every changed argument and edge of (b) and (c), and nothing else", () => {
-    // (c): the bug that once went unnoticed (a trailing slash on the UNLOAD key), and a
-    // non-template argument (the sensor's wildcard_match).
+    // (c): a doubled slash in the destination of the UNLOAD statement (the kind
+    // of bug that once went unnoticed in the object names), and a non-template
+    // argument (the sensor's wildcard_match).
     const py = path.join(inputs.folders.handwritten, "orders_0000.py");
     let text = readFileSync(py, "utf8");
-    text = replaceOnce(text, /(s3_key="[^"]*)"/, '$1/"');
+    text = replaceOnce(text, /(TO 's3:\/\/[^/']+\/)/, "$1/");
     const flipped = text.includes("wildcard_match=True") ? "wildcard_match=False" : "wildcard_match=True";
     text = replaceOnce(text, /wildcard_match=(True|False)/, flipped);
     writeFileSync(py, text);
-    // (b): a non-template argument of a Redshift task and an edge.
+    // (b): the role UNLOAD writes to S3 as, a non-template argument of a Redshift task, and an edge.
     const yamlFile = path.join(inputs.folders.dagfactory, "configs", "customers_0001.yaml");
     const doc = YAML.parse(readFileSync(yamlFile, "utf8"));
     const tasks = doc.customers_0001.tasks;
+    tasks.unload_customers.sql = replaceOnce(tasks.unload_customers.sql, /IAM_ROLE \S+/, `IAM_ROLE '${OTHER_ROLE}'`);
     tasks.transform_customers.secret_arn += "-elsewhere";
     expect(tasks.load_customers.dependencies).toHaveLength(1);
     delete tasks.load_customers.dependencies;
@@ -204,11 +263,19 @@ describe("parse-cost: the equivalence check catches a variant that differs (cana
       message = (e as Error).message;
     }
     expect(message).toContain("handwritten differs from pipegen in 2 places:");
-    expect(message).toMatch(/orders_0000 › tasks › unload_orders › s3_key: \(a\) "[^"]*" vs \(c\) "[^"]*\/"/);
+    const unloadOrders = differenceOf(message, "orders_0000 › tasks › unload_orders › sql", "(c)");
+    expect(unloadOrders.want).toMatch(/^UNLOAD \('SELECT .*'\) TO 's3:\/\/orders-exports-.*' IAM_ROLE /);
+    expect(unloadOrders.want).not.toMatch(/s3:\/\/.*\/\//);
+    expect(unloadOrders.got).toBe(unloadOrders.want.replace(/(TO 's3:\/\/[^/']+\/)/, "$1/"));
     expect(message).toMatch(
       /orders_0000 › tasks › wait_for_orders › wildcard_match: \(a\) (true|false) vs \(c\) (true|false)/,
     );
-    expect(message).toContain("dagfactory differs from pipegen in 2 places:");
+    expect(message).toContain("dagfactory differs from pipegen in 3 places:");
+    const unloadCustomers = differenceOf(message, "customers_0001 › tasks › unload_customers › sql", "(b)");
+    expect(unloadCustomers.want).toMatch(
+      /^UNLOAD \('SELECT .*'\) TO 's3:\/\/customers-exports-.* IAM_ROLE (default|'arn:[^']*') /,
+    );
+    expect(unloadCustomers.got).toBe(unloadCustomers.want.replace(/IAM_ROLE \S+/, `IAM_ROLE '${OTHER_ROLE}'`));
     expect(message).toMatch(
       /customers_0001 › tasks › transform_customers › secret_arn: \(a\) "arn:[^"]*" vs \(b\) "arn:[^"]*-elsewhere"/,
     );

@@ -279,8 +279,9 @@ describe("pipegen deploy (the bin)", () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr.split("\n")).toEqual([
       "✗ 2 of 6 resources the pipelines name are missing; nothing was written:",
-      '  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist',
-      '  pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist',
+      // The specs' path as given on the command line (absolute here).
+      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
+      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
     ]);
     expect(writes(bucket)).toEqual([]);
     // The sensed buckets are checked with their owners too: the spec's bucketOwners, else the specs' account.

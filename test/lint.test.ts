@@ -31,6 +31,12 @@ describe.each(GOLDEN_TARGETS)("bundle for Airflow %s", (version) => {
     expect(r.exitCode).toBe(0);
   });
 
+  it("passes ruff check with ruff's own default rules", async () => {
+    const r = await execa(venvBin("tools", "ruff"), ["check", "--no-cache", "--isolated", bundle], { reject: false });
+    expect(r.stdout + r.stderr).toBe("All checks passed!");
+    expect(r.exitCode).toBe(0);
+  });
+
   it("is already formatted", async () => {
     const r = await execa(venvBin("tools", "ruff"), ["format", "--no-cache", "--check", bundle], { reject: false });
     expect(r.exitCode, r.stdout).toBe(0);

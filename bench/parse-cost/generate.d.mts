@@ -11,3 +11,14 @@ export interface GeneratedPipeline {
 export declare function makePipeline(index: number, seed: number): GeneratedPipeline;
 export declare function pipegenYaml(spec: GeneratedPipeline): string;
 export declare const usesXTable: (spec: GeneratedPipeline) => boolean;
+/** A task of the generator's model: operator class name and keyword arguments in emission order. */
+export interface GeneratedTask {
+  taskId: string;
+  op: string;
+  kwargs: Array<[string, unknown]>;
+}
+export declare const OPS: Record<string, string>;
+export declare function taskModel(
+  spec: GeneratedPipeline,
+  major: number,
+): { tasks: GeneratedTask[]; edges: Array<[string, string]> };

@@ -10,8 +10,12 @@
  *
  * The three express the same tasks, operator classes, arguments and edges.
  * The (b) and (c) emitters mirror what pipegen's renderer does for the
- * subset of spec options the generator uses (src/render/steps/*); driver.py
- * checks afterwards that all three DagBags hold the same task graph.
+ * subset of spec options the generator uses (src/render/steps/*), written
+ * out here rather than imported, so that (b) and (c) stay what a person
+ * would write without pipegen. test/bench.test.ts compares the operator
+ * classes and argument names with the renderer's task by task, and
+ * equivalence.mjs checks that all three DagBags hold the same DAGs, tasks,
+ * edges and argument values.
  */
 import YAML from "yaml";
 
@@ -253,6 +257,11 @@ export function makePipeline(index, seed) {
   };
   if (r.chance(0.5)) spec.defaults.executionTimeout = r.pick(["1h", "2h", "3h"]);
   if (r.chance(0.3)) spec.dagrunTimeout = "20h";
+  // Half the unloads name their IAM role, half use the default role of the
+  // cluster or namespace. Drawn after everything else, so that every other
+  // choice is what it was before unloads had a role (the pipelines the runs
+  // in bench/RESULTS.md measured).
+  if (r.chance(0.5)) unload.iamRole = `arn:aws:iam::${ACCOUNT}:role/redshift-unload-${domain}`;
   return spec;
 }
 
@@ -271,6 +280,16 @@ class Delta {
     this.seconds = s;
   }
 }
+/**
+ * A SQL statement as a person lays it out, one clause per line; the operator
+ * gets the clauses joined by single spaces. Hand-written Python writes it as
+ * adjacent string literals, dag-factory YAML as a folded block scalar.
+ */
+class Statement {
+  constructor(clauses) {
+    this.clauses = clauses;
+  }
+}
 /** `<task>.output`: the XCom of another task (the Glue job run id). */
 class Output {
   constructor(taskId) {
@@ -279,6 +298,9 @@ class Output {
 }
 
 const PLACEHOLDERS = { YYYY: "%Y", MM: "%m", DD: "%d", HH: "%H", DATE: "%Y-%m-%d", DATE_NODASH: "%Y%m%d" };
+
+/** A Redshift string literal: quotes and backslashes doubled (placeholders are templated afterwards). */
+const sqlLiteral = (text) => `'${text.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
 
 /** `${DATE}` → the Jinja that pipegen emits for the target Airflow major. */
 function templated(text, major) {
@@ -290,14 +312,14 @@ function templated(text, major) {
 }
 
 const AMAZON = "airflow.providers.amazon.aws";
-const OPS = {
+/** The module each operator class of the task model is imported from. */
+export const OPS = {
   S3KeySensor: `${AMAZON}.sensors.s3`,
   GlueCrawlerOperator: `${AMAZON}.operators.glue_crawler`,
   GlueCrawlerSensor: `${AMAZON}.sensors.glue_crawler`,
   GlueJobOperator: `${AMAZON}.operators.glue`,
   GlueJobSensor: `${AMAZON}.sensors.glue`,
   RedshiftDataOperator: `${AMAZON}.operators.redshift_data`,
-  RedshiftToS3Operator: `${AMAZON}.transfers.redshift_to_s3`,
   XTableOperator: "pipegen_xtable.operator",
 };
 
@@ -455,22 +477,19 @@ export function taskModel(spec, major) {
         redshiftSql(s, `REFRESH MATERIALIZED VIEW ${s.schema}.${s.view};`);
         break;
       case "unload": {
-        // With `table` the operator appends `/<table>_`: pipegen drops the key's trailing slash.
-        const [, bucket, prefix] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
-        const key = s.table ? prefix.replace(/\/+$/, "") : prefix;
-        add(s.id, "RedshiftToS3Operator", [
-          ["task_id", s.id],
-          ["s3_bucket", bucket],
-          ["s3_key", t(key)],
-          ["schema", s.table ? "public" : undefined],
-          ["table", s.table],
-          ["select_query", s.query === undefined ? undefined : t(s.query)],
-          ["unload_options", s.options],
-          ["redshift_conn_id", aws],
-          ["redshift_data_api_kwargs", Object.fromEntries([...dataApi, ["wait_for_completion", true]])],
-          ["aws_conn_id", aws],
-          ...opts(s),
-        ]);
+        // UNLOAD ('<query>') TO '<prefix>' IAM_ROLE …, run like any other Redshift SQL.
+        // A table's files are named `<to>/<table>_…`, without a doubled slash.
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s.to);
+        const folder = key.replace(/\/+$/, "");
+        const prefix = s.table ? `${folder ? `${folder}/` : ""}${s.table}_` : key;
+        const query = s.query ?? `SELECT * FROM ${s.schema ?? "public"}.${s.table}`;
+        const clauses = [
+          `UNLOAD (${sqlLiteral(query)})`,
+          `TO ${sqlLiteral(`s3://${bucket}/${prefix}`)}`,
+          `IAM_ROLE ${s.iamRole ? sqlLiteral(s.iamRole) : "default"}`,
+          ...(s.options.length > 0 ? [s.options.join(" ")] : []),
+        ];
+        redshiftSql(s, new Statement(clauses.map(t)));
         break;
       }
       default:
@@ -509,6 +528,7 @@ export function pipegenYaml(spec) {
 // ------------------------------------------------------------------ (b) dag-factory
 
 function dfValue(v) {
+  if (v instanceof Statement) return v;
   if (v instanceof Delta) return { __type__: "datetime.timedelta", seconds: v.seconds };
   if (v instanceof Output) return `{{ ti.xcom_pull(task_ids='${v.taskId}') }}`;
   if (Array.isArray(v)) return v.map(dfValue);
@@ -558,8 +578,20 @@ export function dagFactoryYaml(spec, major) {
     }),
   );
   const doc = { default: { default_args: dfValue(defaultArgs) }, [spec.id]: dag };
-  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  return YAML.stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, customTags: [FOLDED_STATEMENT] });
 }
+
+/**
+ * A statement as a folded block scalar (`>-`), one clause per line: YAML
+ * joins the lines with single spaces, which gives back the statement.
+ */
+const FOLDED_STATEMENT = {
+  identify: (v) => v instanceof Statement,
+  default: true,
+  tag: "tag:yaml.org,2002:str",
+  resolve: (text) => text,
+  stringify: ({ value }, ctx) => `>-\n${value.clauses.map((c) => `${ctx.indent}${c}`).join("\n")}`,
+};
 
 /** The one loader file dag-factory's documentation has users put in the DAGs folder. */
 export const DAG_FACTORY_LOADER = `# Builds every DAG from the dag-factory YAML files under configs/.
@@ -591,6 +623,10 @@ function py(v, indent = "") {
   }
   if (v instanceof Output) return `${v.taskId}.output`;
   if (v instanceof Const) return v.name;
+  if (v instanceof Statement) {
+    const lines = v.clauses.map((c, i) => py(i < v.clauses.length - 1 ? `${c} ` : c));
+    return `(\n${lines.map((l) => `${indent}    ${l}`).join("\n")}\n${indent})`;
+  }
   const inner = `${indent}    `;
   if (Array.isArray(v)) {
     const one = `[${v.map((x) => py(x)).join(", ")}]`;
@@ -629,7 +665,7 @@ export function handWrittenPy(spec, major) {
   ];
   const constOf = new Map(consts.map(([name, value]) => [value, new Const(name)]));
   const hoist = (k, v) => {
-    if (["task_id", "sql", "s3_key", "bucket_key", "select_query"].includes(k)) return v;
+    if (["task_id", "sql", "bucket_key"].includes(k)) return v;
     if (typeof v === "string" && constOf.has(v)) return constOf.get(v);
     if (v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Delta) && !(v instanceof Output))
       return Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, hoist(kk, vv)]));

@@ -83,7 +83,27 @@ export async function loadTypeScriptSpec(
     ];
   }
   let locator: Locator | undefined;
-  return { file, data: exported, locate: (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options) };
+  const locate: Locator = (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options);
+  const notData = notPlainData(exported);
+  if (notData)
+    return [{ file, ...locate([]), path: "", message: `the default export is ${notData.what}`, hint: notData.hint }];
+  return { file, data: exported, locate };
+}
+
+/**
+ * A default export that is not the pipeline's data: a Promise (an async
+ * builder, or a missing `await`), or a function (a builder not called).
+ * Checked before the schema, which would report each missing key instead.
+ */
+function notPlainData(exported: unknown): { what: string; hint: string } | undefined {
+  if (exported !== null && typeof exported === "object" && typeof (exported as { then?: unknown }).then === "function")
+    return {
+      what: "a Promise",
+      hint: "export the pipeline itself: pipegen does not await a spec; build it synchronously, or use top-level values only",
+    };
+  if (typeof exported === "function")
+    return { what: "a function", hint: "export the pipeline itself, e.g. `export default definePipeline({ ... })`" };
+  return undefined;
 }
 
 /**

@@ -32,7 +32,7 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
 
   files.push({
     path: "dags/.airflowignore",
-    content: renderTemplate("airflowignore.hbs", { patterns: usesXTable ? [XTABLE_PACKAGE] : [] }),
+    content: renderTemplate("airflowignore.hbs", { folders: usesXTable ? [XTABLE_PACKAGE] : [] }),
   });
 
   if (usesXTable) {

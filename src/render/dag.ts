@@ -1,16 +1,19 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
+import type { DateTimeParts } from "../spec/dates.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
 import {
   importsOf,
   LINE_LENGTH,
+  PyCall,
   PyCode,
   type PyValue,
+  pyCommentText,
   pyDocstring,
+  pyInline,
   pyLiteral,
-  pyString,
   pyTimedelta,
 } from "./python.js";
 import { taskGraph } from "./task-graph.js";
@@ -29,7 +32,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["dag_id", p.id],
     ["description", p.description],
     ["schedule", schedule(p.schedule, target)],
-    ["start_date", startDate(p.startDate)],
+    ["start_date", startDate(ctx.startDate)],
     ["catchup", p.catchup],
     ["max_active_runs", p.maxActiveRuns],
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
@@ -47,7 +50,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
   ];
   const doc = `${p.description ?? p.id}\n\n\`\`\`mermaid\n${renderDiagram(graph, p.id, "mermaid")}\`\`\`\n`;
   return renderTemplate("dag.py.hbs", {
-    source: ctx.file,
+    // The header is a comment: the spec's path must not be able to end it.
+    source: pyCommentText(ctx.source),
     docstring: pyDocstring(doc),
     notes: dagKwargs.some((k) => k.value instanceof PyCode && k.value.code.startsWith("CronDataIntervalTimetable"))
       ? [
@@ -90,37 +94,38 @@ function schedule(value: string | null, target: AirflowTarget): PyValue {
   if (value === null || value === "none") return null;
   const cron = PRESET_CRON[value] ?? (value.startsWith("@") ? undefined : value);
   if (target.major === 2 || cron === undefined) return value;
-  return new PyCode(`CronDataIntervalTimetable(${pyString(cron)}, timezone="UTC")`, [
-    "from airflow.timetables.interval import CronDataIntervalTimetable",
-  ]);
+  return new PyCall(
+    "CronDataIntervalTimetable",
+    [cron],
+    [["timezone", "UTC"]],
+    ["from airflow.timetables.interval import CronDataIntervalTimetable"],
+  );
 }
 
 /** `pendulum.datetime(...)` in UTC: timezone-aware, as Airflow requires. */
-function startDate(iso: string): PyCode {
-  const d = new Date(iso.length === 10 || iso.endsWith("Z") ? iso : `${iso}Z`);
-  const parts = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
-  if (d.getUTCHours() || d.getUTCMinutes() || d.getUTCSeconds()) parts.push(d.getUTCHours(), d.getUTCMinutes());
-  if (d.getUTCSeconds()) parts.push(d.getUTCSeconds());
-  return new PyCode(`pendulum.datetime(${parts.join(", ")}, tz="UTC")`, ["import pendulum"]);
+function startDate(d: DateTimeParts): PyCall {
+  const parts = [d.year, d.month, d.day];
+  if (d.hour || d.minute || d.second) parts.push(d.hour, d.minute);
+  if (d.second) parts.push(d.second);
+  return new PyCall("pendulum.datetime", parts, [["tz", "UTC"]], ["import pendulum"]);
 }
 
 /**
  * `upstream >> downstream` inside the DAG block, laid out as `ruff format`
- * would: a list of upstreams explodes when too long, a long single edge is
- * parenthesized and split at `>>`.
+ * would: on one line when it fits; a list of upstreams exploded when its
+ * closing `] >> downstream` fits; otherwise parenthesized and split at `>>`,
+ * the upstream side itself exploded when it does not fit.
  */
 function edgeStatement(upstream: readonly string[], downstream: string): string {
   const indent = "    ";
-  if (upstream.length === 1) {
-    const line = `${indent}${upstream[0]} >> ${downstream}`;
-    if (line.length <= LINE_LENGTH) return line;
-    return `${indent}(\n${indent}    ${upstream[0]}\n${indent}    >> ${downstream}\n${indent})`;
-  }
-  const list = pyLiteral(
-    upstream.map((id) => new PyCode(id)),
-    indent.length,
-    indent,
-    ` >> ${downstream}`,
-  );
-  return `${indent}${list} >> ${downstream}`;
+  const inner = `${indent}    `;
+  const ids = upstream.map((id) => new PyCode(id));
+  const left = upstream.length === 1 ? upstream[0]! : pyInline(ids);
+  const line = `${indent}${left} >> ${downstream}`;
+  if (line.length <= LINE_LENGTH) return line;
+  const tail = ` >> ${downstream}`;
+  if (upstream.length > 1 && indent.length + 1 + tail.length <= LINE_LENGTH)
+    return `${indent}${pyLiteral(ids, indent.length, indent, tail)}${tail}`;
+  const lhs = upstream.length === 1 ? left : pyLiteral(ids, inner.length, inner);
+  return `${indent}(\n${inner}${lhs}\n${inner}>> ${downstream}\n${indent})`;
 }

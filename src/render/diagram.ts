@@ -12,8 +12,14 @@ export function renderDiagram(graph: TaskGraph, dagId: string, format: DiagramFo
   return format === "mermaid" ? mermaid(graph) : dot(graph, dagId);
 }
 
+/** Each task's trigger rule when it is not all_success, by task id (looked up once per edge). */
+function rulesOf(graph: TaskGraph): Map<string, string | undefined> {
+  return new Map(graph.tasks.map((t) => [t.taskId, triggerRuleOf(t)]));
+}
+
 function mermaid(graph: TaskGraph): string {
   const lines = ["flowchart LR"];
+  const rules = rulesOf(graph);
   for (const t of graph.tasks) {
     const rule = triggerRuleOf(t);
     lines.push(
@@ -21,7 +27,7 @@ function mermaid(graph: TaskGraph): string {
     );
   }
   for (const [upstream, downstream] of graph.edges) {
-    const rule = triggerRuleOf(graph.tasks.find((t) => t.taskId === downstream)!);
+    const rule = rules.get(downstream);
     for (const u of upstream) lines.push(rule ? `    ${u} -. ${rule} .-> ${downstream}` : `    ${u} --> ${downstream}`);
   }
   return `${lines.join("\n")}\n`;
@@ -29,13 +35,14 @@ function mermaid(graph: TaskGraph): string {
 
 function dot(graph: TaskGraph, dagId: string): string {
   const lines = [`digraph ${dagId} {`, "    rankdir=LR;", '    node [shape=box, style=rounded, fontname="Helvetica"];'];
+  const rules = rulesOf(graph);
   for (const t of graph.tasks) {
     const rule = triggerRuleOf(t);
     const label = `${t.taskId}\\n${t.kind} · ${t.operator.name}${rule ? `\\ntrigger: ${rule}` : ""}`;
     lines.push(`    ${t.taskId} [label="${label}"${rule ? ', style="rounded,dashed"' : ""}];`);
   }
   for (const [upstream, downstream] of graph.edges) {
-    const rule = triggerRuleOf(graph.tasks.find((t) => t.taskId === downstream)!);
+    const rule = rules.get(downstream);
     for (const u of upstream) lines.push(`    ${u} -> ${downstream}${rule ? ` [style=dashed, label="${rule}"]` : ""};`);
   }
   lines.push("}");

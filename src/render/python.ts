@@ -17,6 +17,25 @@ export class PyCode {
   ) {}
 }
 
+/**
+ * A call written by pipegen, `callee(arg, ..., name=value)`, whose arguments
+ * may come from a spec: laid out as `ruff format` would when it is too long
+ * for its line.
+ */
+export class PyCall extends PyCode {
+  constructor(
+    readonly callee: string,
+    readonly args: readonly PyValue[],
+    readonly kwargs: ReadonlyArray<readonly [name: string, value: PyValue]>,
+    imports: readonly string[] = [],
+  ) {
+    super(
+      `${callee}(${[...args.map(pyInline), ...kwargs.map(([k, v]) => `${k}=${pyInline(v)}`)].join(", ")})`,
+      imports,
+    );
+  }
+}
+
 export type PyValue =
   | string
   | number
@@ -38,8 +57,10 @@ const INDENT = "    ";
  */
 export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = ""): string {
   const inline = pyInline(value);
-  if (column + inline.length + trailer.length <= LINE_LENGTH || !isContainer(value) || isEmpty(value)) return inline;
+  if (column + inline.length + trailer.length <= LINE_LENGTH) return inline;
   const inner = indent + INDENT;
+  if (value instanceof PyCall) return pyCallLines(value, indent, inner);
+  if (!isContainer(value) || isEmpty(value)) return inline;
   const items = Array.isArray(value)
     ? value.map((v) => inner + pyLiteral(v, inner.length, inner, ","))
     : Object.entries(value as Record<string, PyValue>).map(([k, v]) => {
@@ -48,6 +69,19 @@ export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = "")
       });
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   return `${open}\n${items.map((line) => `${line},`).join("\n")}\n${indent}${close}`;
+}
+
+/**
+ * A call that does not fit its line: the arguments on one line of their own
+ * when they fit there, else one argument a line with a trailing comma.
+ */
+function pyCallLines(call: PyCall, indent: string, inner: string): string {
+  const all = [...call.args.map((v) => ["", v] as const), ...call.kwargs.map(([k, v]) => [`${k}=`, v] as const)];
+  if (all.length === 0) return call.code;
+  const hugged = all.map(([k, v]) => `${k}${pyInline(v)}`).join(", ");
+  if (inner.length + hugged.length <= LINE_LENGTH) return `${call.callee}(\n${inner}${hugged}\n${indent})`;
+  const lines = all.map(([k, v]) => `${inner}${k}${pyLiteral(v, inner.length + k.length, inner, ",")},`);
+  return `${call.callee}(\n${lines.join("\n")}\n${indent})`;
 }
 
 /** A value on one line, whatever its length. */
@@ -88,7 +122,21 @@ export function pyString(text: string): string {
   if (PLAIN_ASCII.test(text)) return `"${text}"`;
   const doubles = countOf(text, '"');
   const quote = doubles > countOf(text, "'") ? "'" : '"';
-  let out = quote;
+  return `${quote}${escaped(text, quote)}${quote}`;
+}
+
+/**
+ * Spec-derived text for a `#` comment, escaped as in a string literal
+ * (backslashes, line breaks, control and invisible characters), so that it
+ * reads as written and can never end the comment and start code.
+ */
+export function pyCommentText(text: string): string {
+  return escaped(text, undefined);
+}
+
+/** The characters of a string literal's body; `quote` is escaped too when given. */
+function escaped(text: string, quote: string | undefined): string {
+  let out = "";
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     // Keep surrogate pairs together as one code point.
@@ -105,7 +153,7 @@ export function pyString(text: string): string {
     else if (point <= 0xffff) out += `\\u${hex(point, 4)}`;
     else out += `\\U${hex(point, 8)}`;
   }
-  return out + quote;
+  return out;
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
@@ -134,7 +182,7 @@ export function pyTimedelta(seconds: number): PyCode {
     ["seconds", 1],
   ];
   const [name, size] = units.find(([, size]) => seconds % size === 0)!;
-  return new PyCode(`timedelta(${name}=${seconds / size})`, ["from datetime import timedelta"]);
+  return new PyCall("timedelta", [], [[name, seconds / size]], ["from datetime import timedelta"]);
 }
 
 /** Renders `name=value,` for one keyword argument at a given indentation. */
@@ -171,6 +219,8 @@ export function pyDocstring(text: string): string {
   let body = lines.join("\n").trim().replaceAll("\\", "\\\\");
   body = body.replace(/[^\x20-\x7e\n]/gu, (char) => (isPrintable(char) ? char : pyString(char).slice(1, -1)));
   body = body.replaceAll('"""', '""\\"');
+  // A quote next to the delimiters would read as part of them (ruff format adds a space there).
   if (body.endsWith('"')) body = `${body.slice(0, -1)}\\"`;
+  if (body.startsWith('"')) body = `\\${body}`;
   return `"""${body}\n"""`;
 }

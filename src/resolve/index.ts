@@ -7,6 +7,7 @@
 import { type RunnerReference, runnerReference } from "../runner/location.js";
 import { runnerPin } from "../runner/pin.js";
 import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
+import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
 import type { Step } from "../spec/steps/index.js";
@@ -14,10 +15,18 @@ import { upstreamIds } from "../validate/graph.js";
 import type { ValidSpec } from "../validate/index.js";
 
 export interface ResolvedPipeline {
-  /** Spec file the DAG comes from, for the generated header. */
+  /** Spec file the DAG comes from, as the user gave it (for messages). */
   readonly file: string;
+  /**
+   * The spec file relative to the working folder, for the generated header:
+   * the same however the path was given, so that a DAG's bytes do not depend
+   * on it (deploy compares them by hash).
+   */
+  readonly source: string;
   readonly pipeline: Pipeline;
   readonly target: AirflowTarget;
+  /** The first data interval's start, in UTC. */
+  readonly startDate: DateTimeParts;
   /** Step ids each step runs after. */
   readonly upstream: ReadonlyMap<string, readonly string[]>;
   /** Expands date placeholders in a templated string for this target. */
@@ -32,6 +41,8 @@ export interface ResolvedPipeline {
 export interface ResolveOptions {
   /** Renders every spec for this Airflow version instead of its own. */
   readonly airflowVersion?: AirflowVersion | undefined;
+  /** The spec's path relative to the working folder; defaults to the path as given. */
+  readonly source?: string | undefined;
 }
 
 /**
@@ -49,8 +60,11 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
   const date = partitionDateExpression(target);
   return {
     file: spec.file,
+    source: options.source ?? spec.file,
     pipeline: spec.pipeline,
     target,
+    // Validation guarantees a real date and time.
+    startDate: dateTimeParts(spec.pipeline.startDate)!,
     upstream: upstreamIds(spec.pipeline.steps as readonly Step[]),
     templated: (text) => expandPlaceholders(text, date),
     runner:

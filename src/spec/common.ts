@@ -5,6 +5,9 @@
  * user how to fix it, not only what is wrong.
  */
 import { z } from "zod";
+import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
+import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
+import { daysInMonth } from "./dates.js";
 import { PLACEHOLDER_NAMES } from "./placeholders.js";
 
 const PYTHON_KEYWORDS = new Set([
@@ -143,6 +146,16 @@ export const glueName = z
   .max(255)
   .regex(/^[\p{L}\p{N}_.\-: ]+$/u, { message: "must be a Glue name (letters, digits, '_', '-', '.', ':', ' ')" });
 
+/**
+ * The longest duration pipegen emits. Airflow adds durations to dates
+ * (retries, reschedules, run timeouts) and sleeps for them (poke and poll
+ * intervals): Python's timedelta stops at 999,999,999 days, datetime at year
+ * 9999 and time.sleep near 292 years, so anything longer than this fails at
+ * import or on every run.
+ */
+export const MAX_DURATION_DAYS = 36_500;
+const MAX_DURATION_SECONDS = MAX_DURATION_DAYS * 86_400;
+
 const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 
 /**
@@ -160,7 +173,10 @@ export const duration = z
     { error: DURATION_MESSAGE },
   )
   .transform((v) => (typeof v === "number" ? v : parseDuration(v)))
-  .refine((seconds) => seconds > 0, { message: "must be longer than zero" });
+  .refine((seconds) => seconds > 0, { message: "must be longer than zero", abort: true })
+  .refine((seconds) => seconds <= MAX_DURATION_SECONDS, {
+    message: `must be at most ${MAX_DURATION_DAYS}d (100 years)`,
+  });
 
 function parseDuration(text: string): number {
   const [, d, h, m, s] = DURATION.exec(text)!;
@@ -204,7 +220,31 @@ export function cronProblem(expr: string): string | undefined {
       if (why) return `${spec.name} field '${field}': ${why}`;
     }
   }
+  // croniter, which Airflow's cron timetables use, fails on every run
+  // (CroniterBadDateError) when no listed day exists in a listed month, even
+  // where the day of week would match: February 30, April 31.
+  const days = cronValues(fields[2]!, CRON_FIELDS[2]!);
+  const months = cronValues(fields[3]!, CRON_FIELDS[3]!);
+  if (![...months].some((m) => [...days].some((d) => d <= daysInMonth(2024, m))))
+    return `day of month '${fields[2]}' never falls in month '${fields[3]}', so the schedule never fires`;
   return undefined;
+}
+
+/** The values a valid cron field selects. */
+function cronValues(field: string, spec: (typeof CRON_FIELDS)[number]): Set<number> {
+  const values = new Set<number>();
+  for (const part of field.split(",")) {
+    const [range, step] = part.split("/");
+    const [from, to] =
+      range === "*"
+        ? [spec.min, spec.max]
+        : (() => {
+            const bounds = range!.split("-").map((b) => cronValue(b, spec)!);
+            return [bounds[0]!, bounds[1] ?? (step === undefined ? bounds[0]! : spec.max)];
+          })();
+    for (let v = from; v <= to; v += Number(step ?? 1)) values.add(v);
+  }
+  return values;
 }
 
 function cronPartProblem(part: string, spec: (typeof CRON_FIELDS)[number]): string | undefined {
@@ -257,10 +297,28 @@ export const triggerRule = z.enum([
   "always",
 ]);
 
+/** Jinja checks that do not depend on the Airflow version: names are checked per target in validate. */
+const JINJA_SYNTAX_ENV: TemplateEnvironment = {
+  names: { has: () => true },
+  filters: new Set<string>(JINJA_FILTERS),
+  tests: new Set<string>(JINJA_TESTS),
+};
+
+const JINJA_HINT =
+  "Airflow renders this field with Jinja: fix the template, or write literal braces as {{ '{{' }} or inside {% raw %}...{% endraw %}";
+
+function addJinjaIssues(value: string, placeholders: boolean, ctx: z.core.$RefinementCtx<string>): void {
+  // Most values hold no Jinja at all.
+  if (!/[{}]/.test(value)) return;
+  for (const p of checkTemplate(value, JINJA_SYNTAX_ENV, { placeholders }))
+    ctx.addIssue({ code: "custom", message: p.message, params: { hint: JINJA_HINT } });
+}
+
 /**
  * A string that lands in a templated operator field: it may use pipegen's
- * date placeholders (see placeholders.ts) and raw Jinja. An unknown
- * `${NAME}` is an error, since it is almost always a typo of a placeholder.
+ * date placeholders (see placeholders.ts) and raw Jinja, which must parse as
+ * Jinja. An unknown `${NAME}` is an error, since it is almost always a typo
+ * of a placeholder.
  */
 export const templatedString = z.string().superRefine((value, ctx) => {
   for (const m of value.matchAll(/\$\{([A-Za-z_]+)\}/g)) {
@@ -270,6 +328,25 @@ export const templatedString = z.string().superRefine((value, ctx) => {
         message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}`,
       });
   }
+  addJinjaIssues(value, true, ctx);
+});
+
+/**
+ * A string Airflow renders with Jinja but in which pipegen expands no date
+ * placeholder (an S3 URI that also goes to Glue or IAM as written, an UNLOAD
+ * option): its Jinja must parse, and a placeholder would stay text.
+ */
+export const jinjaString = z.string().superRefine((value, ctx) => {
+  const placeholder = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/.exec(value);
+  if (placeholder)
+    ctx.addIssue({
+      code: "custom",
+      message: `\${${placeholder[1]}} is not expanded here: date placeholders work in S3 keys, SQL, script arguments and table paths`,
+      params: {
+        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} if the value must change per run",
+      },
+    });
+  addJinjaIssues(value, false, ctx);
 });
 
 /** Options every step kind shares. */

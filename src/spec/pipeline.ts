@@ -14,6 +14,7 @@ import {
   schedule,
   secretArn,
 } from "./common.js";
+import { dateTimeProblem, ISO_DATE } from "./dates.js";
 import { stepBuckets } from "./step-buckets.js";
 import { step } from "./steps/index.js";
 
@@ -90,17 +91,14 @@ const xtableRunnerLocation = z.strictObject({
 
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$/, {
+  .regex(ISO_DATE, {
     message: "must be an ISO date such as 2024-01-01 or 2024-01-01T06:00Z (UTC)",
     abort: true,
   })
-  .refine(isRealDate, { message: "is not a real date" });
-
-/** Rejects dates such as 2024-02-31 that JavaScript would roll over into March. */
-function isRealDate(iso: string): boolean {
-  const date = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === iso.slice(0, 10);
-}
+  .superRefine((iso, ctx) => {
+    const why = dateTimeProblem(iso);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
 
 export const pipeline = z
   .strictObject({
@@ -155,6 +153,12 @@ export const pipeline = z
     steps: z.array(step).min(1),
   })
   .superRefine((p, ctx) => {
+    if (p.schedule === "@continuous" && p.maxActiveRuns !== 1)
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxActiveRuns"],
+        message: "must be 1 with schedule @continuous: Airflow's ContinuousTimetable allows one active run",
+      });
     const used = new Set(p.steps.flatMap(stepBuckets));
     for (const [bucket, owner] of Object.entries(p.aws?.bucketOwners ?? {})) {
       if (!used.has(bucket))

@@ -22,17 +22,96 @@ export interface CredentialProblem {
 const HINT =
   "specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id";
 
-/** Names of fields whose value is a secret when it is a literal. */
-const SECRET_NAME =
-  /(?:^|[^a-z])(?:password|passwd|pwd|secret[_-]?(?:access[_-]?)?key|client[_-]?secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|private[_-]?key)(?:[^a-z]|$)/i;
+/**
+ * Names of fields whose value is a secret when it is a literal: any name with
+ * a word such as password, secret or token in it, however the words are
+ * joined (db_password, dbPassword, db-password, DB_PASSWORD, x-api-token).
+ */
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "passphrase",
+  "secret",
+  "secrets",
+  "token",
+  "apikey",
+  "credential",
+  "credentials",
+  "privatekey",
+]);
+/** Two-word names of secrets: api key, private key, signing key. */
+const SECRET_PAIRS = new Set(["api key", "private key", "signing key"]);
+/** A last word that makes the name refer to a secret, or describe it, rather than hold it. */
+const REFERENCE_WORDS = new Set([
+  "arn",
+  "id",
+  "ids",
+  "name",
+  "ref",
+  "conn",
+  "connection",
+  "param",
+  "parameter",
+  "path",
+  "file",
+  "env",
+  "var",
+  "variable",
+  "url",
+  "uri",
+  "endpoint",
+  "type",
+  "kind",
+  "length",
+  "ttl",
+  "expiry",
+  "expires",
+  "expiration",
+  "header",
+  "field",
+  "location",
+  "prefix",
+  "hash",
+  "policy",
+  "format",
+]);
+/** Tokens that are not credentials: pagination and continuation tokens. */
+const BENIGN_TOKENS = new Set(["next", "page", "pagination", "continuation", "resume", "sync"]);
 
-/** Field names that refer to a secret rather than hold one: `--password_secret_arn`, `db_password_conn_id`, `api_key_name`. */
-const REFERENCE_NAME =
-  /(?:[_-](?:arn|id|name|ref|conn|connection|param|parameter|path|file|env|var|variable)|(?:Arn|ARN|Id|ID|Name|Ref|Conn|Connection|Param|Parameter|Path|File|Env|Var|Variable))$/;
+const SECRET_WORD_HINT = /pass|pwd|secret|token|key|credential/i;
 
-/** `name=value` or `name: value` inside a larger string, with a secret-ish name. */
+/** The lowercase words of a name: split at non-alphanumerics, camelCase humps and digits. */
+function words(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((w) => w.length > 0);
+}
+
+/** True when a field or assignment of this name holds a secret (unless its value is a reference). */
+export function isSecretName(name: string): boolean {
+  // Most names hold none of the words: one cheap test clears them.
+  if (!SECRET_WORD_HINT.test(name)) return false;
+  const w = words(name);
+  if (w.length === 0 || REFERENCE_WORDS.has(w.at(-1)!)) return false;
+  return w.some(
+    (word, i) =>
+      (SECRET_WORDS.has(word) && !(word === "token" && i > 0 && BENIGN_TOKENS.has(w[i - 1]!))) ||
+      (i > 0 && SECRET_PAIRS.has(`${w[i - 1]} ${word}`)),
+  );
+}
+
+/**
+ * `name=value` or `name: value` inside a larger string, the name optionally
+ * quoted (JSON, Python dicts, JDBC and URL parameters, SQL comparisons). A
+ * name starts only where a run of name characters starts, so that long
+ * strings are scanned in linear time.
+ */
 const ASSIGNMENT =
-  /(?:^|[^A-Za-z0-9_])(password|passwd|pwd|aws_secret_access_key|secret_access_key|secret_key|client_secret|api_key|apikey|access_token|auth_token|token)\s*[:=]\s*("[^"]*"|'[^']*'|[^\s;&,'"]+)/gi;
+  /(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)\\?["']?\s*[:=]\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|[^\s;&,'"}\])]+)/g;
 
 interface ValueRule {
   readonly what: string;
@@ -51,7 +130,7 @@ const VALUE_RULES: readonly ValueRule[] = [
   { what: "a connection URI with a password", test: (t) => uriPasswords(t).some(isLiteralSecret) },
   {
     what: "a password or key assignment",
-    test: (t) => [...t.matchAll(ASSIGNMENT)].some((m) => isLiteralSecret(unquote(m[2]!))),
+    test: (t) => [...t.matchAll(ASSIGNMENT)].some((m) => isSecretName(m[1]!) && isLiteralSecret(unquote(m[2]!))),
   },
   // SQL: CREATE/ALTER USER ... PASSWORD '...' (PASSWORD DISABLE is fine: no quote follows).
   {
@@ -66,7 +145,7 @@ const VALUE_RULES: readonly ValueRule[] = [
  * info, or a 40-character base64 run for a secret access key: most strings
  * of a spec (s3:// URIs, ARNs, SQL) are cleared by these cheap tests.
  */
-const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|secret|api_?key|token/i;
+const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|passphrase|secret|api[_-]?key|token|credential/i;
 const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
 
 function valueRuleHit(text: string): ValueRule | undefined {
@@ -112,8 +191,7 @@ export function credentialProblems(data: unknown): CredentialProblem[] {
 export function describeCredential(text: string, key: string | undefined): string | undefined {
   const hit = valueRuleHit(text);
   if (hit) return hit.what;
-  if (key !== undefined && SECRET_NAME.test(key) && !REFERENCE_NAME.test(key) && isLiteralSecret(text))
-    return `a secret in a field named "${key}"`;
+  if (key !== undefined && isSecretName(key) && isLiteralSecret(text)) return `a secret in a field named "${key}"`;
   return undefined;
 }
 
@@ -124,7 +202,10 @@ function looksLikeCredential(key: string): boolean {
 
 /** Passwords in `scheme://user:password@host` URIs. */
 function uriPasswords(text: string): string[] {
-  return [...text.matchAll(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/g)].map((m) => decodeSafely(m[1]!));
+  // A scheme starts only where a run of scheme characters starts: linear in the text's length.
+  return [...text.matchAll(/(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/:@]+:([^\s/@]+)@/g)].map((m) =>
+    decodeSafely(m[1]!),
+  );
 }
 
 /**

@@ -78,33 +78,49 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
     const at = firstIndex.get(cycle[0]!)!;
     problems.push({
       path: ["steps", at, "after"],
-      message: `steps form a cycle: ${cycle.join(" → ")}`,
+      message: `steps form a cycle: ${describeCycle(cycle)}`,
       hint: "a DAG cannot loop; remove one of these `after` references",
     });
   }
   return problems;
 }
 
-/** Returns one cycle as a closed list of ids (first = last), or undefined. */
+/** A cycle as `a → b → c → a`; a long one shows its first and last steps and its length. */
+function describeCycle(cycle: readonly string[]): string {
+  if (cycle.length <= 12) return cycle.join(" → ");
+  return `${cycle.slice(0, 5).join(" → ")} → … → ${cycle.slice(-6).join(" → ")} (${cycle.length - 1} steps)`;
+}
+
+/**
+ * Returns one cycle as a closed list of ids (first = last), or undefined.
+ * Depth-first with an explicit stack: a chain of many thousand steps must
+ * not exhaust the call stack.
+ */
 function findCycle(edges: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, "visiting" | "done">();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | undefined => {
-    if (state.get(id) === "done") return undefined;
-    if (state.get(id) === "visiting") return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, "visiting");
-    stack.push(id);
-    for (const up of edges.get(id) ?? []) {
-      const found = visit(up);
-      if (found) return found;
+  for (const root of edges.keys()) {
+    if (state.has(root)) continue;
+    // The path from the root, each id with the index of its next upstream to visit.
+    const path: Array<{ id: string; next: number }> = [{ id: root, next: 0 }];
+    state.set(root, "visiting");
+    while (path.length > 0) {
+      const top = path.at(-1)!;
+      const upstream = edges.get(top.id) ?? [];
+      if (top.next >= upstream.length) {
+        state.set(top.id, "done");
+        path.pop();
+        continue;
+      }
+      const up = upstream[top.next++]!;
+      if (state.get(up) === "visiting") {
+        const ids = path.map((p) => p.id);
+        return [...ids.slice(ids.indexOf(up)), up].reverse();
+      }
+      if (!state.has(up)) {
+        state.set(up, "visiting");
+        path.push({ id: up, next: 0 });
+      }
     }
-    stack.pop();
-    state.set(id, "done");
-    return undefined;
-  };
-  for (const id of edges.keys()) {
-    const found = visit(id);
-    if (found) return found.reverse();
   }
   return undefined;
 }

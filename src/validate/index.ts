@@ -5,11 +5,13 @@
 import type { Problem } from "../errors.js";
 import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
 import { normalizePrefix } from "../runner/location.js";
+import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
 import { describeIssue, describeUnknownKey } from "./messages.js";
 import { allowedKeysAt } from "./schema-keys.js";
+import { targetProblems } from "./target.js";
 
 /** A spec that passed validation. */
 export interface ValidSpec {
@@ -17,7 +19,12 @@ export interface ValidSpec {
   readonly pipeline: Pipeline;
 }
 
-export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
+export interface ValidateOptions {
+  /** The Airflow version the whole bundle is rendered for, instead of each spec's own. */
+  readonly airflowVersion?: AirflowVersion | undefined;
+}
+
+export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
   const problems: Problem[] = [];
   const at = (path: readonly PropertyKey[], message: string, hint?: string, key = false): Problem => ({
     file: spec.file,
@@ -40,6 +47,12 @@ export function validateSpec(spec: LoadedSpec): ValidSpec | Problem[] {
         problems.push(at(issue.path, text.message, text.hint));
       }
     }
+  }
+
+  if (result.success) {
+    const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
+    for (const t of targetProblems(result.data, target, options.airflowVersion !== undefined))
+      problems.push(at(t.path, t.message, t.hint));
   }
 
   for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));

@@ -69,7 +69,7 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
     case "invalid_key":
       return issue.issues[0] ? describeIssue(issue.issues[0]) : { message: "is not an allowed key" };
     case "custom": {
-      // A refinement may carry its own hint (`params: { hint }`).
+      // A refinement may carry its hint in params.
       const hint = (issue.params as { hint?: unknown } | undefined)?.hint;
       return { message: stripZodPrefix(issue.message), ...(typeof hint === "string" ? { hint } : {}) };
     }

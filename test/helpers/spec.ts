@@ -3,6 +3,7 @@
 import { formatProblem, type Problem } from "../../src/errors.js";
 import type { LoadedSpec } from "../../src/load/index.js";
 import { type ResolvedPipeline, resolvePipeline } from "../../src/resolve/index.js";
+import type { AirflowVersion } from "../../src/spec/airflow-versions.js";
 import { type ValidSpec, validateSpec } from "../../src/validate/index.js";
 
 export const REDSHIFT = {
@@ -25,20 +26,20 @@ export function basePipeline(overrides: Record<string, unknown> = {}): Record<st
 }
 
 /** Validates raw data as if it came from `pipelines/demo.pipeline.yaml` (positions are not checked here). */
-export function validate(data: unknown): ValidSpec | Problem[] {
+export function validate(data: unknown, airflowVersion?: AirflowVersion): ValidSpec | Problem[] {
   const spec: LoadedSpec = { file: "pipelines/demo.pipeline.yaml", data, locate: () => ({ line: 1, column: 1 }) };
-  return validateSpec(spec);
+  return validateSpec(spec, { airflowVersion });
 }
 
 /** Problems as `path: message — hint` lines, without the location. */
-export function problemsOf(data: unknown): string[] {
-  const result = validate(data);
+export function problemsOf(data: unknown, airflowVersion?: AirflowVersion): string[] {
+  const result = validate(data, airflowVersion);
   if (!Array.isArray(result)) return [];
   return result.map((p) => formatProblem({ ...p, line: 0 }).replace(/^pipelines\/demo\.pipeline\.yaml /, ""));
 }
 
-export function resolved(data: unknown, airflowVersion?: "2.10.3" | "3.3.1"): ResolvedPipeline {
-  const result = validate(data);
+export function resolved(data: unknown, airflowVersion?: AirflowVersion): ResolvedPipeline {
+  const result = validate(data, airflowVersion);
   if (Array.isArray(result)) throw new Error(`invalid test spec:\n${result.map(formatProblem).join("\n")}`);
   return resolvePipeline(result, { airflowVersion });
 }

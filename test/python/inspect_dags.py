@@ -7,7 +7,7 @@ builds (Airflow 2.x or 3.x):
     inspect_dags.py <dags_folder> \
         --data-interval-start 2024-03-05T00:00:00+00:00 \
         --data-interval-end 2024-03-06T00:00:00+00:00 \
-        [--run-after 2024-03-07T10:00:00+00:00] [--plugins-folder DIR]
+        [--run-after 2024-03-07T10:00:00+00:00] [--plugins-folder DIR] [--render-all]
 
 Modules next to the DAG files (and in --plugins-folder) are importable, as on
 MWAA. It needs no database and no existing AIRFLOW_HOME: a throwaway one is set up
@@ -21,7 +21,7 @@ Output (see the per-key notes in ``inspect``):
      "runs": {"scheduled": {...}, "manual": {...}},   # the dag_run values used
      "import_errors": {file: text}, "warnings": {file: [text]},
      "dags": {dag_id: {fileloc, schedule, catchup, max_active_runs, tags,
-              start_date, doc_md, tasks: {task_id: {class, upstream, downstream,
+              start_date, doc_md, serialization_error, tasks: {task_id: {class, upstream, downstream,
               trigger_rule, retries, retry_delay_seconds, execution_timeout_seconds,
               rendered_scheduled: {field: value}, rendered_manual: {field: value}}}}}}
 
@@ -428,14 +428,19 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _render_fields(task, context, jinja_env) -> dict[str, Any]:
+def _render_fields(task, context, jinja_env, render_all: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in getattr(task, "template_fields", ()) or ():
         try:
             value = getattr(task, field)
         except AttributeError:
             continue
-        if not value or not _has_template(value):
+        if render_all:
+            # Plain values too: a string ending in one of the operator's
+            # template_ext is read as a template file name, markers or not.
+            if not isinstance(value, (str, list, tuple, dict)):
+                continue
+        elif not value or not _has_template(value):
             continue
         try:
             out[field] = _jsonable(task.render_template(value, context, jinja_env))
@@ -488,10 +493,13 @@ def _first_interval_from(timetable, earliest) -> dict[str, str | None] | None:
         return None
     from airflow.timetables.base import TimeRestriction
 
-    info = timetable.next_dagrun_info(
-        last_automated_data_interval=None,
-        restriction=TimeRestriction(earliest=earliest, latest=None, catchup=True),
-    )
+    try:
+        info = timetable.next_dagrun_info(
+            last_automated_data_interval=None,
+            restriction=TimeRestriction(earliest=earliest, latest=None, catchup=True),
+        )
+    except Exception as exc:  # e.g. a cron that never fires: what the scheduler hits
+        return {"error": f"{type(exc).__name__}: {exc}"}
     if info is None:
         return None
     return {
@@ -499,6 +507,43 @@ def _first_interval_from(timetable, earliest) -> dict[str, str | None] | None:
         "end": _iso(info.data_interval.end),
         "run_after": _iso(info.run_after),
     }
+
+
+def _sensed_s3_object(task, rendered: dict[str, Any]):
+    """For an S3KeySensor: the [bucket, key] its pokes ask S3 for, from the
+    rendered key, through the provider's own S3Hook.get_s3_bucket_key (what
+    the sensor and its trigger call first on every poke); or {"error"}."""
+    if type(task).__name__ != "S3KeySensor":
+        return None
+    key = rendered.get("bucket_key", task.bucket_key)
+    if not isinstance(key, str):
+        return None
+    from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+    try:
+        return list(
+            S3Hook.get_s3_bucket_key(task.bucket_name, key, "bucket_name", "bucket_key")
+        )
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+def _serialization_error(dag) -> str | None:
+    """What the scheduler (2.x) or the dag processor (3.x) would hit when it
+    serializes the DAG: None when it serializes and deserializes cleanly."""
+    try:
+        try:
+            from airflow.serialization.serialized_objects import (
+                DagSerialization as serializer,
+            )
+        except ImportError:  # 2.x
+            from airflow.serialization.serialized_objects import (
+                SerializedDAG as serializer,
+            )
+        serializer.from_dict(json.loads(json.dumps(serializer.to_dict(dag))))
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def _class_path(cls: type) -> str:
@@ -521,7 +566,9 @@ def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def inspect(dags_folder: Path, start, end, run_after) -> dict[str, Any]:
+def inspect(
+    dags_folder: Path, start, end, run_after, render_all: bool = False
+) -> dict[str, Any]:
     import warnings
 
     import airflow
@@ -552,8 +599,12 @@ def inspect(dags_folder: Path, start, end, run_after) -> dict[str, Any]:
                             "__context__": {"error": f"{type(exc).__name__}: {exc}"}
                         }
                         continue
-                    rendered[kind] = _render_fields(task, context, jinja_env)
+                    rendered[kind] = _render_fields(
+                        task, context, jinja_env, render_all
+                    )
+            sensed = _sensed_s3_object(task, rendered["scheduled"])
             tasks[task.task_id] = {
+                **({"sensed_scheduled": sensed} if sensed is not None else {}),
                 "class": _task_class(task),
                 "upstream": sorted(task.upstream_task_ids),
                 "downstream": sorted(task.downstream_task_ids),
@@ -580,6 +631,7 @@ def inspect(dags_folder: Path, start, end, run_after) -> dict[str, Any]:
             "tags": sorted(dag.tags or []),
             "start_date": _iso(dag.start_date),
             "doc_md": dag.doc_md,
+            "serialization_error": _serialization_error(dag),
             "tasks": tasks,
         }
 
@@ -614,6 +666,11 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--data-interval-end", required=True, metavar="ISO8601")
     p.add_argument(
         "--run-after", metavar="ISO8601", help="default: the data interval end"
+    )
+    p.add_argument(
+        "--render-all",
+        action="store_true",
+        help="render every template field, not only those with Jinja markers",
     )
     p.add_argument(
         "--plugins-folder",
@@ -656,7 +713,7 @@ def main(argv: list[str]) -> int:
         start = _parse_dt(args.data_interval_start, "data-interval-start")
         end = _parse_dt(args.data_interval_end, "data-interval-end")
         run_after = _parse_dt(args.run_after, "run-after") if args.run_after else end
-        result = inspect(dags_folder, start, end, run_after)
+        result = inspect(dags_folder, start, end, run_after, args.render_all)
         json.dump(result, json_out, indent=2, sort_keys=False, default=str)
         json_out.write("\n")
         json_out.flush()

@@ -81,6 +81,57 @@ describe("refused", () => {
       'steps[0].args.--api_key: looks like a secret in a field named "--api_key"',
     ],
     ["private key", doc("-----BEGIN RSA PRIVATE KEY-----\nMIIE..."), "steps[0].doc: looks like a private key"],
+    [
+      "a camelCase Glue argument",
+      job({ "--dbPassword": "Tr0ub4dor-and-3" }),
+      'steps[0].args.--dbPassword: looks like a secret in a field named "--dbPassword"',
+    ],
+    [
+      "a kebab-case Glue argument",
+      job({ "--db-password": "Tr0ub4dor-and-3" }),
+      'steps[0].args.--db-password: looks like a secret in a field named "--db-password"',
+    ],
+    [
+      "an upper-case Glue argument",
+      job({ "--DB_PASSWORD": "Tr0ub4dor-and-3" }),
+      'steps[0].args.--DB_PASSWORD: looks like a secret in a field named "--DB_PASSWORD"',
+    ],
+    [
+      "any token",
+      job({ "--slackWebhookToken": "xoxb-1234" }),
+      'steps[0].args.--slackWebhookToken: looks like a secret in a field named "--slackWebhookToken"',
+    ],
+    [
+      "any secret",
+      job({ "--clientSecret": "s3cr3t" }),
+      'steps[0].args.--clientSecret: looks like a secret in a field named "--clientSecret"',
+    ],
+    [
+      "a password inside a JSON literal in SQL",
+      sql(`INSERT INTO settings VALUES ('{"user": "etl", "password": "Tr0ub4dor"}')`),
+      "steps[0].sql: looks like a password or key assignment",
+    ],
+    [
+      "a camelCase password inside nested JSON",
+      sql(`SELECT json_parse('{"db": {"dbPassword": "Tr0ub4dor"}}')`),
+      "steps[0].sql: looks like a password or key assignment",
+    ],
+    [
+      "an escaped JSON password",
+      job({ "--config": '{\\"apiToken\\": \\"abc123\\"}' }),
+      "steps[0].args.--config: looks like a password or key assignment",
+    ],
+    [
+      "a JSON password that is a number",
+      doc('{"password": 12345678}'),
+      "steps[0].doc: looks like a password or key assignment",
+    ],
+    [
+      "a camelCase assignment in a connection string",
+      job({ "--jdbc": "jdbc:redshift://h:5439/dev;UID=etl;dbPassword=Tr0ub4dor" }),
+      "steps[0].args.--jdbc: looks like a password or key assignment",
+    ],
+    ["a Python dict literal", doc("{'secret_key': 'abc'}"), "steps[0].doc: looks like a password or key assignment"],
   ])("%s", (_, spec, want) => {
     expect(problemsOf(spec)).toEqual([`${want} — ${HINT}`]);
   });
@@ -140,6 +191,12 @@ describe("similar-looking but fine", () => {
     ["a next_token argument", job({ "--next_token": "abc" })],
     ["tokenizer settings", job({ "--tokenizer": "whitespace" })],
     ["prose about rotating passwords", doc("Rotate the password in Secrets Manager, never in the spec.")],
+    ["a token's type", job({ "--tokenType": "bearer" })],
+    ["a password's hash column in SQL", sql("SELECT password_hash FROM users WHERE password_hash = md5('x')")],
+    ["a pagination token in JSON", doc('{"nextToken": "abc"}')],
+    ["a secret's name in JSON", sql(`SELECT '{"secretName": "prod/db"}'`)],
+    ["Jinja reading a secret in JSON", job({ "--config": '{"password": "{{ conn.db.password }}"}' })],
+    ["the word password in a JSON value", doc('{"note": "password rotated"}')],
   ])("%s", (_, spec) => {
     expect(problemsOf(spec)).toEqual([]);
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { PyCode, pyDocstring, pyKeywordArgument, pyLiteral, pyString, pyTimedelta } from "../../src/render/python.js";
+import {
+  PyCode,
+  pyCommentText,
+  pyDocstring,
+  pyKeywordArgument,
+  pyLiteral,
+  pyString,
+  pyTimedelta,
+} from "../../src/render/python.js";
 
 describe("pyString", () => {
   it.each([
@@ -71,8 +79,24 @@ describe("pyDocstring", () => {
     ["Title\n\n  body  \n\tline", '"""Title\n\n  body\n    line\n"""'],
     ['ends with a quote"', '"""ends with a quote\\"\n"""'],
     ['has """ inside', '"""has ""\\" inside\n"""'],
+    ['"starts with a quote', '"""\\"starts with a quote\n"""'],
     ["back\\slash and \u0000", '"""back\\\\slash and \\x00\n"""'],
   ])("%j → %s", (given, want) => {
     expect(pyDocstring(given)).toBe(want);
+  });
+});
+
+describe("pyCommentText", () => {
+  it.each([
+    ["pipelines/products.pipeline.ts", "pipelines/products.pipeline.ts"],
+    [
+      'x\nimport os; os.system("echo PWNED")\n#/a.pipeline.yaml',
+      'x\\nimport os; os.system("echo PWNED")\\n#/a.pipeline.yaml',
+    ],
+    ["cr\rff\fsep\u2028nul\u0000", "cr\\rff\\x0csep\\u2028nul\\x00"],
+    ["C:\\specs\\a.pipeline.yaml", "C:\\\\specs\\\\a.pipeline.yaml"],
+    ["café/😀", "café/😀"],
+  ])("%j → %s", (given, want) => {
+    expect(pyCommentText(given)).toBe(want);
   });
 });

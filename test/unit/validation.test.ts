@@ -54,7 +54,7 @@ describe("pipeline-level rules", () => {
         'connections.redshift.password: looks like a secret in a field named "password" — specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id',
       ],
     ],
-    ["impossible date", { startDate: "2024-02-31" }, ["startDate: is not a real date"]],
+    ["impossible date", { startDate: "2024-02-31" }, ["startDate: is not a real date: 2024-02 has days 01-29, not 31"]],
     ["missing required", { startDate: undefined }, ["startDate: is required"]],
     [
       "missing required choice",
@@ -274,8 +274,121 @@ describe("graph rules", () => {
     expect(problemsOf(basePipeline({ steps }))).toEqual(want);
   });
 
+  it("checks a chain of 20,000 steps listed downstream first without exhausting the stack", () => {
+    const n = 20_000;
+    const steps = Array.from({ length: n }, (_, i) => s(`s${i}`, i < n - 1 ? [`s${i + 1}`] : []));
+    expect(problemsOf(basePipeline({ steps }))).toEqual([]);
+  });
+
+  it("reports a cycle of 20,000 steps by its ends and its length", () => {
+    const n = 20_000;
+    const steps = Array.from({ length: n }, (_, i) => s(`s${i}`, [`s${(i + 1) % n}`]));
+    expect(problemsOf(basePipeline({ steps }))).toEqual([
+      "steps[0].after: steps form a cycle: s0 → s19999 → s19998 → s19997 → s19996 → … → s5 → s4 → s3 → s2 → s1 → s0 (20000 steps) — a DAG cannot loop; remove one of these `after` references",
+    ]);
+  });
+
   it("reports graph problems together with schema problems", () => {
     const spec = basePipeline({ steps: [s("a"), { ...s("a"), bucket: "BAD" }] });
     expect(problemsOf(spec)).toHaveLength(2);
+  });
+});
+
+describe("what Airflow refuses when it imports the DAG", () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["minute 60", { startDate: "2024-01-01T23:60" }, ["startDate: is not a real time: minute 60 is outside 00-59"]],
+    ["hour 25", { startDate: "2024-01-01T25:00" }, ["startDate: is not a real time: hour 25 is outside 00-23"]],
+    ["hour 24", { startDate: "2024-01-01T24:00Z" }, ["startDate: is not a real time: hour 24 is outside 00-23"]],
+    ["second 60", { startDate: "2024-01-01T12:00:60" }, ["startDate: is not a real time: second 60 is outside 00-59"]],
+    ["year 0", { startDate: "0000-01-01" }, ["startDate: is not a real date: there is no year 0"]],
+    ["month 13", { startDate: "2024-13-01" }, ["startDate: is not a real date: month 13 is outside 01-12"]],
+    [
+      "February 29, 2023",
+      { startDate: "2023-02-29" },
+      ["startDate: is not a real date: 2023-02 has days 01-28, not 29"],
+    ],
+    ["February 29, 2024", { startDate: "2024-02-29T23:59:59Z" }, []],
+    ["the last second of year 9999", { startDate: "9999-12-31T23:59:59" }, []],
+    [
+      "@continuous with 4 active runs",
+      { schedule: "@continuous", maxActiveRuns: 4 },
+      ["maxActiveRuns: must be 1 with schedule @continuous: Airflow's ContinuousTimetable allows one active run"],
+    ],
+    ["@continuous with the default", { schedule: "@continuous" }, []],
+    [
+      "February 30",
+      { schedule: "0 0 30 2 *" },
+      [
+        "schedule: is not a valid cron expression: day of month '30' never falls in month '2', so the schedule never fires",
+      ],
+    ],
+    [
+      "the 31st of short months, on Mondays",
+      { schedule: "0 0 31 apr,jun 1" },
+      [
+        "schedule: is not a valid cron expression: day of month '31' never falls in month 'apr,jun', so the schedule never fires",
+      ],
+    ],
+    ["February 29 (leap years)", { schedule: "0 0 29 2 *" }, []],
+    ["the 31st of any month with one", { schedule: "0 0 31 */2 *" }, []],
+    [
+      "a timeout past timedelta's range",
+      { dagrunTimeout: "1000000000d" },
+      ["dagrunTimeout: must be at most 36500d (100 years)"],
+    ],
+    [
+      "a default past 100 years",
+      { defaults: { executionTimeout: "36501d" } },
+      ["defaults.executionTimeout: must be at most 36500d (100 years)"],
+    ],
+    [
+      "seconds past 100 years, as a number",
+      { defaults: { retryDelay: 36500 * 86400 + 1 } },
+      ["defaults.retryDelay: must be at most 36500d (100 years)"],
+    ],
+    ["exactly 100 years", { defaults: { retryDelay: "36500d" } }, []],
+  ])("%s", (_, overrides, want) => {
+    expect(problemsOf(basePipeline(overrides))).toEqual(want);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      "a huge execution timeout",
+      { executionTimeout: "1000000000d" },
+      ["steps[0].executionTimeout: must be at most 36500d (100 years)"],
+    ],
+    [
+      "a huge poke interval",
+      { pokeInterval: "99999999999999999999h" },
+      ["steps[0].pokeInterval: must be at most 36500d (100 years)"],
+    ],
+  ])("step option: %s", (_, options, want) => {
+    expect(problemsOf(step({ id: "a", kind: "s3Sensor", bucket: "landing", key: "x", ...options }))).toEqual(want);
+  });
+
+  const withRule = (airflowVersion: string) =>
+    basePipeline({
+      airflowVersion,
+      steps: [
+        { id: "a", kind: "s3Sensor", bucket: "landing", key: "x" },
+        { id: "b", kind: "s3Sensor", bucket: "landing", key: "y", triggerRule: "all_done_min_one_success" },
+      ],
+    });
+  const needs31 = (version: string, flag = "") =>
+    `steps[1].triggerRule: "all_done_min_one_success" needs Airflow 3.1 or later, but this DAG is rendered for Airflow ${version}${flag} — Airflow refuses an unknown trigger rule when it imports the DAG: pick another rule, or target a newer Airflow`;
+
+  it.each<[string, string[]]>([
+    ["2.10.3", [needs31("2.10.3")]],
+    ["2.11.0", [needs31("2.11.0")]],
+    ["3.0.6", [needs31("3.0.6")]],
+    ["3.2.1", []],
+    ["3.3.1", []],
+  ])("all_done_min_one_success on Airflow %s", (version, want) => {
+    expect(problemsOf(withRule(version))).toEqual(want);
+  });
+
+  it("checks the version that --airflow-version renders for, not the declared one", () => {
+    expect(problemsOf(withRule("3.3.1"), "2.10.3")).toEqual([needs31("2.10.3", " (--airflow-version)")]);
+    expect(problemsOf(withRule("2.10.3"), "3.3.1")).toEqual([]);
   });
 });

@@ -9,12 +9,14 @@ const SAMPLES = [
   "a: 2024-01-01\nb: 0x1F\nc: 1e3\nd: ~\ne: yes\nf: .inf\ng: '007'\nh: 010\n",
   "steps:\n  - {id: a, after: []}\n  - id: b\n    sql: |\n      SELECT 1;\n      SELECT 2;\n",
   'k: >\n  folded\n  text\nl: "esc\\u00e9\\n"\n',
+  // Merge keys: explicit keys win, then the first map merged.
+  "a: &a {x: 1, y: 2}\nb: &b {y: 3, z: 4}\nc:\n  <<: [*a, *b]\n  x: 0\n",
 ];
 
 it.each(SAMPLES)("reads %j like the yaml library", (text) => {
   const loaded = loadYamlSpec("x.pipeline.yaml", text);
   expect(Array.isArray(loaded)).toBe(false);
-  expect((loaded as { data: unknown }).data).toEqual(parse(text));
+  expect((loaded as { data: unknown }).data).toEqual(parse(text, { merge: true }));
 });
 
 it("reads every example and fixture spec like the yaml library", async () => {

@@ -2,6 +2,7 @@
 import type { ResolvedPipeline } from "../../resolve/index.js";
 import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
 import type { StepRenderer, StepTasks } from "../model.js";
+import { withoutTemplateFileNames } from "../template-files.js";
 import { renderGlueCrawler } from "./glue-crawler.js";
 import { renderGlueJob } from "./glue-job.js";
 import { renderRedshiftProcedure } from "./redshift-procedure.js";
@@ -23,5 +24,6 @@ const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
 };
 
 export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
-  return (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
+  const [first, ...rest] = (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
+  return [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)];
 }

@@ -1,3 +1,4 @@
+import { s3KeyForm } from "../../spec/s3-keys.js";
 import type { S3SensorStep } from "../../spec/steps/index.js";
 import { AMAZON, type StepRenderer } from "../model.js";
 import { pyTimedelta } from "../python.js";
@@ -9,8 +10,13 @@ export const renderS3Sensor: StepRenderer<S3SensorStep> = (step, ctx) => [
     operator: { module: `${AMAZON}.sensors.s3`, name: "S3KeySensor" },
     kwargs: [
       ["task_id", step.id],
-      ["bucket_name", step.bucket],
-      ["bucket_key", ctx.templated(step.key)],
+      // A key with a URL scheme (part:06/x) works only as a URL: S3Hook refuses it next to a bucket.
+      ...(s3KeyForm(step.key) === "url"
+        ? ([["bucket_key", `s3://${step.bucket}/${ctx.templated(step.key)}`]] as const)
+        : ([
+            ["bucket_name", step.bucket],
+            ["bucket_key", ctx.templated(step.key)],
+          ] as const)),
       ["wildcard_match", step.wildcard ?? /[*?[]/.test(step.key)],
       ...(step.mode === "deferrable" ? ([["deferrable", true]] as const) : ([["mode", step.mode]] as const)),
       ["poke_interval", pyTimedelta(step.pokeInterval)],

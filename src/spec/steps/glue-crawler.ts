@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { duration, glueName, iamRoleArn, s3Uri, stepBase } from "../common.js";
+import { duration, glueName, iamRoleArn, jinjaString, s3Uri, stepBase } from "../common.js";
 
 /** Runs a Glue crawler (Amazon provider `GlueCrawlerOperator`). */
 export const glueCrawlerStep = z.strictObject({
@@ -21,7 +21,7 @@ export const glueCrawlerStep = z.strictObject({
     .strictObject({
       role: iamRoleArn,
       database: glueName,
-      s3Targets: z.array(s3Uri).min(1),
+      s3Targets: z.array(s3Uri.pipe(jinjaString)).min(1),
     })
     .optional(),
 });

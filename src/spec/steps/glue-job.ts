@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { duration, glueName, iamRoleArn, s3Uri, stepBase, templatedString } from "../common.js";
+import { duration, glueName, iamRoleArn, jinjaString, s3Uri, stepBase, templatedString } from "../common.js";
 
 /** Runs a Glue job (Amazon provider `GlueJobOperator`). */
 export const glueJobStep = z.strictObject({
   ...stepBase,
   kind: z.literal("glueJob"),
   job: glueName,
-  scriptLocation: s3Uri.optional(),
+  scriptLocation: s3Uri.pipe(jinjaString).optional(),
   /** The job's IAM role: an ARN, or a role name in the MWAA account. */
   role: z
     .union([iamRoleArn, z.string().regex(/^[A-Za-z0-9+=,.@_-]{1,64}$/)], {

@@ -1,12 +1,15 @@
 import { z } from "zod";
-import { iamRoleArn, s3Uri, sqlIdentifier, stepBase, templatedString } from "../common.js";
+import { iamRoleArn, jinjaString, s3Uri, sqlIdentifier, stepBase, templatedString } from "../common.js";
 import { parseUnloadOption } from "../unload-options.js";
 
 /** One UNLOAD option, checked against the options pipegen knows (unload-options.ts). */
-const unloadOption = z.string().superRefine((text, ctx) => {
-  const parsed = parseUnloadOption(text);
-  if ("problem" in parsed) ctx.addIssue({ code: "custom", message: parsed.problem });
-});
+const unloadOption = z
+  .string()
+  .superRefine((text, ctx) => {
+    const parsed = parseUnloadOption(text);
+    if ("problem" in parsed) ctx.addIssue({ code: "custom", message: parsed.problem });
+  })
+  .pipe(jinjaString);
 
 /**
  * UNLOAD a Redshift table or query to S3. pipegen builds the statement

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awsRegion, duration, glueName, s3Uri, stepBase, templatedString } from "../common.js";
+import { awsRegion, duration, glueName, jinjaString, s3Uri, stepBase, templatedString } from "../common.js";
 
 const tableFormat = z.enum(["DELTA", "ICEBERG", "HUDI"]);
 
@@ -35,7 +35,7 @@ export const xtableStep = z
       .strictObject({
         /** Glue database that receives the tables; defaults to each dataset's namespace. */
         database: glueName.optional(),
-        warehouse: s3Uri,
+        warehouse: s3Uri.pipe(jinjaString),
         region: awsRegion.optional(),
       })
       .optional(),

@@ -244,6 +244,15 @@ def is_relevant_line(line: str) -> bool:
     )
 
 
+def _is_report_object(data: object) -> bool:
+    """Whether the result line's JSON has the shape of a report."""
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("ok"), bool)
+        and isinstance(data.get("datasets"), list)
+    )
+
+
 def parse_result_line(line: str) -> SyncReport:
     """Parse a ``pipegen-xtable-result:`` line; ValueError if it is malformed."""
     payload = line.strip().removeprefix(RESULT_PREFIX)
@@ -251,11 +260,7 @@ def parse_result_line(line: str) -> SyncReport:
         data = json.loads(payload)
     except json.JSONDecodeError as err:
         raise ValueError(f"the result line is not valid JSON ({err})") from err
-    if not (
-        isinstance(data, dict)
-        and isinstance(data.get("ok"), bool)
-        and isinstance(data.get("datasets"), list)
-    ):
+    if not _is_report_object(data):
         raise ValueError(
             "the result line is not an object with a boolean 'ok' and a 'datasets' list"
         )

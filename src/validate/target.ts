@@ -1,0 +1,74 @@
+/**
+ * Checks that depend on the Airflow version a spec is rendered for: the
+ * version it declares, or the one `--airflow-version` gives the whole bundle.
+ */
+
+import { checkTemplate } from "../jinja/check.js";
+import type { SpecPath } from "../load/index.js";
+import {
+  CONTEXT_RENAMED_IN_3,
+  JINJA_FILTERS,
+  JINJA_TESTS,
+  templateNames,
+  triggerRuleNeeds,
+} from "../spec/airflow-facts.js";
+import type { AirflowTarget } from "../spec/airflow-versions.js";
+import type { Pipeline } from "../spec/pipeline.js";
+import type { Step } from "../spec/steps/index.js";
+import { templatedFields } from "../spec/templated-fields.js";
+
+export interface TargetProblem {
+  readonly path: SpecPath;
+  readonly message: string;
+  readonly hint: string;
+}
+
+/** Problems of a valid pipeline on `target`; `overridden` says the target comes from --airflow-version. */
+export function targetProblems(pipeline: Pipeline, target: AirflowTarget, overridden: boolean): TargetProblem[] {
+  const problems: TargetProblem[] = [];
+  const renderedFor = `this DAG is rendered for Airflow ${target.version}${overridden ? " (--airflow-version)" : ""}`;
+  for (const [i, step] of pipeline.steps.entries()) {
+    const rule = step.triggerRule;
+    const since = rule && triggerRuleNeeds(rule, target);
+    if (since)
+      problems.push({
+        path: ["steps", i, "triggerRule"],
+        message: `"${rule}" needs Airflow ${since.replace(/\.0$/, "")} or later, but ${renderedFor}`,
+        hint: "Airflow refuses an unknown trigger rule when it imports the DAG: pick another rule, or target a newer Airflow",
+      });
+  }
+  problems.push(...undefinedNameProblems(pipeline, target, renderedFor));
+  return problems;
+}
+
+/**
+ * Airflow renders templated fields with StrictUndefined: a name that is not
+ * in the task's context fails every run. (Syntax, filters and tests are
+ * checked by the schema, for every version alike.)
+ */
+function undefinedNameProblems(pipeline: Pipeline, target: AirflowTarget, renderedFor: string): TargetProblem[] {
+  const env = {
+    names: templateNames(target),
+    filters: new Set<string>(JINJA_FILTERS),
+    tests: new Set<string>(JINJA_TESTS),
+  };
+  const problems: TargetProblem[] = [];
+  (pipeline.steps as Step[]).forEach((step, i) => {
+    for (const field of templatedFields(step, i)) {
+      if (!/[{}]/.test(field.text)) continue;
+      for (const p of checkTemplate(field.text, env, { placeholders: field.placeholders })) {
+        if (!p.undefinedNames) continue;
+        const renamed = p.undefinedNames.filter((n) => n in CONTEXT_RENAMED_IN_3);
+        problems.push({
+          path: field.path,
+          message: `${p.message}; ${renderedFor}, and Airflow fails every run that renders an undefined name`,
+          hint:
+            target.major === 3 && renamed.length > 0
+              ? renamed.map((n) => `Airflow 3 has no ${n}: use ${CONTEXT_RENAMED_IN_3[n]}`).join("; ")
+              : "use a name of Airflow's template context (ds, data_interval_start, macros, var, conn, params, ...) or a date placeholder such as ${DATE}, or guard it with `is defined` or `| default(...)`",
+        });
+      }
+    }
+  });
+  return problems;
+}
