@@ -275,13 +275,14 @@ describe("pipegen deploy (the bin)", () => {
       }),
     );
     await examplesDeployingTo(ROOT, work, bucket);
-    const r = await pipegen(["deploy", "pipelines", "--bucket", bucket, "--preflight"], { cwd: work, env: ciEnv() });
+    const specs = path.join(work, "pipelines");
+    const r = await pipegen(["deploy", specs, "--bucket", bucket, "--preflight"], { cwd: work, env: ciEnv() });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.split("\n")).toEqual([
       "✗ 2 of 6 resources the pipelines name are missing; nothing was written:",
       // The specs' path as given on the command line (absolute here).
-      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
-      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
+      `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
+      `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
     ]);
     expect(writes(bucket)).toEqual([]);
     // The sensed buckets are checked with their owners too: the spec's bucketOwners, else the specs' account.
