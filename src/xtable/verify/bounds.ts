@@ -134,8 +134,7 @@ export async function compareColumnBounds(tableRoot: string, iceberg: IcebergTab
         );
     }
   }
-  const summary =
-    `${checked} data file${checked === 1 ? "" : "s"} read` + (remote > 0 ? `, ${remote} remote not read` : "");
+  const summary = `${checked} data file${checked === 1 ? "" : "s"} read${remote > 0 ? `, ${remote} remote not read` : ""}`;
   return { check: "columnBounds", ok: differences.length === 0, summary, differences };
 }
 
