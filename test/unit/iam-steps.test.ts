@@ -203,16 +203,17 @@ describe("xtable", () => {
       ],
     ],
     [
+      // (HUDI targets are refused by validate: see src/spec/steps/xtable.ts.)
       "each target format writes its own folder",
       {
         sourceFormat: "ICEBERG",
-        targetFormats: ["DELTA", "HUDI"],
+        targetFormats: ["DELTA"],
         datasets: [{ tableBasePath: "s3://lake-bucket/t", tableName: "t" }],
       },
       [
         "exec | ReadTable | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/*",
         'exec | ListTable | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/*"]}}',
-        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/_delta_log/*",
       ],
     ],
     [
