@@ -84,7 +84,8 @@ async function sparkTables(): Promise<string> {
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "pipegen-xtable-spark-"));
   jars = (await execa("bash", [`${ROOT}test/tools/setup-spark-jars.sh`])).stdout.trim();
-  await cp(await sparkTables(), join(root, "tables"), { recursive: true });
+  // With their timestamps: Delta (and XTable's incremental check) take commit times from them.
+  await cp(await sparkTables(), join(root, "tables"), { recursive: true, preserveTimestamps: true });
   path = (name) => join(root, "tables", name);
 
   // One JVM syncs every table that should sync, and the VACUUM tables for the first time.
