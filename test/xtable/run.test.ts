@@ -324,6 +324,11 @@ describe("bad input is refused before the JVM starts", () => {
       /sourceFormat: must be DELTA/,
     ],
     ["no datasets", dataset([]), /datasets: must list at least one dataset/],
+    [
+      "a HUDI target (unproven, so refused)",
+      dataset([{ tableBasePath: "s3://lake/a", tableName: "a" }], ["ICEBERG", "HUDI"]),
+      /targetFormats\.1: must be ICEBERG \(the runner does not write HUDI/,
+    ],
     ["invalid YAML", "sourceFormat: [DELTA\n", /is not valid YAML/],
   ])("%s", async (_what, data, message) => {
     const file = await config("ds", data);
