@@ -68,6 +68,8 @@ export interface DatasetResult {
   readonly format: string;
   readonly status: string;
   readonly error: string | null;
+  /** How the runner brought the target up to date: INCREMENTAL, FULL or UP_TO_DATE (absent from older runners). */
+  readonly sync?: string | null;
 }
 
 export interface RunResult {
@@ -199,7 +201,7 @@ export function findRunner(dir: string | undefined, cwd: string): string {
   const runnerDir = resolve(cwd, dir ?? DEFAULT_RUNNER_DIR);
   if (!existsSync(join(runnerDir, LAUNCHER_JAR)))
     throw new XTableConfigError(
-      `the XTable runner is not at ${runnerDir} (no ${LAUNCHER_JAR}): build it with jars/build.sh; XTable must be in your Maven repository (PIPEGEN_MAVEN_REPO). ` +
+      `the XTable runner is not at ${runnerDir} (no ${LAUNCHER_JAR}): build it with jars/build.sh (it builds Apache XTable from the source release named by PIPEGEN_XTABLE_SOURCE when your Maven repositories do not serve it). ` +
         `To use a runner built elsewhere, pass --runner <dir> or set ${RUNNER_ENV_VAR}.`,
     );
   return runnerDir;
@@ -341,7 +343,7 @@ export function parseResultLine(line: string): DatasetResult[] {
   const d = data as { ok?: unknown; datasets?: unknown };
   if (typeof d !== "object" || d === null || typeof d.ok !== "boolean" || !Array.isArray(d.datasets))
     throw new Error("the result line is not an object with a boolean 'ok' and a 'datasets' list");
-  const out = d.datasets.map((e: Record<string, unknown>) => {
+  const out = d.datasets.map((e: Record<string, unknown>): DatasetResult => {
     if (typeof e?.table !== "string" || typeof e.format !== "string" || typeof e.status !== "string")
       throw new Error(`the result entry ${JSON.stringify(e)} lacks a string 'table', 'format' or 'status'`);
     return {
@@ -349,6 +351,7 @@ export function parseResultLine(line: string): DatasetResult[] {
       format: e.format,
       status: e.status,
       error: e.error === null || e.error === undefined ? null : String(e.error),
+      sync: typeof e.sync === "string" ? e.sync : null,
     };
   });
   if (!d.ok && out.every((r) => r.status === "SUCCESS"))

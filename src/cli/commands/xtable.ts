@@ -40,7 +40,10 @@ export function registerXTable(program: Command): void {
           ...opts,
           onOutput: opts.quiet ? undefined : (line) => process.stderr.write(`${color.dim("│")} ${line}\n`),
         });
-        for (const d of result.datasets) process.stdout.write(`${color.green("✓")} ${d.table} → ${d.format}\n`);
+        for (const d of result.datasets) {
+          const how = d.sync ? ` (${d.sync.toLowerCase().replaceAll("_", " ")})` : "";
+          process.stdout.write(`${color.green("✓")} ${d.table} → ${d.format}${how}\n`);
+        }
         process.stdout.write(
           `${color.green("✓")} ${result.datasets.length} sync${result.datasets.length === 1 ? "" : "s"} succeeded\n`,
         );

@@ -107,7 +107,7 @@ public final class Launcher {
         long start = System.nanoTime();
         DatasetSync.Outcome outcome =
             syncer.sync(datasets.sourceFormat, d, format, "ICEBERG".equals(format) ? icebergCatalog : null);
-        report.set(d.tableName, format, outcome.error);
+        report.set(d.tableName, format, outcome.error, outcome.sync);
         out.printf(
             "pipegen-xtable: %s %s -> %s: %s (%.1fs)%s%n",
             d.tableName,
@@ -275,26 +275,27 @@ public final class Launcher {
 
   /** The result line: one row per (dataset, target format), in config order. */
   static final class Report {
-    private final List<String[]> rows = new ArrayList<>(); // table, format, error-or-null
+    private final List<String[]> rows = new ArrayList<>(); // table, format, error-or-null, sync-or-null
     private String abortReason; // set when the run stopped before syncing everything
 
     void plan(Configs.DatasetConfig config) {
       rows.clear();
       for (Configs.Dataset d : config.datasets) {
         for (String format : config.targetFormats) {
-          rows.add(new String[] {d.tableName, format, "not run"});
+          rows.add(new String[] {d.tableName, format, "not run", null});
         }
       }
     }
 
-    void set(String table, String format, String error) {
+    void set(String table, String format, String error, String sync) {
       for (String[] row : rows) {
         if (row[0].equals(table) && row[1].equals(format)) {
           row[2] = error;
+          row[3] = sync;
           return;
         }
       }
-      rows.add(new String[] {table, format, error});
+      rows.add(new String[] {table, format, error, sync});
     }
 
     void abort(String message) {
@@ -321,6 +322,7 @@ public final class Launcher {
             .append(",\"format\":").append(json(r[1]))
             .append(",\"status\":").append(json(r[2] == null ? "SUCCESS" : "FAILED"))
             .append(",\"error\":").append(json(r[2]))
+            .append(",\"sync\":").append(json(r[3]))
             .append('}');
       }
       sb.append(']');
