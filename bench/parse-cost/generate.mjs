@@ -153,11 +153,13 @@ export function makePipeline(index, seed) {
 
   if (chosen.has("xtable")) {
     const catalog = r.chance(0.5);
+    // Once Iceberg or Iceberg + Hudi; HUDI targets are refused since. The draw stays, so every later draw is as before.
+    r.chance(0.6);
     const step = {
       id: `translate_${domain}`,
       kind: "xtable",
       after: last,
-      targetFormats: r.chance(0.6) ? ["ICEBERG"] : ["ICEBERG", "HUDI"],
+      targetFormats: ["ICEBERG"],
       datasets: [
         {
           tableBasePath: `s3://${domain}-lake-${region}/delta/${domain}`,

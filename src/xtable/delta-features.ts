@@ -23,6 +23,12 @@
  *   .getFullPathToFile` joins the table path with the log's path without
  *   percent-decoding it, so a file under `region=north%20east/` (log path
  *   `region=north%2520east/…`) becomes an Iceberg data file that does not exist.
+ * - timestampNtzStats: found by running XTable 0.4.0 on Spark-written tables.
+ *   `DeltaValueConverter.convertFromDeltaColumnStatValue` parses a timestamp
+ *   statistic with an offset, else with the pattern `yyyy-MM-dd HH:mm:ss`;
+ *   Spark writes TIMESTAMP_NTZ statistics as `2024-03-10T01:30:00.654`
+ *   (ISO, no zone), which neither accepts, so every sync of the table fails
+ *   with a ParseException.
  */
 import { UnsupportedDeltaFeatureError, type UnsupportedFeature } from "./errors.js";
 import { type DeltaSnapshot, readDeltaSnapshot } from "./verify/delta-log.js";
@@ -39,6 +45,7 @@ export const DELTA_FEATURE_CHECKS = [
   "smallIntegers",
   "generatedColumns",
   "unsupportedTypes",
+  "timestampNtzStats",
   "escapedPaths",
 ] as const;
 
@@ -110,15 +117,58 @@ export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedF
       detail: `column${unsupported.length === 1 ? "" : "s"} ${unsupported.join(", ")}: no Iceberg type in XTable's mapping`,
     });
 
-  const escaped = files.filter((f) => f.logPath.includes("%")).map((f) => f.path);
+  const ntz = [...primitiveTypesOf(schema)].filter((p) => p.name === "timestamp_ntz").map((p) => p.path);
+  const unparseable: string[] = [];
+  for (const column of ntz)
+    for (const f of files) {
+      const value = [statAt(f.statsValues?.min, column), statAt(f.statsValues?.max, column)].find(
+        (v) => typeof v === "string" && !XTABLE_PARSES_TIMESTAMP.test(v),
+      );
+      if (value !== undefined) {
+        unparseable.push(`${column} (e.g. ${JSON.stringify(value)} in ${displayPath(snapshot.tablePath, f.path)})`);
+        break;
+      }
+    }
+  if (unparseable.length > 0)
+    found.push({
+      feature: "timestampNtzStats",
+      detail:
+        `the Delta statistics of the TIMESTAMP_NTZ column${unparseable.length === 1 ? "" : "s"} ${unparseable.join(", ")} have no zone, as Spark writes them; ` +
+        `XTable 0.4.0 cannot parse them and every sync fails. Cast the column to TIMESTAMP, or recompute the statistics with a writer that records them as "yyyy-MM-dd HH:mm:ss" (delta-rs does)`,
+    });
+
+  // Quoted as the log holds them: that is what XTable copies into Iceberg.
+  const escaped = files.filter((f) => f.logPath.includes("%")).map((f) => f.logPath);
   if (escaped.length > 0)
     found.push({
       feature: "escapedPaths",
       detail:
-        `${escaped.length} active data file${escaped.length === 1 ? "" : "s"} ha${escaped.length === 1 ? "s" : "ve"} a percent-escaped path (${example(escaped)}), ` +
+        `${escaped.length} active data file${escaped.length === 1 ? "" : "s"} ha${escaped.length === 1 ? "s" : "ve"} a percent-escaped path in the Delta log (${escaped.slice(0, 2).join(", ")}${escaped.length > 2 ? ` and ${escaped.length - 2} more` : ""}), ` +
         `typically from partition values with spaces or special characters: XTable 0.4.0 copies the log's encoded path into Iceberg without decoding it, so Iceberg points at files that do not exist`,
     });
   return found;
+}
+
+/**
+ * What XTable 0.4.0's statistics parser accepts: an ISO timestamp with an
+ * offset, or anything that starts with `yyyy-MM-dd HH:mm:ss`.
+ */
+const XTABLE_PARSES_TIMESTAMP =
+  /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}.*)$/;
+
+/** Every primitive of a schema with its dotted path (nested fields included). */
+function* primitiveTypesOf(schema: DeltaSnapshot["schema"]) {
+  for (const field of schema.fields) yield* primitiveTypes(field.type, field.name);
+}
+
+/** The statistic at a dotted column path in Delta's nested minValues/maxValues. */
+function statAt(values: unknown, path: string): unknown {
+  let v = values;
+  for (const part of path.split(".")) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return v;
 }
 
 /**

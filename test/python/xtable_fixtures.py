@@ -34,6 +34,7 @@ usage:
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import decimal
 import glob
@@ -46,10 +47,13 @@ from collections.abc import Callable
 from typing import Any
 
 import deltalake
+import deltalake.exceptions
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from deltalake import DeltaTable
 from pyiceberg.catalog.sql import SqlCatalog
+from pyiceberg.expressions import GreaterThanOrEqual
 from pyiceberg.io.pyarrow import ArrowScan
 from pyiceberg.manifest import DataFile, DataFileContent, FileFormat
 from pyiceberg.partitioning import (
@@ -251,6 +255,22 @@ def make_escaped_paths(p: str) -> None:
     )
 
 
+def make_ts_micros(p: str) -> None:
+    ts = [
+        dt.datetime(2024, 1, 1, 12, 0, 0, 123456, tzinfo=UTC),
+        dt.datetime(2024, 1, 1, 11, 0, tzinfo=UTC),
+    ]
+    write(
+        p,
+        pa.table(
+            {
+                "id": pa.array([1, 2], pa.int64()),
+                "ts": pa.array(ts, pa.timestamp("us", tz="UTC")),
+            }
+        ),
+    )
+
+
 def make_dv_enabled(p: str) -> None:
     """Real writer: delta-rs turns the deletionVectors feature on (it still deletes by rewriting files)."""
     write(p, batch([1, 2, 3]), configuration={"delta.enableDeletionVectors": "true"})
@@ -445,6 +465,8 @@ class Translation:
         self.count_delta = 0
         self.source_identifier: str | None = str(self.version)
         self.hadoop_layout = True
+        # Column bounds as Spark's Delta statistics give them: timestamps cut to milliseconds.
+        self.cut_timestamp_bounds = False
 
 
 def file_location(path: str, style: str) -> str:
@@ -514,6 +536,22 @@ def write_iceberg(tr: Translation, catalog: SqlCatalog, name: str) -> None:
             records = pq.read_metadata(f["path"]).num_rows + (
                 tr.count_delta if k == 0 else 0
             )
+            bounds: dict[str, Any] = {}
+            if tr.cut_timestamp_bounds:
+                column = pq.read_table(f["path"], columns=["ts"]).column("ts")
+                lo, hi = (
+                    int(v.cast(pa.int64()).as_py())
+                    for v in (pc.min(column), pc.max(column))
+                )
+                field_id = ice_schema.find_field("ts").field_id
+                bounds = {
+                    "lower_bounds": {
+                        field_id: (lo - lo % 1000).to_bytes(8, "little", signed=True)
+                    },
+                    "upper_bounds": {
+                        field_id: (hi - hi % 1000).to_bytes(8, "little", signed=True)
+                    },
+                }
             append.append_data_file(
                 DataFile.from_args(
                     content=DataFileContent.DATA,
@@ -523,6 +561,7 @@ def write_iceberg(tr: Translation, catalog: SqlCatalog, name: str) -> None:
                     record_count=records,
                     file_size_in_bytes=os.path.getsize(f["path"]),
                     spec_id=ice_spec.spec_id,
+                    **bounds,
                 )
             )
     if tr.hadoop_layout:
@@ -576,8 +615,26 @@ def newest_metadata(path: str) -> str:
 
 
 def read_rows(path: str) -> dict[str, Any]:
-    delta = DeltaTable(path).to_pyarrow_table().to_pylist()
+    """Rows through deltalake and pyiceberg; "delta" is None for a table deltalake cannot read."""
+    try:
+        delta = DeltaTable(path).to_pyarrow_table().to_pylist()
+    except deltalake.exceptions.DeltaProtocolError:  # e.g. reader feature v2Checkpoint
+        delta = None
     table = StaticTable.from_metadata(newest_metadata(path))
+    out: dict[str, Any] = {}
+    if delta is not None and "ts" in (f.name for f in table.schema().fields):
+        # A filter at the largest value: the manifests' bounds must not skip its file.
+        largest = max(r["ts"] for r in delta if r["ts"] is not None)
+        literal = largest.isoformat()
+        out["tsProbe"] = {
+            "filter": f"ts >= {literal}",
+            "delta": sum(
+                1 for r in delta if r["ts"] is not None and r["ts"] >= largest
+            ),
+            "iceberg": len(
+                table.scan(row_filter=GreaterThanOrEqual("ts", literal)).to_arrow()
+            ),
+        }
     # File by file: files rewritten by delta-rs may carry string_view where older
     # ones carry string, and pyiceberg's to_arrow() cannot concatenate the two.
     scan = table.scan()
@@ -585,7 +642,11 @@ def read_rows(path: str) -> dict[str, Any]:
     iceberg: list[dict[str, Any]] = []
     for task in scan.plan_files():
         iceberg.extend(reader.to_table([task]).to_pylist())
-    return {"delta": sorted_rows(delta), "iceberg": sorted_rows(iceberg)}
+    return {
+        "delta": None if delta is None else sorted_rows(delta),
+        "iceberg": sorted_rows(iceberg),
+        **out,
+    }
 
 
 # ---------------------------------------------------------------- cases
@@ -663,6 +724,9 @@ CASES: dict[str, dict[str, Any]] = {
     "no_source_version": base(
         make_unpartitioned, m(source_identifier=None), rows=False
     ),
+    "cut_timestamp_bound": base(
+        make_ts_micros, m(cut_timestamp_bounds=True), rows=False
+    ),
     # Delta features XTable mistranslates (Iceberg translated correctly all the same)
     "dv_enabled": base(make_dv_enabled, rows=False),
     "dv_file": base(make_dv_file, rows=False),
@@ -727,12 +791,19 @@ def main() -> None:
         )
         print(json.dumps(build(os.path.abspath(sys.argv[2]), names)))
     elif sys.argv[1] == "delta":
-        print(json.dumps(build_delta(os.path.abspath(sys.argv[2]), sys.argv[3].split(","))))
+        print(
+            json.dumps(
+                build_delta(os.path.abspath(sys.argv[2]), sys.argv[3].split(","))
+            )
+        )
     elif sys.argv[1] == "append":
         print(json.dumps(append(os.path.abspath(sys.argv[2]), int(sys.argv[3]))))
     elif sys.argv[1] == "rows":
         tables = [os.path.abspath(t) for t in sys.argv[2:]]
-        print(json.dumps({t: read_rows(t) for t in tables}))
+        # pyiceberg prints warnings (e.g. on nanosecond timestamps) to stdout: keep it for the JSON.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = {t: read_rows(t) for t in tables}
+        print(json.dumps(result))
     else:
         sys.exit(f"unknown command {sys.argv[1]!r}")
 

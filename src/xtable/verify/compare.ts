@@ -13,7 +13,14 @@ import { describeDelta, describeIceberg, icebergPrimitiveFor, normaliseIcebergPr
 export const XTABLE_METADATA = "XTABLE_METADATA";
 
 /** The checks, in report order. */
-export type CheckName = "files" | "schema" | "partitionSpec" | "recordCount" | "sourceVersion" | "deltaFeatures";
+export type CheckName =
+  | "files"
+  | "schema"
+  | "partitionSpec"
+  | "recordCount"
+  | "columnBounds"
+  | "sourceVersion"
+  | "deltaFeatures";
 
 export interface CheckResult {
   readonly check: CheckName;

@@ -1,8 +1,10 @@
 /**
  * Reads a Delta table's current state from its `_delta_log`: the newest
- * complete checkpoint (Parquet; classic single-file or multi-part, found
- * through `_last_checkpoint` or by listing) plus every JSON commit after it,
- * replayed in order as the Delta protocol ("Action Reconciliation") says.
+ * complete checkpoint (classic Parquet, single-file or multi-part, or a v2
+ * checkpoint `NNN.checkpoint.<uuid>.json|parquet` with its `_sidecars/`
+ * files; found through `_last_checkpoint` or by listing) plus every JSON
+ * commit after it, replayed in order as the Delta protocol ("Action
+ * Reconciliation") says.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -37,6 +39,8 @@ export interface DeltaFile {
   readonly numRecords: number | null;
   /** The deletion vector descriptor, when rows of this file are deleted by one. */
   readonly deletionVector: Readonly<Record<string, unknown>> | null;
+  /** `stats.minValues` and `stats.maxValues` as the writer recorded them (nested by column), when present. */
+  readonly statsValues: { readonly min: unknown; readonly max: unknown } | null;
 }
 
 export interface DeltaSnapshot {
@@ -58,6 +62,8 @@ export interface DeltaSnapshot {
 const COMMIT = /^(\d{20})\.json$/;
 const CHECKPOINT = /^(\d{20})\.checkpoint\.parquet$/;
 const MULTIPART = /^(\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet$/;
+/** A v2 checkpoint (table feature v2Checkpoint): its add actions may live in `_sidecars/`. */
+const V2_CHECKPOINT = /^(\d{20})\.checkpoint\.[0-9a-fA-F-]{36}\.(json|parquet)$/;
 
 interface Checkpoint {
   readonly version: number;
@@ -149,7 +155,7 @@ async function chooseCheckpoint(logDir: string, names: readonly string[]): Promi
   const complete = new Map<number, string[]>();
   const parts = new Map<string, { version: number; total: number; names: Map<number, string> }>();
   for (const name of names) {
-    let m = CHECKPOINT.exec(name);
+    let m = CHECKPOINT.exec(name) ?? V2_CHECKPOINT.exec(name);
     if (m) {
       complete.set(Number(m[1]), [name]);
       continue;
@@ -196,40 +202,29 @@ class LogState {
   constructor(private readonly root: string) {}
 
   async applyCheckpoint(file: string): Promise<void> {
-    let rows: Record<string, unknown>[];
-    try {
-      rows = await readParquetRows(file, ["protocol", "metaData", "add"]);
-    } catch (error) {
-      if (isErrno(error)) throw new DeltaTableError(`cannot read the Delta checkpoint ${file}: ${message(error)}.`);
-      throw new DeltaTableError(
-        `the Delta checkpoint ${file} is corrupt: it cannot be read as Parquet (${message(error)}).`,
-      );
-    }
+    const rows = file.endsWith(".json")
+      ? await readActions(file)
+      : await readCheckpointParquet(file, ["protocol", "metaData", "add", "sidecar"]);
     const where = (i: number) => `${file}, row ${i + 1}`;
     for (const [i, row] of rows.entries()) {
       // Checkpoints hold no commitInfo, and their `remove`s are tombstones only.
       if (row.protocol) this.protocol = toProtocol(row.protocol, where(i));
       if (row.metaData) this.metadata = toMetadata(row.metaData, where(i));
       if (row.add) this.add(row.add, where(i));
+      if (row.sidecar) {
+        // A v2 checkpoint keeps its file actions in Parquet files under _delta_log/_sidecars/.
+        const sidecar = asRecord(row.sidecar, "sidecar", where(i));
+        if (typeof sidecar.path !== "string" || sidecar.path === "")
+          throw corrupt(where(i), "a sidecar action has no path");
+        const path = join(file, "..", "_sidecars", decodeURIComponent(sidecar.path));
+        for (const [k, side] of (await readCheckpointParquet(path, ["add"])).entries())
+          if (side.add) this.add(side.add, `${path}, row ${k + 1}`);
+      }
     }
   }
 
   async applyCommit(file: string): Promise<void> {
-    const text = await readText(file);
-    const actions: Record<string, unknown>[] = [];
-    for (const [i, line] of text.split("\n").entries()) {
-      if (line.trim() === "") continue;
-      try {
-        const action: unknown = JSON.parse(line);
-        if (typeof action !== "object" || action === null || Array.isArray(action))
-          throw new Error("an action must be a JSON object");
-        actions.push(action as Record<string, unknown>);
-      } catch (error) {
-        throw new DeltaTableError(
-          `the Delta log is corrupt: ${file} line ${i + 1} is not a valid action (${message(error)}).`,
-        );
-      }
-    }
+    const actions = await readActions(file);
     // Within one commit a file may be removed and re-added (e.g. with a new
     // deletion vector): removes first, then adds.
     for (const a of actions) if (a.remove) this.remove(a.remove, file);
@@ -251,6 +246,7 @@ class LogState {
       partitionValues: toStringMap(add.partitionValues, where),
       size: Number(add.size ?? 0),
       numRecords: numRecords(add, where),
+      statsValues: statsValues(add),
       deletionVector:
         add.deletionVector && typeof add.deletionVector === "object"
           ? (add.deletionVector as Record<string, unknown>)
@@ -270,6 +266,47 @@ class LogState {
     } catch {
       throw corrupt(where, `the file path ${JSON.stringify(logPath)} is not valid percent-encoding`);
     }
+  }
+}
+
+/** The actions of a JSON commit (or JSON v2 checkpoint), one per line. */
+async function readActions(file: string): Promise<Record<string, unknown>[]> {
+  const text = await readText(file);
+  const actions: Record<string, unknown>[] = [];
+  for (const [i, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    try {
+      const action: unknown = JSON.parse(line);
+      if (typeof action !== "object" || action === null || Array.isArray(action))
+        throw new Error("an action must be a JSON object");
+      actions.push(action as Record<string, unknown>);
+    } catch (error) {
+      throw new DeltaTableError(
+        `the Delta log is corrupt: ${file} line ${i + 1} is not a valid action (${message(error)}).`,
+      );
+    }
+  }
+  return actions;
+}
+
+async function readCheckpointParquet(file: string, columns: readonly string[]): Promise<Record<string, unknown>[]> {
+  try {
+    return await readParquetRows(file, columns);
+  } catch (error) {
+    if (isErrno(error)) throw new DeltaTableError(`cannot read the Delta checkpoint ${file}: ${message(error)}.`);
+    throw new DeltaTableError(
+      `the Delta checkpoint ${file} is corrupt: it cannot be read as Parquet (${message(error)}).`,
+    );
+  }
+}
+
+function statsValues(add: Record<string, unknown>): DeltaFile["statsValues"] {
+  if (typeof add.stats !== "string" || add.stats === "") return null;
+  try {
+    const stats = JSON.parse(add.stats) as { minValues?: unknown; maxValues?: unknown };
+    return { min: stats.minValues ?? null, max: stats.maxValues ?? null };
+  } catch {
+    return null; // numRecords reports unparseable stats
   }
 }
 

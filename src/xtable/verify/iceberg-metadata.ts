@@ -68,6 +68,9 @@ export interface IcebergDataFile {
   /** Partition tuple by partition field name, in Iceberg's internal representation (dates as days, …). */
   readonly partition: Readonly<Record<string, unknown>>;
   readonly specId: number;
+  /** Column bounds by field id, in Iceberg's single-value binary form. */
+  readonly lowerBounds: ReadonlyMap<number, Uint8Array>;
+  readonly upperBounds: ReadonlyMap<number, Uint8Array>;
 }
 
 export interface IcebergTableState {
@@ -236,6 +239,8 @@ async function readState(
           recordCount: Number(df.record_count),
           partition: (df.partition as Record<string, unknown> | null) ?? {},
           specId: manifest.specId,
+          lowerBounds: boundsMap(df.lower_bounds),
+          upperBounds: boundsMap(df.upper_bounds),
         });
       }
     }
@@ -315,6 +320,15 @@ async function readAvro(path: string, what: string): Promise<Awaited<ReturnType<
     if (isErrno(error)) throw new IcebergMetadataError(`cannot read the Iceberg ${what} ${path}: ${message(error)}.`);
     throw new IcebergMetadataError(`the Iceberg ${what} ${path} is corrupt: ${message(error)}.`);
   }
+}
+
+/** Iceberg writes bound maps as Avro arrays of {key: field id, value: bytes}. */
+function boundsMap(value: unknown): Map<number, Uint8Array> {
+  const out = new Map<number, Uint8Array>();
+  if (Array.isArray(value))
+    for (const e of value as { key?: unknown; value?: unknown }[])
+      if (e && typeof e.key === "number" && e.value instanceof Uint8Array) out.set(e.key, e.value);
+  return out;
 }
 
 function toSpec(fields: unknown): IcebergPartitionField[] {

@@ -3,6 +3,7 @@
  * metadata XTable wrote beside it, and reports every difference.
  */
 import { detectUnsupportedFeatures } from "../delta-features.js";
+import { compareColumnBounds } from "./bounds.js";
 import {
   type CheckResult,
   compareFiles,
@@ -56,6 +57,7 @@ export async function verifyTable(tablePath: string): Promise<VerifyReport> {
     compareSchema(delta, iceberg),
     comparePartitioning(delta, iceberg),
     compareRecordCounts(delta, iceberg),
+    await compareColumnBounds(delta.tablePath, iceberg),
     compareSourceVersion(delta, iceberg),
     {
       check: "deltaFeatures",

@@ -17,7 +17,6 @@ import org.apache.xtable.conversion.SourceTable;
 import org.apache.xtable.conversion.TargetTable;
 import org.apache.xtable.hudi.HudiSourceConfig;
 import org.apache.xtable.iceberg.IcebergCatalogConfig;
-import org.apache.xtable.kernel.DeltaKernelConversionSourceProvider;
 import org.apache.xtable.model.metadata.TableSyncMetadata;
 import org.apache.xtable.model.sync.ErrorDetails;
 import org.apache.xtable.model.sync.SyncMode;
@@ -76,14 +75,14 @@ final class DatasetSync {
 
   private final Configuration hadoopConf;
   private final ConversionController controller;
-  private final DeltaKernelConversionSourceProvider source;
+  private final TimestampBounds.Provider source;
   private final SyncMode mode;
 
   DatasetSync(Configuration hadoopConf, SyncMode mode) {
     this.hadoopConf = hadoopConf;
     this.mode = mode;
     this.controller = new ConversionController(hadoopConf);
-    this.source = new DeltaKernelConversionSourceProvider();
+    this.source = new TimestampBounds.Provider();
     this.source.init(hadoopConf);
   }
 
@@ -116,6 +115,37 @@ final class DatasetSync {
       return Outcome.failed(Launcher.describe(e));
     }
 
+    IcebergTarget iceberg = "ICEBERG".equals(format) ? new IcebergTarget(hadoopConf, d, catalog) : null;
+    if (iceberg != null) {
+      String broken = iceberg.unreadable();
+      if (broken != null) {
+        return Outcome.failed(vacuumMessage(iceberg, d, broken, false));
+      }
+    }
+    Outcome outcome = syncModes(sourceTable, targetTable, d, format);
+    if (iceberg == null || outcome.error != null || "UP_TO_DATE".equals(outcome.sync)) {
+      return outcome;
+    }
+    // XTable reports success from what it wrote; a reader must be able to read it too.
+    String broken = iceberg.unreadable();
+    if (broken != null) {
+      return Outcome.failed(vacuumMessage(iceberg, d, broken, true));
+    }
+    if (changeDataFeed(d)) {
+      try {
+        List<String> added = iceberg.mapChangeDataFeedColumns();
+        if (!added.isEmpty()) {
+          LOG.info("Mapped the change data feed columns {} of {} in the Iceberg name mapping", added, d.tableName);
+        }
+      } catch (RuntimeException e) {
+        return Outcome.failed("synced, but the change data feed columns could not be added to the Iceberg name mapping: " + Launcher.describe(e));
+      }
+    }
+    return outcome;
+  }
+
+  /** One sync of one format, in the requested mode, with the up-to-date and fallback rules. */
+  private Outcome syncModes(SourceTable sourceTable, TargetTable targetTable, Configs.Dataset d, String format) {
     if (mode == SyncMode.FULL) {
       return toOutcome(attempt(sourceTable, targetTable, SyncMode.FULL));
     }
@@ -133,6 +163,37 @@ final class DatasetSync {
     return full.error == null
         ? Outcome.ok("FULL snapshot sync after the incremental sync failed: " + error, "FULL")
         : Outcome.failed("incremental sync failed: " + error + "; FULL snapshot sync failed too: " + full.error);
+  }
+
+  /** A readable failure for an Iceberg table with missing metadata files. */
+  private static String vacuumMessage(IcebergTarget iceberg, Configs.Dataset d, String problem, boolean afterSync) {
+    return (afterSync ? "XTable reported success, but " : "")
+        + "the Iceberg table of "
+        + d.tableName
+        + " ("
+        + iceberg.describe()
+        + ") cannot be read: "
+        + problem
+        + ". Files it needs are missing from "
+        + d.tableBasePath
+        + "/metadata; Delta's VACUUM deletes them (it removes every file older than its retention that"
+        + " the Delta log does not name, Iceberg's manifests included)."
+        + (afterSync ? "" : " Nothing was synced.")
+        + " Run VACUUM ... LITE (Delta Lake 3.3+), which deletes only files the Delta log removed."
+        + " To rebuild the Iceberg table, remove its metadata folder (its snapshot history is lost; with a"
+        + " catalog, drop the table too) and sync again.";
+  }
+
+  /** Whether the Delta table has the change data feed on; false when that cannot be read. */
+  private boolean changeDataFeed(Configs.Dataset d) {
+    try {
+      io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(hadoopConf);
+      return IcebergTarget.changeDataFeed(
+          io.delta.kernel.Table.forPath(engine, d.tableBasePath).getLatestSnapshot(engine).getTableProperties());
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot read the table properties of {}", d.tableBasePath, e);
+      return false;
+    }
   }
 
   private static Outcome toOutcome(Attempt attempt) {
@@ -161,13 +222,13 @@ final class DatasetSync {
       SyncResult.SyncStatus status = result.getTableFormatSyncStatus();
       String mode = result.getMode() == null ? null : result.getMode().name();
       return new Attempt(
-          status != null && status.getStatusCode() == SyncStatusCode.SUCCESS ? null : describe(status), mode);
+          status != null && status.getStatusCode() == SyncStatusCode.SUCCESS ? null : explain(describe(status)), mode);
     } catch (Throwable t) {
       if (t instanceof VirtualMachineError && !(t instanceof OutOfMemoryError)) {
         throw (VirtualMachineError) t;
       }
       LOG.error("{} sync of {} to {} failed", syncMode, sourceTable.getName(), format, t);
-      return new Attempt(Launcher.describe(t), null);
+      return new Attempt(explain(Launcher.describe(t)), null);
     }
   }
 
@@ -197,6 +258,17 @@ final class DatasetSync {
       LOG.debug("Cannot read the latest commit of {}; syncing normally", sourceTable.getBasePath(), e);
       return Optional.empty();
     }
+  }
+
+  /** XTable errors whose cause is known, said plainly. */
+  static String explain(String error) {
+    if (error.contains("Unparseable date") || error.contains("Unable to parse time from column stats")) {
+      return "XTable 0.4.0 cannot parse this table's Delta statistics of a timestamp column: Spark writes"
+          + " TIMESTAMP_NTZ statistics without a zone (e.g. \"2024-03-10T01:30:00.654\"), which XTable's"
+          + " parser rejects. Such tables cannot be translated by this runner; pipegen xtable run refuses"
+          + " them before syncing (" + error + ")";
+    }
+    return error;
   }
 
   private static String describe(SyncResult.SyncStatus status) {
