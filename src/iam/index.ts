@@ -119,7 +119,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       arns,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
-      missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
+      missing: (path, message, hint) => missing.push(problemAt(resolved.file, path, message, hint)),
     };
     for (const step of resolved.pipeline.steps)
       for (const grant of stepGrants(step, ctx))

@@ -54,8 +54,12 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
     });
   }
 
-  // Every step kind but xtable runs an Amazon-provider operator.
-  const usesAws = [...kinds].some((k) => k !== "xtable");
+  // Every step kind but xtable runs an Amazon-provider operator; an operator step, when it names one.
+  const usesAws = pipelines.some((p) =>
+    p.pipeline.steps.some(
+      (s) => s.kind !== "xtable" && (s.kind !== "operator" || s.operator.startsWith("airflow.providers.amazon.")),
+    ),
+  );
   const usesSqlConnection = pipelines.some(
     (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
   );

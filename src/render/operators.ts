@@ -7,6 +7,7 @@
  * template file. test/airflow-facts.test.ts compares these with the
  * installed Airflow.
  */
+import { KNOWN_OPERATORS } from "../spec/known-operators.js";
 import type { OperatorClass } from "./model.js";
 
 export interface OperatorTemplating {
@@ -85,9 +86,14 @@ export const OPERATOR_TEMPLATING: Readonly<Record<string, OperatorTemplating>> =
   },
 };
 
-/** How Airflow templates an operator class pipegen emits. */
+/**
+ * How Airflow templates an operator class pipegen emits. A class an
+ * `operator` step names that pipegen has no facts for is left as it is.
+ */
 export function templatingOf(operator: OperatorClass): OperatorTemplating {
-  const known = OPERATOR_TEMPLATING[`${operator.module}.${operator.name}`];
-  if (!known) throw new Error(`no templating facts for ${operator.module}.${operator.name}`);
-  return known;
+  const path = `${operator.module}.${operator.name}`;
+  const known = OPERATOR_TEMPLATING[path] ?? (operator.fromSpec ? KNOWN_OPERATORS[path] : undefined);
+  if (known) return known;
+  if (operator.fromSpec) return { templateFields: [], templateExt: [] };
+  throw new Error(`no templating facts for ${path}`);
 }

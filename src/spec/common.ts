@@ -51,6 +51,11 @@ const PYTHON_KEYWORDS = new Set([
   "type",
 ]);
 
+/** True for Python's keywords and soft keywords. */
+export function isPythonKeyword(word: string): boolean {
+  return PYTHON_KEYWORDS.has(word);
+}
+
 /**
  * Names the generated DAG module binds itself (imports and the `dag` object).
  * A task variable with one of these names would shadow them.

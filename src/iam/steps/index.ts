@@ -3,6 +3,7 @@ import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
 import type { Grant, IamContext, IamStepBuilder } from "../model.js";
 import { glueCrawlerGrants } from "./glue-crawler.js";
 import { glueJobGrants } from "./glue-job.js";
+import { operatorGrants } from "./operator.js";
 import { redshiftProcedureGrants } from "./redshift-procedure.js";
 import { redshiftSqlGrants } from "./redshift-sql.js";
 import { refreshMaterializedViewGrants } from "./refresh-materialized-view.js";
@@ -19,6 +20,7 @@ const BUILDERS: { [K in StepKind]: IamStepBuilder<StepOf<K>> } = {
   redshiftSql: redshiftSqlGrants,
   refreshMaterializedView: refreshMaterializedViewGrants,
   unload: unloadGrants,
+  operator: operatorGrants,
 };
 
 /** What one step needs, for every identity that acts for it. */

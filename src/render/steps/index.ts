@@ -5,6 +5,7 @@ import type { StepRenderer, StepTasks } from "../model.js";
 import { withoutTemplateFileNames } from "../template-files.js";
 import { renderGlueCrawler } from "./glue-crawler.js";
 import { renderGlueJob } from "./glue-job.js";
+import { renderOperator } from "./operator.js";
 import { renderRedshiftProcedure } from "./redshift-procedure.js";
 import { renderRedshiftSql } from "./redshift-sql.js";
 import { renderRefreshMaterializedView } from "./refresh-materialized-view.js";
@@ -21,6 +22,7 @@ const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
   redshiftSql: renderRedshiftSql,
   refreshMaterializedView: renderRefreshMaterializedView,
   unload: renderUnload,
+  operator: renderOperator,
 };
 
 export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
