@@ -45,7 +45,8 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
         }
       } else {
         const text = describeIssue(issue);
-        problems.push(at(issue.path, text.message, text.hint));
+        // A mapping key that fails its schema is shown where the key is written.
+        problems.push(at(issue.path, text.message, text.hint, issue.code === "invalid_key"));
       }
     }
   }
@@ -54,7 +55,7 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
     for (const t of targetProblems(result.data, target, options.airflowVersion !== undefined))
       problems.push(at(t.path, t.message, t.hint));
-    for (const o of operatorStepProblems(result.data, target)) problems.push(at(o.path, o.message, o.hint));
+    for (const o of operatorStepProblems(result.data, target)) problems.push(at(o.path, o.message, o.hint, o.key));
   }
 
   for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));

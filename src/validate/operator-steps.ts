@@ -18,6 +18,8 @@ export interface OperatorStepProblem {
   readonly path: SpecPath;
   readonly message: string;
   readonly hint: string;
+  /** Located at the key rather than its value. */
+  readonly key?: boolean;
 }
 
 /**
@@ -56,6 +58,7 @@ export function operatorStepProblems(pipeline: Pipeline, target: AirflowTarget):
         const elsewhere = MEASURED_VERSIONS.filter((v) => acceptedArguments(known, airflowTarget(v)).has(arg));
         problems.push({
           path: ["steps", i, "arguments", arg],
+          key: true,
           message: `${name} takes no argument "${arg}" ${on}: Airflow would refuse the DAG`,
           hint:
             elsewhere.length > 0

@@ -357,8 +357,8 @@ describe("operator step IAM", () => {
           "Declared2 | lambda:InvokeFunction | arn:aws:lambda:us-east-1:111122223333:function:* | declared in the spec for SnsPublishOperator: pipegen cannot derive what an operator step calls",
         ],
         missing: [
-          'steps.1.iam.0: Resource "*" for sns:Publish, which is not in the allow-list — name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed in pipegen\'s IAM allow-list (src/iam/allow-list.ts)',
-          "steps.1.iam.1: wildcard resource arn:aws:lambda:us-east-1:111122223333:function:* matches no allowed form — name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed in pipegen's IAM allow-list (src/iam/allow-list.ts)",
+          'steps.1.iam.0: Resource "*" for sns:Publish, which is not in the allow-list — name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed under "IAM policies" in pipegen\'s README',
+          'steps.1.iam.1: wildcard resource arn:aws:lambda:us-east-1:111122223333:function:* matches no allowed form — name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed under "IAM policies" in pipegen\'s README',
         ],
         notes: [],
       },

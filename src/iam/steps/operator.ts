@@ -41,7 +41,7 @@ export const operatorGrants: IamStepBuilder<OperatorStep> = (step, ctx) => {
       ctx.missing(
         ["steps", index, "iam", i],
         violation.replace(`${grant.sid}: `, ""),
-        "name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed in pipegen's IAM allow-list (src/iam/allow-list.ts)",
+        'name exact actions and ARNs: pipegen grants Resource * only for actions IAM cannot scope, and wildcards only in the forms listed under "IAM policies" in pipegen\'s README',
       );
     for (const resource of s.resources) {
       const account = resource.split(":")[4];
