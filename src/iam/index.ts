@@ -15,6 +15,7 @@ import type { Step } from "../spec/steps/index.js";
 import { Arns, type AwsPlacement, roleName } from "./arn.js";
 import { type BaselineGrant, baselineGrants } from "./baseline.js";
 import type { Grant, Grantee, IamContext, PolicyDocument, PolicyStatement } from "./model.js";
+import { notifyGrants } from "./notify.js";
 import { stepGrants } from "./steps/index.js";
 import { checkWildcards } from "./wildcard-check.js";
 
@@ -124,6 +125,10 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
     for (const step of resolved.pipeline.steps)
       for (const grant of stepGrants(step, ctx))
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
+    const notifySid = (stepId: string | undefined, purpose: string) =>
+      `${pascal(resolved.pipeline.id)}${stepId ? pascal(stepId) : ""}${purpose}`;
+    for (const grant of notifyGrants(resolved, notifySid, ctx.note))
+      annotated.push({ grant, pipeline: resolved.pipeline.id, step: "notify" });
   }
   if (missing.length > 0) throw specError(missing);
   const grants = perStep(annotated);

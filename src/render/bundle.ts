@@ -54,12 +54,21 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
     });
   }
 
-  // Every step kind but xtable runs an Amazon-provider operator; an operator step, when it names one.
-  const usesAws = pipelines.some((p) =>
-    p.pipeline.steps.some(
-      (s) => s.kind !== "xtable" && (s.kind !== "operator" || s.operator.startsWith("airflow.providers.amazon.")),
-    ),
+  const targets = pipelines.flatMap((p) =>
+    [p.pipeline.notify, ...p.pipeline.steps.map((s) => s.notify)].flatMap((n) => [
+      ...(n?.onFailure ?? []),
+      ...(n?.onSuccess ?? []),
+    ]),
   );
+  // Every step kind but xtable runs an Amazon-provider operator; an operator step, when it names one.
+  const usesAws =
+    targets.some((t) => "sns" in t) ||
+    pipelines.some((p) =>
+      p.pipeline.steps.some(
+        (s) => s.kind !== "xtable" && (s.kind !== "operator" || s.operator.startsWith("airflow.providers.amazon.")),
+      ),
+    );
+  const usesSlack = targets.some((t) => "slack" in t);
   const usesSqlConnection = pipelines.some(
     (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
   );
@@ -72,6 +81,7 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
       packages: [
         ...(usesAws ? ["apache-airflow-providers-amazon"] : []),
         ...(usesSqlConnection ? ["apache-airflow-providers-common-sql"] : []),
+        ...(usesSlack ? ["apache-airflow-providers-slack"] : []),
       ],
     }),
   });

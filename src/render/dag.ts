@@ -4,6 +4,7 @@ import type { AirflowTarget } from "../spec/airflow-versions.js";
 import type { DateTimeParts } from "../spec/dates.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
+import { notifiers } from "./notify.js";
 import {
   importsOf,
   LINE_LENGTH,
@@ -38,6 +39,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
     ["default_args", defaultArgs],
     ["tags", p.tags.length > 0 ? p.tags : undefined],
+    ["on_failure_callback", notifiers(p.notify, "failure", "dag", ctx)],
+    ["on_success_callback", notifiers(p.notify, "success", "dag", ctx)],
     // The module docstring: the description and the task graph, shown in the Airflow UI.
     ["doc_md", new PyCode("__doc__")],
   ]);

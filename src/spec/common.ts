@@ -354,6 +354,57 @@ export const jinjaString = z.string().superRefine((value, ctx) => {
   addJinjaIssues(value, false, ctx);
 });
 
+/** An SNS topic ARN (standard topics: pipegen's notifier sends no message group). */
+export const snsTopicArn = z
+  .string()
+  .regex(/^arn:(aws|aws-cn|aws-us-gov):sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+    message: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:pipeline-alerts",
+  })
+  .refine((t) => !t.endsWith(".fifo"), {
+    message:
+      "is a FIFO topic: the Amazon provider's SnsNotifier publishes without a message group id, which FIFO topics require",
+  });
+
+const notifyText = jinjaString.refine((t) => t.trim() !== "", { message: "must not be empty" });
+
+/**
+ * Where a notification goes: an SNS topic (the Amazon provider's
+ * SnsNotifier, as the MWAA execution role) or a Slack incoming webhook
+ * through an Airflow connection (the Slack provider's SlackWebhookNotifier).
+ * The spec holds the topic ARN or the connection id, never a secret.
+ */
+export const notifyTarget = z.union(
+  [
+    z.strictObject({
+      sns: snsTopicArn,
+      /** The e-mail subject; SNS wants one line of printable ASCII, at most 100 characters. */
+      subject: notifyText
+        .pipe(z.string().max(100))
+        .refine((s) => /^[\x20-\x7e]*$/.test(s), {
+          message: "must be one line of printable ASCII: SNS refuses anything else in a subject",
+        })
+        .optional(),
+      message: notifyText.optional(),
+    }),
+    z.strictObject({
+      /** The Airflow connection (type slackwebhook) that holds the webhook. */
+      slack: connId,
+      message: notifyText.optional(),
+    }),
+  ],
+  { error: "must be { sns: <topic ARN> } or { slack: <Airflow connection id> }" },
+);
+
+export type NotifyTarget = z.output<typeof notifyTarget>;
+
+/** Notifications when the DAG run (pipeline level) or the step (step level) fails or succeeds. */
+export const notify = z.strictObject({
+  onFailure: z.array(notifyTarget).min(1).optional(),
+  onSuccess: z.array(notifyTarget).min(1).optional(),
+});
+
+export type Notify = z.output<typeof notify>;
+
 /** Options every step kind shares. */
 export const stepBase = {
   id: stepId,
@@ -365,4 +416,6 @@ export const stepBase = {
   executionTimeout: duration.optional(),
   /** Shown in the Airflow UI as the task's documentation. */
   doc: z.string().optional(),
+  /** Notifications when this step fails (any of its tasks) or succeeds (its last task). */
+  notify: notify.optional(),
 };

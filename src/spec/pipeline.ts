@@ -9,6 +9,7 @@ import {
   awsRegion,
   connId,
   duration,
+  notify,
   pythonIdentifier,
   s3BucketName,
   schedule,
@@ -150,6 +151,8 @@ export const pipeline = z
       })
       .optional(),
     xtableRunner: xtableRunnerLocation.optional(),
+    /** Notifications when a DAG run fails or succeeds. */
+    notify: notify.optional(),
     steps: z.array(step).min(1),
   })
   .superRefine((p, ctx) => {

@@ -10,6 +10,7 @@ import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
 import { describeIssue, describeUnknownKey } from "./messages.js";
+import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
 import { allowedKeysAt } from "./schema-keys.js";
 import { targetProblems } from "./target.js";
@@ -56,6 +57,7 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     for (const t of targetProblems(result.data, target, options.airflowVersion !== undefined))
       problems.push(at(t.path, t.message, t.hint));
     for (const o of operatorStepProblems(result.data, target)) problems.push(at(o.path, o.message, o.hint, o.key));
+    for (const n of notifyProblems(result.data, target)) problems.push(at(n.path, n.message, n.hint));
   }
 
   for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));

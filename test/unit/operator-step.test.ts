@@ -97,7 +97,7 @@ describe("operator step validation", () => {
       [
         "steps[0].arguments.task_id: is set by pipegen — the step's id is the task id",
         "steps[0].arguments.retries: is set by pipegen — use the step's retries",
-        "steps[0].arguments.on_failure_callback: is set by pipegen — it takes Python callables, which a spec cannot hold",
+        "steps[0].arguments.on_failure_callback: is set by pipegen — use the step's notify: { onFailure: [...] }",
       ],
     ],
     [

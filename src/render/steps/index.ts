@@ -2,6 +2,7 @@
 import type { ResolvedPipeline } from "../../resolve/index.js";
 import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
 import type { StepRenderer, StepTasks } from "../model.js";
+import { notifiers } from "../notify.js";
 import { withoutTemplateFileNames } from "../template-files.js";
 import { renderGlueCrawler } from "./glue-crawler.js";
 import { renderGlueJob } from "./glue-job.js";
@@ -27,5 +28,21 @@ const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
 
 export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
   const [first, ...rest] = (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
-  return [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)];
+  return withNotifications(step, [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)], ctx);
+}
+
+/** A step's notifications: on failure of any of its tasks, on success of its last. */
+function withNotifications(step: Step, tasks: StepTasks, ctx: ResolvedPipeline): StepTasks {
+  if (!step.notify) return tasks;
+  const onFailure = notifiers(step.notify, "failure", "task", ctx);
+  const onSuccess = notifiers(step.notify, "success", "task", ctx);
+  const [first, ...rest] = tasks.map((t, i) => ({
+    ...t,
+    kwargs: [
+      ...t.kwargs,
+      ["on_failure_callback", onFailure] as const,
+      ["on_success_callback", i === tasks.length - 1 ? onSuccess : undefined] as const,
+    ],
+  }));
+  return [first!, ...rest];
 }

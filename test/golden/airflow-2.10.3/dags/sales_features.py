@@ -16,11 +16,13 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import (
     LambdaInvokeFunctionOperator,
 )
 from airflow.providers.amazon.aws.operators.sns import SnsPublishOperator
+from airflow.providers.slack.notifications.slack_webhook import SlackWebhookNotifier
 
 with DAG(
     dag_id="sales_features",
@@ -31,6 +33,26 @@ with DAG(
     max_active_runs=1,
     default_args={"owner": "ml-platform"},
     tags=["sales", "features", "emr-serverless"],
+    on_failure_callback=[
+        SnsNotifier(
+            aws_conn_id="aws_default",
+            target_arn="arn:aws:sns:us-east-1:111122223333:ml-oncall",
+            subject="Airflow: DAG {{ dag.dag_id }} failed",
+            message="DAG {{ dag.dag_id }}, run {{ run_id }}, failed: {{ reason }}",
+        ),
+        SlackWebhookNotifier(
+            slack_webhook_conn_id="slack_ml_alerts",
+            text="DAG {{ dag.dag_id }}, run {{ run_id }}, failed: {{ reason }}",
+        ),
+    ],
+    on_success_callback=[
+        SnsNotifier(
+            aws_conn_id="aws_default",
+            target_arn="arn:aws:sns:us-east-1:111122223333:ml-oncall",
+            subject="Sales features ready: {{ run_id }}",
+            message="DAG {{ dag.dag_id }}, run {{ run_id }}, succeeded.",
+        ),
+    ],
     doc_md=__doc__,
 ) as dag:
     compute_features = EmrServerlessStartJobOperator(
@@ -59,6 +81,12 @@ with DAG(
         waiter_max_attempts=120,
         aws_conn_id="aws_default",
         execution_timeout=timedelta(hours=2),
+        on_failure_callback=[
+            SlackWebhookNotifier(
+                slack_webhook_conn_id="slack_ml_spark",
+                text="EMR Serverless job for {{ ds }} failed in {{ ti.task_id }} (try {{ ti.try_number }})",
+            ),
+        ],
     )
 
     refresh_feature_cache = LambdaInvokeFunctionOperator(
