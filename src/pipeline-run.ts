@@ -34,7 +34,7 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
   const locators = new Map<string, Locator>(valid.map((v) => [v.resolved.file, v.locate]));
   for (const c of crossFileProblems(
     valid.map((v) => v.resolved),
-    { checkVersions: !options.airflowVersion },
+    { checkVersions: !options.airflowVersion, allValid: valid.length === checked.length },
   ))
     problems.push({
       file: c.file,

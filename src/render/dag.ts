@@ -1,7 +1,9 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
+import type { AssetSchedule } from "../spec/assets.js";
 import type { DateTimeParts } from "../spec/dates.js";
+import { assetScheduleValue } from "./assets.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
 import { notifiers } from "./notify.js";
@@ -93,8 +95,9 @@ const PRESET_CRON: Record<string, string> = {
  * CronDataIntervalTimetable to keep Airflow 2's meaning: a run covers the
  * interval that just ended.
  */
-function schedule(value: string | null, target: AirflowTarget): PyValue {
+function schedule(value: string | null | AssetSchedule, target: AirflowTarget): PyValue {
   if (value === null || value === "none") return null;
+  if (typeof value === "object") return assetScheduleValue(value, target);
   const cron = PRESET_CRON[value] ?? (value.startsWith("@") ? undefined : value);
   if (target.major === 2 || cron === undefined) return value;
   return new PyCall(

@@ -26,7 +26,7 @@ export function organizeImports(statements: readonly string[]): string[][] {
       ...[...from.keys()]
         .filter(inSection)
         .sort(byModule)
-        .map((m) => fromImport(m, [...from.get(m)!].sort())),
+        .map((m) => fromImport(m, [...from.get(m)!].sort(byMemberType))),
     ];
     if (lines.length > 0) sections.push(lines);
   }
@@ -38,6 +38,15 @@ function fromImport(module: string, names: readonly string[]): string {
   const line = `from ${module} import ${names.join(", ")}`;
   if (line.length <= LINE_LENGTH) return line;
   return `from ${module} import (\n${names.map((n) => `    ${n},\n`).join("")})`;
+}
+
+/**
+ * isort's order-by-type, as ruff applies it to imported names: CONSTANTS,
+ * then Classes, then everything else, each case-insensitively.
+ */
+function byMemberType(a: string, b: string): number {
+  const rank = (n: string) => (n.length > 1 && n === n.toUpperCase() ? 0 : /^[A-Z]/.test(n) ? 1 : 2);
+  return rank(a) - rank(b) || byModule(a, b);
 }
 
 function byModule(a: string, b: string): number {

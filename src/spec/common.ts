@@ -7,8 +7,12 @@
 import { z } from "zod";
 import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
 import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
+import { assetUri } from "./assets.js";
 import { daysInMonth } from "./dates.js";
 import { PLACEHOLDER_NAMES } from "./placeholders.js";
+import { s3BucketNameProblem } from "./s3-bucket-name.js";
+
+export { s3BucketNameProblem };
 
 const PYTHON_KEYWORDS = new Set([
   "False",
@@ -89,17 +93,6 @@ export const s3BucketName = z.string().superRefine((name, ctx) => {
   const why = s3BucketNameProblem(name);
   if (why) ctx.addIssue({ code: "custom", message: `is not a valid S3 bucket name: ${why}` });
 });
-
-function s3BucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
-    return "only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
-  if (name.includes("..")) return "must not contain two adjacent periods";
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "uses a reserved prefix";
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "uses a reserved suffix";
-  return undefined;
-}
 
 /** `s3://bucket/key...`; the bucket must be valid, the key may be empty. */
 export const s3Uri = z.string().superRefine((uri, ctx) => {
@@ -418,4 +411,6 @@ export const stepBase = {
   doc: z.string().optional(),
   /** Notifications when this step fails (any of its tasks) or succeeds (its last task). */
   notify: notify.optional(),
+  /** What the step produces, as Airflow Datasets/Assets that other pipelines can be scheduled on. */
+  outputs: z.array(assetUri).min(1).optional(),
 };

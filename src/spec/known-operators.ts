@@ -34,7 +34,7 @@ export const RESERVED_ARGUMENTS: Readonly<Record<string, string>> = {
   post_execute: "it takes a Python callable, which a spec cannot hold",
   task_group: "it takes a TaskGroup object, which a spec cannot hold",
   inlets: "it takes Airflow Dataset or Asset objects, which a spec cannot hold",
-  outlets: "it takes Airflow Dataset or Asset objects, which a spec cannot hold",
+  outlets: "use the step's outputs",
   start_date: "the DAG's startDate applies to every task; a task's own date takes a datetime, which a spec cannot hold",
   end_date: "it takes a datetime, which a spec cannot hold",
   sla: "it takes a timedelta, which a spec cannot hold, and Airflow 3 has no SLAs",

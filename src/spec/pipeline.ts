@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AIRFLOW_VERSIONS } from "./airflow-versions.js";
+import { assetSchedule } from "./assets.js";
 import {
   awsAccountId,
   awsRegion,
@@ -110,8 +111,15 @@ export const pipeline = z
     tags: z.array(z.string().min(1).max(100)).default([]),
     /** The MWAA Airflow version this DAG is rendered for. */
     airflowVersion: z.enum(AIRFLOW_VERSIONS),
-    /** A cron expression, a preset such as `@daily`, or `null`/`none` for manual runs only. */
-    schedule,
+    /**
+     * A cron expression, a preset such as `@daily`, `null`/`none` for manual
+     * runs only, or `{ assets: [...] }` to run when other pipelines' outputs are updated.
+     */
+    schedule: z.union([z.null(), z.string(), assetSchedule]).superRefine((value, ctx) => {
+      if (value !== null && typeof value === "object") return;
+      const time = schedule.safeParse(value);
+      for (const issue of time.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message });
+    }),
     /** First data interval start, in UTC. */
     startDate: isoDate,
     catchup: z.boolean().default(false),

@@ -7,9 +7,10 @@ import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
+import { assetProblems } from "./assets.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
-import { describeIssue, describeUnknownKey } from "./messages.js";
+import { describeIssue, describeUnknownKey, narrowUnion } from "./messages.js";
 import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
 import { allowedKeysAt } from "./schema-keys.js";
@@ -38,7 +39,7 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
 
   const result = pipeline.safeParse(spec.data, { reportInput: true });
   if (!result.success) {
-    for (const issue of result.error.issues) {
+    for (const issue of result.error.issues.flatMap(narrowUnion)) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
           const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, spec.data));
@@ -94,7 +95,11 @@ export interface CrossFileProblem {
  */
 export function crossFileProblems(
   specs: readonly ValidSpec[],
-  options: { readonly checkVersions: boolean },
+  options: {
+    readonly checkVersions: boolean;
+    /** False when some specs of the bundle failed on their own: an asset's producer may be among them. */
+    readonly allValid?: boolean;
+  },
 ): CrossFileProblem[] {
   const problems: CrossFileProblem[] = [];
   const byId = groupBy(specs, (s) => s.pipeline.id);
@@ -119,6 +124,7 @@ export function crossFileProblems(
       });
   }
   problems.push(...runnerLocationProblems(specs));
+  problems.push(...assetProblems(specs, { producersKnown: options.allValid ?? true }));
   return problems;
 }
 

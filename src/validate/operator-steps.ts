@@ -24,10 +24,20 @@ export interface OperatorStepProblem {
 
 /**
  * Class names the generated module binds besides the operators: the DAG
- * class and the 3.x timetable. pipegen's own operator classes are added from
+ * class, the 3.x timetable, datasets or assets, and notifiers. pipegen's own operator classes are added from
  * OPERATOR_TEMPLATING.
  */
-const MODULE_CLASSES = ["airflow.DAG", "airflow.sdk.DAG", "airflow.timetables.interval.CronDataIntervalTimetable"];
+const MODULE_CLASSES = [
+  "airflow.DAG",
+  "airflow.sdk.DAG",
+  "airflow.timetables.interval.CronDataIntervalTimetable",
+  "airflow.datasets.Dataset",
+  "airflow.datasets.DatasetAny",
+  "airflow.sdk.Asset",
+  "airflow.sdk.AssetAny",
+  "airflow.providers.amazon.aws.notifications.sns.SnsNotifier",
+  "airflow.providers.slack.notifications.slack_webhook.SlackWebhookNotifier",
+];
 
 export function operatorStepProblems(pipeline: Pipeline, target: AirflowTarget): OperatorStepProblem[] {
   const problems: OperatorStepProblem[] = [];

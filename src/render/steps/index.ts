@@ -1,6 +1,7 @@
 /** One renderer per step kind; the record type makes a missing kind a compile error. */
 import type { ResolvedPipeline } from "../../resolve/index.js";
 import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
+import { outletsOf } from "../assets.js";
 import type { StepRenderer, StepTasks } from "../model.js";
 import { notifiers } from "../notify.js";
 import { withoutTemplateFileNames } from "../template-files.js";
@@ -28,7 +29,19 @@ const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
 
 export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
   const [first, ...rest] = (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
-  return withNotifications(step, [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)], ctx);
+  const tasks: StepTasks = [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)];
+  return withNotifications(step, withOutputs(step, tasks, ctx), ctx);
+}
+
+/** A step's outputs: the outlets of its last task, which Airflow marks updated when that task succeeds. */
+function withOutputs(step: Step, tasks: StepTasks, ctx: ResolvedPipeline): StepTasks {
+  const outlets = outletsOf(step.outputs, ctx.target);
+  if (outlets === undefined) return tasks;
+  const last = tasks.length - 1;
+  const [first, ...rest] = tasks.map((t, i) =>
+    i === last ? { ...t, kwargs: [...t.kwargs, ["outlets", outlets] as const] } : t,
+  );
+  return [first!, ...rest];
 }
 
 /** A step's notifications: on failure of any of its tasks, on success of its last. */

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.datasets import Dataset
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOperator
 from airflow.providers.amazon.aws.operators.lambda_function import (
@@ -27,7 +28,10 @@ from airflow.providers.slack.notifications.slack_webhook import SlackWebhookNoti
 with DAG(
     dag_id="sales_features",
     description="Sales features on EMR Serverless → Lambda cache refresh → SNS announcement",
-    schedule="0 7 * * *",
+    schedule=[
+        Dataset("glue://sales_db/sales"),
+        Dataset("redshift://analytics/dev/analytics/sales_daily_mv"),
+    ],
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
