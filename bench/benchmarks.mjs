@@ -71,6 +71,7 @@ export const BENCHMARKS = [
       /^all 10 runs exited 0, and their result lines reported 14 syncs, each SUCCESS in the sync mode expected, for exactly the tables given$/,
       /^every incremental run \(3\) was INCREMENTAL per its result line and added exactly one Iceberg snapshot, an append naming Delta version 20$/,
       /^each run started the JVMs it should: 1 for the 3 tables in one datasetConfig, 3 for one JVM per table, 1 for every other run \(pipegen xtable run's included\)$/,
+      /^GNU time gave every run's wall and CPU time and every JVM's peak RSS \(10 runs, 10 JVMs\)$/,
       /^pipegen xtable verify passed on every synced table after every run \(14 verifications\)$/,
       /^pyiceberg read the same rows as deltalake from every table synced by each variant's first run \(13 tables, \d+ rows\)$/,
     ],

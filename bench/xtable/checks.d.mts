@@ -26,3 +26,12 @@ export declare function checkIncrementalSnapshot(
   after: IcebergMetadata,
   version: number,
 ): void;
+export declare function checkFigures(
+  label: string,
+  run: { readonly wall: number; readonly cpu: number; readonly jvms: readonly TimeFigures[] },
+  jvms: number,
+): void;
+export declare function compareRows(
+  rows: Record<string, { delta?: unknown[] | null; iceberg?: unknown[] } | undefined>,
+  tables: readonly string[],
+): number;

@@ -139,3 +139,51 @@ export function checkIncrementalSnapshot(before, after, version) {
     problems.push("the new snapshot is not the current one");
   if (problems.length > 0) throw new Error(problems.join("; "));
 }
+
+/**
+ * Checks that a run started the JVMs it should (pipegen xtable run starts
+ * exactly one, like the runner started directly) and that GNU time gave
+ * every figure the tables print: a run whose wall time, CPU time or peak RSS
+ * is missing must not reach RESULTS.md as NaN or 0.
+ * @param {string} label  the run, for the message
+ * @param {{wall: number, cpu: number, jvms: {wall: number, cpu: number, rssMb: number}[]}} run
+ * @param {number} jvms  how many JVMs it should have started
+ * @throws naming every difference
+ */
+export function checkFigures(label, { wall, cpu, jvms }, want) {
+  const problems = [];
+  if (jvms.length !== want) problems.push(`it started ${jvms.length} JVMs, not ${want}`);
+  const bad = (x) => !(Number.isFinite(x) && x > 0);
+  if (bad(wall)) problems.push(`its wall time is ${wall}`);
+  if (bad(cpu)) problems.push(`GNU time gave no CPU time for it (${cpu})`);
+  for (const [i, j] of jvms.entries())
+    for (const key of ["wall", "cpu", "rssMb"]) if (bad(j[key])) problems.push(`JVM ${i + 1}: its ${key} is ${j[key]}`);
+  if (problems.length > 0) throw new Error(`${label}: ${problems.join("; ")}`);
+}
+
+/**
+ * Compares what deltalake and pyiceberg read from each table
+ * (`xtable_fixtures.py rows`: sorted rows as JSON, per table path).
+ * @param {Record<string, {delta?: unknown[] | null, iceberg?: unknown[]}>} rows
+ * @param {string[]} tables  the table paths that must be there
+ * @returns the number of rows read from each side, all tables together
+ * @throws naming the tables whose rows differ, or that read no rows
+ */
+export function compareRows(rows, tables) {
+  const differ = [];
+  let count = 0;
+  for (const t of tables) {
+    const { delta, iceberg } = rows[t] ?? {};
+    const name = t.split("/").at(-1);
+    if (!Array.isArray(delta) || !Array.isArray(iceberg))
+      differ.push(
+        `${name} (deltalake ${delta?.length ?? "cannot read"}, pyiceberg ${iceberg?.length ?? "cannot read"})`,
+      );
+    else if (delta.length === 0) differ.push(`${name} (no rows)`);
+    else if (JSON.stringify(delta) !== JSON.stringify(iceberg))
+      differ.push(`${name} (deltalake ${delta.length} rows, pyiceberg ${iceberg.length} rows, not the same)`);
+    else count += delta.length;
+  }
+  if (differ.length > 0) throw new Error(`pyiceberg and deltalake read different rows: ${differ.join(", ")}`);
+  return count;
+}

@@ -16,16 +16,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import YAML from "yaml";
 import { benchOptions, checkPassed, integer } from "../lib/options.mjs";
-import {
-  commandLine,
-  loadAverage,
-  machineLine,
-  measuredCommit,
-  median,
-  ROOT,
-  writeResultsSection,
-} from "../lib/results.mjs";
-import { checkIncrementalSnapshot, checkSyncs, syncSeconds, timeLines } from "./checks.mjs";
+import { commandLine, loadAverage, machineLine, measuredCommit, ROOT, writeResultsSection } from "../lib/results.mjs";
+import { checkFigures, checkIncrementalSnapshot, checkSyncs, syncSeconds, timeLines } from "./checks.mjs";
+import { report } from "./report.mjs";
 import { appendCommits, checkRows, copyIceberg, dropIceberg, icebergMetadata, writeTables } from "./tables.mjs";
 
 const atLeast = (least) => (raw, name) => {
@@ -78,7 +71,6 @@ const BIN = path.join(ROOT, "build/bin/pipegen.js");
 const HEAP = "2g";
 /** A run that takes longer has hung: its process group is killed. */
 const RUN_TIMEOUT_MS = 15 * 60_000;
-const TARGETS = { harness: 1.1, jvms: 0.33, incremental: 0.2 };
 
 const log = (msg) => process.stderr.write(`xtable: ${msg}\n`);
 
@@ -216,9 +208,6 @@ function verify(table) {
   return report;
 }
 
-// ------------------------------------------------------------------ statistics
-
-const spread = (values) => ({ min: Math.min(...values), median: median(values), max: Math.max(...values) });
 const sum = (values) => values.reduce((a, b) => a + b, 0);
 
 // ------------------------------------------------------------------ main
@@ -227,6 +216,7 @@ async function main() {
   const started = Date.now();
   const commit = measuredCommit();
   const loadAtStart = loadAverage();
+  const machine = machineLine();
   log(`load average ${loadAtStart} (1/5/15 min)`);
   if (opts.build) {
     log("building pipegen (npm run build)");
@@ -281,7 +271,7 @@ async function main() {
   ];
   const viaPipegen = (file) => [process.execPath, BIN, "xtable", "run", "--config", file, "--runner", runnerDir];
 
-  const tally = { runs: 0, syncs: 0, verified: 0, incremental: 0, rowsTables: 0, rows: 0 };
+  const tally = { runs: 0, jvms: 0, syncs: 0, verified: 0, incremental: 0, rowsTables: 0, rows: 0 };
   const facts = {};
 
   /** One run: measured, then checked (result line, JVM count, the incremental snapshot, verify). */
@@ -289,7 +279,8 @@ async function main() {
     const m = await measure(argv, env, files);
     tally.syncs += checkSyncs(label, m, want);
     tally.runs++;
-    if (m.jvms.length !== jvms) throw new Error(`${label}: it started ${m.jvms.length} JVMs, not ${jvms}`);
+    checkFigures(label, m, jvms);
+    tally.jvms += m.jvms.length;
     if (want.history === "INCREMENTAL") {
       try {
         checkIncrementalSnapshot(incrementalBase, icebergMetadata(paths.history), opts.commits);
@@ -400,6 +391,9 @@ async function main() {
   checkPassed(
     `each run started the JVMs it should: 1 for the ${opts.tables} tables in one datasetConfig, ${opts.tables} for one JVM per table, 1 for every other run (pipegen xtable run's included)`,
   );
+  checkPassed(
+    `GNU time gave every run's wall and CPU time and every JVM's peak RSS (${tally.runs} runs, ${tally.jvms} JVMs)`,
+  );
   checkPassed(`pipegen xtable verify passed on every synced table after every run (${tally.verified} verifications)`);
   checkPassed(
     `pyiceberg read the same rows as deltalake from every table synced by each variant's first run (${tally.rowsTables} tables, ${tally.rows} rows)`,
@@ -411,6 +405,7 @@ async function main() {
   const raw = {
     commit,
     opts: { commits: opts.commits, tables: opts.tables, reps: opts.reps, warmups: opts.warmups },
+    machine,
     loadAtStart,
     loadAtEnd,
     minutes,
@@ -428,87 +423,6 @@ async function main() {
       command: commandLine(["node", "bench/xtable/run.mjs"], opts.argv),
       commit,
     });
-}
-
-// ------------------------------------------------------------------ report
-
-const s2 = (x) => `${x.toFixed(2)} s`;
-const times = (x) => `${x.toFixed(2)}×`;
-const range = ({ min, max }, unit = (x) => x.toFixed(2)) => `${unit(min)}–${unit(max)}`;
-
-/** The RESULTS.md section: what was measured, the ratios against their targets, and every variant's figures. */
-function report({ opts: o, flags, loadAtStart, loadAtEnd, minutes, javaVersion, facts, shapes, measured }) {
-  const rounds = measured["runner-incremental"].length;
-  const perRound = (f) => Array.from({ length: rounds }, (_, r) => f((id) => measured[id][r]));
-  const ratio = (a, b, key = "wall") => perRound((m) => m(a)[key] / m(b)[key]);
-  const comparisons = [
-    {
-      what: "Harness overhead: `pipegen xtable run` / the runner started directly (incremental sync of one commit)",
-      wall: ratio("pipegen-incremental", "runner-incremental"),
-      cpu: ratio("pipegen-incremental", "runner-incremental", "cpu"),
-      target: TARGETS.harness,
-    },
-    {
-      what: `One JVM vs many: ${o.tables} tables in one JVM / one JVM per table`,
-      wall: ratio("one-jvm", "jvm-per-table"),
-      cpu: ratio("one-jvm", "jvm-per-table", "cpu"),
-      target: TARGETS.jvms,
-    },
-    {
-      what: `Incremental vs full: incremental sync of 1 new commit / full sync, table of ${o.commits} commits (whole JVM runs)`,
-      wall: ratio("runner-incremental", "runner-full"),
-      cpu: ratio("runner-incremental", "runner-full", "cpu"),
-      target: TARGETS.incremental,
-    },
-    {
-      what: "The same, the sync alone: the runner's own time for the table, in a JVM that synced another table first",
-      wall: ratio("warm-incremental", "warm-full", "historySeconds"),
-      target: undefined,
-    },
-  ];
-  const ratioRows = comparisons.map((c) => {
-    const w = spread(c.wall);
-    const verdict = c.target === undefined ? "(not a target)" : w.median <= c.target ? "**met**" : "**not met**";
-    return `| ${c.what} | **${times(w.median)}** | ${range(w, times)} | ${c.target === undefined ? "–" : `≤ ${c.target}×`} | ${verdict} | ${c.cpu ? times(median(c.cpu)) : "–"} |`;
-  });
-
-  const LABELS = {
-    "runner-incremental": "runner, incremental (1 new commit)",
-    "pipegen-incremental": "`pipegen xtable run`, incremental (1 new commit)",
-    "runner-full": "runner, `--syncMode FULL`",
-    "one-jvm": `runner, ${o.tables} tables in one JVM`,
-    "jvm-per-table": `runner, one JVM per table (${o.tables} JVMs, summed)`,
-    "warm-incremental": "runner, a small table, then incremental (1 new commit)",
-    "warm-full": "runner, a small table, then `--syncMode FULL`",
-  };
-  const runRows = Object.entries(measured).map(([id, ms]) => {
-    const wall = spread(ms.map((m) => m.wall));
-    const history = ms[0].historySeconds === undefined ? "–" : s2(median(ms.map((m) => m.historySeconds)));
-    const rss = spread(ms.map((m) => m.jvmRssMb));
-    const node = ms[0].nodeRssMb === undefined ? "–" : `${median(ms.map((m) => m.nodeRssMb)).toFixed(0)} MB`;
-    const perJvm = id === "jvm-per-table" ? ` (per JVM ${s2(median(ms.flatMap((m) => m.jvmWall)))})` : "";
-    return `| ${LABELS[id]} | ${s2(wall.median)}${perJvm} | ${range(wall)} s | ${s2(median(ms.map((m) => m.cpu)))} | ${history} | ${rss.median.toFixed(0)} MB (${range(rss, (x) => x.toFixed(0))}) | ${node} |`;
-  });
-
-  const h = facts.history;
-  const many = Object.entries(facts).filter(([name]) => /^t\d+_/.test(name));
-  return `## XTable: harness overhead, one JVM vs many, incremental vs full (\`bench/xtable/\`)
-
-Measured on ${machineLine()}; ${javaVersion}; load average ${loadAtStart} at the start, ${loadAtEnd} at the end (1/5/15 min); ${minutes.toFixed(0)} min. ${rounds} measured round${rounds === 1 ? "" : "s"} after ${o.warmups} warm-up round${o.warmups === 1 ? "" : "s"}, each running every variant once, interleaved (the one that goes first rotates); ratios are taken round by round.
-
-The runner is pipegen's (jars/build.sh: Apache XTable 0.4.0-incubating, Delta Kernel source, Iceberg written by HadoopTables to local disk), started with the flags pipegen and the MWAA operator use (\`${flags.filter((f) => !f.startsWith("--add-opens")).join(" ")} --add-opens …\`). Delta tables written by deltalake (the \`delta\` venv):
-- **history**: partitioned by a string column, ${o.commits} commits of 2 rows, synced to Iceberg at version ${h.version - 1}, then one new commit (Delta version ${h.version}: ${h.files} data files, ${h.records} rows${h.checkpoint ? `, checkpoint at version ${h.checkpoint.version}` : ""}).
-- **${o.tables} small tables** (${shapes.join(", ")}): ${sum(many.map(([, d]) => d.files))} data files, ${sum(many.map(([, d]) => d.records ?? 0))} rows in all, each synced for the first time (a FULL sync). Before each run the Iceberg metadata is put back as it was (for history, as synced at version ${h.version - 1}; for the others, none), so every round syncs the same.
-
-Wall is the whole process, start to exit, as a task pays it. CPU is user + system time of every process of the run (JVM threads, and Node for pipegen). Peak RSS is the JVM's (GNU time, on the JVM process), and for \`pipegen xtable run\` its Node process's too (VmHWM when the JVM exits). Every run exited 0 with every table SUCCESS in the sync mode expected, each incremental run added exactly one Iceberg snapshot, \`pipegen xtable verify\` passed on every table after every run, and pyiceberg read the same rows as deltalake after each variant's first run.
-
-| comparison | ratio (median) | range over rounds | target | | CPU ratio (median) |
-|---|---:|---:|---:|---|---:|
-${ratioRows.join("\n")}
-
-| run | wall (median) | range | CPU | runner's time for history | JVM peak RSS (range) | Node peak RSS |
-|---|---:|---:|---:|---:|---:|---:|
-${runRows.join("\n")}`;
 }
 
 try {

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT } from "../lib/results.mjs";
+import { compareRows } from "./checks.mjs";
 
 const PYTHON = path.join(ROOT, ".cache/venvs/delta/bin/python");
 const FIXTURES = path.join(ROOT, "test/python/xtable_fixtures.py");
@@ -93,18 +94,4 @@ export function icebergMetadata(table) {
  * @returns the number of rows read from each side
  * @throws naming the tables whose rows differ
  */
-export function checkRows(tables) {
-  const rows = fixtures(["rows", ...tables]);
-  const differ = [];
-  let count = 0;
-  for (const t of tables) {
-    const { delta, iceberg } = rows[t] ?? {};
-    if (!Array.isArray(delta) || delta.length === 0 || JSON.stringify(delta) !== JSON.stringify(iceberg))
-      differ.push(
-        `${path.basename(t)} (deltalake ${delta?.length ?? "cannot read"} rows, pyiceberg ${iceberg?.length} rows)`,
-      );
-    else count += delta.length;
-  }
-  if (differ.length > 0) throw new Error(`pyiceberg and deltalake read different rows: ${differ.join(", ")}`);
-  return count;
-}
+export const checkRows = (tables) => compareRows(fixtures(["rows", ...tables]), tables);
