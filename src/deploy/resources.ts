@@ -7,6 +7,7 @@
 import { GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, type GlueClient } from "@aws-sdk/client-glue";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { ResolvedPipeline } from "../resolve/index.js";
+import { unhandledStepKind } from "../spec/step-kinds.js";
 import { AwsCallError } from "./errors.js";
 import { runPool } from "./pool.js";
 import { describeError, RetriesExhausted, type RetryPolicy, withRetry } from "./retry.js";
@@ -55,8 +56,14 @@ export function resourcesNamedBy(pipelines: readonly ResolvedPipeline[]): Resour
             for (const n of new Set(names)) add("Glue database", n, where, step.glueCatalog.region);
           }
           break;
-        default:
+        // Redshift steps name a workgroup or cluster, which pipegen does not look up.
+        case "redshiftProcedure":
+        case "redshiftSql":
+        case "refreshMaterializedView":
+        case "unload":
           break;
+        default:
+          unhandledStepKind(step);
       }
     }
   }

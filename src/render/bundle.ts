@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { startupAssignments } from "../runner/location.js";
 import { constraintsUrl } from "../spec/airflow-versions.js";
+import { STEP_KINDS } from "../spec/step-kinds.js";
 import { renderDag } from "./dag.js";
 import { renderTemplate } from "./templates.js";
 
@@ -54,8 +55,7 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
     });
   }
 
-  // Every step kind but xtable runs an Amazon-provider operator.
-  const usesAws = [...kinds].some((k) => k !== "xtable");
+  const usesAws = [...kinds].some((k) => STEP_KINDS[k].amazonProvider);
   const usesSqlConnection = pipelines.some(
     (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
   );

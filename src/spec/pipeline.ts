@@ -16,6 +16,7 @@ import {
 } from "./common.js";
 import { dateTimeProblem, ISO_DATE } from "./dates.js";
 import { stepBuckets } from "./step-buckets.js";
+import { STEP_KINDS } from "./step-kinds.js";
 import { step } from "./steps/index.js";
 
 const redshiftName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -187,8 +188,7 @@ export const pipeline = z
         },
       });
     for (const [i, s] of p.steps.entries()) {
-      const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
-      if (usesRedshift && !redshift)
+      if (STEP_KINDS[s.kind].redshift && !redshift)
         ctx.addIssue({
           code: "custom",
           path: ["steps", i, "kind"],

@@ -3,6 +3,7 @@
  * it to reject `aws.bucketOwners` entries that no step touches (a typo there
  * would silently leave a cross-account bucket without its bucket policy).
  */
+import { unhandledStepKind } from "./step-kinds.js";
 import type { Step } from "./steps/index.js";
 
 /** The bucket of an `s3://bucket/key` URI, or undefined for anything else (e.g. a local path). */
@@ -28,8 +29,13 @@ export function stepBuckets(step: Step): string[] {
     case "unload":
       uris.push(step.to);
       break;
-    default:
+    // Redshift reads and writes no bucket for these (UNLOAD's target is above).
+    case "redshiftProcedure":
+    case "redshiftSql":
+    case "refreshMaterializedView":
       break;
+    default:
+      return unhandledStepKind(step);
   }
   return uris.flatMap((u) => (u === undefined ? [] : (bucketOfUri(u) ?? [])));
 }
