@@ -7,9 +7,9 @@ import { type Problem, SpecError } from "./errors.js";
 import { discoverSpecFiles, formatPath, type Locator, loadSpec, type SpecFile } from "./load/index.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
+import { taskIdProblems } from "./resolve/task-ids.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
-import { taskIdProblems } from "./validate/task-ids.js";
 
 export interface RunOptions {
   /** Spec files or folders; defaults to `pipelines/`. */

@@ -121,9 +121,9 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       note: (text) => notes.push(text),
       missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
     };
-    for (const step of resolved.pipeline.steps)
+    for (const step of resolved.steps)
       for (const grant of stepGrants(step, ctx))
-        annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
+        annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.step.id });
   }
   if (missing.length > 0) throw specError(missing);
   const grants = perStep(annotated);

@@ -56,9 +56,7 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
   }
 
   const usesAws = [...kinds].some((k) => STEP_KINDS[k].amazonProvider);
-  const usesSqlConnection = pipelines.some(
-    (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
-  );
+  const usesSqlConnection = pipelines.some((p) => p.redshift?.via === "connection");
   files.push({
     path: "requirements.txt",
     content: renderTemplate("requirements.txt.hbs", {

@@ -62,6 +62,9 @@ export const redshiftConnection = z.union(
 
 export type RedshiftConnection = z.output<typeof redshiftConnection>;
 
+/** A workgroup or cluster, reached through the Redshift Data API. */
+export type DataApiConnection = Exclude<RedshiftConnection, { connId: string }>;
+
 /**
  * A key prefix inside a bucket, as `pipegen deploy --prefix` takes it: path
  * segments of letters, digits, '.', '_' and '-' (no "." or ".." segment),

@@ -14,7 +14,7 @@ export interface StepKindTraits {
   readonly amazonProvider: boolean;
 }
 
-export const STEP_KINDS: { readonly [K in StepKind]: StepKindTraits } = {
+export const STEP_KINDS = {
   s3Sensor: { redshift: false, amazonProvider: true },
   glueCrawler: { redshift: false, amazonProvider: true },
   glueJob: { redshift: false, amazonProvider: true },
@@ -24,7 +24,12 @@ export const STEP_KINDS: { readonly [K in StepKind]: StepKindTraits } = {
   redshiftSql: { redshift: true, amazonProvider: true },
   refreshMaterializedView: { redshift: true, amazonProvider: true },
   unload: { redshift: true, amazonProvider: true },
-};
+} as const satisfies { readonly [K in StepKind]: StepKindTraits };
+
+/** The kinds that run on Redshift. */
+export type RedshiftStepKind = {
+  [K in StepKind]: (typeof STEP_KINDS)[K]["redshift"] extends true ? K : never;
+}[StepKind];
 
 /**
  * The end of a `switch` over step kinds: the argument is `never` only when

@@ -18,17 +18,6 @@ interface RawStep {
   readonly after: readonly unknown[] | undefined;
 }
 
-/** Upstream step ids of each step, with the default "previous step" applied. */
-export function upstreamIds(
-  steps: readonly { id: string; after?: readonly string[] | undefined }[],
-): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  steps.forEach((s, i) => {
-    out.set(s.id, s.after ? [...s.after] : i > 0 ? [steps[i - 1]!.id] : []);
-  });
-  return out;
-}
-
 export function checkStepGraph(data: unknown): GraphProblem[] {
   const rawSteps = (data as { steps?: unknown } | null)?.steps;
   if (!Array.isArray(rawSteps)) return [];
