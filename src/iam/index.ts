@@ -7,10 +7,11 @@
  * anything is written. Pure: it returns documents and files, never touches
  * the disk or the network.
  */
-import { type Problem, SpecError, UserError } from "../errors.js";
-import { formatPath, type SpecPath } from "../load/source.js";
+import { SpecError, UserError } from "../errors.js";
+import { placeProblem, type SpecProblem } from "../problem.js";
 import type { RenderedFile } from "../render/bundle.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
+import { AWS_PARTITIONS, awsAccountId, awsRegion } from "../spec/common.js";
 import type { Step } from "../spec/steps/index.js";
 import { Arns, type AwsPlacement, roleName } from "./arn.js";
 import { type BaselineGrant, baselineGrants } from "./baseline.js";
@@ -20,37 +21,22 @@ import { checkWildcards } from "./wildcard-check.js";
 
 export type Partition = AwsPlacement["partition"];
 
-/** Spec problems found while building IAM documents; `paths` lets a caller with the spec files locate each one. */
-export class IamSpecError extends SpecError {
-  constructor(
-    problems: readonly Problem[],
-    readonly paths: readonly SpecPath[],
-  ) {
-    super(problems);
-  }
-}
-
-type Located = { readonly problem: Problem; readonly path: SpecPath };
-
-function specError(found: readonly Located[]): IamSpecError {
+/** The problems IAM found in the specs, each placed in its file, in file and line order and once each. */
+function specError(found: readonly SpecProblem[], pipelines: readonly ResolvedPipeline[]): SpecError {
+  const locators = new Map(pipelines.map((p) => [p.file, p.locate]));
   const seen = new Set<string>();
-  const unique = found.filter(({ problem: p }) => {
-    const key = `${p.file}:${p.path}:${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return new IamSpecError(
-    unique.map((u) => u.problem),
-    unique.map((u) => u.path),
-  );
+  const problems = found
+    .map((p) => placeProblem(p, locators.get(p.file)!))
+    .filter((p) => {
+      const key = `${p.file}:${p.path}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return new SpecError(problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)));
 }
 
-function problemAt(file: string, path: SpecPath, message: string, hint?: string): Located {
-  return { problem: { file, line: 0, column: 0, path: formatPath(path), message, ...(hint ? { hint } : {}) }, path };
-}
-
-export const PARTITIONS: readonly Partition[] = ["aws", "aws-cn", "aws-us-gov"];
+export const PARTITIONS: readonly Partition[] = AWS_PARTITIONS;
 
 export interface IamOptions {
   /** Overrides `aws.account` of the specs. */
@@ -111,7 +97,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
   const placement = resolvePlacement(pipelines, options);
   const arns = new Arns(placement);
   const notes: string[] = [];
-  const missing: Located[] = [];
+  const missing: SpecProblem[] = [];
   const annotated: Annotated[] = [];
   for (const resolved of pipelines) {
     const ctx: IamContext = {
@@ -119,13 +105,13 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       arns,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
-      missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
+      missing: (path, message) => missing.push({ file: resolved.file, path, message }),
     };
     for (const step of resolved.steps)
       for (const grant of stepGrants(step, ctx))
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.step.id });
   }
-  if (missing.length > 0) throw specError(missing);
+  if (missing.length > 0) throw specError(missing, pipelines);
   const grants = perStep(annotated);
 
   const owners = bucketOwners(pipelines, placement.account);
@@ -374,11 +360,11 @@ function trustDocument(file: string, role: string): IamDocument {
 function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOptions): AwsPlacement {
   const partition = options.partition ?? "aws";
   if (!PARTITIONS.includes(partition)) throw new UserError(`--partition must be one of ${PARTITIONS.join(", ")}`);
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+  if (options.account !== undefined && !awsAccountId.safeParse(options.account).success)
     throw new UserError(`--account must be a 12-digit AWS account id, got "${options.account}"`);
-  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region))
+  if (options.region !== undefined && !awsRegion.safeParse(options.region).success)
     throw new UserError(`--region must be an AWS region code such as eu-west-1, got "${options.region}"`);
-  const problems: Located[] = [];
+  const problems: SpecProblem[] = [];
   const pick = (field: "account" | "region", given: string | undefined, flag: string): string | undefined => {
     const declared = pipelines.flatMap((p) =>
       p.pipeline.aws?.[field] === undefined ? [] : [{ file: p.file, value: p.pipeline.aws[field]! }],
@@ -386,19 +372,17 @@ function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOp
     const chosen = given ?? declared[0]?.value;
     for (const d of declared)
       if (d.value !== chosen)
-        problems.push(
-          problemAt(
-            d.file,
-            ["aws", field],
-            `is ${d.value}, but ${given !== undefined ? `${flag} is ${given}` : `${declared[0]!.file} says ${chosen}`}`,
-            "one MWAA environment runs in one account and region; make the specs agree",
-          ),
-        );
+        problems.push({
+          file: d.file,
+          path: ["aws", field],
+          message: `is ${d.value}, but ${given !== undefined ? `${flag} is ${given}` : `${declared[0]!.file} says ${chosen}`}`,
+          hint: "one MWAA environment runs in one account and region; make the specs agree",
+        });
     return chosen;
   };
   const account = pick("account", options.account, "--account");
   const region = pick("region", options.region, "--region");
-  if (problems.length > 0) throw specError(problems);
+  if (problems.length > 0) throw specError(problems, pipelines);
   if (account === undefined) throw new UserError("no AWS account: pass --account or set aws.account in a spec");
   if (region === undefined) throw new UserError("no AWS region: pass --region or set aws.region in a spec");
   const regionPartition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
@@ -412,22 +396,20 @@ function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOp
 /** Cross-account buckets of all pipelines; one bucket has one owner. */
 function bucketOwners(pipelines: readonly ResolvedPipeline[], account: string): Map<string, string> {
   const owners = new Map<string, { owner: string; file: string }>();
-  const problems: Located[] = [];
+  const problems: SpecProblem[] = [];
   for (const p of pipelines)
     for (const [bucket, owner] of Object.entries(p.pipeline.aws?.bucketOwners ?? {})) {
       const seen = owners.get(bucket);
       if (seen && seen.owner !== owner)
-        problems.push(
-          problemAt(
-            p.file,
-            ["aws", "bucketOwners", bucket],
-            `is ${owner}, but ${seen.file} says ${seen.owner}`,
-            "a bucket has one owner; make the specs agree",
-          ),
-        );
+        problems.push({
+          file: p.file,
+          path: ["aws", "bucketOwners", bucket],
+          message: `is ${owner}, but ${seen.file} says ${seen.owner}`,
+          hint: "a bucket has one owner; make the specs agree",
+        });
       else owners.set(bucket, { owner, file: p.file });
     }
-  if (problems.length > 0) throw specError(problems);
+  if (problems.length > 0) throw specError(problems, pipelines);
   return new Map([...owners].filter(([, o]) => o.owner !== account).map(([b, o]) => [b, o.owner]));
 }
 

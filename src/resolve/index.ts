@@ -5,6 +5,7 @@
  * partition date, how Redshift is reached, and each step's facts (steps.ts).
  */
 
+import type { Locator } from "../problem.js";
 import { type RunnerReference, runnerReference } from "../runner/location.js";
 import { runnerPin } from "../runner/pin.js";
 import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
@@ -25,6 +26,8 @@ export interface ResolvedPipeline {
    * on it (deploy compares them by hash).
    */
   readonly source: string;
+  /** Where paths of the spec are written in its file: problems found after validation are placed with it. */
+  readonly locate: Locator;
   readonly pipeline: Pipeline;
   readonly target: AirflowTarget;
   /** The first data interval's start, in UTC. */
@@ -65,6 +68,7 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
   return {
     file: spec.file,
     source: options.source ?? spec.file,
+    locate: spec.locate,
     pipeline: spec.pipeline,
     target,
     // Validation guarantees a real date and time.

@@ -3,24 +3,21 @@
  * task id that is both a step's own and the sensor task of another, which
  * the schema cannot see.
  */
-import type { Problem } from "../errors.js";
-import type { Locator } from "../load/index.js";
+import type { SpecProblem } from "../problem.js";
 import type { ResolvedPipeline } from "./index.js";
 
-export function taskIdProblems(resolved: ResolvedPipeline, locate: Locator): Problem[] {
+export function taskIdProblems(resolved: ResolvedPipeline): SpecProblem[] {
   const seen = new Set<string>();
-  const problems: Problem[] = [];
+  const problems: SpecProblem[] = [];
   const stepIndex = new Map(resolved.steps.map((s) => [s.step.id, s.index]));
   for (const taskId of resolved.steps.flatMap((s) => s.taskIds)) {
     if (!seen.has(taskId)) {
       seen.add(taskId);
       continue;
     }
-    const index = stepIndex.get(taskId) ?? 0;
     problems.push({
       file: resolved.file,
-      ...locate(["steps", index, "id"]),
-      path: `steps[${index}].id`,
+      path: ["steps", stepIndex.get(taskId) ?? 0, "id"],
       message: `task id "${taskId}" is also the sensor task another step generates`,
       hint: "rename the step; steps that wait with a sensor add a task named wait_for_<step id>",
     });

@@ -18,6 +18,7 @@
  */
 
 import type { ResolvedStep } from "../../resolve/index.js";
+import { AWS_PATTERN } from "../../spec/common.js";
 import { unloadOptions } from "../../spec/unload-options.js";
 import type { Grant, Grantee, IamContext, IamStepBuilder } from "../model.js";
 import { templatePattern } from "../s3-patterns.js";
@@ -102,9 +103,13 @@ function s3Grants({ step, index, target }: ResolvedStep<"unload">, to: Grantee, 
   return grants;
 }
 
+const KMS_KEY_ARN = new RegExp(
+  `^arn:${AWS_PATTERN.partition}:kms:${AWS_PATTERN.region}:${AWS_PATTERN.account}:key/[0-9a-f-]+$`,
+);
+
 /** A KMS key id or key ARN as an ARN; undefined for an alias. */
 function kmsKeyArn(key: string, region: string, ctx: IamContext): string | undefined {
-  if (/^arn:[^:]+:kms:[^:]+:\d{12}:key\/[0-9a-f-]+$/.test(key)) return key;
+  if (KMS_KEY_ARN.test(key)) return key;
   if (/^(mrk-)?[0-9a-f-]{32,36}$/.test(key))
     return `arn:${ctx.arns.partition}:kms:${region}:${ctx.arns.placement.account}:key/${key}`;
   return undefined;
