@@ -9,7 +9,7 @@
  */
 import { SpecError, UserError } from "../errors.js";
 import { placeProblem, type SpecProblem } from "../problem.js";
-import type { RenderedFile } from "../render/bundle.js";
+import type { RenderedFile } from "../rendered-file.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { AWS_PARTITIONS, awsAccountId, awsRegion } from "../spec/common.js";
 import type { Step } from "../spec/steps/index.js";

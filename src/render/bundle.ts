@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { RenderedFile } from "../rendered-file.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { startupAssignments } from "../runner/location.js";
 import { constraintsUrl } from "../spec/airflow-versions.js";
@@ -12,11 +13,7 @@ import { STEP_KINDS } from "../spec/step-kinds.js";
 import { renderDag } from "./dag.js";
 import { renderTemplate } from "./templates.js";
 
-export interface RenderedFile {
-  /** Path inside the bundle, with forward slashes, e.g. `dags/products.py`. */
-  readonly path: string;
-  readonly content: string;
-}
+export type { RenderedFile } from "../rendered-file.js";
 
 /** The folder in dags/ that holds the XTable operator; it contains no DAGs. */
 export const XTABLE_PACKAGE = "pipegen_xtable";
