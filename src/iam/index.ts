@@ -97,6 +97,36 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
   const placement = resolvePlacement(pipelines, options);
   const arns = new Arns(placement);
   const notes: string[] = [];
+  const grants = pipelineGrants(pipelines, arns, notes);
+  const owners = bucketOwners(pipelines, placement.account);
+  const executionRole = options.executionRole === undefined ? undefined : arns.iamRole(options.executionRole);
+  // In this order: the documents' order, the notes' order, and which problem is reported first.
+  const documents = [
+    ...executionDocuments(grants, executionRole),
+    ...baselineDocuments(options, arns, executionRole, notes),
+    ...roleDocuments(grants, "glue-role"),
+    ...roleDocuments(grants, "redshift-role"),
+    ...bucketPolicies(grants, owners, executionRole, placement, notes),
+  ];
+  for (const d of documents) {
+    const violations = checkWildcards(d.policy);
+    if (violations.length > 0)
+      throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
+    if (d.size.characters > d.size.limit)
+      notes.push(
+        `${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`,
+      );
+  }
+  const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
+  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
+  return { placement, documents, notes: [...new Set(notes)], files };
+}
+
+/**
+ * What every step of every pipeline needs, each grant with its pipeline.
+ * @throws {SpecError} naming every input a spec lacks
+ */
+function pipelineGrants(pipelines: readonly ResolvedPipeline[], arns: Arns, notes: string[]): PipelineGrant[] {
   const missing: SpecProblem[] = [];
   const annotated: Annotated[] = [];
   for (const resolved of pipelines) {
@@ -112,85 +142,116 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.step.id });
   }
   if (missing.length > 0) throw specError(missing, pipelines);
-  const grants = perStep(annotated);
+  return perStep(annotated);
+}
 
-  const owners = bucketOwners(pipelines, placement.account);
-  const documents: IamDocument[] = [];
-  const execution = grants.filter((g) => g.to.kind === "execution-role");
-  const executionRole = options.executionRole === undefined ? undefined : arns.iamRole(options.executionRole);
-  const roleLabel = executionRole ?? "the MWAA execution role";
-  const parts = splitByPipeline(execution, LIMITS.managed.limit);
-  parts.forEach((part, i) => {
+/** The execution role's documents: what the tasks do, in as many parts as IAM's size limit needs. */
+function executionDocuments(grants: readonly PipelineGrant[], executionRole: string | undefined): IamDocument[] {
+  const parts = splitByPipeline(
+    grants.filter((g) => g.to.kind === "execution-role"),
+    LIMITS.managed.limit,
+  );
+  return parts.map((part, i) => {
     const file = parts.length === 1 ? "mwaa-execution-role.json" : `mwaa-execution-role-${i + 1}.json`;
     const which =
       parts.length === 1
         ? ""
         : ` (part ${i + 1} of ${parts.length}: one managed policy holds at most ${LIMITS.managed.limit} characters)`;
-    documents.push(
-      identityDocument(file, "execution-role", `attach to ${roleLabel}: what the pipelines' tasks do${which}`, part),
-    );
+    const label = executionRole ?? "the MWAA execution role";
+    return identityDocument(file, "execution-role", `attach to ${label}: what the pipelines' tasks do${which}`, part);
   });
+}
 
-  if (options.environment !== undefined && options.dagBucket !== undefined) {
-    const baseline = baselineGrants(
-      { environment: options.environment, dagBucket: options.dagBucket, kmsKey: options.kmsKey },
-      arns,
-    );
-    documents.push(
-      identityDocument(
-        "mwaa-execution-role-baseline.json",
-        "mwaa-baseline",
-        `attach to ${roleLabel}: what MWAA itself needs for environment ${options.environment}, apart from any pipeline`,
-        baseline,
-      ),
-    );
-  } else if (options.environment !== undefined || options.dagBucket !== undefined) {
-    throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
-  } else {
+/**
+ * MWAA's own baseline, when the options name the environment and its bucket.
+ * @throws {UserError} when they name only one of them
+ */
+function baselineDocuments(
+  options: IamOptions,
+  arns: Arns,
+  executionRole: string | undefined,
+  notes: string[],
+): IamDocument[] {
+  const { environment, dagBucket, kmsKey } = options;
+  if (environment === undefined && dagBucket === undefined) {
     notes.push(
       "MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json",
     );
+    return [];
   }
+  if (environment === undefined || dagBucket === undefined)
+    throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
+  return [
+    identityDocument(
+      "mwaa-execution-role-baseline.json",
+      "mwaa-baseline",
+      `attach to ${executionRole ?? "the MWAA execution role"}: what MWAA itself needs for environment ${environment}, apart from any pipeline`,
+      baselineGrants({ environment, dagBucket, kmsKey }, arns),
+    ),
+  ];
+}
 
-  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort(
-    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
-  );
-  for (const role of glueRoles) {
-    const mine = grants.filter((g) => g.to.kind === "glue-role" && g.to.roleArn === role);
-    // Role names are unique within an account; a same-named role of another account gets its account in the file name.
-    const clash = glueRoles.some((other) => other !== role && roleName(other) === roleName(role));
-    const name = clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role);
-    documents.push(
-      identityDocument(
-        `glue-role-${fileSafe(name)}.json`,
-        "glue-role",
-        `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`,
-        mine,
-      ),
-    );
-  }
-  const unloadRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "redshift-role" ? [g.to.roleArn] : [])))].sort(
-    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
-  );
-  for (const role of unloadRoles) {
-    const mine = grants.filter((g) => g.to.kind === "redshift-role" && g.to.roleArn === role);
-    const clash = unloadRoles.some((other) => other !== role && roleName(other) === roleName(role));
-    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+type OtherRole = Exclude<Grantee, { kind: "execution-role" }>;
+
+/** The documents of one role other than the execution role; `name` is the role's name, safe in a file name. */
+const ROLE_DOCUMENTS: {
+  readonly [K in OtherRole["kind"]]: (role: string, name: string, grants: readonly Grant[]) => IamDocument[];
+} = {
+  "glue-role": (role, name, grants) => [
+    identityDocument(
+      `glue-role-${name}.json`,
+      "glue-role",
+      `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`,
+      grants,
+    ),
+  ],
+  "redshift-role": (role, name, grants) => {
     const which =
       role === "default"
         ? "the default IAM role of the Redshift namespace or cluster the pipelines unload from"
         : `${role}, associated with the Redshift namespace or cluster`;
-    documents.push(
+    return [
       identityDocument(
         `redshift-unload-role-${name}.json`,
         "redshift-unload-role",
         `attach to ${which}: where UNLOAD writes (Redshift assumes it through IAM_ROLE)`,
-        mine,
+        grants,
       ),
       trustDocument(`redshift-unload-role-${name}-trust.json`, which),
-    );
-  }
+    ];
+  },
+};
 
+/** The documents of every role of one kind that grants go to, by role name. */
+function roleDocuments(grants: readonly PipelineGrant[], kind: OtherRole["kind"]): IamDocument[] {
+  const mine = grants.filter((g): g is PipelineGrant & { to: OtherRole } => g.to.kind === kind);
+  const roles = [...new Set(mine.map((g) => g.to.roleArn))].sort(
+    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
+  );
+  return roles.flatMap((role) => {
+    // Role names are unique within an account; a same-named role of another account gets its account in the file name.
+    const clash = roles.some((other) => other !== role && roleName(other) === roleName(role));
+    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+    return ROLE_DOCUMENTS[kind](
+      role,
+      name,
+      mine.filter((g) => g.to.roleArn === role),
+    );
+  });
+}
+
+/**
+ * The bucket policies of the buckets of other accounts that grants reach.
+ * @throws {UserError} when a policy must name the execution role and the options do not
+ */
+function bucketPolicies(
+  grants: readonly PipelineGrant[],
+  owners: ReadonlyMap<string, string>,
+  executionRole: string | undefined,
+  placement: AwsPlacement,
+  notes: string[],
+): IamDocument[] {
+  const documents: IamDocument[] = [];
   for (const [bucket, owner] of [...owners].sort()) {
     const mine = grants.filter((g) => g.bucket === bucket);
     if (mine.length === 0) continue;
@@ -216,19 +277,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       ),
     );
   }
-
-  for (const d of documents) {
-    const violations = checkWildcards(d.policy);
-    if (violations.length > 0)
-      throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
-    if (d.size.characters > d.size.limit)
-      notes.push(
-        `${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`,
-      );
-  }
-  const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
-  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
-  return { placement, documents, notes: [...new Set(notes)], files };
+  return documents;
 }
 
 /** A grant and the pipeline and step it serves. */
