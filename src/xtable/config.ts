@@ -9,6 +9,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { xtableConfigs } from "../render/steps/xtable.js";
 import type { XTableStep } from "../spec/steps/xtable.js";
+import { describeIssue } from "../validate/messages.js";
 import { XTableConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, { message: "must not be empty" });
@@ -80,9 +81,11 @@ export async function loadConfigFile<T>(file: string, schema: z.ZodType<T>, what
 
 /** Checks parsed config data; `where` names it in the error. */
 export function checkConfig<T>(data: unknown, schema: z.ZodType<T>, where: string): T {
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  const problems = parsed.error.issues.map(
+    (i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${describeIssue(i).message}`,
+  );
   throw new XTableConfigError(`${where} is invalid: ${problems.join("; ")}.`);
 }
 

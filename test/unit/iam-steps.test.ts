@@ -31,7 +31,7 @@ function build(step: Record<string, unknown>, overrides: Record<string, unknown>
     note: (n) => notes.push(n),
     missing: (path, message) => missing.push(`${path.join(".")}: ${message}`),
   };
-  return { rows: stepGrants(r.pipeline.steps[0]!, ctx).map(row), notes, missing };
+  return { rows: stepGrants(r.steps[0]!, ctx).map(row), notes, missing };
 }
 
 function row(g: Grant): string {

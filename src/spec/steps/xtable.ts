@@ -102,3 +102,10 @@ export const xtableStep = z
   });
 
 export type XTableStep = z.output<typeof xtableStep>;
+
+export type XTableDataset = XTableStep["datasets"][number];
+
+/** XTable's namespace for a dataset, which is the Glue database its table is registered in: glueCatalog.database, else its own namespace. */
+export function datasetNamespace(step: XTableStep, dataset: XTableDataset): string | undefined {
+  return step.glueCatalog?.database ?? dataset.namespace;
+}
