@@ -7,7 +7,6 @@
  * kms:GenerateDataKey and kms:Decrypt on that key, which the ARN does not say.
  */
 import type { ResolvedPipeline } from "../resolve/index.js";
-import type { Notify } from "../spec/common.js";
 import type { Grant } from "./model.js";
 
 /**
@@ -20,24 +19,23 @@ export function notifyGrants(
   note: (text: string) => void,
 ): Grant[] {
   const grants: Grant[] = [];
-  const add = (notify: Notify | undefined, stepId: string | undefined) => {
+  const stepIds = [undefined, ...resolved.steps.map((s) => s.step.id)];
+  for (const stepId of stepIds) {
     const topics = [
       ...new Set(
-        [...(notify?.onFailure ?? []), ...(notify?.onSuccess ?? [])].flatMap((t) => ("sns" in t ? [t.sns] : [])),
+        resolved.notifyTargets.flatMap((n) => (n.stepId === stepId && "sns" in n.target ? [n.target.sns] : [])),
       ),
     ];
     topics.forEach((topic, i) => {
       grants.push({
         to: { kind: "execution-role" },
         sid: sid(stepId, `NotifySns${topics.length > 1 ? i + 1 : ""}`),
-        explain: `SnsNotifier publishes the ${stepId ? `step's` : "DAG run's"} notifications to ${topic.slice(topic.lastIndexOf(":") + 1)}`,
+        explain: `SnsNotifier publishes the ${stepId ? "step's" : "DAG run's"} notifications to ${topic.slice(topic.lastIndexOf(":") + 1)}`,
         actions: ["sns:Publish"],
         resources: [topic],
       });
     });
-  };
-  add(resolved.pipeline.notify, undefined);
-  for (const step of resolved.pipeline.steps) add(step.notify, step.id);
+  }
   if (grants.length > 0)
     note(
       "an SNS topic encrypted with a customer managed KMS key also needs kms:GenerateDataKey and kms:Decrypt on that key for the MWAA execution role; pipegen cannot tell from the topic ARN",

@@ -4,7 +4,8 @@
  * `placeholders` says whether pipegen expands date placeholders there first.
  * Validation checks the names they read against the target's template context.
  */
-import type { SpecPath } from "../load/source.js";
+import type { SpecPath } from "../problem.js";
+import { unhandledStepKind } from "./step-kinds.js";
 import type { Step } from "./steps/index.js";
 import type { ArgumentValue } from "./steps/operator.js";
 
@@ -55,6 +56,8 @@ export function templatedFields(step: Step, index: number): TemplatedField[] {
     case "operator":
       for (const [name, value] of Object.entries(step.arguments)) addStrings(["arguments", name], value, add);
       break;
+    default:
+      return unhandledStepKind(step);
   }
   return out;
 }

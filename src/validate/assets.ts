@@ -4,14 +4,16 @@
  * (then something outside the bundle updates it); and no pipeline triggers
  * itself, directly or through others, which would start runs forever.
  */
+
+import type { SpecProblem } from "../problem.js";
 import { canonicalAssetUri, scheduledAssets } from "../spec/assets.js";
-import type { CrossFileProblem, ValidSpec } from "./index.js";
+import type { ValidSpec } from "./index.js";
 
 /** @param producersKnown false when some specs of the bundle are invalid: "nothing produces it" is then left unsaid */
 export function assetProblems(
   specs: readonly ValidSpec[],
   { producersKnown }: { readonly producersKnown: boolean },
-): CrossFileProblem[] {
+): SpecProblem[] {
   const producers = new Map<string, Array<{ spec: ValidSpec; step: string }>>();
   for (const spec of specs)
     for (const step of spec.pipeline.steps)
@@ -19,7 +21,7 @@ export function assetProblems(
         const key = canonicalAssetUri(uri);
         producers.set(key, [...(producers.get(key) ?? []), { spec, step: step.id }]);
       }
-  const problems: CrossFileProblem[] = [];
+  const problems: SpecProblem[] = [];
   /** Pipeline id → the ids of the pipelines whose outputs it is scheduled on. */
   const waitsOn = new Map<string, Set<string>>();
   for (const spec of specs) {

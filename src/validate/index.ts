@@ -2,8 +2,8 @@
  * Phase 2: validate. Runs the zod schema and the graph checks on every loaded
  * spec and collects every problem; nothing stops at the first one.
  */
-import type { Problem } from "../errors.js";
-import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
+import { dagIdOfFile, type LoadedSpec } from "../load/index.js";
+import { type Locator, type Problem, placeProblem, type SpecProblem } from "../problem.js";
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
@@ -20,6 +20,8 @@ import { targetProblems } from "./target.js";
 export interface ValidSpec {
   readonly file: string;
   readonly pipeline: Pipeline;
+  /** Where paths of the spec are written in its file, for problems found later (resolve, iam, warnings). */
+  readonly locate: Locator;
 }
 
 export interface ValidateOptions {
@@ -28,14 +30,8 @@ export interface ValidateOptions {
 }
 
 export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
-  const problems: Problem[] = [];
-  const at = (path: readonly PropertyKey[], message: string, hint?: string, key = false): Problem => ({
-    file: spec.file,
-    ...spec.locate(path, { key }),
-    path: formatPath(path),
-    message,
-    ...(hint ? { hint } : {}),
-  });
+  const { file } = spec;
+  const found: SpecProblem[] = [];
 
   const result = pipeline.safeParse(spec.data, { reportInput: true });
   if (!result.success) {
@@ -43,49 +39,42 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
           const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, spec.data));
-          problems.push(at([...issue.path, key], text.message, text.hint, true));
+          found.push({ file, path: [...issue.path, key], ...text, key: true });
         }
-      } else {
-        const text = describeIssue(issue);
-        // A mapping key that fails its schema is shown where the key is written.
-        problems.push(at(issue.path, text.message, text.hint, issue.code === "invalid_key"));
-      }
+      } else
+        found.push({
+          file,
+          path: issue.path,
+          ...describeIssue(issue),
+          // A mapping key that fails its schema is shown where the key is written.
+          ...(issue.code === "invalid_key" ? { key: true } : {}),
+        });
     }
   }
 
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
-    for (const t of targetProblems(result.data, target, options.airflowVersion !== undefined))
-      problems.push(at(t.path, t.message, t.hint));
-    for (const o of operatorStepProblems(result.data, target)) problems.push(at(o.path, o.message, o.hint, o.key));
-    for (const n of notifyProblems(result.data, target)) problems.push(at(n.path, n.message, n.hint));
+    found.push(...targetProblems({ file, pipeline: result.data }, target, options.airflowVersion !== undefined));
+    found.push(...operatorStepProblems(result.data, target).map((o) => ({ file, ...o })));
+    found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }
 
-  for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));
-  for (const c of credentialProblems(spec.data)) problems.push(at(c.path, c.message, c.hint));
+  found.push(...checkStepGraph(spec), ...credentialProblems(spec));
 
   const id = (spec.data as { id?: unknown } | null)?.id;
-  const expected = dagIdOfFile(spec.file);
+  const expected = dagIdOfFile(file);
   if (typeof id === "string" && id !== expected)
-    problems.push(
-      at(
-        ["id"],
-        `is "${id}" but the file is named for "${expected}"`,
-        `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
-      ),
-    );
+    found.push({
+      file,
+      path: ["id"],
+      message: `is "${id}" but the file is named for "${expected}"`,
+      hint: `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
+    });
 
+  const problems = found.map((p) => placeProblem(p, spec.locate));
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length > 0 || !result.success) return dedupe(problems);
-  return { file: spec.file, pipeline: result.data };
-}
-
-/** A problem found across files, at a spec path that the caller locates in the file. */
-export interface CrossFileProblem {
-  readonly file: string;
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly hint: string;
+  return { file, pipeline: result.data, locate: spec.locate };
 }
 
 /**
@@ -100,8 +89,8 @@ export function crossFileProblems(
     /** False when some specs of the bundle failed on their own: an asset's producer may be among them. */
     readonly allValid?: boolean;
   },
-): CrossFileProblem[] {
-  const problems: CrossFileProblem[] = [];
+): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   const byId = groupBy(specs, (s) => s.pipeline.id);
   for (const [id, same] of byId)
     if (same.length > 1)
@@ -129,7 +118,7 @@ export function crossFileProblems(
 }
 
 /** The specs with an xtable step must name one runner location: the bundle has one startup.sh. */
-function runnerLocationProblems(specs: readonly ValidSpec[]): CrossFileProblem[] {
+function runnerLocationProblems(specs: readonly ValidSpec[]): SpecProblem[] {
   const located = specs.filter((s) => s.pipeline.xtableRunner && s.pipeline.steps.some((st) => st.kind === "xtable"));
   const places = groupBy(located, (s) => {
     const { bucket, prefix } = s.pipeline.xtableRunner!;

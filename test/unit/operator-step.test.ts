@@ -297,7 +297,7 @@ function grantsOf(step: Record<string, unknown>) {
     note: (n) => notes.push(n),
     missing: (path, message, hint) => missing.push(`${path.join(".")}: ${message}${hint ? ` — ${hint}` : ""}`),
   };
-  const rows = stepGrants(r.pipeline.steps[1]!, ctx).map(
+  const rows = stepGrants(r.steps[1]!, ctx).map(
     (g: Grant) =>
       `${g.sid} | ${g.actions.join(",")} | ${g.resources.join(" ")}${g.condition ? ` | ${JSON.stringify(g.condition)}` : ""} | ${g.explain}`,
   );

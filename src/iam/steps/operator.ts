@@ -5,13 +5,10 @@
  * after the same wildcard check as pipegen's own statements. A step without
  * `iam` is refused, with a hint, rather than granted nothing silently.
  */
-import type { OperatorStep } from "../../spec/steps/index.js";
 import type { Grant, IamStepBuilder } from "../model.js";
 import { checkWildcards } from "../wildcard-check.js";
 
-export const operatorGrants: IamStepBuilder<OperatorStep> = (step, ctx) => {
-  const index = ctx.resolved.pipeline.steps.findIndex((s) => s.id === step.id);
-  const className = step.operator.slice(step.operator.lastIndexOf(".") + 1);
+export const operatorGrants: IamStepBuilder<"operator"> = ({ step, index, className }, ctx) => {
   if (step.iam === undefined) {
     ctx.missing(
       ["steps", index, "operator"],

@@ -1,6 +1,6 @@
 /** One renderer per step kind; the record type makes a missing kind a compile error. */
-import type { ResolvedPipeline } from "../../resolve/index.js";
-import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
+import type { ResolvedPipeline, ResolvedStep } from "../../resolve/index.js";
+import type { Step, StepKind } from "../../spec/steps/index.js";
 import { outletsOf } from "../assets.js";
 import type { StepRenderer, StepTasks } from "../model.js";
 import { notifiers } from "../notify.js";
@@ -15,7 +15,7 @@ import { renderS3Sensor } from "./s3-sensor.js";
 import { renderUnload } from "./unload.js";
 import { renderXTable } from "./xtable.js";
 
-const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
+const RENDERERS: { [K in StepKind]: StepRenderer<K> } = {
   s3Sensor: renderS3Sensor,
   glueCrawler: renderGlueCrawler,
   glueJob: renderGlueJob,
@@ -27,10 +27,16 @@ const RENDERERS: { [K in StepKind]: StepRenderer<StepOf<K>> } = {
   operator: renderOperator,
 };
 
-export function renderStep(step: Step, ctx: ResolvedPipeline): StepTasks {
-  const [first, ...rest] = (RENDERERS[step.kind] as StepRenderer<Step>)(step, ctx);
+/**
+ * The tasks of one step, with the task ids resolve gave it, its outputs and its notifications.
+ * @throws {Error} when a renderer's tasks are not the step's resolved task ids (a bug in pipegen)
+ */
+export function renderStep(resolved: ResolvedStep, ctx: ResolvedPipeline): StepTasks {
+  const [first, ...rest] = (RENDERERS[resolved.kind] as StepRenderer<StepKind>)(resolved, ctx);
   const tasks: StepTasks = [withoutTemplateFileNames(first), ...rest.map(withoutTemplateFileNames)];
-  return withNotifications(step, withOutputs(step, tasks, ctx), ctx);
+  if (tasks.map((t) => t.taskId).join() !== resolved.taskIds.join())
+    throw new Error(`step ${resolved.step.id} rendered tasks other than its resolved task ids`);
+  return withNotifications(resolved.step, withOutputs(resolved.step, tasks, ctx), ctx);
 }
 
 /** A step's outputs: the outlets of its last task, which Airflow marks updated when that task succeeds. */

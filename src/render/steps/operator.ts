@@ -1,5 +1,3 @@
-import { KNOWN_OPERATORS } from "../../spec/known-operators.js";
-import type { OperatorStep } from "../../spec/steps/index.js";
 import type { ArgumentValue } from "../../spec/steps/operator.js";
 import type { StepRenderer } from "../model.js";
 import type { PyValue } from "../python.js";
@@ -12,8 +10,7 @@ import { awsConnection, stepOptions } from "./common.js";
  * pipegen knows to take `aws_conn_id` gets the pipeline's AWS connection, as
  * every other step does, unless the arguments name one.
  */
-export const renderOperator: StepRenderer<OperatorStep> = (step, ctx) => {
-  const at = step.operator.lastIndexOf(".");
+export const renderOperator: StepRenderer<"operator"> = ({ step, module, className, known }, ctx) => {
   const expand = (value: ArgumentValue): PyValue => {
     if (typeof value === "string") return ctx.templated(value);
     if (Array.isArray(value)) return value.map(expand);
@@ -21,25 +18,20 @@ export const renderOperator: StepRenderer<OperatorStep> = (step, ctx) => {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
     return value;
   };
+  const takesAwsConnection =
+    known !== undefined &&
+    !("aws_conn_id" in step.arguments) &&
+    Object.values(known.parameters).every((p) => p.includes("aws_conn_id"));
   return [
     {
       taskId: step.id,
-      operator: { module: step.operator.slice(0, at), name: step.operator.slice(at + 1), fromSpec: true },
+      operator: { module, name: className, fromSpec: true },
       kwargs: [
         ["task_id", step.id],
         ...Object.entries(step.arguments).map(([name, value]) => [name, expand(value)] as const),
-        ...(takesAwsConnection(step) ? awsConnection(ctx) : []),
+        ...(takesAwsConnection ? awsConnection(ctx) : []),
         ...stepOptions(step),
       ],
     },
   ];
 };
-
-function takesAwsConnection(step: OperatorStep): boolean {
-  const known = KNOWN_OPERATORS[step.operator];
-  return (
-    known !== undefined &&
-    !("aws_conn_id" in step.arguments) &&
-    Object.values(known.parameters).every((p) => p.includes("aws_conn_id"))
-  );
-}
