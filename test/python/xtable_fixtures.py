@@ -358,6 +358,47 @@ def make_column_mapping(p: str) -> None:
     write(p, batch([1, 2]), configuration={"delta.columnMapping.mode": "name"})
 
 
+def make_variant(p: str) -> None:
+    """Hand-edited log: a variant column (Delta 4 / Spark 4 write them; nothing here does)
+    added by a metadata-only commit, as ALTER TABLE ADD COLUMNS would."""
+    write(p, batch([1, 2]))
+    t = DeltaTable(p)
+    schema = json.loads(t.schema().to_json())
+    schema["fields"].append(
+        {"name": "payload", "type": "variant", "nullable": True, "metadata": {}}
+    )
+    meta = t.metadata()
+    actions = [
+        {
+            "commitInfo": {
+                "timestamp": 1_700_000_000_000,
+                "operation": "ADD COLUMNS",
+                "engineInfo": "pipegen test: hand-written",
+            }
+        },
+        {
+            "protocol": {
+                "minReaderVersion": 3,
+                "minWriterVersion": 7,
+                "readerFeatures": ["variantType"],
+                "writerFeatures": ["variantType"],
+            }
+        },
+        {
+            "metaData": {
+                "id": meta.id,
+                "format": {"provider": "parquet", "options": {}},
+                "schemaString": json.dumps(schema),
+                "partitionColumns": list(meta.partition_columns),
+                "configuration": dict(meta.configuration),
+                "createdTime": meta.created_time,
+            }
+        },
+    ]
+    with open(os.path.join(p, "_delta_log", f"{t.version() + 1:020d}.json"), "w") as f:
+        f.write("\n".join(json.dumps(a) for a in actions) + "\n")
+
+
 # ---------------------------------------------------------------- Iceberg side (pyiceberg)
 
 PRIMITIVES: dict[str, Callable[[], IcebergType]] = {
@@ -733,6 +774,7 @@ CASES: dict[str, dict[str, Any]] = {
     "small_ints": base(make_small_ints, iceberg=False, rows=False),
     "generated": base(make_generated, rows=False),
     "column_mapping": base(make_column_mapping, rows=False),
+    "variant": base(make_variant, iceberg=False, rows=False),
 }
 
 
