@@ -18,7 +18,9 @@
 # Maven at all.
 #
 # Environment:
-#   PIPEGEN_MAVEN_REPO      local Maven repository (default <repo>/.cache/m2, gitignored)
+#   PIPEGEN_CACHE_DIR       cache folder: the XTable source build, locks, the Maven repository
+#                           (default <repo>/.cache, gitignored; an installed pipegen points it at its cache)
+#   PIPEGEN_MAVEN_REPO      local Maven repository (default $PIPEGEN_CACHE_DIR/m2)
 #   PIPEGEN_XTABLE_SOURCE   apache-xtable-0.4.0-incubating-rc2-src.tar.gz, when Maven does not serve XTable
 #   PIPEGEN_RUNNER_DIR      build directory of the runner (default jars/target; the runner is its lib/)
 #   PIPEGEN_FORCE_BUILD=1   rebuild the runner even when its inputs are unchanged
@@ -28,7 +30,7 @@ set -euo pipefail
 
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$here/.." && pwd)
-cache=$repo_root/.cache
+cache=${PIPEGEN_CACHE_DIR:-$repo_root/.cache}
 maven_repo=${PIPEGEN_MAVEN_REPO:-$cache/m2}
 runner_dir=${PIPEGEN_RUNNER_DIR:-$here/target}
 jar=$runner_dir/lib/pipegen-xtable.jar

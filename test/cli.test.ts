@@ -55,6 +55,42 @@ describe("pipegen validate", () => {
     });
   });
 
+  it("refuses a spec with an xtable step but no runner location, at the step, with a hint; renders nothing", async () => {
+    const sales = path.join(work, "pipelines/sales.pipeline.yaml");
+    const text = await readFile(sales, "utf8");
+    const without = text.replace(/\nxtableRunner:\n {2}bucket: prod-mwaa-source\n/, "\n");
+    await writeFile(sales, without);
+    const line = without.split("\n").indexOf("    kind: xtable") + 1;
+    const r = await pipegen(["render"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split("\n")).toEqual([
+      `pipelines/sales.pipeline.yaml:${line}:11 steps[1].kind: an xtable step needs xtableRunner: the MWAA environment's bucket (and deploy prefix), where pipegen deploy uploads the XTable runner and from where startup.sh fetches it — add \`xtableRunner: { bucket: <the bucket pipegen deploy --bucket writes to>, prefix: <its --prefix, if any> }\` at the top of the spec`,
+      "✗ 1 problem in 1 spec file; nothing was written",
+    ]);
+    expect(await readdir(work)).toEqual(["pipelines"]);
+  });
+
+  it("refuses specs whose xtable steps fetch the runner from different places (one bundle, one startup.sh)", async () => {
+    const sales = path.join(work, "pipelines/sales.pipeline.yaml");
+    await writeFile(
+      sales,
+      (await readFile(sales, "utf8")).replace(
+        "bucket: prod-mwaa-source\n",
+        "bucket: prod-mwaa-source\n  prefix: team-b/\n",
+      ),
+    );
+    const r = await pipegen(["validate"], { cwd: work });
+    expect(r.exitCode).toBe(1);
+    const both =
+      "xtableRunner: one bundle has one startup.sh, which fetches the XTable runner from one place, but the specs name s3://prod-mwaa-source/ (pipelines/orders_lakehouse.pipeline.yaml) and s3://prod-mwaa-source/team-b/ (pipelines/sales.pipeline.yaml) — name the same bucket and prefix (where pipegen deploy writes) in every spec with an xtable step";
+    expect(r.stderr.split("\n")).toEqual([
+      expect.stringMatching(/^pipelines\/orders_lakehouse\.pipeline\.yaml:\d+:\d+ /),
+      expect.stringMatching(/^pipelines\/sales\.pipeline\.yaml:\d+:\d+ /),
+      "✗ 2 problems in 2 spec files; nothing was written",
+    ]);
+    for (const l of r.stderr.split("\n").slice(0, 2)) expect(l.replace(/^\S+ /, "")).toBe(both);
+  });
+
   it("reports YAML and TypeScript syntax errors cleanly", async () => {
     const r = await pipegen(["validate", "test/fixtures/syntax"]);
     expect(r.exitCode).toBe(1);

@@ -7,7 +7,7 @@
  * (test/deploy.test.ts covers it in-process).
  */
 
-import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateCrawlerCommand, CreateDatabaseCommand, CreateJobCommand, GlueClient } from "@aws-sdk/client-glue";
@@ -16,8 +16,19 @@ import { execa } from "execa";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { uploadClassOf } from "../src/deploy/bundle.js";
 import { renderPipelines } from "../src/pipeline-run.js";
+import { runnerArchivePath } from "../src/runner/location.js";
+import { runnerPin } from "../src/runner/pin.js";
 import { BIN, pipegen, ROOT } from "./helpers/cli.js";
-import { type BundleSpec, bucketContents, makeBucket, requestsTo, sha256, writeBundleDir } from "./helpers/deploy.js";
+import {
+  type BundleSpec,
+  bucketContents,
+  examplesDeployingTo,
+  makeBucket,
+  requestsTo,
+  sha256,
+  withoutRunner,
+  writeBundleDir,
+} from "./helpers/deploy.js";
 import { MOTO_AWS_ENV, type MotoServer, startMoto } from "./helpers/moto.js";
 import { type S3Proxy, startS3Proxy, WRITE_OPS } from "./helpers/s3-proxy.js";
 
@@ -33,8 +44,9 @@ beforeAll(async () => {
   moto = await startMoto();
   proxy = await startS3Proxy(moto.endpoint);
   s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
-  examples = Object.fromEntries(
-    (await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]),
+  // startup.sh naming no XTable runner: these tests are about everything else (test/deploy-runner.test.ts).
+  examples = withoutRunner(
+    Object.fromEntries((await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content])),
   );
 }, 60_000);
 afterAll(async () => {
@@ -114,20 +126,26 @@ describe("pipegen deploy (the bin)", () => {
     ]);
   });
 
-  it("deploys a dist/ that pipegen render wrote exactly as the bundle: render's manifest stays on disk", async () => {
+  it("deploys a dist/ that pipegen render wrote exactly as the bundle, with the XTable runner it names: render's manifest stays on disk", async () => {
     const bucket = await makeBucket(s3);
-    await cp(path.join(ROOT, "pipelines"), path.join(work, "pipelines"), { recursive: true });
+    await examplesDeployingTo(ROOT, work, bucket);
     const render = await pipegen(["render", "-q"], { cwd: work });
     expect(render.exitCode, render.stderr).toBe(0);
     expect(await readdir(path.join(work, "dist"))).toContain(".pipegen-files.json");
-    await writeBundleDir(path.join(work, "plain"), examples);
+    const rendered = Object.fromEntries(
+      (await renderPipelines({ paths: ["pipelines"], cwd: work })).map((f) => [f.path, f.content]),
+    );
+    await writeBundleDir(path.join(work, "plain"), rendered);
     const plan = async (from: string) => (await deployCli(["--bucket", bucket, "--from", from, "--dry-run"])).stdout;
     expect(await plan("dist")).toBe(await plan("plain"));
+    const runner = runnerArchivePath(runnerPin().sha256);
+    expect(await plan("dist")).toContain(`  add     ${runner}`);
     const r = await deployCli(["--bucket", bucket, "--from", "dist"]);
     expect(r.exitCode, r.stderr).toBe(0);
     const contents = await bucketContents(s3, bucket);
-    expect([...contents.keys()].sort()).toEqual([...Object.keys(examples), ".pipegen/manifest.json"].sort());
-    for (const [p, body] of Object.entries(examples)) expect(contents.get(p)!.sha256).toBe(sha256(body));
+    expect([...contents.keys()].sort()).toEqual([...Object.keys(rendered), runner, ".pipegen/manifest.json"].sort());
+    for (const [p, body] of Object.entries(rendered)) expect(contents.get(p)!.sha256).toBe(sha256(body));
+    expect(contents.get(runner)!.sha256).toBe(runnerPin().sha256);
   });
 
   it("exits 1 with one clear paragraph for an unversioned bucket, a missing bucket, and a bad flag", async () => {
@@ -256,16 +274,15 @@ describe("pipegen deploy (the bin)", () => {
         Targets: { S3Targets: [{ Path: "s3://sample-inp-bucket-etl/products/" }] },
       }),
     );
-    const r = await pipegen(["deploy", path.join(ROOT, "pipelines"), "--bucket", bucket, "--preflight"], {
-      cwd: ROOT,
-      env: ciEnv(),
-    });
+    await examplesDeployingTo(ROOT, work, bucket);
+    const specs = path.join(work, "pipelines");
+    const r = await pipegen(["deploy", specs, "--bucket", bucket, "--preflight"], { cwd: work, env: ciEnv() });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.split("\n")).toEqual([
       "✗ 2 of 6 resources the pipelines name are missing; nothing was written:",
       // The specs' path as given on the command line (absolute here).
-      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
-      `  ${ROOT}pipelines/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
+      `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
+      `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
     ]);
     expect(writes(bucket)).toEqual([]);
     // The sensed buckets are checked with their owners too: the spec's bucketOwners, else the specs' account.

@@ -31,15 +31,19 @@ import { manifestKey } from "../src/deploy/manifest.js";
 import { DeployIncompleteError } from "../src/deploy/report.js";
 import { type DeployFlags, resolveDeploySettings } from "../src/deploy/settings.js";
 import { renderPipelines } from "../src/pipeline-run.js";
+import { runnerArchivePath } from "../src/runner/location.js";
+import { runnerPin } from "../src/runner/pin.js";
 import { ROOT } from "./helpers/cli.js";
 import {
   assertUploadOrder,
   type BundleSpec,
   bucketContents,
+  examplesDeployingTo,
   latestVersionId,
   makeBucket,
   requestsTo,
   sha256,
+  withoutRunner,
   writeBundleDir,
 } from "./helpers/deploy.js";
 import { MOTO_AWS_ENV, type MotoServer, startMoto } from "./helpers/moto.js";
@@ -54,7 +58,10 @@ let s3: S3Client;
 /** Through the proxy: what deploy uses. */
 let clients: DeployClients;
 let work: string;
-/** The repository's example pipelines, rendered: 3 DAGs, the XTable operator, requirements.txt, startup.sh. */
+/**
+ * The repository's example pipelines, rendered: 3 DAGs, the XTable operator, requirements.txt, startup.sh
+ * (naming no XTable runner archive: test/deploy-runner.test.ts and the first test here deploy the runner).
+ */
 let examples: BundleSpec;
 // @aws-sdk/client-mwaa 3.523 is typed against an older @smithy/types than
 // aws-sdk-client-mock; the runtime API is the same, so the types are bridged here.
@@ -71,8 +78,8 @@ beforeAll(async () => {
   proxy = await startS3Proxy(moto.endpoint);
   s3 = new S3Client({ endpoint: moto.endpoint, region: "us-east-1" });
   clients = createDeployClients({ endpoint: proxy.endpoint, region: "us-east-1", concurrency: 8 });
-  examples = Object.fromEntries(
-    (await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content]),
+  examples = withoutRunner(
+    Object.fromEntries((await renderPipelines({ paths: ["pipelines"], cwd: ROOT })).map((f) => [f.path, f.content])),
   );
 }, 60_000);
 afterAll(async () => {
@@ -186,23 +193,33 @@ class FakeEnvironment {
 const mwaaCalls = () => mwaa.calls().map((c) => (c.args[0] as { constructor: { name: string } }).constructor.name);
 
 describe("deploy against moto", () => {
-  it("first deploy: renders in memory, uploads every file in dependency order, records the manifest, and updates MWAA with the new object versions", async () => {
+  it("first deploy: renders in memory, uploads every file in dependency order (the XTable runner first), records the manifest, and updates MWAA with the new object versions", async () => {
     const bucket = await makeBucket(s3);
     const env = new FakeEnvironment(bucket);
-    const report = await run({ bucket, environment: "prod-airflow", wait: true });
+    await examplesDeployingTo(ROOT, work, bucket);
+    const rendered: BundleSpec = Object.fromEntries(
+      (await renderPipelines({ paths: ["pipelines"], cwd: work })).map((f) => [f.path, f.content]),
+    );
+    const report = await run({ bucket, environment: "prod-airflow", wait: true }, { cwd: work });
 
     expect(report.outcome).toBe("deployed");
     const contents = await bucketContents(s3, bucket);
-    for (const [p, content] of Object.entries(examples)) {
+    for (const [p, content] of Object.entries(rendered)) {
       expect(contents.get(p)?.sha256, p).toBe(sha256(content));
       expect(contents.get(p)?.metadata, p).toEqual({ "pipegen-sha256": sha256(content) });
     }
-    expect([...contents.keys()].sort()).toEqual([...Object.keys(examples), ".pipegen/manifest.json"].sort());
+    // The runner archive startup.sh names: the one pinned in jars/, packed from the built runner.
+    const runner = runnerArchivePath(runnerPin().sha256);
+    expect(contents.get(runner)).toMatchObject({ sha256: runnerPin().sha256 });
+    expect([...contents.keys()].sort()).toEqual([...Object.keys(rendered), runner, ".pipegen/manifest.json"].sort());
 
-    // Order, from the server's log: classes 1 → 2 → (MWAA update, waited for) → 3 → 4 → manifest.
+    // Order, from the server's log: runner → classes 1 → 2 → (MWAA update, waited for) → 3 → 4 → manifest.
     assertUploadOrder(proxy.log);
+    const runnerDone = requestsTo(proxy.log, bucket).find((r) => r.op === "CompleteMultipartUpload")!;
+    expect(runnerDone.key).toBe(runner);
     const puts = requestsTo(proxy.log, bucket).filter((r) => r.op === "PutObject");
-    expect(puts).toHaveLength(Object.keys(examples).length + 1);
+    expect(puts.find((r) => r.key === "startup.sh")!.seq).toBeGreaterThan(runnerDone.end!);
+    expect(puts).toHaveLength(Object.keys(rendered).length + 1);
     const update = proxy.marks.find((m) => m.label === "UpdateEnvironment")!.seq;
     for (const put of puts) {
       const cls = put.key.startsWith(".pipegen/") ? 5 : uploadClassOf(put.key);
@@ -485,7 +502,8 @@ describe("deploy against moto", () => {
     const bucket = await makeBucket(s3);
     proxy.setBucketOwners(new Map([[bucket, "111122223333"]]));
     new FakeEnvironment(bucket);
-    const report = await run({ bucket, environment: "prod-airflow", prune: true });
+    await examplesDeployingTo(ROOT, work, bucket);
+    const report = await run({ bucket, environment: "prod-airflow", prune: true }, { cwd: work });
     expect(report.outcome).toBe("deployed");
     const requests = requestsTo(proxy.log, bucket);
     expect(requests.length).toBeGreaterThan(10);
@@ -502,7 +520,8 @@ describe("deploy against moto", () => {
     // The specs say the MWAA account is 111122223333; a bucket of the same name belongs to the credentials' account.
     const bucket = await makeBucket(s3);
     proxy.setBucketOwners(new Map([[bucket, MOTO_ACCOUNT]]));
-    const error = await run({ bucket, environment: "prod-airflow" }).catch((e: unknown) => e);
+    await examplesDeployingTo(ROOT, work, bucket);
+    const error = await run({ bucket, environment: "prod-airflow" }, { cwd: work }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreflightError);
     const message = (error as Error).message;
     expect(message).toMatch(

@@ -22,6 +22,7 @@ import { buildIam, type IamOptions } from "../src/iam/index.js";
 import type { PolicyDocument } from "../src/iam/model.js";
 import { checkWildcards } from "../src/iam/wildcard-check.js";
 import { validatePipelines } from "../src/pipeline-run.js";
+import { runnerPin } from "../src/runner/pin.js";
 import { diffBundle } from "../src/write/index.js";
 import { ROOT } from "./helpers/cli.js";
 import { writeGolden } from "./helpers/golden.js";
@@ -238,6 +239,34 @@ describe("moto enforces the S3 statements of the examples' execution-role policy
       why: "the DAG bucket is in the baseline document, not this one",
     },
     {
+      op: "head",
+      bucket: "prod-mwaa-source",
+      key: `xtable-runner/${runnerPin().sha256}.zip`,
+      allowed: true,
+      why: "startup.sh (aws s3 cp) heads the runner archive",
+    },
+    {
+      op: "get",
+      bucket: "prod-mwaa-source",
+      key: `xtable-runner/${runnerPin().sha256}.zip`,
+      allowed: true,
+      why: "startup.sh (aws s3 cp) reads the runner archive",
+    },
+    {
+      op: "get",
+      bucket: "prod-mwaa-source",
+      key: "dags/sales.py",
+      allowed: false,
+      why: "the runner grant reads nothing beside the runner archives",
+    },
+    {
+      op: "put",
+      bucket: "prod-mwaa-source",
+      key: `xtable-runner/${runnerPin().sha256}.zip`,
+      allowed: false,
+      why: "the workers never write the runner",
+    },
+    {
       op: "get",
       bucket: "aws-glue-assets-111122223333-us-east-1",
       key: "scripts/sample_glue_job.py",
@@ -256,6 +285,8 @@ describe("moto enforces the S3 statements of the examples' execution-role policy
       objects: [
         ["orders-landing", "exports/dt=2024-03-05/_SUCCESS"],
         ["orders-lake", "delta/orders/_delta_log/00000000000000000000.json"],
+        ["prod-mwaa-source", `xtable-runner/${runnerPin().sha256}.zip`],
+        ["prod-mwaa-source", "dags/sales.py"],
       ],
       checks: checks.map(({ op, bucket, key, prefix }) => ({
         op,

@@ -7,14 +7,30 @@
  * sources, and nothing of the working tree (tests, TypeScript sources,
  * caches, a built runner). The npm registry is reached through the local
  * npm cache first (--prefer-offline).
+ *
+ * The installed package ships the XTable runner's sources, not a build: the
+ * first `pipegen xtable run` builds the runner into pipegen's cache folder
+ * with the package's own jars/build.sh, saying so first; later runs and
+ * `pipegen deploy` find it there, and the archive deploy uploads is the one
+ * pinned in jars/runner-archive.json. Maven's local repository is the
+ * checkout's (.cache/m2, where the global setup built Apache XTable from its
+ * source release), so this build compiles the runner from the shipped sources
+ * without downloading 600 MB again.
  */
-import { access, constants, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { access, constants, mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, S3Client } from "@aws-sdk/client-s3";
 import { execa } from "execa";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { packRunner } from "../src/runner/archive.js";
+import { runnerArchivePath } from "../src/runner/location.js";
+import { runnerPin } from "../src/runner/pin.js";
 import { pipegen, ROOT } from "./helpers/cli.js";
+import { MOTO_AWS_ENV, startMoto } from "./helpers/moto.js";
+import { pythonJson } from "./helpers/python.js";
 import { snapshot } from "./helpers/snapshot.js";
+import { buildEnv } from "./helpers/xtable.js";
 
 let work: string;
 let tarball: string;
@@ -23,8 +39,12 @@ let packed: string[];
 let installed: string;
 let project: string;
 
-const installedPipegen = (args: readonly string[], cwd: string) =>
-  execa(path.join(installed, "node_modules/.bin/pipegen"), args, { cwd, env: { NO_COLOR: "1" }, reject: false });
+const installedPipegen = (args: readonly string[], cwd: string, env: Record<string, string> = {}) =>
+  execa(path.join(installed, "node_modules/.bin/pipegen"), args, {
+    cwd,
+    env: { NO_COLOR: "1", ...env },
+    reject: false,
+  });
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "pipegen-package-"));
@@ -97,3 +117,79 @@ it("installed from the tarball, runs init, validate and render, and renders what
   const schema = await installedPipegen(["schema"], project);
   expect(`${schema.stdout}\n`).toBe(await readFile(path.join(installed, schemaPath), "utf8"));
 });
+
+it("installed from the tarball, builds the XTable runner into its cache from the shipped sources, then xtable run and deploy use it", async () => {
+  const cache = path.join(work, "pipegen-cache");
+  const env = buildEnv({ PIPEGEN_CACHE_DIR: cache, PIPEGEN_MAVEN_REPO: path.join(ROOT, ".cache/m2") });
+  const tables = path.join(work, "tables");
+  const made = await pythonJson<{ cases: Record<string, { path: string }> }>("delta", [
+    `${ROOT}test/python/xtable_fixtures.py`,
+    "delta",
+    tables,
+    "sales=partitioned_date",
+  ]);
+  const config = path.join(work, "dataset.yaml");
+  await writeFile(
+    config,
+    `sourceFormat: DELTA\ntargetFormats: [ICEBERG]\ndatasets:\n  - tableBasePath: ${made.cases.sales!.path}\n    tableName: sales\n`,
+  );
+  const lib = path.join(cache, "xtable-runner", "lib");
+  const packageRoot = path.join(installed, "node_modules", "pipegen");
+
+  const first = await installedPipegen(["xtable", "run", "--config", config, "-q"], work, env);
+  expect(first.exitCode, first.stderr).toBe(0);
+  expect(first.stderr).toContain(
+    `! the XTable runner is not built yet: building it into ${lib} from the sources pipegen ships (${path.join(await realpath(packageRoot), "jars")}) with Maven and a JDK 17.`,
+  );
+  expect(first.stdout.split("\n")).toEqual(["✓ sales → ICEBERG (full)", "✓ 1 sync succeeded"]);
+  // Built from the shipped sources into the cache: nothing written into the installed package.
+  expect((await readdir(packageRoot)).sort()).toEqual([
+    "README.md",
+    "build",
+    "jars",
+    "package.json",
+    "schema",
+    "startup",
+    "templates",
+  ]);
+  expect(await readdir(path.join(packageRoot, "jars"))).not.toContain("target");
+  // The same bytes as the pin: the build from the tarball's sources reproduces the archive.
+  expect((await packRunner(lib)).sha256).toBe(runnerPin().sha256);
+
+  const again = await installedPipegen(["xtable", "run", "--config", config, "-q"], work, env);
+  expect(again.exitCode, again.stderr).toBe(0);
+  expect(again.stderr).toBe("");
+  expect(again.stdout.split("\n")[0]).toBe("✓ sales → ICEBERG (up to date)");
+
+  // deploy of a new project's bundle (its lakehouse_sync step names my-mwaa-bucket) to the local S3 server.
+  const moto = await startMoto();
+  try {
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
+    await s3.send(new CreateBucketCommand({ Bucket: "my-mwaa-bucket" }));
+    await s3.send(
+      new PutBucketVersioningCommand({ Bucket: "my-mwaa-bucket", VersioningConfiguration: { Status: "Enabled" } }),
+    );
+    const deployProject = path.join(installed, "deploy-project");
+    expect((await installedPipegen(["init", deployProject, "-q"], work)).exitCode).toBe(0);
+    const deployed = await installedPipegen(["deploy", "--bucket", "my-mwaa-bucket"], deployProject, {
+      ...env,
+      ...MOTO_AWS_ENV,
+      AWS_ENDPOINT_URL_S3: moto.endpoint,
+      AWS_ENDPOINT_URL_STS: moto.endpoint,
+    });
+    expect(deployed.exitCode, deployed.stderr).toBe(0);
+    expect(deployed.stderr).not.toContain("building");
+    const key = runnerArchivePath(runnerPin().sha256);
+    expect(deployed.stdout).toContain(`  add     ${key}`);
+    const got = await s3.send(new GetObjectCommand({ Bucket: "my-mwaa-bucket", Key: key }));
+    expect(got.ContentLength).toBe(runnerPin().size);
+    expect(got.Metadata).toEqual({ "pipegen-sha256": runnerPin().sha256 });
+  } finally {
+    await moto.stop();
+  }
+}, 900_000);

@@ -34,6 +34,7 @@ const base = () => ({
   schedule: "@daily",
   startDate: "2024-01-01",
   connections: { aws: "aws_default", redshift: { workgroup: "wg", database: "dev" } },
+  xtableRunner: { bucket: "mwaa-env" },
   steps: [
     { id: "sense", kind: "s3Sensor", bucket: "landing", key: "k", doc: "doc" },
     {

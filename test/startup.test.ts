@@ -1,14 +1,17 @@
 /**
- * The generated startup.sh run for real by bash, with sudo, yum and java
- * replaced by fakes on a PATH that holds nothing else, so the test sees
- * exactly what the script would install on each MWAA component.
+ * The Java part of the generated startup.sh run for real by bash, with sudo,
+ * yum and java replaced by fakes on a PATH that holds nothing else, so the
+ * test sees exactly what the script would install on each MWAA component.
+ * The XTable runner is already installed in $AIRFLOW_HOME here, so nothing is
+ * fetched (test/runner-startup.test.ts fetches it with the real AWS CLI).
  */
 
-import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterEach, beforeEach, expect, it } from "vitest";
+import { readRunnerReference } from "../src/runner/location.js";
 import { goldenBundle } from "./helpers/golden.js";
 
 const STARTUP = `${goldenBundle("3.3.1")}/startup.sh`;
@@ -16,6 +19,7 @@ const TOOLS = ["bash", "sed", "head", "dirname", "readlink", "cat", "chmod"];
 
 let bin: string;
 let log: string;
+let home: string;
 
 /** A fake java that reports a given major version. */
 const fakeJava = (major: number) => `#!/bin/bash
@@ -31,6 +35,9 @@ beforeEach(async () => {
     await symlink(stdout.trim(), path.join(bin, tool));
   }
   await script("sudo", `#!/bin/bash\necho "sudo $*" >> ${log}\n"$@"\n`);
+  home = path.join(bin, "airflow-home");
+  const sha = readRunnerReference(await readFile(STARTUP, "utf8"))!.sha256;
+  await mkdir(path.join(home, "pipegen", "xtable-runner", sha), { recursive: true });
 });
 afterEach(() => rm(bin, { recursive: true, force: true }));
 
@@ -47,7 +54,7 @@ async function fakeYum(installs: boolean): Promise<void> {
 
 const run = (component: string) =>
   execa(path.join(bin, "bash"), [STARTUP], {
-    env: { PATH: bin, MWAA_AIRFLOW_COMPONENT: component },
+    env: { PATH: bin, MWAA_AIRFLOW_COMPONENT: component, AIRFLOW_HOME: home },
     extendEnv: false,
     reject: false,
   });

@@ -253,6 +253,8 @@ export function makePipeline(index, seed) {
     maxActiveRuns: 1,
     defaults: { retries: r.int(0, 3), retryDelay: r.pick(["5m", "10m", "15m"]) },
     connections: { redshift },
+    // Where deploy puts the XTable runner (validate requires it with an xtable step); no random draw.
+    ...(chosen.has("xtable") ? { xtableRunner: { bucket: "bench-mwaa-bucket" } } : {}),
     steps,
   };
   if (r.chance(0.5)) spec.defaults.executionTimeout = r.pick(["1h", "2h", "3h"]);

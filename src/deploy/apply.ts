@@ -12,6 +12,7 @@
  * - When a step fails, the manifest still records what landed, so the re-run
  *   recognises it.
  */
+import { isRunnerArchivePath } from "../runner/location.js";
 import type { BucketTarget } from "./bucket-target.js";
 import { UPLOAD_CLASSES, type UploadClass } from "./bundle.js";
 import { type ManifestWrite, writeManifest } from "./manifest.js";
@@ -105,7 +106,11 @@ async function stop(ctx: ApplyContext, environment: EnvironmentOutcome, why: str
   return { outcome: "incomplete", environment, manifest, why };
 }
 
-/** Uploads the added and changed files of one class; true when all of them landed. */
+/**
+ * Uploads the added and changed files of one class; true when all of them
+ * landed. In class 1 the XTable runner archives land first, then startup.sh
+ * and the rest: a startup.sh never names an archive that is not there yet.
+ */
 async function uploadClass(ctx: ApplyContext, id: UploadClass): Promise<boolean> {
   const { log, progress } = ctx;
   const files = ctx.plan.files.filter((f) => f.action !== "unchanged" && f.file.uploadClass === id).map((f) => f.file);
@@ -115,24 +120,31 @@ async function uploadClass(ctx: ApplyContext, id: UploadClass): Promise<boolean>
     files.length,
     files.reduce((n, f) => n + f.size, 0),
   );
-  // Largest first: a long multipart upload starts early instead of running alone at the end.
-  const ordered = [...files].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
-  const outcome = await runPool(ordered, ctx.concurrency, async (file) => {
-    const r = await uploadFile({ target: ctx.target, file, tuning: ctx.tuning, onBytes: (n) => progress.bytes(n) });
-    progress.fileDone();
-    return r;
-  });
-  for (const { item, result } of outcome.done) {
-    log.managed[item.path] = { sha256: item.sha256, etag: result.etag, versionId: result.versionId, size: item.size };
-    log.uploaded.push({
-      path: item.path,
-      versionId: result.versionId,
-      multipart: result.multipart,
-      retries: result.retries,
+  const waves =
+    id === 1
+      ? [files.filter((f) => isRunnerArchivePath(f.path)), files.filter((f) => !isRunnerArchivePath(f.path))]
+      : [files];
+  for (const wave of waves) {
+    // Largest first: a long multipart upload starts early instead of running alone at the end.
+    const ordered = [...wave].sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
+    const outcome = await runPool(ordered, ctx.concurrency, async (file) => {
+      const r = await uploadFile({ target: ctx.target, file, tuning: ctx.tuning, onBytes: (n) => progress.bytes(n) });
+      progress.fileDone();
+      return r;
     });
+    for (const { item, result } of outcome.done) {
+      log.managed[item.path] = { sha256: item.sha256, etag: result.etag, versionId: result.versionId, size: item.size };
+      log.uploaded.push({
+        path: item.path,
+        versionId: result.versionId,
+        multipart: result.multipart,
+        retries: result.retries,
+      });
+    }
+    for (const { item, error } of outcome.failed) log.failed.push({ path: item.path, error: describeError(error) });
+    if (outcome.failed.length > 0) return false;
   }
-  for (const { item, error } of outcome.failed) log.failed.push({ path: item.path, error: describeError(error) });
-  return outcome.failed.length === 0;
+  return true;
 }
 
 /** The reason a deploy stopped at an upload, naming the first failure. */

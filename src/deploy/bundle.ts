@@ -29,7 +29,7 @@ export interface BundleFile {
  * before the code it imports.
  */
 export const UPLOAD_CLASSES = [
-  { id: 1, label: "runtime: startup.sh, plugins, runner artifacts" },
+  { id: 1, label: "runtime: the XTable runner, then startup.sh and plugins" },
   { id: 2, label: "requirements.txt and modules the DAGs import" },
   { id: 3, label: "DAG files" },
   { id: 4, label: "dags/.airflowignore" },
@@ -56,7 +56,8 @@ export const STATE_DIR = ".pipegen";
 
 /**
  * The class of a bundle path:
- * 1. anything outside `dags/` except requirements.txt: startup.sh, plugins.zip, runner folders;
+ * 1. anything outside `dags/` except requirements.txt: startup.sh, plugins.zip, the XTable
+ *    runner archives (which land before the rest of the class: startup.sh names them);
  * 2. requirements.txt, and everything in a sub-folder of `dags/` or that is not a DAG file
  *    (the operator module `dags/pipegen_xtable/**`, SQL files, a constraints file);
  * 3. DAG files: `dags/*.py` and zipped DAGs `dags/*.zip`;

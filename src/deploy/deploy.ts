@@ -18,19 +18,21 @@
  *   returned, only when requirements.txt, startup.sh or plugins.zip changed.
  * - Prune deletes only objects the manifest lists, in reverse upload order.
  */
+import path from "node:path";
 import { applyPlan } from "./apply.js";
 import { createDeployClients, type DeployClients } from "./aws.js";
 import type { BucketTarget } from "./bucket-target.js";
 import type { WaitOptions } from "./environment.js";
 import { loadBundle } from "./load-bundle.js";
 import { callerAccount, expectBucketOwners, resolveBucketOwner } from "./owner.js";
-import { isNoop } from "./plan.js";
+import { isNoop, type Plan } from "./plan.js";
 import { planDeploy, toPlanReport } from "./plan-deploy.js";
 import { checkNamedResources } from "./preflight.js";
 import { NO_PROGRESS, type ProgressSink } from "./progress.js";
 import { readBucketState } from "./read-state.js";
 import { DeployIncompleteError, type DeployReport, type PlanReport } from "./report.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { loadRunnerArchive, type RunnerSource, type RunnerUpload, runnerUpload } from "./runner.js";
 import type { DeploySettings } from "./settings.js";
 import { idleEnvironment, prepareEnvironment, updateEnvironment } from "./update-environment.js";
 import { DEFAULT_UPLOAD_TUNING, type UploadTuning } from "./upload.js";
@@ -54,6 +56,8 @@ export interface DeployOptions {
   readonly onPlan?: (plan: PlanReport) => void;
   /** Recorded in the manifest, e.g. "pipegen 0.1.0". */
   readonly tool?: string;
+  /** Where the XTable runner comes from, when the bundle needs it; default `$PIPEGEN_XTABLE_RUNNER`, else the built one. */
+  readonly runner?: Omit<RunnerSource, "onNote">;
 }
 
 /**
@@ -65,7 +69,9 @@ export interface DeployOptions {
 export async function deploy(options: DeployOptions): Promise<DeployReport> {
   const { settings } = options;
   const run = startRun(options);
-  const { bundle, pipelines } = await loadBundle(settings, options.cwd ?? process.cwd());
+  const cwd = options.cwd ?? process.cwd();
+  const loaded = await loadBundle(settings, cwd);
+  const { pipelines } = loaded;
   const clients =
     options.clients ?? createDeployClients({ region: settings.region, concurrency: settings.concurrency });
   const target: BucketTarget = {
@@ -74,6 +80,15 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     prefix: settings.prefix,
     policy: run.policy,
   };
+  const runner = runnerUpload(
+    loaded.bundle,
+    target,
+    settings.from === undefined ? undefined : path.relative(cwd, settings.from) || ".",
+  );
+  const bundle =
+    runner && !loaded.bundle.includes(runner.file)
+      ? [...loaded.bundle, runner.file].sort((a, b) => (a.path < b.path ? -1 : 1))
+      : loaded.bundle;
 
   // Every S3 call carries ExpectedBucketOwner: the bucket must belong to the expected account.
   const owner = await resolveBucketOwner(settings, pipelines, clients, run.policy);
@@ -93,7 +108,7 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
     settings.preflight && pipelines
       ? await checkNamedResources(pipelines, clients, run.policy, settings.concurrency)
       : undefined;
-  const plan = await planDeploy(target, bundle, state, settings);
+  const planned = await planDeploy(target, bundle, state, settings);
   const environment = await prepareEnvironment(
     {
       name: settings.environment,
@@ -104,17 +119,21 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
       waitOptions: run.waitOptions,
       progress: run.progress,
     },
-    plan,
+    planned,
   );
-  const planReport = toPlanReport(settings, plan, preflight);
+  const planReport = toPlanReport(settings, planned, preflight);
   options.onPlan?.(planReport);
 
-  const log = new WriteLog(plan, state.stored?.manifest);
+  const log = new WriteLog(planned, state.stored?.manifest);
   const ran: RunRecord = { plan: planReport, dryRun: settings.dryRun, log, run };
   const idle = idleEnvironment(settings.environment);
   if (settings.dryRun) return reportOf(ran, { outcome: "planned", environment: idle, manifest: "not written" });
-  if (isNoop(plan) && !log.changed())
+  if (isNoop(planned) && !log.changed())
     return reportOf(ran, { outcome: "nothing to do", environment: idle, manifest: "unchanged" });
+  // The runner archive is packed only now, when it must be uploaded, and checked before anything is written.
+  const plan = runner
+    ? await withRunnerBytes(planned, runner, { ...options.runner, onNote: (m) => run.progress.note(m) })
+    : planned;
 
   const applied = await applyPlan(
     {
@@ -130,6 +149,14 @@ export async function deploy(options: DeployOptions): Promise<DeployReport> {
   );
   if (applied.outcome === "incomplete") throw new DeployIncompleteError(applied.why, reportOf(ran, applied));
   return reportOf(ran, applied);
+}
+
+/** The plan with the runner archive's bytes, when it is to be uploaded. */
+async function withRunnerBytes(plan: Plan, runner: RunnerUpload, source: RunnerSource): Promise<Plan> {
+  const step = plan.files.find((f) => f.file === runner.file);
+  if (!step || step.action === "unchanged") return plan;
+  const file = await loadRunnerArchive(runner, source);
+  return { ...plan, files: plan.files.map((f) => (f === step ? { ...f, file } : f)) };
 }
 
 /** What the report of a run is made of, besides how it ended. */

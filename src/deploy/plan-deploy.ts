@@ -3,6 +3,7 @@
  * the plan itself (plan.ts decides; nothing here writes), and the plan as the
  * report shows it.
  */
+import { isRunnerArchivePath } from "../runner/location.js";
 import type { BucketTarget } from "./bucket-target.js";
 import { type BundleFile, uploadClassOf } from "./bundle.js";
 import { buildPlan, keysToHead, type Plan, summarize } from "./plan.js";
@@ -10,13 +11,16 @@ import { runPool } from "./pool.js";
 import type { BucketState } from "./read-state.js";
 import { type HeadResult, headObject } from "./remote.js";
 import type { PlanReport } from "./report.js";
+import { runnersInUse } from "./runner.js";
 import type { DeploySettings } from "./settings.js";
 
 /**
  * Plans the deploy. Objects the manifest cannot vouch for (an interrupted
  * deploy wrote them before it could record them) are read with HEAD, so the
- * plan can recognise pipegen's own uploads by their SHA-256.
- * @throws {AwsCallError} when a HEAD fails after retries
+ * plan can recognise pipegen's own uploads by their SHA-256. When the bundle
+ * no longer names a runner archive the manifest lists, the deployed
+ * startup.sh versions are read, so that prune keeps what they fetch.
+ * @throws {AwsCallError} when a HEAD or a read fails after retries
  */
 export async function planDeploy(
   target: BucketTarget,
@@ -30,6 +34,7 @@ export async function planDeploy(
     heads.set(p, await headObject(target, p)),
   );
   if (headed.failed.length > 0) throw headed.failed[0]!.error;
+  const inUse = await runnersInUse(target, manifest, new Set(bundle.map((f) => f.path)));
   return buildPlan({
     bundle,
     manifest,
@@ -37,8 +42,13 @@ export async function planDeploy(
     heads,
     prune: settings.prune,
     environment: settings.environment,
+    runnersInUse: inUse,
   });
 }
+
+/** Where a file lands: its class, and in class 1 the runner archives before the rest (apply.ts). */
+const uploadRank = (u: { path: string; uploadClass: number }) =>
+  u.uploadClass + (u.uploadClass === 1 && !isRunnerArchivePath(u.path) ? 0.5 : 0);
 
 /** The plan as printed before anything is written (and in `--json`): uploads in upload order. */
 export function toPlanReport(settings: DeploySettings, plan: Plan, preflight: PlanReport["preflight"]): PlanReport {
@@ -60,7 +70,7 @@ export function toPlanReport(settings: DeploySettings, plan: Plan, preflight: Pl
         uploadClass: f.file.uploadClass,
         size: f.file.size,
       }))
-      .sort((a, b) => a.uploadClass - b.uploadClass || (a.path < b.path ? -1 : 1)),
+      .sort((a, b) => uploadRank(a) - uploadRank(b) || (a.path < b.path ? -1 : 1)),
     deletes: plan.stale
       .filter((s) => s.action === "delete")
       .map((s) => ({ path: s.path, reason: s.reason, uploadClass: uploadClassOf(s.path) })),

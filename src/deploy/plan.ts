@@ -68,6 +68,8 @@ export interface PlanInput {
   readonly heads: ReadonlyMap<string, HeadResult | undefined>;
   readonly prune: boolean;
   readonly environment: string | undefined;
+  /** Runner archives a deployed startup.sh names (deploy/runner.ts): never pruned. */
+  readonly runnersInUse?: ReadonlySet<string>;
 }
 
 /** Bundle paths in the bucket whose content the manifest cannot vouch for. */
@@ -137,6 +139,13 @@ export function buildPlan(input: PlanInput): Plan {
           uploadClass,
           action: "keep",
           reason: "no longer in the bundle, but the environment may still use it; never pruned",
+        };
+      if (input.runnersInUse?.has(p))
+        return {
+          path: p,
+          uploadClass,
+          action: "keep",
+          reason: "a deployed startup.sh fetches this XTable runner; never pruned while one does",
         };
       if (!input.prune)
         return { path: p, uploadClass, action: "keep", reason: "no longer in the bundle; --prune deletes it" };

@@ -11,6 +11,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
+import { normalizePrefix as keyPrefix } from "../runner/location.js";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
 import { awsAccountId, awsRegion, s3BucketName } from "../spec/common.js";
 import { describeIssue } from "../validate/messages.js";
@@ -244,7 +245,8 @@ export function normalizePrefix(raw: string, source: string = DEPLOY_OPTIONS.pre
   // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
   if (/[\\\u0000-\u001f]/.test(trimmed))
     throw new DeploySettingsError(`${source} "${raw}" must not contain backslashes or control characters`);
-  return `${trimmed}/`;
+  // The same normalisation as the spec's xtableRunner.prefix, which deploy compares with this one.
+  return keyPrefix(raw);
 }
 
 function check(schema: z.ZodType, value: string, source: string): void {

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ResolvedPipeline } from "../resolve/index.js";
+import { startupAssignments } from "../runner/location.js";
 import { constraintsUrl } from "../spec/airflow-versions.js";
 import { renderDag } from "./dag.js";
 import { renderTemplate } from "./templates.js";
@@ -40,9 +41,16 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
         path: `dags/${XTABLE_PACKAGE}/${name}`,
         content: renderTemplate(`xtable-operator/${name}.hbs`, { source: "" }),
       });
+    // Validation makes every spec with an xtable step name the same runner place.
+    const runner = pipelines.find((p) => p.runner)?.runner;
+    if (!runner) throw new Error("an xtable step without a runner location passed validation");
     files.push({
       path: "startup.sh",
-      content: renderTemplate("startup.sh.hbs", { installJava: readFileSync(`${STARTUP_DIR}install-java.sh`, "utf8") }),
+      content: renderTemplate("startup.sh.hbs", {
+        runnerAssignments: startupAssignments(runner),
+        installJava: readFileSync(`${STARTUP_DIR}install-java.sh`, "utf8"),
+        installRunner: readFileSync(`${STARTUP_DIR}install-xtable-runner.sh`, "utf8"),
+      }),
     });
   }
 

@@ -4,6 +4,8 @@
  * steps, and the Jinja expression for the run's partition date.
  */
 
+import { type RunnerReference, runnerReference } from "../runner/location.js";
+import { runnerPin } from "../runner/pin.js";
 import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
@@ -29,6 +31,11 @@ export interface ResolvedPipeline {
   readonly upstream: ReadonlyMap<string, readonly string[]>;
   /** Expands date placeholders in a templated string for this target. */
   readonly templated: (text: string) => string;
+  /**
+   * The XTable runner archive startup.sh fetches, when a step is an xtable
+   * step: the spec's `xtableRunner` place and the archive pinned in jars/.
+   */
+  readonly runner: RunnerReference | undefined;
 }
 
 export interface ResolveOptions {
@@ -60,5 +67,9 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
     startDate: dateTimeParts(spec.pipeline.startDate)!,
     upstream: upstreamIds(spec.pipeline.steps as readonly Step[]),
     templated: (text) => expandPlaceholders(text, date),
+    runner:
+      spec.pipeline.xtableRunner && spec.pipeline.steps.some((s) => s.kind === "xtable")
+        ? runnerReference(spec.pipeline.xtableRunner, runnerPin())
+        : undefined,
   };
 }

@@ -61,6 +61,34 @@ export const redshiftConnection = z.union(
 
 export type RedshiftConnection = z.output<typeof redshiftConnection>;
 
+/**
+ * A key prefix inside a bucket, as `pipegen deploy --prefix` takes it: path
+ * segments of letters, digits, '.', '_' and '-' (no "." or ".." segment),
+ * with or without slashes around them; "" is the bucket root.
+ */
+const keyPrefix = z
+  .string()
+  .regex(/^\/?([A-Za-z0-9._-]+\/)*([A-Za-z0-9._-]+\/?)?$/, {
+    message: "must be a key prefix such as team-a/ (letters, digits, '.', '_', '-', segments separated by '/')",
+    abort: true,
+  })
+  .refine((p) => !p.split("/").some((s) => s === "." || s === ".."), {
+    message: 'must not have a "." or ".." segment',
+  });
+
+/**
+ * Where `pipegen deploy` uploads the XTable runner, from where startup.sh
+ * fetches it on every MWAA component that runs tasks: the environment's S3
+ * bucket and the key prefix the bundle is deployed under. Needed by specs
+ * with an xtable step; every such spec of a bundle names the same place.
+ */
+const xtableRunnerLocation = z.strictObject({
+  /** The MWAA environment's bucket: the one `pipegen deploy --bucket` writes to. */
+  bucket: s3BucketName,
+  /** The prefix `pipegen deploy --prefix` writes under; default the bucket root. */
+  prefix: keyPrefix.default(""),
+});
+
 const isoDate = z
   .string()
   .regex(ISO_DATE, {
@@ -121,6 +149,7 @@ export const pipeline = z
         bucketOwners: z.record(s3BucketName, awsAccountId).optional(),
       })
       .optional(),
+    xtableRunner: xtableRunnerLocation.optional(),
     steps: z.array(step).min(1),
   })
   .superRefine((p, ctx) => {
@@ -146,6 +175,17 @@ export const pipeline = z
         });
     }
     const redshift = p.connections.redshift;
+    const firstXTable = p.steps.findIndex((s) => s.kind === "xtable");
+    if (firstXTable >= 0 && !p.xtableRunner)
+      ctx.addIssue({
+        code: "custom",
+        path: ["steps", firstXTable, "kind"],
+        message:
+          "an xtable step needs xtableRunner: the MWAA environment's bucket (and deploy prefix), where pipegen deploy uploads the XTable runner and from where startup.sh fetches it",
+        params: {
+          hint: "add `xtableRunner: { bucket: <the bucket pipegen deploy --bucket writes to>, prefix: <its --prefix, if any> }` at the top of the spec",
+        },
+      });
     for (const [i, s] of p.steps.entries()) {
       const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
       if (usesRedshift && !redshift)

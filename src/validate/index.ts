@@ -4,6 +4,7 @@
  */
 import type { Problem } from "../errors.js";
 import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
+import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
@@ -82,8 +83,9 @@ export interface CrossFileProblem {
 }
 
 /**
- * Checks that only make sense across files: one DAG file per id, and one
- * Airflow version per bundle (skipped when the run sets the version).
+ * Checks that only make sense across files: one DAG file per id, one
+ * Airflow version per bundle (skipped when the run sets the version), and
+ * one XTable runner location per bundle (there is one startup.sh).
  */
 export function crossFileProblems(
   specs: readonly ValidSpec[],
@@ -111,7 +113,25 @@ export function crossFileProblems(
         hint: "use the same airflowVersion in every spec, or render with --airflow-version",
       });
   }
+  problems.push(...runnerLocationProblems(specs));
   return problems;
+}
+
+/** The specs with an xtable step must name one runner location: the bundle has one startup.sh. */
+function runnerLocationProblems(specs: readonly ValidSpec[]): CrossFileProblem[] {
+  const located = specs.filter((s) => s.pipeline.xtableRunner && s.pipeline.steps.some((st) => st.kind === "xtable"));
+  const places = groupBy(located, (s) => {
+    const { bucket, prefix } = s.pipeline.xtableRunner!;
+    return `s3://${bucket}/${normalizePrefix(prefix)}`;
+  });
+  if (places.size <= 1) return [];
+  const summary = [...places].map(([place, same]) => `${place} (${same.map((s) => s.file).join(", ")})`).join(" and ");
+  return located.map((s) => ({
+    file: s.file,
+    path: ["xtableRunner"],
+    message: `one bundle has one startup.sh, which fetches the XTable runner from one place, but the specs name ${summary}`,
+    hint: "name the same bucket and prefix (where pipegen deploy writes) in every spec with an xtable step",
+  }));
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

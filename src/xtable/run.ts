@@ -16,14 +16,14 @@
  * test/xtable/verify.test.ts and spark.test.ts prove the two agree).
  */
 
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import YAML from "yaml";
 import { validatePipelines } from "../pipeline-run.js";
+import { locateRunner } from "../runner/locate.js";
 import type { XTableStep } from "../spec/steps/xtable.js";
 import {
   type CatalogConfig,
@@ -49,13 +49,8 @@ import { stripFileScheme } from "./verify/paths.js";
 
 export const RESULT_PREFIX = "pipegen-xtable-result:";
 export const MAIN_CLASS = "pipegen.xtable.Launcher";
+export { LAUNCHER_JAR } from "../runner/locate.js";
 export { RUNNER_ENV_VAR };
-/** The launcher jar that `jars/build.sh` puts beside its dependencies. */
-export const LAUNCHER_JAR = "pipegen-xtable.jar";
-
-/** The package root (where jars/ is), from build/xtable/ or src/xtable/. */
-const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const DEFAULT_RUNNER_DIR = join(PACKAGE_ROOT, "jars", "target", "lib");
 
 /**
  * JVM flags pipegen sets, the same as the MWAA operator's. Java 17 needs no
@@ -100,12 +95,17 @@ export interface RunOptions {
   /** A spec file and the id of its xtable step. */
   readonly pipeline?: string | undefined;
   readonly step?: string | undefined;
-  /** The runner folder (launcher jar + dependencies); else $PIPEGEN_XTABLE_RUNNER, else jars/target/lib. */
+  /**
+   * The runner folder (launcher jar + dependencies); else $PIPEGEN_XTABLE_RUNNER, else the one
+   * jars/build.sh builds (src/runner/locate.ts), built first when it is missing.
+   */
   readonly runner?: string | undefined;
   /** JVM heap; defaults to the step's maxHeap or 2g. */
   readonly maxHeap?: string | undefined;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Told, before the runner is built, what is built where (it takes minutes). */
+  readonly onNote?: (message: string) => void;
   /** Receives every output line of the JVM (stdout and stderr) as it arrives. */
   readonly onOutput?: (line: string, stream: "stdout" | "stderr") => void;
 }
@@ -124,7 +124,7 @@ export async function runXTable(options: RunOptions): Promise<RunResult> {
   const cwd = options.cwd ?? process.cwd();
   const { dataset, catalog, maxHeap } = await loadInputs(options, cwd);
   await refuseMistranslatedTables(dataset);
-  const runnerDir = findRunner(options.runner ?? env[RUNNER_ENV_VAR], cwd);
+  const { dir: runnerDir } = await locateRunner({ explicit: options.runner, env, cwd, onNote: options.onNote });
   const java = findJava(env);
 
   const workdir = await mkdtemp(join(tmpdir(), "pipegen-xtable-"));
@@ -210,20 +210,6 @@ async function refuseMistranslatedTables(dataset: DatasetConfig): Promise<void> 
       refused.map((e) => e.table).join(", "),
       refused.flatMap((e) => e.features),
     );
-}
-
-/**
- * The runner folder: it must hold the launcher jar.
- * @throws {XTableConfigError} when it does not
- */
-export function findRunner(dir: string | undefined, cwd: string): string {
-  const runnerDir = resolve(cwd, dir ?? DEFAULT_RUNNER_DIR);
-  if (!existsSync(join(runnerDir, LAUNCHER_JAR)))
-    throw new XTableConfigError(
-      `the XTable runner is not at ${runnerDir} (no ${LAUNCHER_JAR}): build it with jars/build.sh (it builds Apache XTable from the source release named by PIPEGEN_XTABLE_SOURCE when your Maven repositories do not serve it). ` +
-        `To use a runner built elsewhere, pass --runner <dir> or set ${RUNNER_ENV_VAR}.`,
-    );
-  return runnerDir;
 }
 
 /**

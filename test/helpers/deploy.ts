@@ -1,7 +1,7 @@
 /** Helpers for deploy tests: buckets on the local S3 server, bundle folders, and what the bucket holds. */
 
 import { createHash } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   CreateBucketCommand,
@@ -12,6 +12,12 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { uploadClassOf } from "../../src/deploy/bundle.js";
+import {
+  isRunnerArchivePath,
+  type RunnerReference,
+  STARTUP_VARIABLES,
+  startupAssignments,
+} from "../../src/runner/location.js";
 import type { LoggedRequest } from "./s3-proxy.js";
 
 let bucketCounter = 0;
@@ -34,6 +40,43 @@ export async function writeBundleDir(dir: string, files: BundleSpec): Promise<st
     await writeFile(path.join(dir, p), content);
   }
   return dir;
+}
+
+/** The lines of startup.sh that name the XTable runner archive. */
+const RUNNER_LINES = new RegExp(`^(?:${Object.values(STARTUP_VARIABLES).join("|")})=.*\n`, "gm");
+
+/**
+ * The bundle with a startup.sh that names no XTable runner archive, as a
+ * pipegen before the runner shipped rendered it: for the deploy tests that
+ * are about everything else (they then need no runner, nor a 128 MB upload).
+ * test/deploy-runner.test.ts deploys the runner.
+ */
+export function withoutRunner(files: BundleSpec): BundleSpec {
+  const startup = String(files["startup.sh"]);
+  if (startup.match(RUNNER_LINES)?.length !== 3) throw new Error("startup.sh does not name a runner archive");
+  return { ...files, "startup.sh": startup.replace(RUNNER_LINES, "") };
+}
+
+/** The bundle with a startup.sh that names this runner archive instead of the one it names. */
+export function withRunner(files: BundleSpec, ref: RunnerReference): BundleSpec {
+  const startup = String(files["startup.sh"]);
+  const lines = startup.match(RUNNER_LINES);
+  if (lines?.length !== 3) throw new Error("startup.sh does not name a runner archive");
+  return { ...files, "startup.sh": startup.replace(lines.join(""), `${startupAssignments(ref)}\n`) };
+}
+
+/**
+ * Copies the example specs (pipelines/) into `dir`/pipelines, with their
+ * xtableRunner naming this bucket and prefix: what a user who deploys there writes.
+ */
+export async function examplesDeployingTo(root: string, dir: string, bucket: string, prefix = ""): Promise<void> {
+  await cp(path.join(root, "pipelines"), path.join(dir, "pipelines"), { recursive: true });
+  for (const name of await readdir(path.join(dir, "pipelines"))) {
+    const file = path.join(dir, "pipelines", name);
+    const text = await readFile(file, "utf8");
+    const place = `xtableRunner:\n  bucket: ${bucket}\n${prefix ? `  prefix: ${prefix}\n` : ""}`;
+    await writeFile(file, text.replace("xtableRunner:\n  bucket: prod-mwaa-source\n", place));
+  }
 }
 
 export const sha256 = (b: string | Buffer) => createHash("sha256").update(b).digest("hex");
@@ -86,9 +129,10 @@ export function assertUploadOrder(log: readonly LoggedRequest[], prefix = ""): v
       r.op === "UploadPart" ||
       r.op === "CompleteMultipartUpload",
   );
+  // Runner archives land before the rest of class 1 (startup.sh names them): class 0.5 here.
   const classOf = (r: LoggedRequest) => {
     const p = r.key.slice(prefix.length);
-    return p.startsWith(".pipegen/") ? 5 : uploadClassOf(p);
+    return p.startsWith(".pipegen/") ? 5 : isRunnerArchivePath(p) ? 0.5 : uploadClassOf(p);
   };
   for (const later of puts)
     for (const earlier of puts) {

@@ -19,6 +19,7 @@ export function basePipeline(overrides: Record<string, unknown> = {}): Record<st
     schedule: "@daily",
     startDate: "2024-01-01",
     connections: { redshift: REDSHIFT },
+    xtableRunner: { bucket: "mwaa-env-bucket" },
     steps: [{ id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "in/*.csv" }],
     ...overrides,
   };

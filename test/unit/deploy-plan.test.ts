@@ -14,6 +14,7 @@ describe("uploadClassOf", () => {
     ["startup.sh", 1],
     ["plugins.zip", 1],
     ["runner/lib/xtable-core.jar", 1],
+    [`xtable-runner/${"a".repeat(64)}.zip`, 1],
     ["README.md", 1],
     ["requirements.txt", 2],
     ["dags/pipegen_xtable/__init__.py", 2],
@@ -153,6 +154,36 @@ describe("buildPlan", () => {
     expect(kept.stale.map((s) => [s.path, s.action, s.reason])).toEqual([
       ["dags/gone.py", "keep", "no longer in the bundle; --prune deletes it"],
       ["startup.sh", "keep", "no longer in the bundle, but the environment may still use it; never pruned"],
+    ]);
+  });
+
+  it("never prunes a runner archive that a deployed startup.sh fetches; prunes the others with --prune", () => {
+    const named = file(`xtable-runner/${"1".repeat(64)}.zip`, "old runner");
+    const unnamed = file(`xtable-runner/${"2".repeat(64)}.zip`, "older runner");
+    const manifest = manifestWith({
+      "dags/a.py": managedFor(dag, "A"),
+      "requirements.txt": managedFor(req, "R"),
+      [named.path]: managedFor(named, "N"),
+      [unnamed.path]: managedFor(unnamed, "U"),
+    });
+    const remote = new Map<string, RemoteObject>([
+      ["dags/a.py", { etag: etag("A"), size: 1 }],
+      ["requirements.txt", { etag: etag("R"), size: 1 }],
+      [named.path, { etag: etag("N"), size: 10 }],
+      [unnamed.path, { etag: etag("U"), size: 12 }],
+    ]);
+    const runnersInUse = new Set([named.path]);
+    expect(
+      buildPlan(input({ manifest, remote, prune: true, runnersInUse })).stale.map((s) => [s.path, s.action, s.reason]),
+    ).toEqual([
+      [named.path, "keep", "a deployed startup.sh fetches this XTable runner; never pruned while one does"],
+      [unnamed.path, "delete", "no longer in the bundle"],
+    ]);
+    expect(
+      buildPlan(input({ manifest, remote, prune: false, runnersInUse })).stale.map((s) => [s.path, s.action]),
+    ).toEqual([
+      [named.path, "keep"],
+      [unnamed.path, "keep"],
     ]);
   });
 

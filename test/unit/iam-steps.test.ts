@@ -199,6 +199,7 @@ describe("xtable", () => {
         "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/*",
         'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/*",
+        "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],
     [
@@ -212,16 +213,24 @@ describe("xtable", () => {
         "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/ arn:aws:s3:::lake-bucket/sales/_delta_log/* arn:aws:s3:::lake-bucket/sales/metadata/*",
         'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/","sales/_delta_log/*","sales/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/sales/metadata/*",
+        "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
         "exec | GlueCatalog | glue:CreateTable,glue:GetTable,glue:UpdateTable | arn:aws:glue:eu-west-1:111122223333:catalog arn:aws:glue:eu-west-1:111122223333:database/shop arn:aws:glue:eu-west-1:111122223333:table/shop/sales",
       ],
     ],
     [
-      "a local table path needs nothing",
+      "a local table path needs no table grant; startup.sh still fetches the runner",
       { targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "/tmp/t", tableName: "t" }] },
-      [],
+      ["exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*"],
     ],
   ])("%s", (_, s, want) => {
     expect(build({ kind: "xtable", ...s }).rows).toEqual(want);
+  });
+
+  it("reads the runner archives only, under the deploy prefix the spec names", () => {
+    const s = { targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "/tmp/t", tableName: "t" }] };
+    expect(
+      build({ kind: "xtable", ...s }, { xtableRunner: { bucket: "env-bucket", prefix: "/team-a/mwaa" } }).rows,
+    ).toEqual(["exec | ReadRunner | s3:GetObject | arn:aws:s3:::env-bucket/team-a/mwaa/xtable-runner/*"]);
   });
 });
 

@@ -185,6 +185,66 @@ describe("step rules", () => {
     expect(problemsOf(step(s))).toEqual(want);
   });
 
+  it("needs xtableRunner for an xtable step: where deploy puts the runner and startup.sh fetches it", () => {
+    const spec = basePipeline({
+      xtableRunner: undefined,
+      steps: [
+        { id: "wait", kind: "s3Sensor", bucket: "landing", key: "x" },
+        { id: "a", kind: "xtable", targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "/t", tableName: "t" }] },
+        { id: "b", kind: "xtable", targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "/u", tableName: "u" }] },
+      ],
+    });
+    expect(problemsOf(spec)).toEqual([
+      "steps[1].kind: an xtable step needs xtableRunner: the MWAA environment's bucket (and deploy prefix), where pipegen deploy uploads the XTable runner and from where startup.sh fetches it — add `xtableRunner: { bucket: <the bucket pipegen deploy --bucket writes to>, prefix: <its --prefix, if any> }` at the top of the spec",
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    ["bucket and prefix", { bucket: "mwaa-env", prefix: "team-a/mwaa/" }, []],
+    ["prefix with slashes around it", { bucket: "mwaa-env", prefix: "/team-a/" }, []],
+    ["no bucket", { prefix: "team-a/" }, ["xtableRunner.bucket: is required"]],
+    [
+      "an invalid bucket",
+      { bucket: "MWAA_env" },
+      [
+        "xtableRunner.bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
+      ],
+    ],
+    [
+      "a prefix with a wildcard (it becomes an IAM resource)",
+      { bucket: "mwaa-env", prefix: "team-*/" },
+      [
+        "xtableRunner.prefix: must be a key prefix such as team-a/ (letters, digits, '.', '_', '-', segments separated by '/')",
+      ],
+    ],
+    [
+      "a prefix with a quote (it becomes a shell word)",
+      { bucket: "mwaa-env", prefix: "it's/" },
+      [
+        "xtableRunner.prefix: must be a key prefix such as team-a/ (letters, digits, '.', '_', '-', segments separated by '/')",
+      ],
+    ],
+    [
+      "a .. segment",
+      { bucket: "mwaa-env", prefix: "a/../b" },
+      ['xtableRunner.prefix: must not have a "." or ".." segment'],
+    ],
+    [
+      "an empty segment",
+      { bucket: "mwaa-env", prefix: "a//b" },
+      [
+        "xtableRunner.prefix: must be a key prefix such as team-a/ (letters, digits, '.', '_', '-', segments separated by '/')",
+      ],
+    ],
+    [
+      "an unknown key",
+      { bucket: "mwaa-env", key: "x" },
+      ['xtableRunner.key: unknown key "key" — remove it; see `pipegen schema` for the allowed keys'],
+    ],
+  ])("xtableRunner: %s", (_, xtableRunner, want) => {
+    expect(problemsOf(basePipeline({ xtableRunner }))).toEqual(want);
+  });
+
   it("needs a Redshift connection for Redshift steps", () => {
     const spec = basePipeline({ connections: {}, steps: [{ id: "a", kind: "redshiftSql", sql: "SELECT 1" }] });
     expect(problemsOf(spec)).toEqual(["steps[0].kind: a redshiftSql step needs connections.redshift"]);

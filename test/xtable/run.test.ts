@@ -359,6 +359,7 @@ describe("a spec's xtable step with local paths", () => {
         airflowVersion: "2.10.3",
         schedule: "@daily",
         startDate: "2024-01-01",
+        xtableRunner: { bucket: "mwaa-env" },
         steps: [
           { id: "wait", kind: "s3Sensor", bucket: "landing-bucket", key: "in/*.csv" },
           {

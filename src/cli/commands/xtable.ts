@@ -17,7 +17,7 @@ export function registerXTable(program: Command): void {
     .option("--step <id>", "the id of the xtable step in --pipeline")
     .option(
       "--runner <dir>",
-      `the runner folder (launcher jar + dependencies); default $${RUNNER_ENV_VAR}, else jars/target/lib`,
+      `the runner folder (launcher jar + dependencies); default $${RUNNER_ENV_VAR}, else the one jars/build.sh builds (built first if missing)`,
     )
     .option("--max-heap <size>", "JVM maximum heap, e.g. 512m (default: the step's maxHeap, else 2g)")
     .option("-q, --quiet", "do not stream the JVM's output")
@@ -38,6 +38,7 @@ export function registerXTable(program: Command): void {
         const { runXTable } = await import("../../xtable/run.js");
         const result = await runXTable({
           ...opts,
+          onNote: (message) => process.stderr.write(`${color.yellow("!")} ${message}\n`),
           onOutput: opts.quiet ? undefined : (line) => process.stderr.write(`${color.dim("│")} ${line}\n`),
         });
         for (const d of result.datasets) {

@@ -24,10 +24,14 @@
  *   for listing, neither of which XTable does, so the reference policy's
  *   GetDatabase(s)/GetTables are left out. Glue's CreateTable, GetTable and
  *   UpdateTable take the catalog, database and table ARNs.
+ * - The runner: startup.sh runs `aws s3 cp` on the archive pipegen deploy
+ *   uploaded (a HEAD, then ranged GETs; both are s3:GetObject), under
+ *   `<prefix>xtable-runner/` in the environment's bucket.
  * The JVM's calls are not recorded by the botocore recorder of
  * test/iam-recorded.test.ts; these grants are checked by table tests and by
  * moto's S3 enforcement in test/iam.test.ts.
  */
+import { RUNNER_FOLDER, runnerUri } from "../../runner/location.js";
 import type { XTableStep } from "../../spec/steps/index.js";
 import type { Grant, IamStepBuilder } from "../model.js";
 import { parseS3Uri, templatePattern } from "../s3-patterns.js";
@@ -85,6 +89,16 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
       },
     );
   }
+  const runner = ctx.resolved.runner;
+  if (runner)
+    grants.push({
+      to,
+      bucket: runner.bucket,
+      sid: ctx.sid(step, "ReadRunner"),
+      explain: `startup.sh fetches the XTable runner that pipegen deploy uploads (${runnerUri(runner)}) on each component that runs tasks: HeadObject and GetObject on the runner archives' key prefix only`,
+      actions: ["s3:GetObject"],
+      resources: [ctx.arns.s3Object(runner.bucket, `${runner.prefix}${RUNNER_FOLDER}/*`)],
+    });
   if (step.glueCatalog) {
     const region = step.glueCatalog.region ?? ctx.arns.placement.region;
     const tables = step.datasets.map((d) => ({
