@@ -43,27 +43,32 @@ afterAll(async () => {
   if (tables) await rm(tables, { recursive: true, force: true });
 });
 
-it.each(GOLDEN_TARGETS)("pytest passes on Airflow %s against the golden bundle's operator", async (version) => {
-  const r = await execa(
-    venvBin(`airflow-${version}`, "python"),
-    ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test/python"],
-    {
-      cwd: ROOT,
-      env: {
-        PIPEGEN_DAGS_DIR: `${goldenBundle(version)}/dags`,
-        PIPEGEN_TEST_XTABLE_RUNNER: RUNNER_DIR,
-        PIPEGEN_TEST_DELTA_TABLES: tables,
-        // moto's S3, for the runner (S3A) and pipegen (AWS SDK); the same settings an AWS client takes.
-        ...MOTO_AWS_ENV,
-        AWS_ENDPOINT_URL: moto!.endpoint,
-        PIPEGEN_TEST_S3_PREFIX: `s3://lake/airflow-${version}`,
+it.each(GOLDEN_TARGETS)(
+  "pytest passes on Airflow %s against the golden bundle's operator",
+  async (version) => {
+    const r = await execa(
+      venvBin(`airflow-${version}`, "python"),
+      ["-m", "pytest", "-q", "-p", "no:cacheprovider", "test/python"],
+      {
+        cwd: ROOT,
+        env: {
+          PIPEGEN_DAGS_DIR: `${goldenBundle(version)}/dags`,
+          PIPEGEN_TEST_XTABLE_RUNNER: RUNNER_DIR,
+          PIPEGEN_TEST_DELTA_TABLES: tables,
+          // moto's S3, for the runner (S3A) and pipegen (AWS SDK); the same settings an AWS client takes.
+          ...MOTO_AWS_ENV,
+          AWS_ENDPOINT_URL: moto!.endpoint,
+          PIPEGEN_TEST_S3_PREFIX: `s3://lake/airflow-${version}`,
+        },
+        reject: false,
+        all: true,
       },
-      reject: false,
-      all: true,
-    },
-  );
-  const summary = r.all.trim().split("\n").at(-1) ?? "";
-  expect(summary, r.all).toMatch(/^\d+ passed(, \d+ warnings?)? in /);
-  expect(r.exitCode).toBe(0);
-  expect(r.all).not.toMatch(/skipped/);
-});
+    );
+    const summary = r.all.trim().split("\n").at(-1) ?? "";
+    expect(summary, r.all).toMatch(/^\d+ passed(, \d+ warnings?)? in /);
+    expect(r.exitCode).toBe(0);
+    expect(r.all).not.toMatch(/skipped/);
+    // The whole Python suite with real Airflow DAG runs and several runner JVMs (local and S3).
+  },
+  1_200_000,
+);

@@ -37,8 +37,8 @@ import {
 } from "./config.js";
 import { detectUnsupportedFeatures } from "./delta-features.js";
 import {
-  type UnsupportedFeature,
   UnsupportedDeltaFeatureError,
+  type UnsupportedFeature,
   XTableConfigError,
   XTableSetupError,
   XTableSyncError,

@@ -323,7 +323,9 @@ describe("unsafe Spark-written tables are refused wherever the sync runs", () =>
       const local = await run([name]);
       expect(local.exitCode).toBe(1);
       expect(local.stderr).not.toContain("│");
-      const reasons = result.datasets[i].refusals.map((f: { feature: string; detail: string }) => `${f.feature} — ${f.detail}`);
+      const reasons = result.datasets[i].refusals.map(
+        (f: { feature: string; detail: string }) => `${f.feature} — ${f.detail}`,
+      );
       expect(reasons).toHaveLength(1);
       expect(local.stderr).toBe(`✗ ${result.datasets[i].error}`);
       expect(local.stderr).toContain(reasons[0]);

@@ -250,7 +250,14 @@ describe("one definition of what is refused: the runner's check and this library
     // Not vacuous: the fixtures cover the features a deltalake table can have.
     const refused = new Set(Object.values(runnerVerdicts).flatMap((v) => v.refusals!.map((r) => r.feature)));
     expect([...refused].sort()).toEqual(
-      ["columnMapping", "deletionVectors", "escapedPaths", "generatedColumns", "smallIntegers", "unsupportedTypes"].sort(),
+      [
+        "columnMapping",
+        "deletionVectors",
+        "escapedPaths",
+        "generatedColumns",
+        "smallIntegers",
+        "unsupportedTypes",
+      ].sort(),
     );
   });
 });

@@ -23,7 +23,7 @@ export function registerXTable(program: Command): void {
     .option("-q, --quiet", "do not stream the JVM's output")
     .addHelpText(
       "after",
-      "\nDelta tables on local paths are checked first: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths are refused, since XTable would translate them wrongly.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
+      "\nTables XTable would translate wrongly are refused: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths. Local tables are checked before the JVM starts;\nthe runner checks every table again (s3:// ones too) and writes nothing for a refused one.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
     )
     .action(
       async (opts: {

@@ -6,9 +6,9 @@ set -euo pipefail
 
 # The XTable runner archive that `pipegen deploy` uploads beside this script:
 # where it is, its SHA-256 and its size in bytes.
-PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/5500f4d58cc5c20b2fd59fdcbc1f48824d2ddfd7d0b35bf69801b7fce7cdaf45.zip'
-PIPEGEN_XTABLE_RUNNER_SHA256='5500f4d58cc5c20b2fd59fdcbc1f48824d2ddfd7d0b35bf69801b7fce7cdaf45'
-PIPEGEN_XTABLE_RUNNER_BYTES=128169587
+PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/41ce331fc13df85592e0bd64535996e22322031f0b42b10428605881610c3844.zip'
+PIPEGEN_XTABLE_RUNNER_SHA256='41ce331fc13df85592e0bd64535996e22322031f0b42b10428605881610c3844'
+PIPEGEN_XTABLE_RUNNER_BYTES=128185671
 
 # pipegen startup fragment: a headless Java 17 for the XTable step.
 # Sourced into the generated startup.sh; it only defines functions.

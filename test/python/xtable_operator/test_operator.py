@@ -576,7 +576,9 @@ def test_refused_tables_fail_the_task_naming_table_and_feature(
 ) -> None:
     java = fake_java(
         result_line(
-            refused("sales", "ICEBERG", "deletionVectors", "1 active data file has one"),
+            refused(
+                "sales", "ICEBERG", "deletionVectors", "1 active data file has one"
+            ),
             synced("sales", "HUDI"),
             failed("orders", "ICEBERG", "glue denied"),
             refused("orders", "HUDI", "columnMapping", "column mapping mode 'name'"),
@@ -594,7 +596,8 @@ def test_refused_tables_fail_the_task_naming_table_and_feature(
     )
     assert (
         "; orders (HUDI): refusing to translate the Delta table orders "
-        "(s3://lake/orders): columnMapping \u2014 column mapping mode 'name'." in message
+        "(s3://lake/orders): columnMapping \u2014 column mapping mode 'name'."
+        in message
     )
     assert "; failed: orders (ICEBERG): glue denied;" in message
     assert "status 'REFUSED'" not in message

@@ -37,9 +37,9 @@ import org.apache.hadoop.conf.Configuration;
  *
  * <p>The rules and their words are those of pipegen's {@code src/xtable/delta-features.ts}, which
  * {@code pipegen xtable run} applies to local tables before it starts a JVM and {@code pipegen xtable
- * verify} reports; {@code test/xtable/safety-parity.test.ts} proves the two give the same features
- * and details on every fixture. Change both together. Why each feature is refused is documented
- * there and in jars/README.md.
+ * verify} reports; test/xtable/verify.test.ts (deltalake fixtures) and spark.test.ts (Spark-written
+ * ones) prove the two give the same features and details. Change both together. Why each is refused
+ * is documented there and in jars/README.md.
  *
  * <p>What is read: the newest snapshot's protocol, metadata (raw {@code schemaString} and
  * configuration) and active {@code add} actions with their statistics and deletion vectors,
