@@ -54,11 +54,11 @@ export function registerXTable(program: Command): void {
   xtable
     .command("verify")
     .description("compare a Delta table's log with the Iceberg metadata XTable wrote beside it")
-    .argument("<table>", "the table's root folder (holds _delta_log and metadata)")
+    .argument("<table>", "the table's root: a folder, or an S3 URI s3://bucket/prefix (holds _delta_log and metadata)")
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
-      "\nChecks: data files, schema (names, types, nullability), partition spec and values, record counts,\nthe Delta version recorded in XTABLE_METADATA, and Delta features XTable mistranslates.\nExit 1 when anything differs.\n\nExamples:\n  pipegen xtable verify /data/lake/sales\n  pipegen xtable verify /data/lake/sales --json",
+      "\nChecks: data files, schema (names, types, nullability), partition spec and values, record counts,\nthe Delta version recorded in XTABLE_METADATA, and Delta features XTable mistranslates.\nExit 1 when anything differs.\n\nS3 tables are read with the standard AWS credential chain and region (AWS_PROFILE, AWS_REGION, ...);\nAWS_ENDPOINT_URL points them at another endpoint.\n\nExamples:\n  pipegen xtable verify /data/lake/sales\n  pipegen xtable verify s3://my-lake/warehouse/sales --json",
     )
     .action(async (table: string, opts: { json?: boolean }) => {
       const { reportDifferences, verifyTable } = await import("../../xtable/verify/index.js");

@@ -224,6 +224,14 @@ def test_real_sync_succeeds_and_a_failing_sync_fails_the_task(
     report = json.loads(verify.stdout)
     assert report["ok"] is True
     assert report["iceberg"]["records"] == report["delta"]["records"] > 0
+    # So did the s3_good task, in S3, where production tables are: verify reads it there.
+    verify = _pipegen("xtable", "verify", f"{s3_tables}/good", "--json")
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    report = json.loads(verify.stdout)
+    assert report["table"] == f"{s3_tables}/good"
+    assert report["ok"] is True
+    assert report["iceberg"]["metadataFile"].startswith(f"{s3_tables}/good/metadata/")
+    assert report["iceberg"]["records"] == report["delta"]["records"] > 0
     # The failing task synced nothing.
     assert not (failing / "metadata").exists()
 
