@@ -29,6 +29,10 @@ usage:
       as it already is), prints {"version": N}.
   python xtable_fixtures.py rows <table> [<table> ...]
       prints {table: {"delta": [...], "iceberg": [...]}} for tables synced by anything.
+  python xtable_fixtures.py glue-rows <delta table> <namespace.table>
+      prints {"metadataLocation", "delta": [...], "iceberg": [...]}: the local Delta
+      table's rows, and the rows of the Iceberg table that the Glue catalog at
+      AWS_ENDPOINT_URL names (pyiceberg's Glue catalog; boto3 and the AWS_* variables).
 """
 
 from __future__ import annotations
@@ -676,6 +680,15 @@ def read_rows(path: str) -> dict[str, Any]:
                 table.scan(row_filter=GreaterThanOrEqual("ts", literal)).to_arrow()
             ),
         }
+    return {
+        "delta": None if delta is None else sorted_rows(delta),
+        "iceberg": iceberg_rows(table),
+        **out,
+    }
+
+
+def iceberg_rows(table: Any) -> list[dict[str, Any]]:
+    """Every row of a pyiceberg table, sorted."""
     # File by file: files rewritten by delta-rs may carry string_view where older
     # ones carry string, and pyiceberg's to_arrow() cannot concatenate the two.
     scan = table.scan()
@@ -683,10 +696,44 @@ def read_rows(path: str) -> dict[str, Any]:
     iceberg: list[dict[str, Any]] = []
     for task in scan.plan_files():
         iceberg.extend(reader.to_table([task]).to_pylist())
+    return sorted_rows(iceberg)
+
+
+def glue_rows(delta_path: str, identifier: str) -> dict[str, Any]:
+    """The rows of a local Delta table, and of the Iceberg table `identifier` read
+    through pyiceberg's own Glue catalog (boto3) and S3 FileIO (pyarrow), both
+    pointed by AWS_ENDPOINT_URL and the AWS_* credentials at a local server."""
+    from pyiceberg.catalog import load_catalog
+
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    keys = {
+        "access-key-id": os.environ["AWS_ACCESS_KEY_ID"],
+        "secret-access-key": os.environ["AWS_SECRET_ACCESS_KEY"],
+        **(
+            {"session-token": os.environ["AWS_SESSION_TOKEN"]}
+            if os.environ.get("AWS_SESSION_TOKEN")
+            else {}
+        ),
+    }
+    region = os.environ["AWS_REGION"]
+    catalog = load_catalog(
+        "glue",
+        **{
+            "type": "glue",
+            "glue.endpoint": endpoint,
+            "glue.region": region,
+            **{f"glue.{k}": v for k, v in keys.items()},
+            "s3.endpoint": endpoint,
+            "s3.region": region,
+            "s3.path-style-access": "true",
+            **{f"s3.{k}": v for k, v in keys.items()},
+        },
+    )
+    table = catalog.load_table(identifier)
     return {
-        "delta": None if delta is None else sorted_rows(delta),
-        "iceberg": sorted_rows(iceberg),
-        **out,
+        "metadataLocation": table.metadata_location,
+        "delta": sorted_rows(DeltaTable(delta_path).to_pyarrow_table().to_pylist()),
+        "iceberg": iceberg_rows(table),
     }
 
 
@@ -845,6 +892,10 @@ def main() -> None:
         # pyiceberg prints warnings (e.g. on nanosecond timestamps) to stdout: keep it for the JSON.
         with contextlib.redirect_stdout(sys.stderr):
             result = {t: read_rows(t) for t in tables}
+        print(json.dumps(result))
+    elif sys.argv[1] == "glue-rows":
+        with contextlib.redirect_stdout(sys.stderr):
+            result = glue_rows(os.path.abspath(sys.argv[2]), sys.argv[3])
         print(json.dumps(result))
     else:
         sys.exit(f"unknown command {sys.argv[1]!r}")
