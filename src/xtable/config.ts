@@ -23,11 +23,7 @@ export const datasetConfigSchema = z
   .strictObject({
     sourceFormat: z.literal("DELTA", { message: "must be DELTA (the runner reads Delta tables only)" }),
     targetFormats: z
-      .array(
-        z.literal("ICEBERG", {
-          message: "must be ICEBERG (the runner does not write HUDI: no independent reader here can prove its output)",
-        }),
-      )
+      .array(z.enum(["ICEBERG", "HUDI"], { message: "must be ICEBERG or HUDI (the formats the runner writes)" }))
       .min(1, { message: "must list at least one format" }),
     datasets: z
       .array(
