@@ -89,7 +89,7 @@ export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
         to,
         bucket,
         sid: ctx.sid(step, `List${name}Log`),
-        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${base ? "" : " (the table is the bucket's root)"}`,
+        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${hudi ? ", and every folder of the table (Hudi finds partitions by listing them and reading their .hoodie_partition_metadata files)" : ""}${base ? "" : " (the table is the bucket's root)"}`,
         actions: ["s3:ListBucket"],
         resources: [ctx.arns.s3Bucket(bucket)],
         condition: listCondition([...probes, ...folders, ...hudiPartitionFiles, ...hudiListing]),
@@ -98,7 +98,7 @@ export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
         to,
         bucket,
         sid: ctx.sid(step, `Write${name}Metadata`),
-        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files and the ${step.sourceFormat} log are never written`,
+        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there)${hudi ? ", plus Hudi's partition-metadata files" : ""}; data files and the ${step.sourceFormat} log are never written`,
         actions: ["s3:DeleteObject", "s3:PutObject"],
         resources: [...targets.map((f) => `${under(f)}/*`), ...hudiPartitionFiles].map((o) =>
           ctx.arns.s3Object(bucket, o),
