@@ -3,13 +3,14 @@
  * of every spec collected before anything is rendered.
  */
 import path from "node:path";
-import { type Problem, SpecError } from "./errors.js";
-import { discoverSpecFiles, formatPath, type Locator, loadSpec, type SpecFile } from "./load/index.js";
+import { SpecError } from "./errors.js";
+import { discoverSpecFiles, loadSpec, type SpecFile } from "./load/index.js";
+import { type Problem, placeProblem } from "./problem.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
+import { taskIdProblems } from "./resolve/task-ids.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
-import { taskIdProblems } from "./validate/task-ids.js";
 
 export interface RunOptions {
   /** Spec files or folders; defaults to `pipelines/`. */
@@ -30,21 +31,12 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
   const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options)));
 
   const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
-  const valid = checked.filter((c) => c.problems === undefined);
-  const locators = new Map<string, Locator>(valid.map((v) => [v.resolved.file, v.locate]));
-  for (const c of crossFileProblems(
-    valid.map((v) => v.resolved),
-    { checkVersions: !options.airflowVersion },
-  ))
-    problems.push({
-      file: c.file,
-      ...locators.get(c.file)!(c.path),
-      path: formatPath(c.path),
-      message: c.message,
-      hint: c.hint,
-    });
+  const valid = checked.flatMap((c) => (c.problems === undefined ? [c.resolved] : []));
+  const byFile = new Map(valid.map((v) => [v.file, v]));
+  for (const c of crossFileProblems(valid, { checkVersions: !options.airflowVersion }))
+    problems.push(placeProblem(c, byFile.get(c.file)!.locate));
   if (problems.length > 0) throw new SpecError(problems);
-  return valid.map((v) => v.resolved);
+  return valid;
 }
 
 /**
@@ -57,7 +49,7 @@ export async function renderPipelines(options: RunOptions = {}): Promise<Rendere
 
 type CheckedSpec =
   | { readonly problems: Problem[] }
-  | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
+  | { readonly problems?: undefined; readonly resolved: ResolvedPipeline };
 
 /** One spec file through load, validate and resolve, with every problem it has on its own. */
 async function checkSpec(found: SpecFile, cwd: string, options: RunOptions): Promise<CheckedSpec> {
@@ -67,6 +59,6 @@ async function checkSpec(found: SpecFile, cwd: string, options: RunOptions): Pro
   if (Array.isArray(valid)) return { problems: valid };
   const source = path.relative(cwd, found.absolute).split(path.sep).join("/");
   const resolved = resolvePipeline(valid, { ...options, source });
-  const problems = taskIdProblems(resolved, spec.locate);
-  return problems.length > 0 ? { problems } : { resolved, locate: spec.locate };
+  const problems = taskIdProblems(resolved).map((p) => placeProblem(p, resolved.locate));
+  return problems.length > 0 ? { problems } : { resolved };
 }

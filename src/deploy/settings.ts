@@ -250,8 +250,8 @@ export function normalizePrefix(raw: string, source: string = DEPLOY_OPTIONS.pre
 }
 
 function check(schema: z.ZodType, value: string, source: string): void {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DeploySettingsError(`${source} "${value}" ${r.error.issues[0]!.message}`);
+  const r = schema.safeParse(value, { reportInput: true });
+  if (!r.success) throw new DeploySettingsError(`${source} "${value}" ${describeIssue(r.error.issues[0]!).message}`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

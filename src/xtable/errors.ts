@@ -32,7 +32,7 @@ export class UnsupportedDeltaFeatureError extends UserError {
   ) {
     super(
       `refusing to translate the Delta table ${table}: ${features.map((f) => `${f.feature} — ${f.detail}`).join("; ")}. ` +
-        `XTable would fail on it or produce an Iceberg table with wrong data or a wrong schema; nothing was synced.`,
+        `XTable would fail on it or produce a table with wrong data, a wrong schema or one its readers cannot read; nothing was synced.`,
     );
   }
 }

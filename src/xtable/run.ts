@@ -200,7 +200,7 @@ async function refuseMistranslatedTables(dataset: DatasetConfig): Promise<void> 
   for (const d of dataset.datasets) {
     if (!isLocalPath(d.tableBasePath)) continue; // the runner checks remote tables
     const snapshot = await readDeltaSnapshot(stripFileScheme(d.tableBasePath));
-    const features = detectUnsupportedFeatures(snapshot);
+    const features = detectUnsupportedFeatures(snapshot, dataset.targetFormats);
     if (features.length > 0)
       refused.push(new UnsupportedDeltaFeatureError(`${d.tableName} (${snapshot.tablePath})`, features));
   }

@@ -103,6 +103,11 @@ describe("resolveDeploySettings", () => {
       { PIPEGEN_ENVIRONMENT: "9lives" },
       "PIPEGEN_ENVIRONMENT \"9lives\" must be an MWAA environment name (letters, digits, '-', '_'; starts with a letter)",
     ],
+    [
+      { bucket: "ok-bucket" },
+      { PIPEGEN_ENVIRONMENT: `e${"x".repeat(80)}` },
+      `PIPEGEN_ENVIRONMENT "e${"x".repeat(80)}" must be at most 80 characters`,
+    ],
     [{ bucket: "ok-bucket", region: "Europe" }, {}, '--region "Europe" must be an AWS region code such as eu-west-1'],
     [{ bucket: "ok-bucket" }, { PIPEGEN_PRUNE: "maybe" }, 'PIPEGEN_PRUNE must be true or false, got "maybe"'],
     [{ bucket: "ok-bucket", concurrency: "0" }, {}, '--concurrency must be a whole number from 1 to 64, got "0"'],

@@ -31,7 +31,7 @@ function build(step: Record<string, unknown>, overrides: Record<string, unknown>
     note: (n) => notes.push(n),
     missing: (path, message) => missing.push(`${path.join(".")}: ${message}`),
   };
-  return { rows: stepGrants(r.pipeline.steps[0]!, ctx).map(row), notes, missing };
+  return { rows: stepGrants(r.steps[0]!, ctx).map(row), notes, missing };
 }
 
 function row(g: Grant): string {
@@ -199,6 +199,19 @@ describe("xtable", () => {
         "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/*",
         'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/*",
+        "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
+      ],
+    ],
+    [
+      "Hudi as a target: .hoodie/ is read and written, _delta_log/ never written; tableDataPath is never read",
+      {
+        targetFormats: ["ICEBERG", "HUDI"],
+        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableDataPath: "s3://data-bucket/t/data", tableName: "t" }],
+      },
+      [
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*","t/.hoodie","t/.hoodie/*"]}}',
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],

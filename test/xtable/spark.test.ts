@@ -5,12 +5,10 @@
  * defects found on such tables, each with the test that shows its fix.
  *
  * Spark is slow to start on two cores, so one session writes every table
- * (cached under .cache/spark-fixtures/, keyed by the script's and the
- * requirements' hashes) and one more reads everything back and runs VACUUM.
+ * (cached: test/helpers/spark.ts) and one more reads everything back and runs VACUUM.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -20,9 +18,9 @@ import { detectUnsupportedFeatures } from "../../src/xtable/delta-features.js";
 import { readDeltaSnapshot } from "../../src/xtable/verify/delta-log.js";
 import { pipegen, ROOT } from "../helpers/cli.js";
 import { pythonJson, venvBin } from "../helpers/python.js";
+import { SPARK_FIXTURES as SPARK, sparkJars, sparkTables } from "../helpers/spark.js";
 import { type JavaSafetyVerdict, javaSafetyCheck, RUNNER_DIR } from "../helpers/xtable.js";
 
-const SPARK = `${ROOT}test/python/spark_fixtures.py`;
 const FIXTURES = `${ROOT}test/python/xtable_fixtures.py`;
 /** Synced, verified and read back. */
 const SYNCED = ["spark_basic", "spark_ts_bounds", "spark_cdf", "spark_v2_checkpoint"] as const;
@@ -76,35 +74,11 @@ async function launcher(names: readonly string[]) {
   return { exitCode: r.exitCode, stdout: r.stdout, result: JSON.parse(last.replace("pipegen-xtable-result: ", "")) };
 }
 
-/** The Spark-written tables, from the cache or written now (one Spark session). */
-async function sparkTables(): Promise<string> {
-  const key = createHash("sha256")
-    .update(readFileSync(SPARK))
-    .update(readFileSync(`${ROOT}test/python/requirements/spark.txt`))
-    .update(readdirSync(jars).sort().join(","))
-    .digest("hex")
-    .slice(0, 16);
-  const cached = `${ROOT}.cache/spark-fixtures/${key}`;
-  if (!existsSync(cached)) {
-    const building = `${cached}.building-${process.pid}`;
-    await rm(building, { recursive: true, force: true });
-    await mkdir(building, { recursive: true });
-    const r = await execa(venvBin("spark", "python"), [SPARK, "write", jars, building], { reject: false });
-    if (r.exitCode !== 0) throw new Error(`spark_fixtures.py write exited ${r.exitCode}:\n${r.stderr.slice(-4000)}`);
-    renameSync(building, cached);
-  }
-  // Tables of earlier versions of the script are of no use any more.
-  for (const old of readdirSync(`${ROOT}.cache/spark-fixtures`))
-    if (old !== key && !old.includes(".building-"))
-      await rm(`${ROOT}.cache/spark-fixtures/${old}`, { recursive: true, force: true });
-  return cached;
-}
-
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "pipegen-xtable-spark-"));
-  jars = (await execa("bash", [`${ROOT}test/tools/setup-spark-jars.sh`])).stdout.trim();
+  jars = await sparkJars();
   // With their timestamps: Delta (and XTable's incremental check) take commit times from them.
-  await cp(await sparkTables(), join(root, "tables"), { recursive: true, preserveTimestamps: true });
+  await cp(await sparkTables(jars), join(root, "tables"), { recursive: true, preserveTimestamps: true });
   path = (name) => join(root, "tables", name);
   allTables = readdirSync(join(root, "tables")).sort();
   runnerVerdicts = await javaSafetyCheck(allTables.map(path));

@@ -1,8 +1,7 @@
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { type Problem, SpecError } from "../../errors.js";
 import { explainIam } from "../../iam/explain.js";
-import { buildIam, type IamOptions, IamSpecError, PARTITIONS, type Partition } from "../../iam/index.js";
+import { buildIam, type IamOptions, PARTITIONS, type Partition } from "../../iam/index.js";
 import { color, keptWarning } from "../shared.js";
 
 interface IamFlags {
@@ -56,13 +55,7 @@ export function registerIam(program: Command): void {
         dagBucket: flags.dagBucket,
         kmsKey: flags.kmsKey,
       };
-      let result: ReturnType<typeof buildIam>;
-      try {
-        result = buildIam(pipelines, options);
-      } catch (error) {
-        if (error instanceof IamSpecError) throw new SpecError(await locate(error));
-        throw error;
-      }
+      const result = buildIam(pipelines, options);
       const { writeBundle } = await import("../../write/index.js");
       const written = await writeBundle(path.resolve(flags.out), result.files, {
         kind: "iam",
@@ -86,18 +79,4 @@ export function registerIam(program: Command): void {
         `${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`,
       );
     });
-}
-
-/** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
-async function locate(error: IamSpecError): Promise<Problem[]> {
-  const { loadSpec } = await import("../../load/index.js");
-  const cwd = process.cwd();
-  const specs = new Map<string, Awaited<ReturnType<typeof loadSpec>>>();
-  const out: Problem[] = [];
-  for (const [i, p] of error.problems.entries()) {
-    if (!specs.has(p.file)) specs.set(p.file, await loadSpec(path.resolve(cwd, p.file), cwd));
-    const spec = specs.get(p.file)!;
-    out.push(Array.isArray(spec) ? p : { ...p, ...spec.locate(error.paths[i]!) });
-  }
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }

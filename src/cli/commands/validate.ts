@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { SpecError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
@@ -24,17 +23,11 @@ export function registerValidate(program: Command): void {
         const { validatePipelines } = await import("../../pipeline-run.js");
         const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
         const { specWarnings } = await import("../../validate/warnings.js");
-        const { loadSpec } = await import("../../load/index.js");
-        const warnings = [];
-        for (const { at, ...w } of specWarnings(pipelines)) {
-          // Warnings are rare: the file is read again only to say where.
-          const spec = await loadSpec(path.resolve(w.file), process.cwd());
-          const where = Array.isArray(spec) ? { line: 0, column: 0 } : spec.locate(at);
-          warnings.push({ file: w.file, ...where, path: w.path, message: w.message });
-          process.stderr.write(
-            `${color.yellow("warning")} ${w.file}:${where.line}:${where.column} ${w.path}: ${w.message}\n`,
-          );
-        }
+        const { placeProblem } = await import("../../problem.js");
+        const locators = new Map(pipelines.map((p) => [p.file, p.locate]));
+        const warnings = specWarnings(pipelines).map((w) => placeProblem(w, locators.get(w.file)!));
+        for (const w of warnings)
+          process.stderr.write(`${color.yellow("warning")} ${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}\n`);
         if (opts.json) {
           const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
           process.stdout.write(

@@ -38,15 +38,15 @@
  * and evaluates every S3 request it made against them, conditions included.
  */
 import { RUNNER_FOLDER, runnerUri } from "../../runner/location.js";
-import type { XTableStep } from "../../spec/steps/index.js";
+import { s3UriParts } from "../../spec/s3-uri.js";
 import type { Grant, IamStepBuilder } from "../model.js";
-import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+import { templatePattern } from "../s3-patterns.js";
 import { folderPatterns, listCondition } from "./s3-grants.js";
 
 /** Where each target format keeps its metadata, under the table path. */
 export const METADATA_FOLDER = { ICEBERG: "metadata", HUDI: ".hoodie", DELTA: "_delta_log" } as const;
 
-export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
+export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
   const to = { kind: "execution-role" } as const;
   const grants: Grant[] = [];
   const many = step.datasets.length > 1;
@@ -58,7 +58,7 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
       );
       continue;
     }
-    const { bucket, key } = parseS3Uri(d.tableBasePath);
+    const { bucket, key } = s3UriParts(d.tableBasePath);
     const base = templatePattern(key).replace(/\/+$/, "");
     const under = (folder: string) => `${base ? `${base}/` : ""}${folder}`;
     const source = METADATA_FOLDER[step.sourceFormat];
@@ -107,11 +107,8 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
     });
   if (step.glueCatalog) {
     const region = step.glueCatalog.region ?? ctx.arns.placement.region;
-    const tables = step.datasets.map((d) => ({
-      db: (step.glueCatalog!.database ?? d.namespace!).toLowerCase(),
-      table: d.tableName.toLowerCase(),
-    }));
-    const databases = [...new Set(tables.map((t) => t.db))];
+    const tables = glue.flatMap((g) => (g.kind === "table" ? [{ db: g.database, table: g.name }] : []));
+    const databases = glue.flatMap((g) => (g.kind === "database" ? [g.name] : []));
     grants.push({
       to,
       sid: ctx.sid(step, "GlueCatalog"),
