@@ -158,6 +158,13 @@ export function requestsFor(calls: readonly RecordedCall[], ctx: MappingContext)
         out.push(req(`s3:${call.operation}`, o.resource, { resourceAccount: o.resourceAccount }));
         break;
       }
+      case "s3 DeleteObjects":
+        // S3 authorizes a multi-object delete key by key, as s3:DeleteObject.
+        for (const { Key } of (p.Delete as unknown as { Objects: { Key: string }[] }).Objects) {
+          const o = s3(p.Bucket as string, Key);
+          out.push(req("s3:DeleteObject", o.resource, { resourceAccount: o.resourceAccount }));
+        }
+        break;
       case "glue GetCrawler":
       case "glue StartCrawler":
         out.push(req(`glue:${call.operation}`, arn("glue", `crawler/${p.Name}`)));

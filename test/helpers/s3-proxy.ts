@@ -162,7 +162,8 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
       ...(copySource ? { copySource } : {}),
       ...(typeof amzTarget === "string" ? { target: amzTarget } : {}),
     };
-    if (entry.target) {
+    // JSON-protocol bodies, and DeleteObjects' XML list of keys (each authorized as s3:DeleteObject).
+    if (entry.target || entry.op === "DeleteObjects") {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {

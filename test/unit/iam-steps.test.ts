@@ -203,15 +203,15 @@ describe("xtable", () => {
       ],
     ],
     [
-      "Hudi as a target: .hoodie/ is read and written, _delta_log/ never written; tableDataPath is never read",
+      "Hudi as a target: .hoodie/ is read and written, the table's folders are listed for partitions (their partition-metadata files read), _delta_log/ never written",
       {
         targetFormats: ["ICEBERG", "HUDI"],
         datasets: [{ tableBasePath: "s3://lake-bucket/t", tableDataPath: "s3://data-bucket/t/data", tableName: "t" }],
       },
       [
-        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie arn:aws:s3:::lake-bucket/t/.hoodie/*",
-        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*","t/.hoodie","t/.hoodie/*"]}}',
-        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/*",
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie arn:aws:s3:::lake-bucket/t/.hoodie/* arn:aws:s3:::lake-bucket/t/.hoodie_partition_metadata* arn:aws:s3:::lake-bucket/t/*/.hoodie_partition_metadata*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*","t/.hoodie","t/.hoodie/*","t/.hoodie_partition_metadata*","t/*/.hoodie_partition_metadata*","t/*"]}}',
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/* arn:aws:s3:::lake-bucket/t/.hoodie_partition_metadata* arn:aws:s3:::lake-bucket/t/*/.hoodie_partition_metadata*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],

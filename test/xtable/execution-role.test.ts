@@ -108,6 +108,8 @@ function recordedCall(r: LoggedRequest): RecordedCall {
   const params: Record<string, unknown> = { Bucket: r.bucket, Key: r.key };
   if (r.op === "ListObjectsV2") params.Prefix = r.query?.get("prefix") ?? "";
   if (r.copySource) params.CopySource = r.copySource;
+  if (r.op === "DeleteObjects")
+    params.Delete = { Objects: [...(r.body ?? "").matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => ({ Key: m[1] })) };
   return { ...base, ...outcome, service: "s3", operation: r.op, params };
 }
 
@@ -227,7 +229,7 @@ describe("credentials come from the container endpoint only", () => {
     expect(table.Table?.Parameters?.metadata_location).toBe(`s3://datalake-sales/${newest}`);
   });
 
-  it("AWS_CONTAINER_CREDENTIALS_FULL_URI with an authorization token: HadoopTables on S3A syncs both orders tables", async () => {
+  it("AWS_CONTAINER_CREDENTIALS_FULL_URI with an authorization token: HadoopTables and Hudi on S3A sync both orders tables", async () => {
     const token = "pipegen-test-token";
     const full = await startCredentialsEndpoint(moto.credentials, { token });
     try {
@@ -238,12 +240,18 @@ describe("credentials come from the container endpoint only", () => {
       });
       recorded.push(...proxy.log.map(recordedCall));
       expect(r.exitCode, r.stderr).toBe(0);
-      expect(r.stdout).toBe("✓ orders → ICEBERG (full)\n✓ customers → ICEBERG (full)\n✓ 2 syncs succeeded");
+      expect(r.stdout).toBe(
+        "✓ orders → ICEBERG (full)\n✓ orders → HUDI (full)\n✓ customers → ICEBERG (full)\n✓ customers → HUDI (full)\n✓ 4 syncs succeeded",
+      );
       expect(full.requests.length).toBeGreaterThan(0);
       expect(full.requests.every((q) => q.authorization === token && q.served)).toBe(true);
       for (const table of ["orders", "customers"])
         expect(await listKeys(admin.s3, `s3://orders-lake/delta/${table}/metadata`)).toContain(
           `delta/${table}/metadata/version-hint.text`,
+        );
+      for (const table of ["orders", "customers"])
+        expect(await listKeys(admin.s3, `s3://orders-lake/delta/${table}/.hoodie`)).toContain(
+          `delta/${table}/.hoodie/hoodie.properties`,
         );
     } finally {
       await full.close();
@@ -303,7 +311,8 @@ describe("pipegen iam's execution role allows every request the runner made, and
     expect(denied).toEqual(
       expect.arrayContaining([
         "HeadObject → s3:GetObject on arn:aws:s3:::datalake-sales/sales/_delta_log: no Allow (implicit deny)",
-        "HeadObject → s3:ListBucket on arn:aws:s3:::orders-lake: no Allow (implicit deny)",
+        // (orders' HUDI target lists the whole table for partitions, so there only GetObject is missing)
+        "HeadObject → s3:GetObject on arn:aws:s3:::orders-lake/delta/orders/_delta_log: no Allow (implicit deny)",
       ]),
     );
   });

@@ -67,6 +67,15 @@ export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
     const probes = base ? [base, `${base}/`] : [];
     // Each folder as S3A reads it: the key itself (HEAD before a LIST), then everything under it.
     const folders = [source, ...targets].flatMap((f) => folderPatterns(under(f)).objects);
+    // Hudi finds partitions by listing the table's folders and HEADing the partition-metadata file
+    // (`.hoodie_partition_metadata`, `.parquet` variant too) in the root and in each folder; a
+    // denied call fails the sync ("Error fetching partition paths from metadata table"; seen with
+    // the real runner in test/xtable/execution-role.test.ts). It lists data folders, never reads data.
+    const hudi = step.targetFormats.includes("HUDI");
+    const hudiPartitionFiles = hudi
+      ? [under(".hoodie_partition_metadata*"), under("*/.hoodie_partition_metadata*")]
+      : [];
+    const hudiListing = hudi ? [under("*")] : [];
     grants.push(
       {
         to,
@@ -74,24 +83,26 @@ export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
         sid: ctx.sid(step, `Read${name}Log`),
         explain: `XTable reads the ${step.sourceFormat} log of ${d.tableName} (${table}/${source}/) and the ${step.targetFormats.join(" and ")} metadata it wrote before, and probes the table path itself; never the data files`,
         actions: ["s3:GetObject"],
-        resources: [...probes, ...folders].map((o) => ctx.arns.s3Object(bucket, o)),
+        resources: [...probes, ...folders, ...hudiPartitionFiles].map((o) => ctx.arns.s3Object(bucket, o)),
       },
       {
         to,
         bucket,
         sid: ctx.sid(step, `List${name}Log`),
-        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${base ? "" : " (the table is the bucket's root)"}`,
+        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${hudi ? ", and every folder of the table (Hudi finds partitions by listing them and reading their .hoodie_partition_metadata files)" : ""}${base ? "" : " (the table is the bucket's root)"}`,
         actions: ["s3:ListBucket"],
         resources: [ctx.arns.s3Bucket(bucket)],
-        condition: listCondition([...probes, ...folders]),
+        condition: listCondition([...probes, ...folders, ...hudiPartitionFiles, ...hudiListing]),
       },
       {
         to,
         bucket,
         sid: ctx.sid(step, `Write${name}Metadata`),
-        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files and the ${step.sourceFormat} log are never written`,
+        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there)${hudi ? ", plus Hudi's partition-metadata files" : ""}; data files and the ${step.sourceFormat} log are never written`,
         actions: ["s3:DeleteObject", "s3:PutObject"],
-        resources: targets.map((f) => ctx.arns.s3Object(bucket, `${under(f)}/*`)),
+        resources: [...targets.map((f) => `${under(f)}/*`), ...hudiPartitionFiles].map((o) =>
+          ctx.arns.s3Object(bucket, o),
+        ),
       },
     );
   }
