@@ -109,6 +109,31 @@ async function start(home: string, component = "worker") {
   return { ...r, requests, wallMs: Math.round(performance.now() - began) };
 }
 
+/**
+ * The generated XTableOperator run once as a task (test/python/run_xtable_operator.py) in a fresh
+ * $AIRFLOW_HOME, with the classpath startup.sh exported and nothing else but `env`.
+ */
+async function operatorTask(classpath: string, tablesAndNames: readonly string[], env: Record<string, string> = {}) {
+  const airflowHome = await mkdtemp(path.join(work, "task-"));
+  return execa(
+    venvBin("airflow-3.3.1", "python"),
+    [`${ROOT}test/python/run_xtable_operator.py`, path.join(work, "dist", "dags"), ...tablesAndNames],
+    {
+      env: {
+        PATH: PATH(),
+        HOME: airflowHome,
+        AIRFLOW_HOME: airflowHome,
+        AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+        PIPEGEN_XTABLE_CLASSPATH: classpath,
+        ...env,
+      },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    },
+  );
+}
+
 const installedAt = (home: string) => path.join(home, "pipegen", "xtable-runner", runner.sha256);
 const leftovers = async (home: string) =>
   (await readdir(path.join(home, "pipegen", "xtable-runner")).catch(() => [])).filter((f) => f.startsWith("."));
@@ -192,23 +217,7 @@ describe("startup.sh on a worker", () => {
       "sales=partitioned_date",
     ]);
     const table = made.cases.sales!.path;
-    const airflowHome = await mkdtemp(path.join(work, "task-"));
-    const r = await execa(
-      venvBin("airflow-3.3.1", "python"),
-      [`${ROOT}test/python/run_xtable_operator.py`, path.join(work, "dist", "dags"), table, "sales"],
-      {
-        env: {
-          PATH: PATH(),
-          HOME: airflowHome,
-          AIRFLOW_HOME: airflowHome,
-          AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-          PIPEGEN_XTABLE_CLASSPATH: classpath,
-        },
-        extendEnv: false,
-        reject: false,
-        all: true,
-      },
-    );
+    const r = await operatorTask(classpath, [table, "sales"]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain(`-cp '${classpath}' pipegen.xtable.Launcher`);
     expect(r.stdout.split("\n").at(-1)).toBe('RESULT [["sales", "ICEBERG"]]');
@@ -228,35 +237,15 @@ describe("startup.sh on a worker", () => {
     const lake = `s3://${await makeBucket(s3, false)}/lake`;
     for (const name of ["sales", "dv", "column_mapping"])
       await uploadFolder(s3, path.join(tables, name), `${lake}/${name}`);
-    const airflowHome = await mkdtemp(path.join(work, "task-"));
     // The task's AWS settings as a worker has them (keys here; MWAA's come from its container endpoint,
     // test/xtable/execution-role.test.ts), the endpoint pointing at the local S3 server.
-    const task = (...args: string[]) =>
-      execa(
-        venvBin("airflow-3.3.1", "python"),
-        [`${ROOT}test/python/run_xtable_operator.py`, path.join(work, "dist", "dags"), ...args],
-        {
-          env: {
-            PATH: PATH(),
-            HOME: airflowHome,
-            AIRFLOW_HOME: airflowHome,
-            AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-            PIPEGEN_XTABLE_CLASSPATH: classpath,
-            ...MOTO_AWS_ENV,
-            AWS_ENDPOINT_URL: moto.endpoint,
-          },
-          extendEnv: false,
-          reject: false,
-          all: true,
-        },
-      );
+    const aws = { ...MOTO_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+    const task = (...tablesAndNames: string[]) => operatorTask(classpath, tablesAndNames, aws);
 
     const synced = await task(`${lake}/sales`, "sales");
     expect(synced.exitCode, synced.all).toBe(0);
     expect(synced.stdout.split("\n").at(-1)).toBe('RESULT [["sales", "ICEBERG"]]');
-    const verify = await pipegen(["xtable", "verify", `${lake}/sales`, "--json"], {
-      env: { ...MOTO_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint },
-    });
+    const verify = await pipegen(["xtable", "verify", `${lake}/sales`, "--json"], { env: aws });
     expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, table: `${lake}/sales`, iceberg: { records: 5 } });
 
