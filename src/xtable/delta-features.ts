@@ -1,9 +1,15 @@
 /**
  * Delta features that Apache XTable 0.4.0 (Delta Kernel source, the one
- * pipegen's runner uses) translates to Iceberg WRONGLY rather than failing.
- * `pipegen xtable run` refuses such tables before any sync, and
- * `pipegen xtable verify` reports them, because the Iceberg table XTable
- * produces for them reads different data than the Delta table.
+ * pipegen's runner uses) translates to Iceberg WRONGLY rather than failing,
+ * because the Iceberg table XTable produces for them reads different data
+ * than the Delta table.
+ *
+ * The runner enforces these rules itself on every path (the MWAA operator,
+ * local and `s3://` tables): jars/src/main/java/pipegen/xtable/DeltaSafetyCheck.java
+ * has the same rules and words. Here they give early feedback: `pipegen xtable
+ * run` refuses a local table before a JVM starts, and `pipegen xtable verify`
+ * reports the features. test/xtable/verify.test.ts and spark.test.ts prove that
+ * both give the same features and details on every fixture; change both together.
  *
  * What each check is based on (XTable tag 0.4.0-incubating-rc2 sources):
  * - deletionVectors: the Delta Kernel source turns `add` actions into Iceberg

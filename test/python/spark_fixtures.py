@@ -185,6 +185,33 @@ def write_escaped(spark: SparkSession, p: str) -> None:
     spark.sql(f"INSERT INTO delta.`{p}` VALUES (1, 'New York'), (2, 'Paris')")
 
 
+def write_dv(spark: SparkSession, p: str) -> None:
+    """Refused: deletion vectors on (Databricks' default, and Delta 3.3's when asked); 100
+    rows inserted, 15 deleted, which Delta records as deletion vectors, not rewritten files."""
+    create(
+        spark,
+        p,
+        "id BIGINT, name STRING",
+        "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')",
+    )
+    spark.sql(f"INSERT INTO delta.`{p}` SELECT id, concat('n', id) FROM range(1, 101)")
+    spark.sql(f"DELETE FROM delta.`{p}` WHERE id <= 15")
+
+
+def write_column_mapping(spark: SparkSession, p: str) -> None:
+    """Refused: column mapping by name, then a column renamed (what it is for), partitioned."""
+    create(
+        spark,
+        p,
+        "id BIGINT, name STRING, region STRING",
+        "PARTITIONED BY (region) TBLPROPERTIES ('delta.columnMapping.mode' = 'name',"
+        " 'delta.minReaderVersion' = '2', 'delta.minWriterVersion' = '5')",
+    )
+    spark.sql(f"INSERT INTO delta.`{p}` VALUES (1, 'a', 'eu'), (2, 'b', 'us')")
+    spark.sql(f"ALTER TABLE delta.`{p}` RENAME COLUMN name TO label")
+    spark.sql(f"INSERT INTO delta.`{p}` VALUES (3, 'c', 'eu')")
+
+
 def write_vacuum(spark: SparkSession, p: str) -> None:
     """Defect 3: a plain table that is VACUUMed after XTable wrote Iceberg metadata into it."""
     create(spark, p, "id BIGINT, name STRING")
@@ -199,6 +226,8 @@ CASES = {
     "spark_cdf": write_cdf,
     "spark_v2_checkpoint": write_v2_checkpoint,
     "spark_escaped": write_escaped,
+    "spark_dv": write_dv,
+    "spark_column_mapping": write_column_mapping,
     "spark_vacuum_partial": write_vacuum,
     "spark_vacuum_all": write_vacuum,
     "spark_vacuum_lite": write_vacuum,

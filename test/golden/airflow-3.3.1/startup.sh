@@ -6,9 +6,9 @@ set -euo pipefail
 
 # The XTable runner archive that `pipegen deploy` uploads beside this script:
 # where it is, its SHA-256 and its size in bytes.
-PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/b9f752593eded6bc804a4d9ef2419147d8a914563e4fdb2721a06f03f2355375.zip'
-PIPEGEN_XTABLE_RUNNER_SHA256='b9f752593eded6bc804a4d9ef2419147d8a914563e4fdb2721a06f03f2355375'
-PIPEGEN_XTABLE_RUNNER_BYTES=160617824
+PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/f053bad3eec7ad6f74965a9942d979751d1f5b25f9b7cc70bfdd0f1e85c2fd27.zip'
+PIPEGEN_XTABLE_RUNNER_SHA256='f053bad3eec7ad6f74965a9942d979751d1f5b25f9b7cc70bfdd0f1e85c2fd27'
+PIPEGEN_XTABLE_RUNNER_BYTES=160633908
 
 # pipegen startup fragment: a headless Java 17 for the XTable step.
 # Sourced into the generated startup.sh; it only defines functions.
