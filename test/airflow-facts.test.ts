@@ -4,7 +4,6 @@
  * The other supported versions were read from their released source.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPERATOR_TEMPLATING } from "../src/render/operators.js";
 import {
   JINJA_FILTERS,
   JINJA_GLOBALS,
@@ -15,6 +14,7 @@ import {
 import { airflowTarget } from "../src/spec/airflow-versions.js";
 import { triggerRule } from "../src/spec/common.js";
 import { BASE_OPERATOR_ARGUMENTS, KNOWN_OPERATORS } from "../src/spec/known-operators.js";
+import { OPERATOR_TEMPLATING } from "../src/spec/operator-templating.js";
 import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
 import { pythonJson } from "./helpers/python.js";
 

@@ -7,9 +7,9 @@
  * with another name the DAG module imports. Nothing is imported.
  */
 import type { SpecPath } from "../load/index.js";
-import { OPERATOR_TEMPLATING } from "../render/operators.js";
 import { type AirflowTarget, airflowTarget } from "../spec/airflow-versions.js";
 import { acceptedArguments, KNOWN_OPERATORS, type KnownOperator, MEASURED_VERSIONS } from "../spec/known-operators.js";
+import { OPERATOR_TEMPLATING } from "../spec/operator-templating.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import type { ArgumentValue } from "../spec/steps/operator.js";
 import { nearest } from "./messages.js";
