@@ -22,10 +22,8 @@ import { taskGraph } from "../src/render/task-graph.js";
 import { resolvePipeline } from "../src/resolve/index.js";
 import { validateSpec } from "../src/validate/index.js";
 import { ROOT } from "./helpers/cli.js";
+import { setupVenvs } from "./helpers/python.js";
 import { commandProblem, provenanceOf, sectionsOf, shellWords } from "./helpers/results-md.js";
-
-const setupVenvs = (venvs: readonly string[]) =>
-  execa("bash", [`${ROOT}test/python/setup-venvs.sh`, ...venvs], { stdout: "inherit", stderr: "inherit" });
 
 /** The options a benchmark's command line comes to (its --check-args). */
 async function optionsOf(command: readonly string[], args: readonly string[]): Promise<Record<string, unknown>> {

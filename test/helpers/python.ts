@@ -6,9 +6,9 @@ export const VENVS = `${ROOT}.cache/venvs`;
 
 export const venvBin = (venv: string, tool: string) => `${VENVS}/${venv}/bin/${tool}`;
 
-/** Builds (or reuses) every venv; a no-op when they are current. */
-export async function setupVenvs(): Promise<void> {
-  await execa("bash", [`${ROOT}test/python/setup-venvs.sh`], { stdout: "inherit", stderr: "inherit" });
+/** Builds (or reuses) the named venvs, or every one but the bench-* ones; a no-op when they are current. */
+export async function setupVenvs(names: readonly string[] = []): Promise<void> {
+  await execa("bash", [`${ROOT}test/python/setup-venvs.sh`, ...names], { stdout: "inherit", stderr: "inherit" });
 }
 
 /** Runs a venv's python on a script and parses its JSON output. */
