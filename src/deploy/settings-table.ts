@@ -9,10 +9,11 @@
  * Light on purpose: the CLI reads it at start-up to declare its options, and
  * must not load the settings parser (zod, yaml) for that.
  */
+import { CONFIG_FILE_NAMES } from "../load/config-files.js";
 import type { AirflowVersion } from "../spec/airflow-versions.js";
 
 /** Config files looked up in the working directory when `--config` is not given. */
-export const CONFIG_FILE_NAMES = ["pipegen.config.yaml", "pipegen.config.yml", "pipegen.config.json"] as const;
+export { CONFIG_FILE_NAMES };
 
 interface OptionBase {
   /** The flag. Commander names the parsed value after it (`--wait-timeout` → `waitTimeout`): that must be the key. */
@@ -119,6 +120,12 @@ export const DEPLOY_OPTIONS = {
     help: "deploy this rendered bundle folder (e.g. dist) instead of rendering the specs",
   },
   airflowVersion: { kind: "airflowVersion", flag: "--airflow-version" },
+  env: {
+    kind: "text",
+    flag: "--env",
+    arg: "<name>",
+    help: "the environment of the config file: its deploy settings, and the values the specs read",
+  },
   config: {
     kind: "text",
     flag: "--config",

@@ -9,9 +9,8 @@ import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js"
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
-import { describeIssue, describeUnknownKey } from "./messages.js";
-import { allowedKeysAt } from "./schema-keys.js";
 import { targetProblems } from "./target.js";
+import { zodProblems } from "./zod-problems.js";
 
 /** A spec that passed validation. */
 export interface ValidSpec {
@@ -26,28 +25,16 @@ export interface ValidateOptions {
 
 export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
   const problems: Problem[] = [];
-  const at = (path: readonly PropertyKey[], message: string, hint?: string, key = false): Problem => ({
+  const at = (path: readonly PropertyKey[], message: string, hint?: string): Problem => ({
     file: spec.file,
-    ...spec.locate(path, { key }),
+    ...spec.locate(path),
     path: formatPath(path),
     message,
     ...(hint ? { hint } : {}),
   });
 
   const result = pipeline.safeParse(spec.data, { reportInput: true });
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) {
-          const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, spec.data));
-          problems.push(at([...issue.path, key], text.message, text.hint, true));
-        }
-      } else {
-        const text = describeIssue(issue);
-        problems.push(at(issue.path, text.message, text.hint));
-      }
-    }
-  }
+  if (!result.success) problems.push(...zodProblems(pipeline, result.error.issues, spec));
 
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);

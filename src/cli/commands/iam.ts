@@ -3,7 +3,8 @@ import { type Command, Option } from "commander";
 import { type Problem, SpecError } from "../../errors.js";
 import { explainIam } from "../../iam/explain.js";
 import { buildIam, type IamOptions, IamSpecError, PARTITIONS, type Partition } from "../../iam/index.js";
-import { color, keptWarning } from "../shared.js";
+import type { EnvironmentChoice } from "../../load/environment.js";
+import { color, configOption, envOption, keptWarning } from "../shared.js";
 
 interface IamFlags {
   readonly account?: string;
@@ -15,6 +16,8 @@ interface IamFlags {
   readonly environment?: string;
   readonly dagBucket?: string;
   readonly kmsKey?: string;
+  readonly env?: string;
+  readonly config?: string;
 }
 
 export function registerIam(program: Command): void {
@@ -40,27 +43,46 @@ export function registerIam(program: Command): void {
     .option("--environment <name>", "MWAA environment name; with --dag-bucket, adds MWAA's own baseline document")
     .option("--dag-bucket <bucket>", "the environment's source bucket (dags/, requirements.txt)")
     .option("--kms-key <arn>", "the environment's customer managed KMS key (default: the AWS owned key)")
+    .addOption(envOption())
+    .addOption(configOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
+      `
+--env also takes --account, --region, --environment and --dag-bucket from the
+environment's deploy settings in pipegen.config (account, region, environment,
+bucket) when the flags do not give them.
+
+Examples:
+  pipegen iam --account 111122223333 --region us-east-1
+  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/
+  pipegen iam --env prod --out iam/prod
+  pipegen iam pipelines/products.pipeline.ts --json`,
     )
     .action(async (paths: string[], flags: IamFlags) => {
       const { validatePipelines } = await import("../../pipeline-run.js");
-      const pipelines = await validatePipelines({ paths });
+      const { chooseEnvironment, deploySettingsFor, loadProjectConfig } = await import("../../validate/config.js");
+      const config = await loadProjectConfig(process.cwd(), flags.config);
+      const choice = chooseEnvironment(config, flags.env);
+      const pipelines = await validatePipelines({ paths, env: flags.env, config: flags.config });
+      const deploy = deploySettingsFor(config, flags.env);
+      // The baseline needs both; a config that gives only one leaves it to the flags.
+      const baseline =
+        flags.environment === undefined && flags.dagBucket === undefined && deploy.environment && deploy.bucket
+          ? { environment: deploy.environment, dagBucket: deploy.bucket }
+          : { environment: flags.environment, dagBucket: flags.dagBucket };
       const options: IamOptions = {
-        account: flags.account,
-        region: flags.region,
+        account: flags.account ?? deploy.account,
+        region: flags.region ?? deploy.region,
         partition: flags.partition,
         executionRole: flags.executionRole,
-        environment: flags.environment,
-        dagBucket: flags.dagBucket,
+        ...baseline,
         kmsKey: flags.kmsKey,
       };
       let result: ReturnType<typeof buildIam>;
       try {
         result = buildIam(pipelines, options);
       } catch (error) {
-        if (error instanceof IamSpecError) throw new SpecError(await locate(error));
+        if (error instanceof IamSpecError) throw new SpecError(await locate(error, choice));
         throw error;
       }
       const { writeBundle } = await import("../../write/index.js");
@@ -89,13 +111,13 @@ export function registerIam(program: Command): void {
 }
 
 /** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
-async function locate(error: IamSpecError): Promise<Problem[]> {
+async function locate(error: IamSpecError, env: EnvironmentChoice): Promise<Problem[]> {
   const { loadSpec } = await import("../../load/index.js");
   const cwd = process.cwd();
   const specs = new Map<string, Awaited<ReturnType<typeof loadSpec>>>();
   const out: Problem[] = [];
   for (const [i, p] of error.problems.entries()) {
-    if (!specs.has(p.file)) specs.set(p.file, await loadSpec(path.resolve(cwd, p.file), cwd));
+    if (!specs.has(p.file)) specs.set(p.file, await loadSpec(path.resolve(cwd, p.file), cwd, undefined, { env }));
     const spec = specs.get(p.file)!;
     out.push(Array.isArray(spec) ? p : { ...p, ...spec.locate(error.paths[i]!) });
   }

@@ -2,14 +2,26 @@ import path from "node:path";
 import type { Command } from "commander";
 import { SpecError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
-import { airflowVersionOption, color } from "../shared.js";
+import { airflowVersionOption, color, configOption, envOption } from "../shared.js";
+
+interface ValidateFlags {
+  readonly airflowVersion?: AirflowVersion;
+  readonly env?: string;
+  readonly config?: string;
+  readonly quiet?: boolean;
+  readonly json?: boolean;
+}
 
 export function registerValidate(program: Command): void {
   program
     .command("validate")
-    .description("check specs and report every problem in every file")
+    .description(
+      "check specs and report every problem in every file, for every environment of pipegen.config unless --env names one",
+    )
     .argument("[paths...]", "spec files or folders", ["pipelines"])
     .addOption(airflowVersionOption())
+    .addOption(envOption())
+    .addOption(configOption())
     .option("-q, --quiet", "print nothing on success")
     .option(
       "--json",
@@ -17,32 +29,52 @@ export function registerValidate(program: Command): void {
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --json | jq '.problems[].message'",
+      "\nExamples:\n  pipegen validate\n  pipegen validate pipelines/products.pipeline.ts\n  pipegen validate --env prod\n  pipegen validate --json | jq '.problems[].message'",
     )
-    .action(async (paths: string[], opts: { airflowVersion?: AirflowVersion; quiet?: boolean; json?: boolean }) => {
+    .action(async (paths: string[], opts: ValidateFlags) => {
       try {
-        const { validatePipelines } = await import("../../pipeline-run.js");
-        const pipelines = await validatePipelines({ paths, airflowVersion: opts.airflowVersion });
+        const { validateEveryEnvironment } = await import("../../pipeline-run.js");
+        const runs = await validateEveryEnvironment({
+          paths,
+          airflowVersion: opts.airflowVersion,
+          env: opts.env,
+          config: opts.config,
+        });
         const { specWarnings } = await import("../../validate/warnings.js");
         const { loadSpec } = await import("../../load/index.js");
-        const warnings = [];
-        for (const { at, ...w } of specWarnings(pipelines)) {
-          // Warnings are rare: the file is read again only to say where.
-          const spec = await loadSpec(path.resolve(w.file), process.cwd());
-          const where = Array.isArray(spec) ? { line: 0, column: 0 } : spec.locate(at);
-          warnings.push({ file: w.file, ...where, path: w.path, message: w.message });
-          process.stderr.write(
-            `${color.yellow("warning")} ${w.file}:${where.line}:${where.column} ${w.path}: ${w.message}\n`,
-          );
-        }
+        const warnings: Array<{ file: string; line: number; column: number; path: string; message: string }> = [];
+        const seen = new Set<string>();
+        for (const run of runs)
+          for (const { at, ...w } of specWarnings(run.pipelines)) {
+            // Warnings are rare: the file is read again only to say where.
+            const spec = await loadSpec(path.resolve(w.file), process.cwd(), undefined, { env: run.choice });
+            const where = Array.isArray(spec) ? { line: 0, column: 0 } : spec.locate(at);
+            const warning = { file: w.file, ...where, path: w.path, message: w.message };
+            const key = JSON.stringify(warning);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            warnings.push(warning);
+            process.stderr.write(
+              `${color.yellow("warning")} ${w.file}:${where.line}:${where.column} ${w.path}: ${w.message}\n`,
+            );
+          }
+        const envs = runs.flatMap((r) => (r.env === undefined ? [] : [r.env]));
+        const count = runs[0]?.pipelines.length ?? 0;
         if (opts.json) {
-          const summary = pipelines.map((p) => ({ id: p.pipeline.id, file: p.file, airflowVersion: p.target.version }));
+          const summary = runs.flatMap((r) =>
+            r.pipelines.map((p) => ({
+              id: p.pipeline.id,
+              file: p.file,
+              airflowVersion: p.target.version,
+              ...(r.env === undefined ? {} : { env: r.env }),
+            })),
+          );
           process.stdout.write(
             `${JSON.stringify({ valid: true, pipelines: summary, problems: [], ...(warnings.length > 0 ? { warnings } : {}) }, null, 2)}\n`,
           );
         } else if (!opts.quiet)
           process.stdout.write(
-            `${color.green("✓")} ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"} valid\n`,
+            `${color.green("✓")} ${count} pipeline${count === 1 ? "" : "s"} valid${envs.length > 0 ? ` for ${envs.length === 1 ? "environment" : "environments"} ${envs.join(", ")}` : ""}\n`,
           );
       } catch (error) {
         if (opts.json && error instanceof SpecError)
