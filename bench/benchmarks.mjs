@@ -5,7 +5,7 @@
  * in the full runs and RESULTS.md), and checks that the command written in
  * each RESULTS.md section still runs.
  *
- * To add a benchmark (e.g. the XTable ones):
+ * To add a benchmark:
  *  1. Parse its command line with `benchOptions()` (bench/lib/options.mjs).
  *     It then takes --quick (give it `quick:` defaults that finish in about a
  *     minute on 2 cores, RESULTS.md untouched), --no-build, --no-results
@@ -61,6 +61,19 @@ export const BENCHMARKS = [
     checks: [
       /^after each of the 12 deploys the bucket held exactly the bundle's 102 files, with the same content$/,
       /^none of the 7 no-op deploys wrote to the bucket/,
+    ],
+  },
+  {
+    name: "xtable",
+    command: ["node", "bench/xtable/run.mjs"],
+    venvs: ["delta"],
+    checks: [
+      /^all 10 runs exited 0, and their result lines reported 14 syncs, each SUCCESS in the sync mode expected, for exactly the tables given$/,
+      /^every incremental run \(3\) was INCREMENTAL per its result line and added exactly one Iceberg snapshot, an append naming Delta version 20$/,
+      /^each run started the JVMs it should: 1 for the 3 tables in one datasetConfig, 3 for one JVM per table, 1 for every other run \(pipegen xtable run's included\)$/,
+      /^GNU time gave every run's wall and CPU time and every JVM's peak RSS \(10 runs, 10 JVMs\)$/,
+      /^pipegen xtable verify passed on every synced table after every run \(14 verifications\)$/,
+      /^pyiceberg read the same rows as deltalake from every table synced by each variant's first run \(13 tables, \d+ rows\)$/,
     ],
   },
 ];

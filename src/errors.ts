@@ -3,27 +3,9 @@
  * exit codes (1 for user errors, 2 for anything unexpected).
  */
 
-/** One thing wrong with a spec, located in its file. */
-export interface Problem {
-  /** Spec file, relative to the working directory. */
-  readonly file: string;
-  /** 1-based line and column; 0 when the problem concerns the file as a whole. */
-  readonly line: number;
-  readonly column: number;
-  /** Path inside the spec, e.g. `steps[2].crawler`; empty for the whole file. */
-  readonly path: string;
-  readonly message: string;
-  /** How to fix it. */
-  readonly hint?: string;
-}
+import type { Problem } from "./problem.js";
 
-/** Formats a problem as `file:line:col path: message — hint`. */
-export function formatProblem(p: Problem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column}` : p.file;
-  const path = p.path ? ` ${p.path}:` : "";
-  const hint = p.hint ? ` — ${p.hint}` : "";
-  return `${where}${path} ${p.message}${hint}`;
-}
+export { formatProblem, type Problem } from "./problem.js";
 
 /** A user error: bad input, bad flags, stale output. Exit code 1. */
 export class UserError extends Error {

@@ -3,20 +3,21 @@
  * of every spec collected before anything is rendered.
  */
 import path from "node:path";
-import { type Problem, SpecError } from "./errors.js";
+import { SpecError } from "./errors.js";
 import {
   type EnvironmentChoice,
   explainSubstitutions,
   NO_ENVIRONMENT,
   substituteEnvironment,
 } from "./load/environment.js";
-import { discoverSpecFiles, formatPath, type Locator, loadSpec, type SpecFile } from "./load/index.js";
+import { discoverSpecFiles, loadSpec, type SpecFile } from "./load/index.js";
+import { type Problem, placeProblem } from "./problem.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
+import { taskIdProblems } from "./resolve/task-ids.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
 import { chooseEnvironment, loadProjectConfig } from "./validate/config.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
-import { taskIdProblems } from "./validate/task-ids.js";
 
 export interface RunOptions {
   /** Spec files or folders; defaults to `pipelines/`. */
@@ -48,8 +49,6 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
 export interface EnvironmentPipelines {
   /** The environment; undefined when the project declares none. */
   readonly env: string | undefined;
-  /** The environment's values, for loading the specs again (to locate a warning). */
-  readonly choice: EnvironmentChoice;
   readonly pipelines: ResolvedPipeline[];
 }
 
@@ -74,7 +73,7 @@ export async function validateEveryEnvironment(options: RunOptions = {}): Promis
       ? runs[0]!.problems
       : mergeProblems(runs.map((r) => ({ env: r.choice.selected!.name, problems: r.problems })));
   if (problems.length > 0) throw new SpecError(problems);
-  return runs.map((r) => ({ env: r.choice.selected?.name, choice: r.choice, pipelines: r.pipelines }));
+  return runs.map((r) => ({ env: r.choice.selected?.name, pipelines: r.pipelines }));
 }
 
 /**
@@ -90,11 +89,13 @@ function mergeProblems(runs: readonly { env: string; problems: readonly Problem[
       if (known) known.envs.push(env);
       else byKey.set(key, { problem: p, envs: [env] });
     }
-  return [...byKey.values()].map(({ problem, envs }) =>
-    envs.length === runs.length
-      ? problem
-      : { ...problem, message: `with --env ${envs.join(", ")}: ${problem.message}` },
-  );
+  return [...byKey.values()]
+    .map(({ problem, envs }) =>
+      envs.length === runs.length
+        ? problem
+        : { ...problem, message: `with --env ${envs.join(", ")}: ${problem.message}` },
+    )
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
 /** Every problem of every spec for one environment, and the specs that passed. */
@@ -107,20 +108,11 @@ async function validateFor(
   const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options, choice)));
 
   const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
-  const valid = checked.filter((c) => c.problems === undefined);
-  const locators = new Map<string, Locator>(valid.map((v) => [v.resolved.file, v.locate]));
-  for (const c of crossFileProblems(
-    valid.map((v) => v.resolved),
-    { checkVersions: !options.airflowVersion },
-  ))
-    problems.push({
-      file: c.file,
-      ...locators.get(c.file)!(c.path),
-      path: formatPath(c.path),
-      message: c.message,
-      hint: c.hint,
-    });
-  return { problems, pipelines: valid.map((v) => v.resolved) };
+  const valid = checked.flatMap((c) => (c.problems === undefined ? [c.resolved] : []));
+  const byFile = new Map(valid.map((v) => [v.file, v]));
+  for (const c of crossFileProblems(valid, { checkVersions: !options.airflowVersion }))
+    problems.push(placeProblem(c, byFile.get(c.file)!.locate));
+  return { problems, pipelines: valid };
 }
 
 /**
@@ -133,7 +125,7 @@ export async function renderPipelines(options: RunOptions = {}): Promise<Rendere
 
 type CheckedSpec =
   | { readonly problems: Problem[] }
-  | { readonly problems?: undefined; readonly resolved: ResolvedPipeline; readonly locate: Locator };
+  | { readonly problems?: undefined; readonly resolved: ResolvedPipeline };
 
 /** One spec file through load, environment values, validate and resolve, with every problem it has on its own. */
 async function checkSpec(
@@ -151,6 +143,6 @@ async function checkSpec(
   if (Array.isArray(valid)) return { problems: explainSubstitutions(valid, substitutions) };
   const source = path.relative(cwd, found.absolute).split(path.sep).join("/");
   const resolved = resolvePipeline(valid, { ...options, source });
-  const problems = taskIdProblems(resolved, spec.locate);
-  return problems.length > 0 ? { problems } : { resolved, locate: spec.locate };
+  const problems = taskIdProblems(resolved).map((p) => placeProblem(p, resolved.locate));
+  return problems.length > 0 ? { problems } : { resolved };
 }

@@ -153,13 +153,11 @@ export function makePipeline(index, seed) {
 
   if (chosen.has("xtable")) {
     const catalog = r.chance(0.5);
-    // Once Iceberg or Iceberg + Hudi; HUDI targets are refused since. The draw stays, so every later draw is as before.
-    r.chance(0.6);
     const step = {
       id: `translate_${domain}`,
       kind: "xtable",
       after: last,
-      targetFormats: ["ICEBERG"],
+      targetFormats: r.chance(0.6) ? ["ICEBERG"] : ["ICEBERG", "HUDI"],
       datasets: [
         {
           tableBasePath: `s3://${domain}-lake-${region}/delta/${domain}`,

@@ -12,6 +12,8 @@
 import { randomUUID } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { z } from "zod";
+import { formatPath } from "../problem.js";
+import { describeIssue } from "../validate/messages.js";
 import { type BucketTarget, objectParams, s3Url } from "./bucket-target.js";
 import { type EnvironmentFile, STATE_DIR } from "./bundle.js";
 import { AwsCallError, PreflightError } from "./errors.js";
@@ -96,13 +98,18 @@ export async function readManifest(target: BucketTarget): Promise<StoredManifest
   } catch {
     data = undefined;
   }
-  const parsed = manifestSchema.safeParse(data);
+  const parsed = manifestSchema.safeParse(data, { reportInput: true });
   if (!parsed.success)
     throw new PreflightError(
-      `${url} is not a deploy manifest this pipegen understands (${parsed.error.issues[0]?.message ?? "not JSON"}). ` +
+      `${url} is not a deploy manifest this pipegen understands (${data === undefined ? "not JSON" : issueText(parsed.error.issues[0]!)}). ` +
         `It lists the objects pipegen manages; if it was damaged, restore its previous version (the bucket is versioned) or delete it, and pipegen will recognise the objects it wrote by their metadata.`,
     );
   return { manifest: parsed.data, etag };
+}
+
+/** A schema issue of a manifest in one phrase: where, and what is wrong. */
+function issueText(issue: z.core.$ZodIssue): string {
+  return `${issue.path.length > 0 ? `${formatPath(issue.path)} ` : ""}${describeIssue(issue).message}`;
 }
 
 /** The recorded state in a canonical form (sorted keys): equal strings mean the same state. */

@@ -6,7 +6,7 @@
  */
 import { GetCrawlerCommand, GetDatabaseCommand, GetJobCommand, type GlueClient } from "@aws-sdk/client-glue";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { ResolvedPipeline } from "../resolve/index.js";
+import type { GlueResource, ResolvedPipeline } from "../resolve/index.js";
 import { AwsCallError } from "./errors.js";
 import { runPool } from "./pool.js";
 import { describeError, RetriesExhausted, type RetryPolicy, withRetry } from "./retry.js";
@@ -31,35 +31,30 @@ export function resourcesNamedBy(pipelines: readonly ResolvedPipeline[]): Resour
     if (!ref.usedBy.includes(where)) ref.usedBy.push(where);
     refs.set(id, ref);
   };
-  for (const p of pipelines) {
-    for (const step of p.pipeline.steps) {
+  for (const p of pipelines)
+    for (const { step, glue } of p.steps) {
       const where = `${p.file} ${p.pipeline.id} › ${step.id}`;
-      switch (step.kind) {
-        case "s3Sensor":
-          add("S3 bucket", step.bucket, where);
-          break;
-        case "glueCrawler":
-          // A managed crawler is created by the operator; its database must exist.
-          if (step.manage) add("Glue database", step.manage.database, where);
-          else add("Glue crawler", step.crawler, where);
-          break;
-        case "glueJob":
-          // The operator creates a missing job only when it has a script and a role.
-          if (!(step.scriptLocation && step.role)) add("Glue job", step.job, where);
-          break;
-        case "xtable":
-          if (step.glueCatalog) {
-            const names = step.glueCatalog.database
-              ? [step.glueCatalog.database]
-              : step.datasets.map((d) => d.namespace!);
-            for (const n of new Set(names)) add("Glue database", n, where, step.glueCatalog.region);
-          }
-          break;
-        default:
-          break;
-      }
+      // Of the buckets a step touches, preflight looks up those that sensors watch.
+      if (step.kind === "s3Sensor") add("S3 bucket", step.bucket, where);
+      for (const g of glue)
+        switch (g.kind) {
+          // The operator creates a missing managed crawler, or a job it has a script and a role for.
+          case "crawler":
+            if (!g.createdIfMissing) add("Glue crawler", g.name, where);
+            break;
+          case "job":
+            if (!g.createdIfMissing) add("Glue job", g.name, where);
+            break;
+          case "database":
+            add("Glue database", g.name, where, g.region);
+            break;
+          // XTable creates a missing table.
+          case "table":
+            break;
+          default:
+            unhandledGlueResource(g);
+        }
     }
-  }
   return [...refs.values()];
 }
 
@@ -110,6 +105,10 @@ export async function checkResources(
   const order = (a: ResourceProblem, b: ResourceProblem) =>
     a.ref.kind + a.ref.name < b.ref.kind + b.ref.name ? -1 : 1;
   return { missing: missing.sort(order), unreadable: unreadable.sort(order), checked: refs.length };
+}
+
+function unhandledGlueResource(resource: never): never {
+  throw new Error(`unhandled Glue resource ${(resource as GlueResource).kind}`);
 }
 
 async function lookUp(

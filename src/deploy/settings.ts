@@ -4,7 +4,7 @@
  * CI job sets), the `deploy` section of the config file, or a default. The
  * source of every value is kept, so the plan can say why it deploys where it
  * does. Flags, variables, config keys and defaults are those of the table in
- * settings-table.ts.
+ * deploy-settings.ts.
  */
 import path from "node:path";
 import { z } from "zod";
@@ -13,11 +13,12 @@ import { normalizePrefix as keyPrefix } from "../runner/location.js";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
 import { awsAccountId, awsRegion, s3BucketName } from "../spec/common.js";
 import type { DeployConfigData } from "../spec/config.js";
+import { CONFIG_FILE_NAMES, DEPLOY_OPTIONS, type DeployFlags, type SettingName } from "../spec/deploy-settings.js";
 import { chooseEnvironment, loadProjectConfig, type ProjectConfig } from "../validate/config.js";
+import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
-import { CONFIG_FILE_NAMES, DEPLOY_OPTIONS, type DeployFlags, type SettingName } from "./settings-table.js";
 
-export type { DeployFlags } from "./settings-table.js";
+export type { DeployFlags } from "../spec/deploy-settings.js";
 
 /** The resolved settings of one deploy, validated. */
 export interface DeploySettings {
@@ -255,8 +256,8 @@ export function normalizePrefix(raw: string, source: string = DEPLOY_OPTIONS.pre
 }
 
 function check(schema: z.ZodType, value: string, source: string): void {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DeploySettingsError(`${source} "${value}" ${r.error.issues[0]!.message}`);
+  const r = schema.safeParse(value, { reportInput: true });
+  if (!r.success) throw new DeploySettingsError(`${source} "${value}" ${describeIssue(r.error.issues[0]!).message}`);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -5,6 +5,7 @@
  * does let you scope (its RESOURCE_STAR finding), so this list cannot drift
  * into convenience.
  */
+import { AWS_PATTERN } from "../spec/common.js";
 
 /**
  * Actions that AWS does not scope to a resource: the Service Authorization
@@ -36,9 +37,7 @@ export interface AllowedWildcard {
   readonly notResource?: true;
 }
 
-const PARTITION = "(?:aws|aws-cn|aws-us-gov)";
-const REGION = "[a-z]{2}(?:-[a-z]+)+-\\d+";
-const ACCOUNT = "\\d{12}";
+const { partition: PARTITION, region: REGION, account: ACCOUNT } = AWS_PATTERN;
 
 export const ALLOWED_WILDCARD_RESOURCES: readonly AllowedWildcard[] = [
   {

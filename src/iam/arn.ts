@@ -2,10 +2,11 @@
  * ARNs of the resources pipegen's steps touch, in the formats of the AWS
  * Service Authorization Reference (the same data Parliament checks against).
  */
+import type { AwsPartition } from "../spec/common.js";
 
 /** Where the MWAA environment runs. */
 export interface AwsPlacement {
-  readonly partition: "aws" | "aws-cn" | "aws-us-gov";
+  readonly partition: AwsPartition;
   readonly account: string;
   readonly region: string;
 }

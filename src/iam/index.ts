@@ -7,10 +7,11 @@
  * anything is written. Pure: it returns documents and files, never touches
  * the disk or the network.
  */
-import { type Problem, SpecError, UserError } from "../errors.js";
-import { formatPath, type SpecPath } from "../load/source.js";
-import type { RenderedFile } from "../render/bundle.js";
+import { SpecError, UserError } from "../errors.js";
+import { placeProblem, type SpecProblem } from "../problem.js";
+import type { RenderedFile } from "../rendered-file.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
+import { AWS_PARTITIONS, awsAccountId, awsRegion } from "../spec/common.js";
 import type { Step } from "../spec/steps/index.js";
 import { Arns, type AwsPlacement, roleName } from "./arn.js";
 import { type BaselineGrant, baselineGrants } from "./baseline.js";
@@ -20,37 +21,22 @@ import { checkWildcards } from "./wildcard-check.js";
 
 export type Partition = AwsPlacement["partition"];
 
-/** Spec problems found while building IAM documents; `paths` lets a caller with the spec files locate each one. */
-export class IamSpecError extends SpecError {
-  constructor(
-    problems: readonly Problem[],
-    readonly paths: readonly SpecPath[],
-  ) {
-    super(problems);
-  }
-}
-
-type Located = { readonly problem: Problem; readonly path: SpecPath };
-
-function specError(found: readonly Located[]): IamSpecError {
+/** The problems IAM found in the specs, each placed in its file, in file and line order and once each. */
+function specError(found: readonly SpecProblem[], pipelines: readonly ResolvedPipeline[]): SpecError {
+  const locators = new Map(pipelines.map((p) => [p.file, p.locate]));
   const seen = new Set<string>();
-  const unique = found.filter(({ problem: p }) => {
-    const key = `${p.file}:${p.path}:${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return new IamSpecError(
-    unique.map((u) => u.problem),
-    unique.map((u) => u.path),
-  );
+  const problems = found
+    .map((p) => placeProblem(p, locators.get(p.file)!))
+    .filter((p) => {
+      const key = `${p.file}:${p.path}:${p.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  return new SpecError(problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line)));
 }
 
-function problemAt(file: string, path: SpecPath, message: string, hint?: string): Located {
-  return { problem: { file, line: 0, column: 0, path: formatPath(path), message, ...(hint ? { hint } : {}) }, path };
-}
-
-export const PARTITIONS: readonly Partition[] = ["aws", "aws-cn", "aws-us-gov"];
+export const PARTITIONS: readonly Partition[] = AWS_PARTITIONS;
 
 export interface IamOptions {
   /** Overrides `aws.account` of the specs. */
@@ -111,7 +97,37 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
   const placement = resolvePlacement(pipelines, options);
   const arns = new Arns(placement);
   const notes: string[] = [];
-  const missing: Located[] = [];
+  const grants = pipelineGrants(pipelines, arns, notes);
+  const owners = bucketOwners(pipelines, placement.account);
+  const executionRole = options.executionRole === undefined ? undefined : arns.iamRole(options.executionRole);
+  // In this order: the documents' order, the notes' order, and which problem is reported first.
+  const documents = [
+    ...executionDocuments(grants, executionRole),
+    ...baselineDocuments(options, arns, executionRole, notes),
+    ...roleDocuments(grants, "glue-role"),
+    ...roleDocuments(grants, "redshift-role"),
+    ...bucketPolicies(grants, owners, executionRole, placement, notes),
+  ];
+  for (const d of documents) {
+    const violations = checkWildcards(d.policy);
+    if (violations.length > 0)
+      throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
+    if (d.size.characters > d.size.limit)
+      notes.push(
+        `${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`,
+      );
+  }
+  const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
+  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
+  return { placement, documents, notes: [...new Set(notes)], files };
+}
+
+/**
+ * What every step of every pipeline needs, each grant with its pipeline.
+ * @throws {SpecError} naming every input a spec lacks
+ */
+function pipelineGrants(pipelines: readonly ResolvedPipeline[], arns: Arns, notes: string[]): PipelineGrant[] {
+  const missing: SpecProblem[] = [];
   const annotated: Annotated[] = [];
   for (const resolved of pipelines) {
     const ctx: IamContext = {
@@ -119,92 +135,123 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       arns,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
-      missing: (path, message) => missing.push(problemAt(resolved.file, path, message)),
+      missing: (path, message) => missing.push({ file: resolved.file, path, message }),
     };
-    for (const step of resolved.pipeline.steps)
+    for (const step of resolved.steps)
       for (const grant of stepGrants(step, ctx))
-        annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.id });
+        annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.step.id });
   }
-  if (missing.length > 0) throw specError(missing);
-  const grants = perStep(annotated);
+  if (missing.length > 0) throw specError(missing, pipelines);
+  return perStep(annotated);
+}
 
-  const owners = bucketOwners(pipelines, placement.account);
-  const documents: IamDocument[] = [];
-  const execution = grants.filter((g) => g.to.kind === "execution-role");
-  const executionRole = options.executionRole === undefined ? undefined : arns.iamRole(options.executionRole);
-  const roleLabel = executionRole ?? "the MWAA execution role";
-  const parts = splitByPipeline(execution, LIMITS.managed.limit);
-  parts.forEach((part, i) => {
+/** The execution role's documents: what the tasks do, in as many parts as IAM's size limit needs. */
+function executionDocuments(grants: readonly PipelineGrant[], executionRole: string | undefined): IamDocument[] {
+  const parts = splitByPipeline(
+    grants.filter((g) => g.to.kind === "execution-role"),
+    LIMITS.managed.limit,
+  );
+  return parts.map((part, i) => {
     const file = parts.length === 1 ? "mwaa-execution-role.json" : `mwaa-execution-role-${i + 1}.json`;
     const which =
       parts.length === 1
         ? ""
         : ` (part ${i + 1} of ${parts.length}: one managed policy holds at most ${LIMITS.managed.limit} characters)`;
-    documents.push(
-      identityDocument(file, "execution-role", `attach to ${roleLabel}: what the pipelines' tasks do${which}`, part),
-    );
+    const label = executionRole ?? "the MWAA execution role";
+    return identityDocument(file, "execution-role", `attach to ${label}: what the pipelines' tasks do${which}`, part);
   });
+}
 
-  if (options.environment !== undefined && options.dagBucket !== undefined) {
-    const baseline = baselineGrants(
-      { environment: options.environment, dagBucket: options.dagBucket, kmsKey: options.kmsKey },
-      arns,
-    );
-    documents.push(
-      identityDocument(
-        "mwaa-execution-role-baseline.json",
-        "mwaa-baseline",
-        `attach to ${roleLabel}: what MWAA itself needs for environment ${options.environment}, apart from any pipeline`,
-        baseline,
-      ),
-    );
-  } else if (options.environment !== undefined || options.dagBucket !== undefined) {
-    throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
-  } else {
+/**
+ * MWAA's own baseline, when the options name the environment and its bucket.
+ * @throws {UserError} when they name only one of them
+ */
+function baselineDocuments(
+  options: IamOptions,
+  arns: Arns,
+  executionRole: string | undefined,
+  notes: string[],
+): IamDocument[] {
+  const { environment, dagBucket, kmsKey } = options;
+  if (environment === undefined && dagBucket === undefined) {
     notes.push(
       "MWAA's own baseline (logs, metrics, Celery queues, KMS, the DAG bucket) was not written: pass --environment and --dag-bucket to get mwaa-execution-role-baseline.json",
     );
+    return [];
   }
+  if (environment === undefined || dagBucket === undefined)
+    throw new UserError("the MWAA baseline needs both --environment and --dag-bucket");
+  return [
+    identityDocument(
+      "mwaa-execution-role-baseline.json",
+      "mwaa-baseline",
+      `attach to ${executionRole ?? "the MWAA execution role"}: what MWAA itself needs for environment ${environment}, apart from any pipeline`,
+      baselineGrants({ environment, dagBucket, kmsKey }, arns),
+    ),
+  ];
+}
 
-  const glueRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "glue-role" ? [g.to.roleArn] : [])))].sort(
-    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
-  );
-  for (const role of glueRoles) {
-    const mine = grants.filter((g) => g.to.kind === "glue-role" && g.to.roleArn === role);
-    // Role names are unique within an account; a same-named role of another account gets its account in the file name.
-    const clash = glueRoles.some((other) => other !== role && roleName(other) === roleName(role));
-    const name = clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role);
-    documents.push(
-      identityDocument(
-        `glue-role-${fileSafe(name)}.json`,
-        "glue-role",
-        `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`,
-        mine,
-      ),
-    );
-  }
-  const unloadRoles = [...new Set(grants.flatMap((g) => (g.to.kind === "redshift-role" ? [g.to.roleArn] : [])))].sort(
-    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
-  );
-  for (const role of unloadRoles) {
-    const mine = grants.filter((g) => g.to.kind === "redshift-role" && g.to.roleArn === role);
-    const clash = unloadRoles.some((other) => other !== role && roleName(other) === roleName(role));
-    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+type OtherRole = Exclude<Grantee, { kind: "execution-role" }>;
+
+/** The documents of one role other than the execution role; `name` is the role's name, safe in a file name. */
+const ROLE_DOCUMENTS: {
+  readonly [K in OtherRole["kind"]]: (role: string, name: string, grants: readonly Grant[]) => IamDocument[];
+} = {
+  "glue-role": (role, name, grants) => [
+    identityDocument(
+      `glue-role-${name}.json`,
+      "glue-role",
+      `attach to Glue role ${role}: the S3 paths its jobs and crawlers read (catalog and log access stay with its Glue service policy)`,
+      grants,
+    ),
+  ],
+  "redshift-role": (role, name, grants) => {
     const which =
       role === "default"
         ? "the default IAM role of the Redshift namespace or cluster the pipelines unload from"
         : `${role}, associated with the Redshift namespace or cluster`;
-    documents.push(
+    return [
       identityDocument(
         `redshift-unload-role-${name}.json`,
         "redshift-unload-role",
         `attach to ${which}: where UNLOAD writes (Redshift assumes it through IAM_ROLE)`,
-        mine,
+        grants,
       ),
       trustDocument(`redshift-unload-role-${name}-trust.json`, which),
-    );
-  }
+    ];
+  },
+};
 
+/** The documents of every role of one kind that grants go to, by role name. */
+function roleDocuments(grants: readonly PipelineGrant[], kind: OtherRole["kind"]): IamDocument[] {
+  const mine = grants.filter((g): g is PipelineGrant & { to: OtherRole } => g.to.kind === kind);
+  const roles = [...new Set(mine.map((g) => g.to.roleArn))].sort(
+    (a, b) => roleName(a).localeCompare(roleName(b)) || a.localeCompare(b),
+  );
+  return roles.flatMap((role) => {
+    // Role names are unique within an account; a same-named role of another account gets its account in the file name.
+    const clash = roles.some((other) => other !== role && roleName(other) === roleName(role));
+    const name = fileSafe(clash ? `${roleName(role)}-${role.split(":")[4]}` : roleName(role));
+    return ROLE_DOCUMENTS[kind](
+      role,
+      name,
+      mine.filter((g) => g.to.roleArn === role),
+    );
+  });
+}
+
+/**
+ * The bucket policies of the buckets of other accounts that grants reach.
+ * @throws {UserError} when a policy must name the execution role and the options do not
+ */
+function bucketPolicies(
+  grants: readonly PipelineGrant[],
+  owners: ReadonlyMap<string, string>,
+  executionRole: string | undefined,
+  placement: AwsPlacement,
+  notes: string[],
+): IamDocument[] {
+  const documents: IamDocument[] = [];
   for (const [bucket, owner] of [...owners].sort()) {
     const mine = grants.filter((g) => g.bucket === bucket);
     if (mine.length === 0) continue;
@@ -230,19 +277,7 @@ export function buildIam(pipelines: readonly ResolvedPipeline[], options: IamOpt
       ),
     );
   }
-
-  for (const d of documents) {
-    const violations = checkWildcards(d.policy);
-    if (violations.length > 0)
-      throw new Error(`pipegen built ${d.file} with wildcards outside its allow-list:\n${violations.join("\n")}`);
-    if (d.size.characters > d.size.limit)
-      notes.push(
-        `${d.file} has ${d.size.characters} characters, over the ${d.size.limit} of ${d.size.limitName}: split it by pipeline (run pipegen iam on fewer specs at a time)`,
-      );
-  }
-  const files = documents.map((d) => ({ path: d.file, content: `${JSON.stringify(d.policy, null, 2)}\n` }));
-  // One note per fact: several steps of a pipeline may report the same one (e.g. its secret's region).
-  return { placement, documents, notes: [...new Set(notes)], files };
+  return documents;
 }
 
 /** A grant and the pipeline and step it serves. */
@@ -374,11 +409,11 @@ function trustDocument(file: string, role: string): IamDocument {
 function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOptions): AwsPlacement {
   const partition = options.partition ?? "aws";
   if (!PARTITIONS.includes(partition)) throw new UserError(`--partition must be one of ${PARTITIONS.join(", ")}`);
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+  if (options.account !== undefined && !awsAccountId.safeParse(options.account).success)
     throw new UserError(`--account must be a 12-digit AWS account id, got "${options.account}"`);
-  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region))
+  if (options.region !== undefined && !awsRegion.safeParse(options.region).success)
     throw new UserError(`--region must be an AWS region code such as eu-west-1, got "${options.region}"`);
-  const problems: Located[] = [];
+  const problems: SpecProblem[] = [];
   const pick = (field: "account" | "region", given: string | undefined, flag: string): string | undefined => {
     const declared = pipelines.flatMap((p) =>
       p.pipeline.aws?.[field] === undefined ? [] : [{ file: p.file, value: p.pipeline.aws[field]! }],
@@ -386,19 +421,17 @@ function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOp
     const chosen = given ?? declared[0]?.value;
     for (const d of declared)
       if (d.value !== chosen)
-        problems.push(
-          problemAt(
-            d.file,
-            ["aws", field],
-            `is ${d.value}, but ${given !== undefined ? `${flag} is ${given}` : `${declared[0]!.file} says ${chosen}`}`,
-            "one MWAA environment runs in one account and region; make the specs agree",
-          ),
-        );
+        problems.push({
+          file: d.file,
+          path: ["aws", field],
+          message: `is ${d.value}, but ${given !== undefined ? `${flag} is ${given}` : `${declared[0]!.file} says ${chosen}`}`,
+          hint: "one MWAA environment runs in one account and region; make the specs agree",
+        });
     return chosen;
   };
   const account = pick("account", options.account, "--account");
   const region = pick("region", options.region, "--region");
-  if (problems.length > 0) throw specError(problems);
+  if (problems.length > 0) throw specError(problems, pipelines);
   if (account === undefined) throw new UserError("no AWS account: pass --account or set aws.account in a spec");
   if (region === undefined) throw new UserError("no AWS region: pass --region or set aws.region in a spec");
   const regionPartition = region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
@@ -412,22 +445,20 @@ function resolvePlacement(pipelines: readonly ResolvedPipeline[], options: IamOp
 /** Cross-account buckets of all pipelines; one bucket has one owner. */
 function bucketOwners(pipelines: readonly ResolvedPipeline[], account: string): Map<string, string> {
   const owners = new Map<string, { owner: string; file: string }>();
-  const problems: Located[] = [];
+  const problems: SpecProblem[] = [];
   for (const p of pipelines)
     for (const [bucket, owner] of Object.entries(p.pipeline.aws?.bucketOwners ?? {})) {
       const seen = owners.get(bucket);
       if (seen && seen.owner !== owner)
-        problems.push(
-          problemAt(
-            p.file,
-            ["aws", "bucketOwners", bucket],
-            `is ${owner}, but ${seen.file} says ${seen.owner}`,
-            "a bucket has one owner; make the specs agree",
-          ),
-        );
+        problems.push({
+          file: p.file,
+          path: ["aws", "bucketOwners", bucket],
+          message: `is ${owner}, but ${seen.file} says ${seen.owner}`,
+          hint: "a bucket has one owner; make the specs agree",
+        });
       else owners.set(bucket, { owner, file: p.file });
     }
-  if (problems.length > 0) throw specError(problems);
+  if (problems.length > 0) throw specError(problems, pipelines);
   return new Map([...owners].filter(([, o]) => o.owner !== account).map(([b, o]) => [b, o.owner]));
 }
 

@@ -3,8 +3,8 @@
  * it exists) for the identities that act when a DAG runs, assembled into
  * policy documents.
  */
-import type { ResolvedPipeline } from "../resolve/index.js";
-import type { Step } from "../spec/steps/index.js";
+import type { ResolvedPipeline, ResolvedStep } from "../resolve/index.js";
+import type { Step, StepKind } from "../spec/steps/index.js";
 import type { Arns } from "./arn.js";
 
 /** An IAM condition block, e.g. `{ StringLike: { "s3:prefix": ["in/*"] } }`. */
@@ -63,4 +63,5 @@ export interface IamContext {
   missing(path: readonly PropertyKey[], message: string): void;
 }
 
-export type IamStepBuilder<S extends Step> = (step: S, ctx: IamContext) => Grant[];
+/** The grants of one step of kind K, built from its resolved facts. */
+export type IamStepBuilder<K extends StepKind> = (resolved: ResolvedStep<K>, ctx: IamContext) => Grant[];

@@ -71,13 +71,6 @@ export function hasWildcard(pattern: string): boolean {
   return /[*?]/.test(pattern.replace(/\$\{[*?$]\}/g, ""));
 }
 
-/** `s3://bucket/key` → bucket and key (key without the leading slash; may be empty). */
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/s.exec(uri);
-  if (!m) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: m[1]!, key: m[2]! };
-}
-
 function collapseStars(pattern: string): string {
   // Adjacent templates (`${YYYY}${MM}`) would give `**`; one `*` means the same.
   return pattern.replace(/(?<!\$\{)\*{2,}/g, "*");

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type Problem, UserError } from "../errors.js";
-import { CONFIG_FILE_NAMES } from "./config-files.js";
+import { CONFIG_FILE_NAMES } from "../spec/deploy-settings.js";
 import type { LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
 

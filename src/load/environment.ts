@@ -5,10 +5,10 @@
  * replaced here, before validation, so that each value is checked where it
  * lands like any other spec value.
  */
-import type { Problem } from "../errors.js";
+import { formatPath, type Problem, placeProblem, type SpecPath } from "../problem.js";
 import type { EnvValue } from "../spec/define.js";
 import { nearest } from "../spec/nearest.js";
-import { formatPath, type LoadedSpec, type SpecPath } from "./source.js";
+import type { LoadedSpec } from "./source.js";
 
 /** One value of an environment, and where the config sets it (`file:line:col`). */
 export interface EnvironmentValue {
@@ -95,7 +95,7 @@ export function substituteEnvironment(
   const problems: Problem[] = [];
   const substitutions: Substitution[] = [];
   const at = (path: SpecPath, message: string, hint: string, key = false): void => {
-    problems.push({ file: spec.file, ...spec.locate(path, { key }), path: formatPath(path), message, hint });
+    problems.push(placeProblem({ file: spec.file, path, message, hint, key }, spec.locate));
   };
 
   const replace = (text: string, path: SpecPath): unknown => {

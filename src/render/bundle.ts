@@ -5,17 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { RenderedFile } from "../rendered-file.js";
 import type { ResolvedPipeline } from "../resolve/index.js";
 import { startupAssignments } from "../runner/location.js";
 import { constraintsUrl } from "../spec/airflow-versions.js";
+import { STEP_KINDS } from "../spec/step-kinds.js";
 import { renderDag } from "./dag.js";
 import { renderTemplate } from "./templates.js";
 
-export interface RenderedFile {
-  /** Path inside the bundle, with forward slashes, e.g. `dags/products.py`. */
-  readonly path: string;
-  readonly content: string;
-}
+export type { RenderedFile } from "../rendered-file.js";
 
 /** The folder in dags/ that holds the XTable operator; it contains no DAGs. */
 export const XTABLE_PACKAGE = "pipegen_xtable";
@@ -54,11 +52,8 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
     });
   }
 
-  // Every step kind but xtable runs an Amazon-provider operator.
-  const usesAws = [...kinds].some((k) => k !== "xtable");
-  const usesSqlConnection = pipelines.some(
-    (p) => p.pipeline.connections.redshift && "connId" in p.pipeline.connections.redshift,
-  );
+  const usesAws = [...kinds].some((k) => STEP_KINDS[k].amazonProvider);
+  const usesSqlConnection = pipelines.some((p) => p.redshift?.via === "connection");
   files.push({
     path: "requirements.txt",
     content: renderTemplate("requirements.txt.hbs", {

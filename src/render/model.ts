@@ -1,5 +1,6 @@
 /** What the step renderers produce and the DAG template consumes. */
-import type { ResolvedPipeline } from "../resolve/index.js";
+import type { ResolvedPipeline, ResolvedStep } from "../resolve/index.js";
+import type { StepKind } from "../spec/steps/index.js";
 import type { PyValue } from "./python.js";
 
 /** An operator class and the module it is imported from. */
@@ -22,6 +23,7 @@ export interface TaskModel {
  */
 export type StepTasks = readonly [TaskModel, ...TaskModel[]];
 
-export type StepRenderer<S> = (step: S, ctx: ResolvedPipeline) => StepTasks;
+/** Renders one step of kind K from its resolved facts; the task ids are the facts' `taskIds`. */
+export type StepRenderer<K extends StepKind> = (resolved: ResolvedStep<K>, ctx: ResolvedPipeline) => StepTasks;
 
 export const AMAZON = "airflow.providers.amazon.aws";

@@ -1,6 +1,6 @@
 /** A pipeline as Airflow will see it: tasks (with the step kind they come from) and edges. */
 import type { ResolvedPipeline } from "../resolve/index.js";
-import type { Step, StepKind } from "../spec/steps/index.js";
+import type { StepKind } from "../spec/steps/index.js";
 import type { TaskModel } from "./model.js";
 import { renderStep } from "./steps/index.js";
 
@@ -19,8 +19,9 @@ export interface TaskGraph {
 const graphs = new WeakMap<ResolvedPipeline, TaskGraph>();
 
 /**
- * Expands steps into tasks and wires step-level `after` to the right tasks.
- * Validation and rendering both need it, so it is built once per pipeline.
+ * Expands steps into tasks and wires them as resolve says (each step's
+ * `upstreamTaskIds`). The DAG and its diagrams both need it, so it is built
+ * once per pipeline.
  */
 export function taskGraph(ctx: ResolvedPipeline): TaskGraph {
   let graph = graphs.get(ctx);
@@ -29,13 +30,11 @@ export function taskGraph(ctx: ResolvedPipeline): TaskGraph {
 }
 
 function buildTaskGraph(ctx: ResolvedPipeline): TaskGraph {
-  const stepTasks = new Map(ctx.pipeline.steps.map((s) => [s.id, renderStep(s as Step, ctx)] as const));
   const tasks: GraphTask[] = [];
   const edges: Array<readonly [readonly string[], string]> = [];
-  for (const step of ctx.pipeline.steps) {
-    const own = stepTasks.get(step.id)!;
-    const upstream = (ctx.upstream.get(step.id) ?? []).map((id) => stepTasks.get(id)!.at(-1)!.taskId);
-    if (upstream.length > 0) edges.push([upstream, own[0].taskId]);
+  for (const step of ctx.steps) {
+    const own = renderStep(step, ctx);
+    if (step.upstreamTaskIds.length > 0) edges.push([step.upstreamTaskIds, own[0].taskId]);
     own.slice(1).forEach((t, i) => {
       edges.push([[own[i]!.taskId], t.taskId]);
     });

@@ -1,18 +1,21 @@
 /**
- * Phase 3: resolve. Applies what a spec leaves implicit: the target Airflow
- * version (possibly overridden for the whole bundle), each step's upstream
- * steps, and the Jinja expression for the run's partition date.
+ * Phase 3: resolve. Applies what a spec leaves implicit and derives, once,
+ * every fact the later phases read: the target Airflow version (possibly
+ * overridden for the whole bundle), the Jinja expression for the run's
+ * partition date, how Redshift is reached, and each step's facts (steps.ts).
  */
 
+import type { Locator } from "../problem.js";
 import { type RunnerReference, runnerReference } from "../runner/location.js";
 import { runnerPin } from "../runner/pin.js";
 import { type AirflowTarget, type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
-import type { Step } from "../spec/steps/index.js";
-import { upstreamIds } from "../validate/graph.js";
 import type { ValidSpec } from "../validate/index.js";
+import { type RedshiftRoute, type ResolvedStep, redshiftRoute, resolveSteps } from "./steps.js";
+
+export type { GlueResource, RedshiftRoute, ResolvedRedshiftStep, ResolvedStep, UnloadTarget } from "./steps.js";
 
 export interface ResolvedPipeline {
   /** Spec file the DAG comes from, as the user gave it (for messages). */
@@ -23,12 +26,16 @@ export interface ResolvedPipeline {
    * on it (deploy compares them by hash).
    */
   readonly source: string;
+  /** Where paths of the spec are written in its file: problems found after validation are placed with it. */
+  readonly locate: Locator;
   readonly pipeline: Pipeline;
   readonly target: AirflowTarget;
   /** The first data interval's start, in UTC. */
   readonly startDate: DateTimeParts;
-  /** Step ids each step runs after. */
-  readonly upstream: ReadonlyMap<string, readonly string[]>;
+  /** Every step with the facts derived from it, in spec order. */
+  readonly steps: readonly ResolvedStep[];
+  /** How the Redshift steps reach Redshift; undefined when the spec names no Redshift connection. */
+  readonly redshift: RedshiftRoute | undefined;
   /** Expands date placeholders in a templated string for this target. */
   readonly templated: (text: string) => string;
   /**
@@ -61,11 +68,13 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
   return {
     file: spec.file,
     source: options.source ?? spec.file,
+    locate: spec.locate,
     pipeline: spec.pipeline,
     target,
     // Validation guarantees a real date and time.
     startDate: dateTimeParts(spec.pipeline.startDate)!,
-    upstream: upstreamIds(spec.pipeline.steps as readonly Step[]),
+    steps: resolveSteps(spec.pipeline),
+    redshift: spec.pipeline.connections.redshift && redshiftRoute(spec.pipeline),
     templated: (text) => expandPlaceholders(text, date),
     runner:
       spec.pipeline.xtableRunner && spec.pipeline.steps.some((s) => s.kind === "xtable")

@@ -19,7 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { UserError } from "../errors.js";
-import { RUNNER_ENV_VAR } from "../xtable/runner-env.js";
+import { RUNNER_ENV_VAR } from "./env.js";
 
 /** The package root: where jars/ is, from build/runner/ or src/runner/. */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));

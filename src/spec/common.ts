@@ -107,12 +107,34 @@ export const s3Uri = z.string().superRefine((uri, ctx) => {
   if (why) ctx.addIssue({ code: "custom", message: `names an invalid S3 bucket '${m[1]}': ${why}` });
 });
 
+/** The AWS partitions pipegen writes ARNs for. */
+export const AWS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov"] as const;
+
+export type AwsPartition = (typeof AWS_PARTITIONS)[number];
+
+/**
+ * The one definition of AWS partition, region and account id, as regular
+ * expression sources without anchors, for the schemas below and every larger
+ * pattern (ARNs, UNLOAD's REGION option, IAM's allow-list). Their groups
+ * capture, as in the patterns schema/pipeline.schema.json publishes.
+ */
+export const AWS_PATTERN = {
+  partition: `(${AWS_PARTITIONS.join("|")})`,
+  /** A region code such as eu-west-1. */
+  region: "[a-z]{2}(-[a-z]+)+-\\d+",
+  /** A 12-digit account id. */
+  account: "\\d{12}",
+} as const;
+
+/** The regular expression of an ARN of one service and resource type (region and account may be empty). */
+export function arnPattern(service: string, resource: RegExp): RegExp {
+  const { partition, region, account } = AWS_PATTERN;
+  return new RegExp(`^arn:${partition}:${service}:(${region})?:(${account})?:${resource.source}$`);
+}
+
 /** Builds an ARN schema for one service and resource type. */
 export function arn(service: string, resource: RegExp, example: string) {
-  const shape = new RegExp(
-    `^arn:(aws|aws-cn|aws-us-gov):${service}:([a-z]{2}(-[a-z]+)+-\\d+)?:(\\d{12})?:${resource.source}$`,
-  );
-  return z.string().regex(shape, { message: `must be an ARN like ${example}` });
+  return z.string().regex(arnPattern(service, resource), { message: `must be an ARN like ${example}` });
 }
 
 export const secretArn = arn(
@@ -134,10 +156,12 @@ export const sqlIdentifier = z
 /** AWS region code such as eu-west-1. */
 export const awsRegion = z
   .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, { message: "must be an AWS region code such as eu-west-1" });
+  .regex(new RegExp(`^${AWS_PATTERN.region}$`), { message: "must be an AWS region code such as eu-west-1" });
 
 /** A 12-digit AWS account id. */
-export const awsAccountId = z.string().regex(/^\d{12}$/, { message: "must be a 12-digit AWS account id" });
+export const awsAccountId = z
+  .string()
+  .regex(new RegExp(`^${AWS_PATTERN.account}$`), { message: "must be a 12-digit AWS account id" });
 
 /** Glue resource names (crawlers, jobs, databases). */
 export const glueName = z

@@ -1,13 +1,13 @@
 /**
  * The project config, `pipegen.config.{yaml,yml,json,ts}`: deploy settings
- * (the table in deploy/settings-table.ts), and the environments a project
+ * (the table in deploy/deploy-settings.ts), and the environments a project
  * renders for, each with the values its specs reference as `${env.<name>}`
  * (YAML) or `env.<name>` (TypeScript) and its own deploy settings.
  */
 import { z } from "zod";
-import { DEPLOY_OPTIONS, SETTING_NAMES, type SettingName } from "../deploy/settings-table.js";
 import { awsAccountId, awsRegion, s3BucketName } from "./common.js";
 import type { EnvValue } from "./define.js";
+import { DEPLOY_OPTIONS, SETTING_NAMES, type SettingName } from "./deploy-settings.js";
 
 /** The type each kind of deploy setting has in the config file. */
 const DEPLOY_VALUE = { text: z.string(), int: z.number(), bool: z.boolean() } as const;

@@ -16,6 +16,7 @@ import {
 } from "./common.js";
 import { dateTimeProblem, ISO_DATE } from "./dates.js";
 import { stepBuckets } from "./step-buckets.js";
+import { STEP_KINDS } from "./step-kinds.js";
 import { step } from "./steps/index.js";
 
 const redshiftName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, {
@@ -60,6 +61,9 @@ export const redshiftConnection = z.union(
 );
 
 export type RedshiftConnection = z.output<typeof redshiftConnection>;
+
+/** A workgroup or cluster, reached through the Redshift Data API. */
+export type DataApiConnection = Exclude<RedshiftConnection, { connId: string }>;
 
 /**
  * A key prefix inside a bucket, as `pipegen deploy --prefix` takes it: path
@@ -187,8 +191,7 @@ export const pipeline = z
         },
       });
     for (const [i, s] of p.steps.entries()) {
-      const usesRedshift = ["redshiftProcedure", "redshiftSql", "refreshMaterializedView", "unload"].includes(s.kind);
-      if (usesRedshift && !redshift)
+      if (STEP_KINDS[s.kind].redshift && !redshift)
         ctx.addIssue({
           code: "custom",
           path: ["steps", i, "kind"],

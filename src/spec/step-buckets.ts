@@ -3,12 +3,9 @@
  * it to reject `aws.bucketOwners` entries that no step touches (a typo there
  * would silently leave a cross-account bucket without its bucket policy).
  */
+import { parseS3Uri } from "./s3-uri.js";
+import { unhandledStepKind } from "./step-kinds.js";
 import type { Step } from "./steps/index.js";
-
-/** The bucket of an `s3://bucket/key` URI, or undefined for anything else (e.g. a local path). */
-export function bucketOfUri(uri: string): string | undefined {
-  return /^s3:\/\/([^/]+)/.exec(uri)?.[1];
-}
 
 /** Buckets the step's tasks touch at run time; `glueCatalog.warehouse` is not one (XTable passes each table's own location). */
 export function stepBuckets(step: Step): string[] {
@@ -28,8 +25,13 @@ export function stepBuckets(step: Step): string[] {
     case "unload":
       uris.push(step.to);
       break;
-    default:
+    // Redshift reads and writes no bucket for these (UNLOAD's target is above).
+    case "redshiftProcedure":
+    case "redshiftSql":
+    case "refreshMaterializedView":
       break;
+    default:
+      return unhandledStepKind(step);
   }
-  return uris.flatMap((u) => (u === undefined ? [] : (bucketOfUri(u) ?? [])));
+  return uris.flatMap((u) => (u === undefined ? [] : (parseS3Uri(u)?.bucket ?? [])));
 }

@@ -4,7 +4,8 @@
  * `placeholders` says whether pipegen expands date placeholders there first.
  * Validation checks the names they read against the target's template context.
  */
-import type { SpecPath } from "../load/source.js";
+import type { SpecPath } from "../problem.js";
+import { unhandledStepKind } from "./step-kinds.js";
 import type { Step } from "./steps/index.js";
 
 export interface TemplatedField {
@@ -51,6 +52,8 @@ export function templatedFields(step: Step, index: number): TemplatedField[] {
       break;
     case "refreshMaterializedView":
       break;
+    default:
+      return unhandledStepKind(step);
   }
   return out;
 }

@@ -6,6 +6,7 @@
  * `ACCESS_KEY_ID`, `IAM_ROLE`, `MASTER_SYMMETRIC_KEY`, …) can be slipped into
  * the statement through an option. The role is the step's `iamRole`.
  */
+import { AWS_PATTERN } from "./common.js";
 
 /** A quoted SQL literal: single quotes, with embedded quotes doubled. */
 const LITERAL = "'((?:[^'\\\\]|''|\\\\[^'])*)'";
@@ -69,7 +70,7 @@ const FORMS: ReadonlyArray<{ readonly pattern: RegExp; readonly parse: (m: RegEx
     parse: (m) => ({ kind: "text", clause: m[0] }),
   },
   {
-    pattern: /^REGION\s+(?:AS\s+)?'([a-z]{2}(?:-[a-z]+)+-\d+)'$/i,
+    pattern: new RegExp(`^REGION\\s+(?:AS\\s+)?'(${AWS_PATTERN.region})'$`, "i"),
     parse: (m) => ({ kind: "region", region: m[1]! }),
   },
 ];

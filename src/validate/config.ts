@@ -6,7 +6,8 @@
 import { ConfigError, type Problem, UserError } from "../errors.js";
 import { findConfigFile, loadConfigFile } from "../load/config.js";
 import type { Environment, EnvironmentChoice, EnvironmentValue } from "../load/environment.js";
-import { formatPath, type LoadedSpec } from "../load/index.js";
+import type { LoadedSpec } from "../load/index.js";
+import { placeProblem } from "../problem.js";
 import { type DeployConfigData, projectConfig } from "../spec/config.js";
 import { nearest } from "../spec/nearest.js";
 import { credentialProblems } from "./credentials.js";
@@ -30,16 +31,15 @@ export interface ProjectConfig {
 export function validateProjectConfig(loaded: LoadedSpec): ProjectConfig | Problem[] {
   const result = projectConfig.safeParse(loaded.data, { reportInput: true });
   // Values land in DAG files: the config is held to the specs' credential gate.
-  const credentials: Problem[] = credentialProblems(loaded.data).map((c) => ({
-    file: loaded.file,
-    ...loaded.locate(c.path),
-    path: formatPath(c.path),
-    message: c.message,
-    hint: c.hint.replace(/^specs must not carry credentials/, "the config must not carry credentials either"),
+  const credentials = credentialProblems(loaded).map((c) => ({
+    ...c,
+    hint: c.hint?.replace(/^specs must not carry credentials/, "the config must not carry credentials either"),
   }));
-  if (!result.success)
-    return [...zodProblems(projectConfig, result.error.issues, loaded, { listKeys: true }), ...credentials];
-  if (credentials.length > 0) return credentials;
+  const found = [
+    ...(result.success ? [] : zodProblems(projectConfig, result.error.issues, loaded, { listKeys: true })),
+    ...credentials,
+  ];
+  if (found.length > 0 || !result.success) return found.map((p) => placeProblem(p, loaded.locate));
   const config = result.data;
   const setAt = (path: readonly string[]): string => {
     const { line, column } = loaded.locate(path);

@@ -11,13 +11,7 @@
  * right way to refer to it), Jinja or placeholder references resolved at run
  * time (`{{ conn.x.password }}`, `${DATE}`), and `PASSWORD DISABLE`.
  */
-import type { SpecPath } from "../load/index.js";
-
-export interface CredentialProblem {
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly hint: string;
-}
+import type { SpecProblem } from "../problem.js";
 
 const HINT =
   "specs must not carry credentials: store the secret in AWS Secrets Manager and give its ARN (e.g. connections.redshift.secretArn), or keep it in an Airflow connection and give the connection id";
@@ -155,14 +149,14 @@ function valueRuleHit(text: string): ValueRule | undefined {
 }
 
 /** Every credential-looking string in the raw spec, with its path. */
-export function credentialProblems(data: unknown): CredentialProblem[] {
-  const problems: CredentialProblem[] = [];
+export function credentialProblems({ file, data }: { readonly file: string; readonly data: unknown }): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   // One path, grown and shrunk while walking; copied only for a problem.
   const path: PropertyKey[] = [];
   const visit = (value: unknown, key: string | undefined): void => {
     if (typeof value === "string") {
       const what = describeCredential(value, key);
-      if (what) problems.push({ path: [...path], message: `looks like ${what}`, hint: HINT });
+      if (what) problems.push({ file, path: [...path], message: `looks like ${what}`, hint: HINT });
     } else if (Array.isArray(value)) {
       value.forEach((v, i) => {
         path.push(i);
@@ -174,6 +168,7 @@ export function credentialProblems(data: unknown): CredentialProblem[] {
         path.push(k);
         if (looksLikeCredential(k))
           problems.push({
+            file,
             path: [...path],
             message: `the key looks like ${describeCredential(k, undefined)}`,
             hint: HINT,

@@ -3,13 +3,7 @@
  * duplicate ids, unknown references and cycles are reported in the same run
  * as type errors elsewhere in the file.
  */
-import type { SpecPath } from "../load/index.js";
-
-export interface GraphProblem {
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly hint?: string;
-}
+import type { SpecProblem } from "../problem.js";
 
 interface RawStep {
   readonly index: number;
@@ -18,18 +12,7 @@ interface RawStep {
   readonly after: readonly unknown[] | undefined;
 }
 
-/** Upstream step ids of each step, with the default "previous step" applied. */
-export function upstreamIds(
-  steps: readonly { id: string; after?: readonly string[] | undefined }[],
-): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  steps.forEach((s, i) => {
-    out.set(s.id, s.after ? [...s.after] : i > 0 ? [steps[i - 1]!.id] : []);
-  });
-  return out;
-}
-
-export function checkStepGraph(data: unknown): GraphProblem[] {
+export function checkStepGraph({ file, data }: { readonly file: string; readonly data: unknown }): SpecProblem[] {
   const rawSteps = (data as { steps?: unknown } | null)?.steps;
   if (!Array.isArray(rawSteps)) return [];
   const steps: RawStep[] = [];
@@ -39,13 +22,14 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
     if (typeof id === "string") steps.push({ index, id, after: Array.isArray(after) ? after : undefined });
   });
 
-  const problems: GraphProblem[] = [];
+  const problems: SpecProblem[] = [];
   const firstIndex = new Map<string, number>();
   for (const s of steps) {
     const first = firstIndex.get(s.id);
     if (first === undefined) firstIndex.set(s.id, s.index);
     else
       problems.push({
+        file,
         path: ["steps", s.index, "id"],
         message: `duplicate step id "${s.id}"`,
         hint: `steps[${first}] already uses it; task ids must be unique`,
@@ -61,9 +45,10 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
       s.after.forEach((ref, j) => {
         if (typeof ref !== "string") return;
         if (ref === s.id)
-          problems.push({ path: ["steps", s.index, "after", j], message: "a step cannot run after itself" });
+          problems.push({ file, path: ["steps", s.index, "after", j], message: "a step cannot run after itself" });
         else if (!firstIndex.has(ref))
           problems.push({
+            file,
             path: ["steps", s.index, "after", j],
             message: `unknown step "${ref}"`,
             hint: `known steps: ${[...firstIndex.keys()].join(", ")}`,
@@ -77,6 +62,7 @@ export function checkStepGraph(data: unknown): GraphProblem[] {
   if (cycle) {
     const at = firstIndex.get(cycle[0]!)!;
     problems.push({
+      file,
       path: ["steps", at, "after"],
       message: `steps form a cycle: ${describeCycle(cycle)}`,
       hint: "a DAG cannot loop; remove one of these `after` references",

@@ -2,8 +2,8 @@
  * Phase 2: validate. Runs the zod schema and the graph checks on every loaded
  * spec and collects every problem; nothing stops at the first one.
  */
-import type { Problem } from "../errors.js";
-import { dagIdOfFile, formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
+import { dagIdOfFile, type LoadedSpec } from "../load/index.js";
+import { type Locator, type Problem, placeProblem, type SpecProblem } from "../problem.js";
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
@@ -16,6 +16,8 @@ import { zodProblems } from "./zod-problems.js";
 export interface ValidSpec {
   readonly file: string;
   readonly pipeline: Pipeline;
+  /** Where paths of the spec are written in its file, for problems found later (resolve, iam, warnings). */
+  readonly locate: Locator;
 }
 
 export interface ValidateOptions {
@@ -24,49 +26,33 @@ export interface ValidateOptions {
 }
 
 export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
-  const problems: Problem[] = [];
-  const at = (path: readonly PropertyKey[], message: string, hint?: string): Problem => ({
-    file: spec.file,
-    ...spec.locate(path),
-    path: formatPath(path),
-    message,
-    ...(hint ? { hint } : {}),
-  });
+  const { file } = spec;
+  const found: SpecProblem[] = [];
 
   const result = pipeline.safeParse(spec.data, { reportInput: true });
-  if (!result.success) problems.push(...zodProblems(pipeline, result.error.issues, spec));
+  if (!result.success) found.push(...zodProblems(pipeline, result.error.issues, spec));
 
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
-    for (const t of targetProblems(result.data, target, options.airflowVersion !== undefined))
-      problems.push(at(t.path, t.message, t.hint));
+    found.push(...targetProblems({ file, pipeline: result.data }, target, options.airflowVersion !== undefined));
   }
 
-  for (const g of checkStepGraph(spec.data)) problems.push(at(g.path, g.message, g.hint));
-  for (const c of credentialProblems(spec.data)) problems.push(at(c.path, c.message, c.hint));
+  found.push(...checkStepGraph(spec), ...credentialProblems(spec));
 
   const id = (spec.data as { id?: unknown } | null)?.id;
-  const expected = dagIdOfFile(spec.file);
+  const expected = dagIdOfFile(file);
   if (typeof id === "string" && id !== expected)
-    problems.push(
-      at(
-        ["id"],
-        `is "${id}" but the file is named for "${expected}"`,
-        `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
-      ),
-    );
+    found.push({
+      file,
+      path: ["id"],
+      message: `is "${id}" but the file is named for "${expected}"`,
+      hint: `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
+    });
 
+  const problems = found.map((p) => placeProblem(p, spec.locate));
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length > 0 || !result.success) return dedupe(problems);
-  return { file: spec.file, pipeline: result.data };
-}
-
-/** A problem found across files, at a spec path that the caller locates in the file. */
-export interface CrossFileProblem {
-  readonly file: string;
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly hint: string;
+  return { file, pipeline: result.data, locate: spec.locate };
 }
 
 /**
@@ -77,8 +63,8 @@ export interface CrossFileProblem {
 export function crossFileProblems(
   specs: readonly ValidSpec[],
   options: { readonly checkVersions: boolean },
-): CrossFileProblem[] {
-  const problems: CrossFileProblem[] = [];
+): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   const byId = groupBy(specs, (s) => s.pipeline.id);
   for (const [id, same] of byId)
     if (same.length > 1)
@@ -105,7 +91,7 @@ export function crossFileProblems(
 }
 
 /** The specs with an xtable step must name one runner location: the bundle has one startup.sh. */
-function runnerLocationProblems(specs: readonly ValidSpec[]): CrossFileProblem[] {
+function runnerLocationProblems(specs: readonly ValidSpec[]): SpecProblem[] {
   const located = specs.filter((s) => s.pipeline.xtableRunner && s.pipeline.steps.some((st) => st.kind === "xtable"));
   const places = groupBy(located, (s) => {
     const { bucket, prefix } = s.pipeline.xtableRunner!;

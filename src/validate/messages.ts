@@ -1,6 +1,8 @@
 /**
  * Turns zod issues into problems a person can act on: one line saying what
- * is wrong, and where it helps, a hint with the likely fix.
+ * is wrong, and where it helps, a hint with the likely fix. The one place a
+ * zod issue becomes words: spec validation, the deploy config and manifest,
+ * and XTable's config files all describe their issues here.
  */
 import type { z } from "zod";
 import { nearest } from "../spec/nearest.js";
@@ -12,7 +14,16 @@ export interface IssueText {
   readonly hint?: string;
 }
 
+/** Codes whose generic description a schema's own message replaces. */
+const OWN_MESSAGE_CODES = new Set(["invalid_type", "invalid_value", "too_small", "too_big"]);
+
+/** zod's own English messages start so ("Invalid input: …", "Too small: …"); a schema's own do not. */
+const ZOD_MESSAGE = /^(Invalid|Too (small|big)|Unrecognized)\b/;
+
+/** The words for one issue; parse with `{ reportInput: true }`, or a value of the wrong type reads as missing. */
 export function describeIssue(issue: z.core.$ZodIssue): IssueText {
+  // A message the schema gives itself says more than any description of the code (`must be DELTA: …`).
+  if (OWN_MESSAGE_CODES.has(issue.code) && !ZOD_MESSAGE.test(issue.message)) return { message: issue.message };
   switch (issue.code) {
     case "invalid_type": {
       if (issue.input === undefined) return { message: "is required" };

@@ -4,7 +4,7 @@
  */
 
 import { checkTemplate } from "../jinja/check.js";
-import type { SpecPath } from "../load/index.js";
+import type { SpecProblem } from "../problem.js";
 import {
   CONTEXT_RENAMED_IN_3,
   JINJA_FILTERS,
@@ -17,27 +17,26 @@ import type { Pipeline } from "../spec/pipeline.js";
 import type { Step } from "../spec/steps/index.js";
 import { templatedFields } from "../spec/templated-fields.js";
 
-export interface TargetProblem {
-  readonly path: SpecPath;
-  readonly message: string;
-  readonly hint: string;
-}
-
 /** Problems of a valid pipeline on `target`; `overridden` says the target comes from --airflow-version. */
-export function targetProblems(pipeline: Pipeline, target: AirflowTarget, overridden: boolean): TargetProblem[] {
-  const problems: TargetProblem[] = [];
+export function targetProblems(
+  { file, pipeline }: { readonly file: string; readonly pipeline: Pipeline },
+  target: AirflowTarget,
+  overridden: boolean,
+): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   const renderedFor = `this DAG is rendered for Airflow ${target.version}${overridden ? " (--airflow-version)" : ""}`;
   for (const [i, step] of pipeline.steps.entries()) {
     const rule = step.triggerRule;
     const since = rule && triggerRuleNeeds(rule, target);
     if (since)
       problems.push({
+        file,
         path: ["steps", i, "triggerRule"],
         message: `"${rule}" needs Airflow ${since.replace(/\.0$/, "")} or later, but ${renderedFor}`,
         hint: "Airflow refuses an unknown trigger rule when it imports the DAG: pick another rule, or target a newer Airflow",
       });
   }
-  problems.push(...undefinedNameProblems(pipeline, target, renderedFor));
+  problems.push(...undefinedNameProblems(file, pipeline, target, renderedFor));
   return problems;
 }
 
@@ -46,13 +45,18 @@ export function targetProblems(pipeline: Pipeline, target: AirflowTarget, overri
  * in the task's context fails every run. (Syntax, filters and tests are
  * checked by the schema, for every version alike.)
  */
-function undefinedNameProblems(pipeline: Pipeline, target: AirflowTarget, renderedFor: string): TargetProblem[] {
+function undefinedNameProblems(
+  file: string,
+  pipeline: Pipeline,
+  target: AirflowTarget,
+  renderedFor: string,
+): SpecProblem[] {
   const env = {
     names: templateNames(target),
     filters: new Set<string>(JINJA_FILTERS),
     tests: new Set<string>(JINJA_TESTS),
   };
-  const problems: TargetProblem[] = [];
+  const problems: SpecProblem[] = [];
   (pipeline.steps as Step[]).forEach((step, i) => {
     for (const field of templatedFields(step, i)) {
       if (!/[{}]/.test(field.text)) continue;
@@ -60,6 +64,7 @@ function undefinedNameProblems(pipeline: Pipeline, target: AirflowTarget, render
         if (!p.undefinedNames) continue;
         const renamed = p.undefinedNames.filter((n) => n in CONTEXT_RENAMED_IN_3);
         problems.push({
+          file,
           path: field.path,
           message: `${p.message}; ${renderedFor}, and Airflow fails every run that renders an undefined name`,
           hint:

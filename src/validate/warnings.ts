@@ -2,28 +2,18 @@
  * What `validate` warns about: valid specs that do something a user should
  * know before it runs. Warnings never fail validation.
  */
-import { formatPath, type SpecPath } from "../load/source.js";
+import type { SpecProblem } from "../problem.js";
 import type { Pipeline } from "../spec/pipeline.js";
 
-export interface SpecWarning {
-  readonly file: string;
-  /** Where in the spec, e.g. `steps[3].legacyOperator`. */
-  readonly path: string;
-  /** The same path as keys, for locating it in the file. */
-  readonly at: SpecPath;
-  readonly message: string;
-}
-
-/** Warnings for valid specs. */
-export function specWarnings(specs: readonly { readonly file: string; readonly pipeline: Pipeline }[]): SpecWarning[] {
-  const out: SpecWarning[] = [];
+/** Warnings for valid specs, as problems (with no hint) that do not fail validation. */
+export function specWarnings(specs: readonly { readonly file: string; readonly pipeline: Pipeline }[]): SpecProblem[] {
+  const out: SpecProblem[] = [];
   for (const { file, pipeline } of specs)
     for (const [i, step] of pipeline.steps.entries())
       if (step.kind === "unload" && step.legacyOperator)
         out.push({
           file,
-          path: formatPath(["steps", i, "legacyOperator"]),
-          at: ["steps", i, "legacyOperator"],
+          path: ["steps", i, "legacyOperator"],
           message:
             "RedshiftToS3Operator puts the worker's temporary AWS credentials into the UNLOAD statement, where Redshift's query history shows them, unless the AWS connection's extra names a role_arn (which every other task of that connection then assumes too). Drop legacyOperator to UNLOAD with iamRole instead",
         });

@@ -1,29 +1,23 @@
-/** zod's issues as located problems: what is wrong, where in the file, and how to fix it. */
+/** zod's issues as spec problems: what is wrong, at which path, and how to fix it. */
 import type { z } from "zod";
-import type { Problem } from "../errors.js";
-import { formatPath, type LoadedSpec, type SpecPath } from "../load/index.js";
+import type { LoadedSpec } from "../load/index.js";
+import type { SpecProblem } from "../problem.js";
 import { describeIssue, describeUnknownKey } from "./messages.js";
 import { allowedKeysAt } from "./schema-keys.js";
 
 /**
- * One problem per issue, and one per unknown key (located at the key, with
+ * One problem per issue, and one per unknown key (placed at the key, with
  * the closest known key as a hint; with `listKeys`, the known keys when none
- * is close).
+ * is close). A key that is wrong (a record's key) is placed at the key too.
  */
 export function zodProblems(
   schema: z.ZodType,
   issues: readonly z.core.$ZodIssue[],
-  spec: LoadedSpec,
+  spec: Pick<LoadedSpec, "file" | "data">,
   options: { readonly listKeys?: boolean } = {},
-): Problem[] {
-  const at = (path: SpecPath, message: string, hint: string | undefined, key = false): Problem => ({
-    file: spec.file,
-    ...spec.locate(path, { key }),
-    path: formatPath(path),
-    message,
-    ...(hint ? { hint } : {}),
-  });
-  const problems: Problem[] = [];
+): SpecProblem[] {
+  const { file } = spec;
+  const problems: SpecProblem[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
@@ -31,13 +25,9 @@ export function zodProblems(
         const text = describeUnknownKey(key, known);
         const hint =
           options.listKeys && !text.hint?.startsWith("did you mean") ? `known keys: ${known.join(", ")}` : text.hint;
-        problems.push(at([...issue.path, key], text.message, hint, true));
+        problems.push({ file, path: [...issue.path, key], message: text.message, hint, key: true });
       }
-    } else {
-      const text = describeIssue(issue);
-      // A key that is wrong is pointed at, not its value.
-      problems.push(at(issue.path, text.message, text.hint, issue.code === "invalid_key"));
-    }
+    } else problems.push({ file, path: issue.path, ...describeIssue(issue), key: issue.code === "invalid_key" });
   }
   return problems;
 }

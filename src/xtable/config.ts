@@ -9,6 +9,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { xtableConfigs } from "../render/steps/xtable.js";
 import type { XTableStep } from "../spec/steps/xtable.js";
+import { describeIssue } from "../validate/messages.js";
 import { XTableConfigError } from "./errors.js";
 
 const nonEmpty = z.string().trim().min(1, { message: "must not be empty" });
@@ -22,11 +23,7 @@ export const datasetConfigSchema = z
   .strictObject({
     sourceFormat: z.literal("DELTA", { message: "must be DELTA (the runner reads Delta tables only)" }),
     targetFormats: z
-      .array(
-        z.literal("ICEBERG", {
-          message: "must be ICEBERG (the runner does not write HUDI: no independent reader here can prove its output)",
-        }),
-      )
+      .array(z.enum(["ICEBERG", "HUDI"], { message: "must be ICEBERG or HUDI (the formats the runner writes)" }))
       .min(1, { message: "must list at least one format" }),
     datasets: z
       .array(
@@ -84,9 +81,11 @@ export async function loadConfigFile<T>(file: string, schema: z.ZodType<T>, what
 
 /** Checks parsed config data; `where` names it in the error. */
 export function checkConfig<T>(data: unknown, schema: z.ZodType<T>, where: string): T {
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${i.message}`);
+  const problems = parsed.error.issues.map(
+    (i) => `${i.path.length ? i.path.join(".") : "(top level)"}: ${describeIssue(i).message}`,
+  );
   throw new XTableConfigError(`${where} is invalid: ${problems.join("; ")}.`);
 }
 

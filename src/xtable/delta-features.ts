@@ -1,9 +1,15 @@
 /**
  * Delta features that Apache XTable 0.4.0 (Delta Kernel source, the one
- * pipegen's runner uses) translates to Iceberg WRONGLY rather than failing.
- * `pipegen xtable run` refuses such tables before any sync, and
- * `pipegen xtable verify` reports them, because the Iceberg table XTable
- * produces for them reads different data than the Delta table.
+ * pipegen's runner uses) translates to Iceberg WRONGLY rather than failing,
+ * because the Iceberg table XTable produces for them reads different data
+ * than the Delta table.
+ *
+ * The runner enforces these rules itself on every path (the MWAA operator,
+ * local and `s3://` tables): jars/src/main/java/pipegen/xtable/DeltaSafetyCheck.java
+ * has the same rules and words. Here they give early feedback: `pipegen xtable
+ * run` refuses a local table before a JVM starts, and `pipegen xtable verify`
+ * reports the features. test/xtable/verify.test.ts and spark.test.ts prove that
+ * both give the same features and details on every fixture; change both together.
  *
  * What each check is based on (XTable tag 0.4.0-incubating-rc2 sources):
  * - deletionVectors: the Delta Kernel source turns `add` actions into Iceberg
@@ -29,6 +35,12 @@
  *   Spark writes TIMESTAMP_NTZ statistics as `2024-03-10T01:30:00.654`
  *   (ISO, no zone), which neither accepts, so every sync of the table fails
  *   with a ParseException.
+ * - timestampNtzHudi (HUDI targets only): found by reading XTable's Hudi
+ *   output back with Spark's Hudi reader (hudi-spark3.5-bundle 0.15.0).
+ *   XTable writes a TIMESTAMP_NTZ column into the Hudi schema as Avro
+ *   `local-timestamp-micros`; the reader maps that to BIGINT and then fails on
+ *   the file's Parquet timestamps ("Datatype not supported"), so no row of
+ *   the table can be read. The runner refuses the same (jars/, HudiTarget).
  */
 import { UnsupportedDeltaFeatureError, type UnsupportedFeature } from "./errors.js";
 import { type DeltaSnapshot, readDeltaSnapshot } from "./verify/delta-log.js";
@@ -46,13 +58,20 @@ export const DELTA_FEATURE_CHECKS = [
   "generatedColumns",
   "unsupportedTypes",
   "timestampNtzStats",
+  "timestampNtzHudi",
   "escapedPaths",
 ] as const;
 
 const GENERATION_EXPRESSION = "delta.generationExpression";
 
-/** Every feature of this Delta snapshot that XTable would mistranslate; empty when it is safe to sync. */
-export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedFeature[] {
+/**
+ * Every feature of this Delta snapshot that XTable would mistranslate to any of
+ * `targetFormats`; empty when it is safe to sync.
+ */
+export function detectUnsupportedFeatures(
+  snapshot: DeltaSnapshot,
+  targetFormats: readonly string[] = ["ICEBERG"],
+): UnsupportedFeature[] {
   const found: UnsupportedFeature[] = [];
   const { protocol, metadata, schema, files } = snapshot;
   const example = (paths: readonly string[]) => {
@@ -135,6 +154,14 @@ export function detectUnsupportedFeatures(snapshot: DeltaSnapshot): UnsupportedF
       detail:
         `the Delta statistics of the TIMESTAMP_NTZ column${unparseable.length === 1 ? "" : "s"} ${unparseable.join(", ")} have no zone, as Spark writes them; ` +
         `XTable 0.4.0 cannot parse them and every sync fails. Cast the column to TIMESTAMP, or recompute the statistics with a writer that records them as "yyyy-MM-dd HH:mm:ss" (delta-rs does)`,
+    });
+
+  if (targetFormats.includes("HUDI") && ntz.length > 0)
+    found.push({
+      feature: "timestampNtzHudi",
+      detail:
+        `the TIMESTAMP_NTZ column${ntz.length === 1 ? "" : "s"} ${ntz.join(", ")}: XTable writes TIMESTAMP_NTZ to Hudi as Avro local-timestamp-micros, ` +
+        `which Hudi's Spark reader reads as BIGINT and then fails on, so the Hudi table could not be read. Cast to TIMESTAMP, or target ICEBERG only`,
     });
 
   // Quoted as the log holds them: that is what XTable copies into Iceberg.

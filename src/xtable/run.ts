@@ -6,8 +6,14 @@
  *
  * The runner's output protocol (jars/README.md): its last stdout line is
  * `pipegen-xtable-result: {"ok": bool, "datasets": [{"table", "format",
- * "status": "SUCCESS"|"FAILED", "error"}]}`; exit 0 all synced, 1 some sync
- * failed, 2 bad input (a one-paragraph message on stderr).
+ * "status": "SUCCESS"|"FAILED"|"REFUSED", "error", "sync", "refusals"?}]}`;
+ * exit 0 all synced, 1 some sync failed or was refused, 2 bad input (a
+ * one-paragraph message on stderr).
+ *
+ * The runner refuses the tables XTable would mistranslate itself, on every
+ * path (jars/…/DeltaSafetyCheck.java). This module refuses local ones too,
+ * before a JVM starts, with the same rules and words (delta-features.ts;
+ * test/xtable/verify.test.ts and spark.test.ts prove the two agree).
  */
 
 import { accessSync, constants, statSync } from "node:fs";
@@ -30,7 +36,13 @@ import {
   loadConfigFile,
 } from "./config.js";
 import { detectUnsupportedFeatures } from "./delta-features.js";
-import { UnsupportedDeltaFeatureError, XTableConfigError, XTableSetupError, XTableSyncError } from "./errors.js";
+import {
+  UnsupportedDeltaFeatureError,
+  type UnsupportedFeature,
+  XTableConfigError,
+  XTableSetupError,
+  XTableSyncError,
+} from "./errors.js";
 import { RUNNER_ENV_VAR } from "./runner-env.js";
 import { readDeltaSnapshot } from "./verify/delta-log.js";
 import { stripFileScheme } from "./verify/paths.js";
@@ -61,10 +73,13 @@ export function jvmFlags(maxHeap: string): string[] {
 export interface DatasetResult {
   readonly table: string;
   readonly format: string;
+  /** SUCCESS, FAILED, or REFUSED (a Delta feature XTable would mistranslate; nothing was synced). */
   readonly status: string;
   readonly error: string | null;
   /** How the runner brought the target up to date: INCREMENTAL, FULL or UP_TO_DATE (absent from older runners). */
   readonly sync?: string | null;
+  /** For REFUSED: each feature the runner's safety check found. */
+  readonly refusals?: readonly UnsupportedFeature[];
 }
 
 export interface RunResult {
@@ -175,13 +190,17 @@ async function loadInputs(
   };
 }
 
-/** Feature detection on every local table; one error naming every refused table. */
+/**
+ * Feature detection on every local table, for feedback before a JVM starts; one
+ * error naming every refused table. The runner checks every table again (remote
+ * ones included) with the same rules.
+ */
 async function refuseMistranslatedTables(dataset: DatasetConfig): Promise<void> {
   const refused: UnsupportedDeltaFeatureError[] = [];
   for (const d of dataset.datasets) {
-    if (!isLocalPath(d.tableBasePath)) continue; // remote tables are checked by `verify` after a sync only
+    if (!isLocalPath(d.tableBasePath)) continue; // the runner checks remote tables
     const snapshot = await readDeltaSnapshot(stripFileScheme(d.tableBasePath));
-    const features = detectUnsupportedFeatures(snapshot);
+    const features = detectUnsupportedFeatures(snapshot, dataset.targetFormats);
     if (features.length > 0)
       refused.push(new UnsupportedDeltaFeatureError(`${d.tableName} (${snapshot.tablePath})`, features));
   }
@@ -300,13 +319,14 @@ export function judge(dataset: DatasetConfig, exitCode: number, stdout: string, 
       problems.push((error as Error).message);
     }
   }
-  const failed = datasets.filter((d) => d.status !== "SUCCESS");
+  const refused = datasets.filter((d) => d.status === "REFUSED");
+  const failed = datasets.filter((d) => d.status !== "SUCCESS" && d.status !== "REFUSED");
   const reported = new Set(datasets.map((d) => `${d.table} (${d.format})`));
   const missing = expected.filter((e) => !reported.has(e));
-  if (failed.length > 0)
-    problems.unshift(
-      `failed: ${failed.map((d) => `${d.table} (${d.format})${d.error ? `: ${d.error}` : ""}`).join("; ")}`,
-    );
+  const named = (list: DatasetResult[]) =>
+    list.map((d) => `${d.table} (${d.format})${d.error ? `: ${d.error}` : ""}`).join("; ");
+  if (failed.length > 0) problems.unshift(`failed: ${named(failed)}`);
+  if (refused.length > 0) problems.unshift(`refused: ${named(refused)}`);
   if (missing.length > 0 && resultLines.length === 1) problems.push(`no result for ${missing.join(", ")}`);
   if (exitCode !== 0) problems.push(exitCode < 0 ? "the JVM was killed" : `the JVM exited with code ${exitCode}`);
   if (stdout.includes("java.lang.OutOfMemoryError") || stderr.includes("java.lang.OutOfMemoryError"))
@@ -338,6 +358,14 @@ export function parseResultLine(line: string): DatasetResult[] {
       status: e.status,
       error: e.error === null || e.error === undefined ? null : String(e.error),
       sync: typeof e.sync === "string" ? e.sync : null,
+      ...(Array.isArray(e.refusals)
+        ? {
+            refusals: (e.refusals as Record<string, unknown>[]).map((r) => ({
+              feature: String(r?.feature),
+              detail: String(r?.detail),
+            })),
+          }
+        : {}),
     };
   });
   if (!d.ok && out.every((r) => r.status === "SUCCESS"))

@@ -1,2 +1,2 @@
-/** The environment variable that names the XTable runner folder (launcher jar + dependencies). */
-export const RUNNER_ENV_VAR = "PIPEGEN_XTABLE_RUNNER";
+/** The environment variable that names the XTable runner folder; runner/locate.ts reads it. */
+export { RUNNER_ENV_VAR } from "../runner/env.js";

@@ -125,12 +125,46 @@ export function requestsFor(calls: readonly RecordedCall[], ctx: MappingContext)
         );
         break;
       }
+      case "s3 CopyObject": {
+        // CopyObject reads its source and writes its target (S3 API reference, CopyObject).
+        const [srcBucket, ...srcKey] = String(p.CopySource).split("/");
+        const src = s3(srcBucket!, srcKey.join("/"));
+        const o = s3(p.Bucket as string, p.Key as string);
+        out.push(
+          req("s3:GetObject", src.resource, { resourceAccount: src.resourceAccount, implied: "the copy's source" }),
+        );
+        out.push(req("s3:PutObject", o.resource, { resourceAccount: o.resourceAccount }));
+        break;
+      }
+      case "glue GetDatabase":
+        // Glue authorizes database actions on the catalog and the database (Glue developer guide, "Specifying AWS Glue resource ARNs").
+        for (const resource of ["catalog", `database/${String(p.Name).toLowerCase()}`])
+          out.push(req("glue:GetDatabase", arn("glue", resource)));
+        break;
+      case "glue GetTable":
+      case "glue CreateTable":
+      case "glue UpdateTable":
+      case "glue DeleteTable": {
+        // Table actions are authorized on the catalog, the database and the table, all three.
+        const db = String(p.DatabaseName).toLowerCase();
+        const table = String(p.Name ?? (p.TableInput as unknown as { Name?: string } | undefined)?.Name).toLowerCase();
+        for (const resource of ["catalog", `database/${db}`, `table/${db}/${table}`])
+          out.push(req(`glue:${call.operation}`, arn("glue", resource)));
+        break;
+      }
       case "s3 PutObject":
       case "s3 DeleteObject": {
         const o = s3(p.Bucket as string, p.Key as string);
         out.push(req(`s3:${call.operation}`, o.resource, { resourceAccount: o.resourceAccount }));
         break;
       }
+      case "s3 DeleteObjects":
+        // S3 authorizes a multi-object delete key by key, as s3:DeleteObject.
+        for (const { Key } of (p.Delete as unknown as { Objects: { Key: string }[] }).Objects) {
+          const o = s3(p.Bucket as string, Key);
+          out.push(req("s3:DeleteObject", o.resource, { resourceAccount: o.resourceAccount }));
+        }
+        break;
       case "glue GetCrawler":
       case "glue StartCrawler":
         out.push(req(`glue:${call.operation}`, arn("glue", `crawler/${p.Name}`)));

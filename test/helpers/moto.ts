@@ -26,14 +26,60 @@ export const MOTO_AWS_ENV = {
 
 /** @param env extra environment for the server, e.g. `MOTO_ACCOUNT_ID` (the account moto's resources belong to) */
 export async function startMoto(env: Record<string, string> = {}): Promise<MotoServer> {
-  const child: ResultPromise = execa(venvBin("moto", "python"), [`${ROOT}test/helpers/moto_server.py`], {
+  const { server, firstLine } = await spawnServer(`${ROOT}test/helpers/moto_server.py`, [], env);
+  return server(Number(firstLine.trim()));
+}
+
+/** Temporary credentials as a container credentials endpoint serves them. */
+export interface RoleCredentials {
+  readonly AccessKeyId: string;
+  readonly SecretAccessKey: string;
+  readonly Token: string;
+  readonly Expiration: string;
+}
+
+export interface MotoRoleServer extends MotoServer {
+  readonly roleArn: string;
+  /** A session of the role `mwaa-execution`, which holds the policies given. */
+  readonly credentials: RoleCredentials;
+  /** Keys of an IAM user allowed everything, for the test's own set-up and checks. */
+  readonly admin: { readonly AccessKeyId: string; readonly SecretAccessKey: string };
+}
+
+/**
+ * moto with IAM access control on (test/helpers/moto_role_server.py): only
+ * keys moto issued are accepted (a session of the role `mwaa-execution`, which
+ * holds `policyFiles`, and an admin user's), so a client that signs with
+ * anything else (dummy static keys, no keys) fails.
+ */
+export async function startMotoWithRole(
+  policyFiles: readonly string[],
+  env: Record<string, string> = {},
+): Promise<MotoRoleServer> {
+  const { server, firstLine } = await spawnServer(`${ROOT}test/helpers/moto_role_server.py`, policyFiles, env);
+  const started = JSON.parse(firstLine) as Omit<MotoRoleServer, keyof MotoServer> & { port: number };
+  return {
+    ...server(started.port),
+    roleArn: started.roleArn,
+    credentials: started.credentials,
+    admin: started.admin,
+  };
+}
+
+/** Starts a moto script that prints one line once it serves and serves until its stdin closes. */
+async function spawnServer(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ firstLine: string; server: (port: number) => MotoServer }> {
+  const child: ResultPromise = execa(venvBin("moto", "python"), [script, ...args], {
     stdin: "pipe",
     stdout: "pipe",
     stderr: "pipe",
     reject: false,
     env: { ...MOTO_AWS_ENV, PYTHONUNBUFFERED: "1", ...env },
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const firstLine = await new Promise<string>((resolve, reject) => {
     let out = "";
     let err = "";
     const timer = setTimeout(() => reject(new Error(`moto did not start within 30 s:\n${err}`)), 30_000);
@@ -43,7 +89,7 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
       const line = out.split("\n")[0];
       if (out.includes("\n") && line) {
         clearTimeout(timer);
-        resolve(Number(line.trim()));
+        resolve(line);
       }
     });
     void child.then((r) => {
@@ -52,13 +98,16 @@ export async function startMoto(env: Record<string, string> = {}): Promise<MotoS
     });
   });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      child.stdin!.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await child;
-      clearTimeout(timer);
-    },
+    firstLine,
+    server: (port) => ({
+      endpoint: `http://127.0.0.1:${port}`,
+      port,
+      async stop() {
+        child.stdin!.end();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        await child;
+        clearTimeout(timer);
+      },
+    }),
   };
 }

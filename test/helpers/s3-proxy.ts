@@ -28,6 +28,14 @@ export interface LoggedRequest {
   readonly op: string;
   /** The x-amz-expected-bucket-owner header (ExpectedBucketOwner), when the request carried one. */
   readonly expectedBucketOwner?: string;
+  /** The query parameters (ListObjectsV2's prefix, …). */
+  readonly query?: URLSearchParams;
+  /** CopyObject's source, `bucket/key` (x-amz-copy-source, decoded). */
+  readonly copySource?: string;
+  /** A JSON-protocol API's operation (X-Amz-Target, e.g. `AWSGlue.GetTable`): requests of other services than S3 that reach this endpoint. */
+  readonly target?: string;
+  /** The body of such a request, once it has arrived. */
+  body?: string;
   status?: number;
   fault?: FaultKind;
 }
@@ -64,7 +72,7 @@ export interface S3Proxy {
 }
 
 /** S3 operation name from method and query, enough for assertions. */
-export function s3Operation(method: string, query: URLSearchParams, key: string): string {
+export function s3Operation(method: string, query: URLSearchParams, key: string, copySource?: string): string {
   if (method === "GET" && !key) {
     if (query.has("versioning")) return "GetBucketVersioning";
     if (query.has("versions")) return "ListObjectVersions";
@@ -75,6 +83,7 @@ export function s3Operation(method: string, query: URLSearchParams, key: string)
   if (method === "GET") return "GetObject";
   if (method === "PUT" && query.has("partNumber")) return "UploadPart";
   if (method === "PUT" && !key) return query.has("versioning") ? "PutBucketVersioning" : "CreateBucket";
+  if (method === "PUT" && copySource) return "CopyObject";
   if (method === "PUT") return "PutObject";
   if (method === "POST" && query.has("uploads")) return "CreateMultipartUpload";
   if (method === "POST" && query.has("uploadId")) return "CompleteMultipartUpload";
@@ -138,14 +147,29 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
     const [, bucket = "", ...rest] = url.pathname.split("/");
     const key = decodeURIComponent(rest.join("/"));
     const expected = req.headers["x-amz-expected-bucket-owner"];
+    const copy = req.headers["x-amz-copy-source"];
+    const copySource = typeof copy === "string" ? decodeURIComponent(copy.replace(/^\//, "")) : undefined;
+    const amzTarget = req.headers["x-amz-target"];
     const entry: LoggedRequest = {
       seq: ++seq,
       method: req.method ?? "GET",
       key,
       bucket,
-      op: s3Operation(req.method ?? "GET", url.searchParams, key),
+      op:
+        typeof amzTarget === "string" ? amzTarget : s3Operation(req.method ?? "GET", url.searchParams, key, copySource),
+      query: url.searchParams,
       ...(typeof expected === "string" ? { expectedBucketOwner: expected } : {}),
+      ...(copySource ? { copySource } : {}),
+      ...(typeof amzTarget === "string" ? { target: amzTarget } : {}),
     };
+    // JSON-protocol bodies, and DeleteObjects' XML list of keys (each authorized as s3:DeleteObject).
+    if (entry.target || entry.op === "DeleteObjects") {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        entry.body = Buffer.concat(chunks).toString("utf8");
+      });
+    }
     log.push(entry);
     proxy.onRequest?.(entry);
     const owner = owners?.get(bucket);

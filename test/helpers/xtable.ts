@@ -35,3 +35,30 @@ export async function buildRunner(): Promise<string> {
 
 /** Where buildRunner puts the runner. */
 export const RUNNER_DIR = `${ROOT}jars/target/lib`;
+
+/** The runner's verdict on one table (jars/…/DeltaSafetyCheck.java): refused features, or why it could not read it. */
+export interface JavaSafetyVerdict {
+  readonly table: string;
+  readonly refusals?: { feature: string; detail: string }[];
+  readonly error?: string;
+}
+
+/**
+ * Runs the runner's safety check (pipegen.xtable.DeltaSafetyCheck) on every table in one JVM.
+ * @returns the verdicts by table path
+ */
+export async function javaSafetyCheck(
+  tables: readonly string[],
+  env: Record<string, string> = {},
+): Promise<Record<string, JavaSafetyVerdict>> {
+  const r = await execa("java", ["-cp", `${RUNNER_DIR}/*`, "pipegen.xtable.DeltaSafetyCheck", ...tables], {
+    env,
+    reject: false,
+  });
+  if (r.exitCode !== 0) throw new Error(`DeltaSafetyCheck exited ${r.exitCode}:\n${r.stderr.slice(-3000)}`);
+  const verdicts = r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as JavaSafetyVerdict);
+  return Object.fromEntries(verdicts.map((v) => [v.table, v]));
+}

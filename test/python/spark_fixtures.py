@@ -15,6 +15,15 @@ usage:
       reader returns for `ts >= <the table's largest ts>`. Then, in the same session,
       VACUUM <table> [LITE] RETAIN <hours> HOURS for each --vacuum <table>=<hours>[:lite]
       (Delta Lake's own VACUUM, retention check off).
+  python spark_fixtures.py hudi <jars dir> <hudi bundle jar> <table> [<table> ...]
+      prints {table: {"hudi": rows, "hudiFiles": [...], "delta": rows | null,
+      "deltaFiles": [...] | null, "deltaError"?: str, "withoutMetadataTable"?: int | str}}:
+      the sorted rows and data files that Spark's Hudi reader (hudi-spark bundle) finds
+      through the table's Hudi metadata table, and those Spark's Delta reader finds
+      (null, with deltaError, where it refuses the table). For the first table only,
+      withoutMetadataTable is the row count, or the root error, of a Hudi read with Hudi's
+      default for readers (no metadata table). Rows are typed by the table's schema and
+      spelled as xtable_fixtures.py spells deltalake's rows, so they compare with those.
 """
 
 from __future__ import annotations
@@ -29,10 +38,14 @@ import shutil
 import sys
 from typing import Any
 
+from py4j.protocol import Py4JJavaError
 from pyspark.sql import SparkSession
+from pyspark.sql import types as T
 
 
-def session(jars: str, iceberg: bool = False) -> SparkSession:
+def session(
+    jars: str, iceberg: bool = False, extra_jars: tuple[str, ...] = ()
+) -> SparkSession:
     extensions = ["io.delta.sql.DeltaSparkSessionExtension"]
     if iceberg:
         extensions.append(
@@ -41,7 +54,10 @@ def session(jars: str, iceberg: bool = False) -> SparkSession:
     builder = (
         SparkSession.builder.master("local[2]")
         .appName("pipegen-spark-fixtures")
-        .config("spark.jars", ",".join(sorted(glob.glob(os.path.join(jars, "*.jar")))))
+        .config(
+            "spark.jars",
+            ",".join(sorted(glob.glob(os.path.join(jars, "*.jar"))) + list(extra_jars)),
+        )
         .config("spark.sql.extensions", ",".join(extensions))
         .config(
             "spark.sql.catalog.spark_catalog",
@@ -169,6 +185,33 @@ def write_escaped(spark: SparkSession, p: str) -> None:
     spark.sql(f"INSERT INTO delta.`{p}` VALUES (1, 'New York'), (2, 'Paris')")
 
 
+def write_dv(spark: SparkSession, p: str) -> None:
+    """Refused: deletion vectors on (Databricks' default, and Delta 3.3's when asked); 100
+    rows inserted, 15 deleted, which Delta records as deletion vectors, not rewritten files."""
+    create(
+        spark,
+        p,
+        "id BIGINT, name STRING",
+        "TBLPROPERTIES ('delta.enableDeletionVectors' = 'true')",
+    )
+    spark.sql(f"INSERT INTO delta.`{p}` SELECT id, concat('n', id) FROM range(1, 101)")
+    spark.sql(f"DELETE FROM delta.`{p}` WHERE id <= 15")
+
+
+def write_column_mapping(spark: SparkSession, p: str) -> None:
+    """Refused: column mapping by name, then a column renamed (what it is for), partitioned."""
+    create(
+        spark,
+        p,
+        "id BIGINT, name STRING, region STRING",
+        "PARTITIONED BY (region) TBLPROPERTIES ('delta.columnMapping.mode' = 'name',"
+        " 'delta.minReaderVersion' = '2', 'delta.minWriterVersion' = '5')",
+    )
+    spark.sql(f"INSERT INTO delta.`{p}` VALUES (1, 'a', 'eu'), (2, 'b', 'us')")
+    spark.sql(f"ALTER TABLE delta.`{p}` RENAME COLUMN name TO label")
+    spark.sql(f"INSERT INTO delta.`{p}` VALUES (3, 'c', 'eu')")
+
+
 def write_vacuum(spark: SparkSession, p: str) -> None:
     """Defect 3: a plain table that is VACUUMed after XTable wrote Iceberg metadata into it."""
     create(spark, p, "id BIGINT, name STRING")
@@ -183,6 +226,8 @@ CASES = {
     "spark_cdf": write_cdf,
     "spark_v2_checkpoint": write_v2_checkpoint,
     "spark_escaped": write_escaped,
+    "spark_dv": write_dv,
+    "spark_column_mapping": write_column_mapping,
     "spark_vacuum_partial": write_vacuum,
     "spark_vacuum_all": write_vacuum,
     "spark_vacuum_lite": write_vacuum,
@@ -262,6 +307,65 @@ def read(jars: str, tables: list[str], vacuums: list[str]) -> dict[str, Any]:
     return out
 
 
+def typed(v: Any, t: T.DataType) -> Any:
+    """A value as xtable_fixtures.plain spells deltalake's (pyarrow's) value of that type."""
+    if v is None:
+        return None
+    if isinstance(t, T.TimestampType):
+        # pyspark gives the instant as a naive local time; pyarrow as an aware UTC one.
+        return dt.datetime.fromtimestamp(v.timestamp(), dt.UTC).isoformat()
+    if isinstance(t, T.StructType):
+        return {f.name: typed(v[f.name], f.dataType) for f in t.fields}
+    if isinstance(t, T.ArrayType):
+        return [typed(x, t.elementType) for x in v]
+    if isinstance(t, T.MapType):
+        # pyarrow gives a map as its list of (key, value) pairs, in stored order.
+        return [[typed(k, t.keyType), typed(x, t.valueType)] for k, x in v.items()]
+    return plain(v)
+
+
+def typed_rows(df: Any) -> list[dict[str, Any]]:
+    fields = df.schema.fields
+    out = [{f.name: typed(r[f.name], f.dataType) for f in fields} for r in df.collect()]
+    return sorted(out, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def read_hudi(jars: str, bundle: str, tables: list[str]) -> dict[str, Any]:
+    spark = session(jars, extra_jars=(bundle,))
+    out: dict[str, Any] = {}
+    for t in tables:
+        # XTable registers Delta's files, under their own names, in Hudi's metadata
+        # table only: a listing of the folder would not recognise them.
+        hudi = (
+            spark.read.format("hudi").option("hoodie.metadata.enable", "true").load(t)
+        )
+        entry: dict[str, Any] = {
+            "hudi": typed_rows(hudi),
+            "hudiFiles": sorted(hudi.inputFiles()),
+        }
+        if not out:
+            # What a reader that keeps Hudi's default (no metadata table) gets.
+            try:
+                entry["withoutMetadataTable"] = len(
+                    spark.read.format("hudi").load(t).collect()
+                )
+            except Py4JJavaError as e:
+                cause = e.java_exception
+                while cause.getCause() is not None:
+                    cause = cause.getCause()
+                entry["withoutMetadataTable"] = cause.toString()
+        try:
+            delta = spark.read.format("delta").load(t)
+            entry["delta"] = typed_rows(delta)
+            entry["deltaFiles"] = sorted(delta.inputFiles())
+        except Py4JJavaError as e:  # e.g. delta-rs's invariants without the feature
+            entry["delta"] = entry["deltaFiles"] = None
+            entry["deltaError"] = str(e.java_exception)
+        out[t] = entry
+    spark.stop()
+    return out
+
+
 def main() -> None:
     command, jars = sys.argv[1], sys.argv[2]
     if command == "write":
@@ -275,6 +379,10 @@ def main() -> None:
             if a != "--vacuum" and (i == 0 or args[i - 1] != "--vacuum")
         ]
         result = read(jars, [os.path.abspath(t) for t in tables], vacuums)
+    elif command == "hudi":
+        result = read_hudi(
+            jars, sys.argv[3], [os.path.abspath(t) for t in sys.argv[4:]]
+        )
     else:
         sys.exit(f"unknown command {command!r}")
     print(json.dumps(result))

@@ -29,6 +29,10 @@ usage:
       as it already is), prints {"version": N}.
   python xtable_fixtures.py rows <table> [<table> ...]
       prints {table: {"delta": [...], "iceberg": [...]}} for tables synced by anything.
+  python xtable_fixtures.py glue-rows <delta table> <namespace.table>
+      prints {"metadataLocation", "delta": [...], "iceberg": [...]}: the local Delta
+      table's rows, and the rows of the Iceberg table that the Glue catalog at
+      AWS_ENDPOINT_URL names (pyiceberg's Glue catalog; boto3 and the AWS_* variables).
 """
 
 from __future__ import annotations
@@ -216,6 +220,12 @@ def make_all_types(p: str) -> None:
     write(p, all_types([3, 4, 5]), mode="append")
 
 
+def make_all_types_zoned(p: str) -> None:
+    """all_types without its TIMESTAMP_NTZ column, which a Hudi target cannot carry."""
+    write(p, all_types([1, 2]).drop_columns(["ts_ntz"]))
+    write(p, all_types([3, 4, 5]).drop_columns(["ts_ntz"]), mode="append")
+
+
 def make_checkpoint(p: str) -> None:
     for k in range(4):
         write(p, batch([k * 10 + 1, k * 10 + 2]), mode="append", partition_by=["day"])
@@ -356,6 +366,47 @@ def make_generated(p: str) -> None:
 
 def make_column_mapping(p: str) -> None:
     write(p, batch([1, 2]), configuration={"delta.columnMapping.mode": "name"})
+
+
+def make_variant(p: str) -> None:
+    """Hand-edited log: a variant column (Delta 4 / Spark 4 write them; nothing here does)
+    added by a metadata-only commit, as ALTER TABLE ADD COLUMNS would."""
+    write(p, batch([1, 2]))
+    t = DeltaTable(p)
+    schema = json.loads(t.schema().to_json())
+    schema["fields"].append(
+        {"name": "payload", "type": "variant", "nullable": True, "metadata": {}}
+    )
+    meta = t.metadata()
+    actions = [
+        {
+            "commitInfo": {
+                "timestamp": 1_700_000_000_000,
+                "operation": "ADD COLUMNS",
+                "engineInfo": "pipegen test: hand-written",
+            }
+        },
+        {
+            "protocol": {
+                "minReaderVersion": 3,
+                "minWriterVersion": 7,
+                "readerFeatures": ["variantType"],
+                "writerFeatures": ["variantType"],
+            }
+        },
+        {
+            "metaData": {
+                "id": meta.id,
+                "format": {"provider": "parquet", "options": {}},
+                "schemaString": json.dumps(schema),
+                "partitionColumns": list(meta.partition_columns),
+                "configuration": dict(meta.configuration),
+                "createdTime": meta.created_time,
+            }
+        },
+    ]
+    with open(os.path.join(p, "_delta_log", f"{t.version() + 1:020d}.json"), "w") as f:
+        f.write("\n".join(json.dumps(a) for a in actions) + "\n")
 
 
 # ---------------------------------------------------------------- Iceberg side (pyiceberg)
@@ -635,6 +686,15 @@ def read_rows(path: str) -> dict[str, Any]:
                 table.scan(row_filter=GreaterThanOrEqual("ts", literal)).to_arrow()
             ),
         }
+    return {
+        "delta": None if delta is None else sorted_rows(delta),
+        "iceberg": iceberg_rows(table),
+        **out,
+    }
+
+
+def iceberg_rows(table: Any) -> list[dict[str, Any]]:
+    """Every row of a pyiceberg table, sorted."""
     # File by file: files rewritten by delta-rs may carry string_view where older
     # ones carry string, and pyiceberg's to_arrow() cannot concatenate the two.
     scan = table.scan()
@@ -642,10 +702,44 @@ def read_rows(path: str) -> dict[str, Any]:
     iceberg: list[dict[str, Any]] = []
     for task in scan.plan_files():
         iceberg.extend(reader.to_table([task]).to_pylist())
+    return sorted_rows(iceberg)
+
+
+def glue_rows(delta_path: str, identifier: str) -> dict[str, Any]:
+    """The rows of a local Delta table, and of the Iceberg table `identifier` read
+    through pyiceberg's own Glue catalog (boto3) and S3 FileIO (pyarrow), both
+    pointed by AWS_ENDPOINT_URL and the AWS_* credentials at a local server."""
+    from pyiceberg.catalog import load_catalog
+
+    endpoint = os.environ["AWS_ENDPOINT_URL"]
+    keys = {
+        "access-key-id": os.environ["AWS_ACCESS_KEY_ID"],
+        "secret-access-key": os.environ["AWS_SECRET_ACCESS_KEY"],
+        **(
+            {"session-token": os.environ["AWS_SESSION_TOKEN"]}
+            if os.environ.get("AWS_SESSION_TOKEN")
+            else {}
+        ),
+    }
+    region = os.environ["AWS_REGION"]
+    catalog = load_catalog(
+        "glue",
+        **{
+            "type": "glue",
+            "glue.endpoint": endpoint,
+            "glue.region": region,
+            **{f"glue.{k}": v for k, v in keys.items()},
+            "s3.endpoint": endpoint,
+            "s3.region": region,
+            "s3.path-style-access": "true",
+            **{f"s3.{k}": v for k, v in keys.items()},
+        },
+    )
+    table = catalog.load_table(identifier)
     return {
-        "delta": None if delta is None else sorted_rows(delta),
-        "iceberg": sorted_rows(iceberg),
-        **out,
+        "metadataLocation": table.metadata_location,
+        "delta": sorted_rows(DeltaTable(delta_path).to_pyarrow_table().to_pylist()),
+        "iceberg": iceberg_rows(table),
     }
 
 
@@ -694,6 +788,7 @@ CASES: dict[str, dict[str, Any]] = {
     "merge": base(make_merge),
     "schema_evolution": base(make_schema_evolution),
     "all_types": base(make_all_types),
+    "all_types_zoned": base(make_all_types_zoned),
     "checkpoint": base(make_checkpoint),
     "multipart_checkpoint": base(make_multipart_checkpoint),
     "escaped_paths": base(make_escaped_paths, m(location_style="plain")),
@@ -733,6 +828,7 @@ CASES: dict[str, dict[str, Any]] = {
     "small_ints": base(make_small_ints, iceberg=False, rows=False),
     "generated": base(make_generated, rows=False),
     "column_mapping": base(make_column_mapping, rows=False),
+    "variant": base(make_variant, iceberg=False, rows=False),
 }
 
 
@@ -803,6 +899,10 @@ def main() -> None:
         # pyiceberg prints warnings (e.g. on nanosecond timestamps) to stdout: keep it for the JSON.
         with contextlib.redirect_stdout(sys.stderr):
             result = {t: read_rows(t) for t in tables}
+        print(json.dumps(result))
+    elif sys.argv[1] == "glue-rows":
+        with contextlib.redirect_stdout(sys.stderr):
+            result = glue_rows(os.path.abspath(sys.argv[2]), sys.argv[3])
         print(json.dumps(result))
     else:
         sys.exit(f"unknown command {sys.argv[1]!r}")

@@ -149,16 +149,17 @@ describe("refused", () => {
       steps: [{ id: "load", kind: "glueJob", job: "j", args: { "--pwd": "x1", "--s": SECRET_KEY } }],
     });
     expect(
-      credentialProblems(spec)
+      credentialProblems({ file: "f.yaml", data: spec })
         .map((p) => p.path.join("."))
         .sort(),
     ).toEqual(["description", "steps.0.args.--pwd", "steps.0.args.--s"]);
   });
 
   it("never repeats the secret in the message", () => {
-    for (const p of credentialProblems(
-      job({ "--a": ACCESS_KEY_ID, "--b": SECRET_KEY, "--c": "u=1;password=Tr0ub4dor" }),
-    ))
+    for (const p of credentialProblems({
+      file: "f.yaml",
+      data: job({ "--a": ACCESS_KEY_ID, "--b": SECRET_KEY, "--c": "u=1;password=Tr0ub4dor" }),
+    }))
       expect(`${p.message} ${p.hint}`).not.toMatch(/AKIA|wJalr|Tr0ub4dor/);
   });
 });

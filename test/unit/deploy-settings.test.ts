@@ -14,7 +14,7 @@ import {
   type DeployOptionSpec,
   SETTING_NAMES,
   type SettingName,
-} from "../../src/deploy/settings-table.js";
+} from "../../src/spec/deploy-settings.js";
 import { ROOT } from "../helpers/cli.js";
 
 let cwd: string;
@@ -102,6 +102,11 @@ describe("resolveDeploySettings", () => {
       { bucket: "ok-bucket" },
       { PIPEGEN_ENVIRONMENT: "9lives" },
       "PIPEGEN_ENVIRONMENT \"9lives\" must be an MWAA environment name (letters, digits, '-', '_'; starts with a letter)",
+    ],
+    [
+      { bucket: "ok-bucket" },
+      { PIPEGEN_ENVIRONMENT: `e${"x".repeat(80)}` },
+      `PIPEGEN_ENVIRONMENT "e${"x".repeat(80)}" must be at most 80 characters`,
     ],
     [{ bucket: "ok-bucket", region: "Europe" }, {}, '--region "Europe" must be an AWS region code such as eu-west-1'],
     [{ bucket: "ok-bucket" }, { PIPEGEN_PRUNE: "maybe" }, 'PIPEGEN_PRUNE must be true or false, got "maybe"'],
@@ -283,7 +288,7 @@ describe("the settings table", () => {
   it("is the table in docs/ci.md (UPDATE_DOCS=1 rewrites it)", async () => {
     const file = path.join(ROOT, "docs/ci.md");
     const text = await readFile(file, "utf8");
-    const start = text.indexOf("-->\n", text.indexOf("<!-- Generated from src/deploy/settings-table.ts")) + 4;
+    const start = text.indexOf("-->\n", text.indexOf("<!-- Generated from src/spec/deploy-settings.ts")) + 4;
     const end = text.indexOf("<!-- End of generated settings -->");
     expect(start).toBeGreaterThan(3);
     expect(end).toBeGreaterThan(start);

@@ -20,7 +20,7 @@ describe("xtable steps the runner or GlueCatalog would refuse", () => {
     ["Delta with lower-case Glue names is fine", { glueCatalog: { warehouse: "s3://lake-bucket/" } }, []],
     [
       "a source other than Delta",
-      { sourceFormat: "ICEBERG", targetFormats: ["DELTA"] },
+      { sourceFormat: "ICEBERG", targetFormats: ["HUDI"] },
       [
         "steps[0].sourceFormat: is ICEBERG, but the XTable runner pipegen ships reads Delta tables only and refuses any other source; use sourceFormat: DELTA (translate from the Delta table), or run XTable yourself for a ICEBERG source",
       ],

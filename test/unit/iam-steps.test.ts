@@ -31,7 +31,7 @@ function build(step: Record<string, unknown>, overrides: Record<string, unknown>
     note: (n) => notes.push(n),
     missing: (path, message) => missing.push(`${path.join(".")}: ${message}`),
   };
-  return { rows: stepGrants(r.pipeline.steps[0]!, ctx).map(row), notes, missing };
+  return { rows: stepGrants(r.steps[0]!, ctx).map(row), notes, missing };
 }
 
 function row(g: Grant): string {
@@ -193,12 +193,25 @@ describe("glueJob", () => {
 describe("xtable", () => {
   it.each<[string, Record<string, unknown>, string[]]>([
     [
-      "Delta to Iceberg: read the log and metadata/, never the data files; write metadata/ only",
+      "Delta to Iceberg: read the log and metadata/ (each folder's own key too, which S3A HEADs before listing), never the data files; write metadata/ only",
       { targetFormats: ["ICEBERG"], datasets: [{ tableBasePath: "s3://lake-bucket/t/", tableName: "t" }] },
       [
-        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata/*",
-        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log/*","t/metadata/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/*",
+        "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
+      ],
+    ],
+    [
+      "Hudi as a target: .hoodie/ is read and written, the table's folders are listed for partitions (their partition-metadata files read), _delta_log/ never written",
+      {
+        targetFormats: ["ICEBERG", "HUDI"],
+        datasets: [{ tableBasePath: "s3://lake-bucket/t", tableDataPath: "s3://data-bucket/t/data", tableName: "t" }],
+      },
+      [
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/t arn:aws:s3:::lake-bucket/t/ arn:aws:s3:::lake-bucket/t/_delta_log arn:aws:s3:::lake-bucket/t/_delta_log/* arn:aws:s3:::lake-bucket/t/metadata arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie arn:aws:s3:::lake-bucket/t/.hoodie/* arn:aws:s3:::lake-bucket/t/.hoodie_partition_metadata* arn:aws:s3:::lake-bucket/t/*/.hoodie_partition_metadata*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["t","t/","t/_delta_log","t/_delta_log/*","t/metadata","t/metadata/*","t/.hoodie","t/.hoodie/*","t/.hoodie_partition_metadata*","t/*/.hoodie_partition_metadata*","t/*"]}}',
+        "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/t/metadata/* arn:aws:s3:::lake-bucket/t/.hoodie/* arn:aws:s3:::lake-bucket/t/.hoodie_partition_metadata* arn:aws:s3:::lake-bucket/t/*/.hoodie_partition_metadata*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
       ],
     ],
@@ -210,8 +223,8 @@ describe("xtable", () => {
         glueCatalog: { warehouse: "s3://lake-bucket/", region: "eu-west-1" },
       },
       [
-        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/ arn:aws:s3:::lake-bucket/sales/_delta_log/* arn:aws:s3:::lake-bucket/sales/metadata/*",
-        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/","sales/_delta_log/*","sales/metadata/*"]}}',
+        "exec | ReadLog | s3:GetObject | arn:aws:s3:::lake-bucket/sales arn:aws:s3:::lake-bucket/sales/ arn:aws:s3:::lake-bucket/sales/_delta_log arn:aws:s3:::lake-bucket/sales/_delta_log/* arn:aws:s3:::lake-bucket/sales/metadata arn:aws:s3:::lake-bucket/sales/metadata/*",
+        'exec | ListLog | s3:ListBucket | arn:aws:s3:::lake-bucket | {"StringLike":{"s3:prefix":["sales","sales/","sales/_delta_log","sales/_delta_log/*","sales/metadata","sales/metadata/*"]}}',
         "exec | WriteMetadata | s3:DeleteObject,s3:PutObject | arn:aws:s3:::lake-bucket/sales/metadata/*",
         "exec | ReadRunner | s3:GetObject | arn:aws:s3:::mwaa-env-bucket/xtable-runner/*",
         "exec | GlueCatalog | glue:CreateTable,glue:GetTable,glue:UpdateTable | arn:aws:glue:eu-west-1:111122223333:catalog arn:aws:glue:eu-west-1:111122223333:database/shop arn:aws:glue:eu-west-1:111122223333:table/shop/sales",

@@ -5,27 +5,29 @@
  * defects found on such tables, each with the test that shows its fix.
  *
  * Spark is slow to start on two cores, so one session writes every table
- * (cached under .cache/spark-fixtures/, keyed by the script's and the
- * requirements' hashes) and one more reads everything back and runs VACUUM.
+ * (cached: test/helpers/spark.ts) and one more reads everything back and runs VACUUM.
  */
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, utimesSync } from "node:fs";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { detectUnsupportedFeatures } from "../../src/xtable/delta-features.js";
+import { readDeltaSnapshot } from "../../src/xtable/verify/delta-log.js";
 import { pipegen, ROOT } from "../helpers/cli.js";
 import { pythonJson, venvBin } from "../helpers/python.js";
-import { RUNNER_DIR } from "../helpers/xtable.js";
+import { SPARK_FIXTURES as SPARK, sparkJars, sparkTables } from "../helpers/spark.js";
+import { type JavaSafetyVerdict, javaSafetyCheck, RUNNER_DIR } from "../helpers/xtable.js";
 
-const SPARK = `${ROOT}test/python/spark_fixtures.py`;
 const FIXTURES = `${ROOT}test/python/xtable_fixtures.py`;
 /** Synced, verified and read back. */
 const SYNCED = ["spark_basic", "spark_ts_bounds", "spark_cdf", "spark_v2_checkpoint"] as const;
 /** Synced, then VACUUMed: with RETAIN 168 HOURS, RETAIN 0 HOURS, and LITE RETAIN 0 HOURS. */
 const VACUUMED = ["spark_vacuum_partial", "spark_vacuum_all", "spark_vacuum_lite"] as const;
+/** Refused by the runner itself and by pipegen xtable run. */
+const REFUSED = ["spark_dv", "spark_column_mapping"] as const;
 
 interface Rows {
   /** null when the reader cannot read the table (deltalake and v2 checkpoints). */
@@ -38,6 +40,9 @@ let root: string;
 let jars: string;
 let path: (name: string) => string;
 let sparkRows: Record<string, Rows>;
+/** The runner's safety check on every Spark-written table, before anything is synced. */
+let runnerVerdicts: Record<string, JavaSafetyVerdict>;
+let allTables: string[];
 let pyicebergRows: Record<string, Rows>;
 const outputs: Record<string, { exitCode: number; stdout: string; stderr: string }> = {};
 
@@ -57,36 +62,26 @@ async function config(names: readonly string[]): Promise<string> {
 const run = async (names: readonly string[]) =>
   pipegen(["xtable", "run", "--config", await config(names), "--runner", RUNNER_DIR]);
 
-/** The Spark-written tables, from the cache or written now (one Spark session). */
-async function sparkTables(): Promise<string> {
-  const key = createHash("sha256")
-    .update(readFileSync(SPARK))
-    .update(readFileSync(`${ROOT}test/python/requirements/spark.txt`))
-    .update(readdirSync(jars).sort().join(","))
-    .digest("hex")
-    .slice(0, 16);
-  const cached = `${ROOT}.cache/spark-fixtures/${key}`;
-  if (!existsSync(cached)) {
-    const building = `${cached}.building-${process.pid}`;
-    await rm(building, { recursive: true, force: true });
-    await mkdir(building, { recursive: true });
-    const r = await execa(venvBin("spark", "python"), [SPARK, "write", jars, building], { reject: false });
-    if (r.exitCode !== 0) throw new Error(`spark_fixtures.py write exited ${r.exitCode}:\n${r.stderr.slice(-4000)}`);
-    renameSync(building, cached);
-  }
-  // Tables of earlier versions of the script are of no use any more.
-  for (const old of readdirSync(`${ROOT}.cache/spark-fixtures`))
-    if (old !== key && !old.includes(".building-"))
-      await rm(`${ROOT}.cache/spark-fixtures/${old}`, { recursive: true, force: true });
-  return cached;
+/** The runner started directly, as the MWAA operator starts it; its exit code and result line. */
+async function launcher(names: readonly string[]) {
+  const r = await execa(
+    "java",
+    ["-cp", `${RUNNER_DIR}/*`, "pipegen.xtable.Launcher", "--datasetConfig", await config(names)],
+    { reject: false },
+  );
+  const last = r.stdout.split("\n").at(-1)!;
+  expect(last).toMatch(/^pipegen-xtable-result: /);
+  return { exitCode: r.exitCode, stdout: r.stdout, result: JSON.parse(last.replace("pipegen-xtable-result: ", "")) };
 }
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "pipegen-xtable-spark-"));
-  jars = (await execa("bash", [`${ROOT}test/tools/setup-spark-jars.sh`])).stdout.trim();
+  jars = await sparkJars();
   // With their timestamps: Delta (and XTable's incremental check) take commit times from them.
-  await cp(await sparkTables(), join(root, "tables"), { recursive: true, preserveTimestamps: true });
+  await cp(await sparkTables(jars), join(root, "tables"), { recursive: true, preserveTimestamps: true });
   path = (name) => join(root, "tables", name);
+  allTables = readdirSync(join(root, "tables")).sort();
+  runnerVerdicts = await javaSafetyCheck(allTables.map(path));
 
   // One JVM syncs every table that should sync, and the VACUUM tables for the first time.
   outputs.synced = await run([...SYNCED, ...VACUUMED]);
@@ -179,18 +174,15 @@ describe("the defects found on Spark-written tables", () => {
     expect(existsSync(join(path("spark_ts_ntz"), "metadata"))).toBe(false);
   });
 
-  it("2. the runner alone (as the MWAA operator runs it) fails clearly, naming the cause", async () => {
-    const r = await execa(
-      "java",
-      ["-cp", `${RUNNER_DIR}/*`, "pipegen.xtable.Launcher", "--datasetConfig", await config(["spark_ts_ntz"])],
-      { reject: false },
-    );
-    expect(r.exitCode).toBe(1);
-    const result = JSON.parse(r.stdout.split("\n").at(-1)!.replace("pipegen-xtable-result: ", ""));
-    expect(result.datasets[0]).toMatchObject({ table: "spark_ts_ntz", status: "FAILED" });
+  it("2. the runner alone (as the MWAA operator runs it) refuses it too, naming the column", async () => {
+    const { exitCode, result } = await launcher(["spark_ts_ntz"]);
+    expect(exitCode).toBe(1);
+    expect(result.datasets[0]).toMatchObject({ table: "spark_ts_ntz", status: "REFUSED" });
+    expect(result.datasets[0].refusals.map((f: { feature: string }) => f.feature)).toEqual(["timestampNtzStats"]);
     expect(result.datasets[0].error).toMatch(
-      /^XTable 0\.4\.0 cannot parse this table's Delta statistics of a timestamp column: Spark writes TIMESTAMP_NTZ statistics without a zone/,
+      /^refusing to translate the Delta table spark_ts_ntz \(.*\): timestampNtzStats — the Delta statistics of the TIMESTAMP_NTZ column ts_ntz/,
     );
+    expect(existsSync(join(path("spark_ts_ntz"), "metadata"))).toBe(false);
   });
 
   it("3. after VACUUM deleted manifests the table still uses, a sync fails naming VACUUM; verify fails too", async () => {
@@ -261,5 +253,56 @@ describe("the defects found on Spark-written tables", () => {
     expect(r.stderr).toMatch(
       /escapedPaths — 1 active data file has a percent-escaped path in the Delta log \(city=New%20York\/part-[^)]*\.parquet\)/,
     );
+  });
+});
+
+describe("unsafe Spark-written tables are refused wherever the sync runs", () => {
+  it("one definition: the runner's check and pipegen's give the same features and words on every table", async () => {
+    expect(allTables).toEqual(expect.arrayContaining([...SYNCED, ...VACUUMED, ...REFUSED, "spark_ts_ntz"]));
+    for (const name of allTables) {
+      const ts = detectUnsupportedFeatures(await readDeltaSnapshot(path(name)));
+      const java = runnerVerdicts[path(name)]!;
+      expect({ name, error: java.error }).toEqual({ name, error: undefined });
+      expect({ name, refusals: java.refusals }).toEqual({ name, refusals: ts.map((f) => ({ ...f })) });
+    }
+    const refused = Object.fromEntries(
+      allTables.map((n) => [n, runnerVerdicts[path(n)]!.refusals!.map((r) => r.feature)]),
+    );
+    expect(refused).toMatchObject({
+      spark_dv: ["deletionVectors"],
+      spark_column_mapping: ["columnMapping"],
+      spark_ts_ntz: ["timestampNtzStats"],
+      spark_escaped: ["escapedPaths"],
+      spark_basic: [],
+    });
+  });
+
+  it("the runner alone refuses the deletion-vector and column-mapping tables: REFUSED, exit 1, nothing written", async () => {
+    // The issue's reproduction: 100 rows inserted, 15 deleted by deletion vectors. Before the
+    // runner checked, it printed SUCCESS and its Iceberg table read 100 rows.
+    const deletionVector = readdirSync(path("spark_dv")).filter((f) => f.startsWith("deletion_vector_"));
+    expect(deletionVector.length).toBeGreaterThan(0);
+    const { exitCode, stdout, result } = await launcher(REFUSED);
+    expect(exitCode).toBe(1);
+    expect(result.ok).toBe(false);
+    expect(result.datasets.map((d: { table: string; status: string }) => [d.table, d.status])).toEqual([
+      ["spark_dv", "REFUSED"],
+      ["spark_column_mapping", "REFUSED"],
+    ]);
+    expect(stdout).toMatch(/^pipegen-xtable: spark_dv DELTA -> ICEBERG: REFUSED \(.*\): refusing to translate/m);
+    for (const name of REFUSED) expect(existsSync(join(path(name), "metadata"))).toBe(false);
+
+    // pipegen xtable run refuses the same tables, before any JVM, with the same reasons.
+    for (const [i, name] of REFUSED.entries()) {
+      const local = await run([name]);
+      expect(local.exitCode).toBe(1);
+      expect(local.stderr).not.toContain("│");
+      const reasons = result.datasets[i].refusals.map(
+        (f: { feature: string; detail: string }) => `${f.feature} — ${f.detail}`,
+      );
+      expect(reasons).toHaveLength(1);
+      expect(local.stderr).toBe(`✗ ${result.datasets[i].error}`);
+      expect(local.stderr).toContain(reasons[0]);
+    }
   });
 });

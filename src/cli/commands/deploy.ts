@@ -13,7 +13,7 @@ import {
   type DeployFlags,
   type DeployOptionSpec,
   SETTING_NAMES,
-} from "../../deploy/settings-table.js";
+} from "../../spec/deploy-settings.js";
 import { airflowVersionOption, color } from "../shared.js";
 
 const SETTINGS = SETTING_NAMES.map((name) => ({ name, ...DEPLOY_OPTIONS[name] }));

@@ -1,9 +1,7 @@
 import path from "node:path";
 import { type Command, Option } from "commander";
-import { type Problem, SpecError } from "../../errors.js";
 import { explainIam } from "../../iam/explain.js";
-import { buildIam, type IamOptions, IamSpecError, PARTITIONS, type Partition } from "../../iam/index.js";
-import type { EnvironmentChoice } from "../../load/environment.js";
+import { buildIam, type IamOptions, PARTITIONS, type Partition } from "../../iam/index.js";
 import { color, configOption, envOption, keptWarning } from "../shared.js";
 
 interface IamFlags {
@@ -60,9 +58,8 @@ Examples:
     )
     .action(async (paths: string[], flags: IamFlags) => {
       const { validatePipelines } = await import("../../pipeline-run.js");
-      const { chooseEnvironment, deploySettingsFor, loadProjectConfig } = await import("../../validate/config.js");
+      const { deploySettingsFor, loadProjectConfig } = await import("../../validate/config.js");
       const config = await loadProjectConfig(process.cwd(), flags.config);
-      const choice = chooseEnvironment(config, flags.env);
       const pipelines = await validatePipelines({ paths, env: flags.env, config: flags.config });
       const deploy = deploySettingsFor(config, flags.env);
       // The baseline needs both; a config that gives only one leaves it to the flags.
@@ -78,13 +75,7 @@ Examples:
         ...baseline,
         kmsKey: flags.kmsKey,
       };
-      let result: ReturnType<typeof buildIam>;
-      try {
-        result = buildIam(pipelines, options);
-      } catch (error) {
-        if (error instanceof IamSpecError) throw new SpecError(await locate(error, choice));
-        throw error;
-      }
+      const result = buildIam(pipelines, options);
       const { writeBundle } = await import("../../write/index.js");
       const written = await writeBundle(path.resolve(flags.out), result.files, {
         kind: "iam",
@@ -108,18 +99,4 @@ Examples:
         `${color.green("✓")} wrote ${result.files.length} IAM document${result.files.length === 1 ? "" : "s"} to ${flags.out} for ${pipelines.length} pipeline${pipelines.length === 1 ? "" : "s"}\n`,
       );
     });
-}
-
-/** IAM problems come without positions (the library keeps no locators); find them in the spec files. */
-async function locate(error: IamSpecError, env: EnvironmentChoice): Promise<Problem[]> {
-  const { loadSpec } = await import("../../load/index.js");
-  const cwd = process.cwd();
-  const specs = new Map<string, Awaited<ReturnType<typeof loadSpec>>>();
-  const out: Problem[] = [];
-  for (const [i, p] of error.problems.entries()) {
-    if (!specs.has(p.file)) specs.set(p.file, await loadSpec(path.resolve(cwd, p.file), cwd, undefined, { env }));
-    const spec = specs.get(p.file)!;
-    out.push(Array.isArray(spec) ? p : { ...p, ...spec.locate(error.paths[i]!) });
-  }
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }

@@ -1,4 +1,3 @@
-import path from "node:path";
 import type { Command } from "commander";
 import { SpecError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
@@ -41,23 +40,21 @@ export function registerValidate(program: Command): void {
           config: opts.config,
         });
         const { specWarnings } = await import("../../validate/warnings.js");
-        const { loadSpec } = await import("../../load/index.js");
-        const warnings: Array<{ file: string; line: number; column: number; path: string; message: string }> = [];
+        const { placeProblem } = await import("../../problem.js");
+        const warnings = [];
         const seen = new Set<string>();
-        for (const run of runs)
-          for (const { at, ...w } of specWarnings(run.pipelines)) {
-            // Warnings are rare: the file is read again only to say where.
-            const spec = await loadSpec(path.resolve(w.file), process.cwd(), undefined, { env: run.choice });
-            const where = Array.isArray(spec) ? { line: 0, column: 0 } : spec.locate(at);
-            const warning = { file: w.file, ...where, path: w.path, message: w.message };
-            const key = JSON.stringify(warning);
+        for (const run of runs) {
+          const locators = new Map(run.pipelines.map((p) => [p.file, p.locate]));
+          for (const w of specWarnings(run.pipelines).map((w) => placeProblem(w, locators.get(w.file)!))) {
+            // The same warning in several environments is one warning.
+            const key = JSON.stringify(w);
             if (seen.has(key)) continue;
             seen.add(key);
-            warnings.push(warning);
-            process.stderr.write(
-              `${color.yellow("warning")} ${w.file}:${where.line}:${where.column} ${w.path}: ${w.message}\n`,
-            );
+            warnings.push(w);
+            process.stderr.write(`${color.yellow("warning")} ${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}
+`);
           }
+        }
         const envs = runs.flatMap((r) => (r.env === undefined ? [] : [r.env]));
         const count = runs[0]?.pipelines.length ?? 0;
         if (opts.json) {

@@ -23,7 +23,7 @@ export function registerXTable(program: Command): void {
     .option("-q, --quiet", "do not stream the JVM's output")
     .addHelpText(
       "after",
-      "\nDelta tables on local paths are checked first: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths are refused, since XTable would translate them wrongly.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
+      "\nTables XTable would translate wrongly are refused: deletion vectors, column mapping, TINYINT/SMALLINT,\ngenerated columns and percent-escaped file paths. Local tables are checked before the JVM starts;\nthe runner checks every table again (s3:// ones too) and writes nothing for a refused one.\n\nExamples:\n  pipegen xtable run --config dataset.yaml\n  pipegen xtable run --pipeline pipelines/orders.pipeline.yaml --step translate_tables",
     )
     .action(
       async (opts: {
@@ -54,11 +54,11 @@ export function registerXTable(program: Command): void {
   xtable
     .command("verify")
     .description("compare a Delta table's log with the Iceberg metadata XTable wrote beside it")
-    .argument("<table>", "the table's root folder (holds _delta_log and metadata)")
+    .argument("<table>", "the table's root: a folder, or an S3 URI s3://bucket/prefix (holds _delta_log and metadata)")
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
-      "\nChecks: data files, schema (names, types, nullability), partition spec and values, record counts,\nthe Delta version recorded in XTABLE_METADATA, and Delta features XTable mistranslates.\nExit 1 when anything differs.\n\nExamples:\n  pipegen xtable verify /data/lake/sales\n  pipegen xtable verify /data/lake/sales --json",
+      "\nChecks: data files, schema (names, types, nullability), partition spec and values, record counts,\nthe Delta version recorded in XTABLE_METADATA, and Delta features XTable mistranslates.\nExit 1 when anything differs.\n\nS3 tables are read with the standard AWS credential chain and region (AWS_PROFILE, AWS_REGION, ...);\nAWS_ENDPOINT_URL points them at another endpoint.\n\nExamples:\n  pipegen xtable verify /data/lake/sales\n  pipegen xtable verify s3://my-lake/warehouse/sales --json",
     )
     .action(async (table: string, opts: { json?: boolean }) => {
       const { reportDifferences, verifyTable } = await import("../../xtable/verify/index.js");

@@ -12,12 +12,12 @@
  *   then GetCrawlerMetrics; wait: sensor → the sensor's GetCrawler.
  * CreateCrawler/UpdateCrawler with a Role also need iam:PassRole on it.
  */
-import type { GlueCrawlerStep } from "../../spec/steps/index.js";
+import { s3UriParts } from "../../spec/s3-uri.js";
 import type { Grant, IamStepBuilder } from "../model.js";
-import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+import { templatePattern } from "../s3-patterns.js";
 import { folderPatterns, listCondition } from "./s3-grants.js";
 
-export const glueCrawlerGrants: IamStepBuilder<GlueCrawlerStep> = (step, ctx) => {
+export const glueCrawlerGrants: IamStepBuilder<"glueCrawler"> = ({ step }, ctx) => {
   const to = { kind: "execution-role" } as const;
   const crawler = ctx.arns.glueCrawler(step.crawler);
   const waits = {
@@ -77,7 +77,7 @@ export const glueCrawlerGrants: IamStepBuilder<GlueCrawlerStep> = (step, ctx) =>
   );
   const glueRole = { kind: "glue-role", roleArn: role } as const;
   step.manage.s3Targets.forEach((target, i) => {
-    const { bucket, key } = parseS3Uri(target);
+    const { bucket, key } = s3UriParts(target);
     const { objects, prefixes } = folderPatterns(templatePattern(key));
     const n = step.manage!.s3Targets.length > 1 ? String(i + 1) : "";
     grants.push({

@@ -12,14 +12,14 @@
  * - stop_job_run_on_kill and resume_glue_job_on_retry stay off (pipegen does
  *   not set them), so no BatchStopJobRun or GetJobRuns.
  */
-import type { GlueJobStep } from "../../spec/steps/index.js";
+import { s3UriParts } from "../../spec/s3-uri.js";
 import type { Grant, IamStepBuilder } from "../model.js";
-import { parseS3Uri, templatePattern } from "../s3-patterns.js";
+import { templatePattern } from "../s3-patterns.js";
 
 /** Glue's default log group for job runs; the hook appends /output and /error. */
 export const GLUE_JOB_LOG_GROUP = "/aws-glue/jobs";
 
-export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
+export const glueJobGrants: IamStepBuilder<"glueJob"> = ({ step, index }, ctx) => {
   const to = { kind: "execution-role" } as const;
   const job = ctx.arns.glueJob(step.job);
   const waits = step.wait === "sensor" ? "GlueJobSensor polls" : "the operator polls";
@@ -67,11 +67,11 @@ export const glueJobGrants: IamStepBuilder<GlueJobStep> = (step, ctx) => {
       });
     }
     if (step.scriptLocation) {
-      const { bucket, key } = parseS3Uri(step.scriptLocation);
+      const { bucket, key } = s3UriParts(step.scriptLocation);
       const owner = ctx.resolved.pipeline.aws?.bucketOwners?.[bucket];
       if (byName && owner && owner !== ctx.arns.placement.account)
         ctx.missing(
-          ["steps", ctx.resolved.pipeline.steps.indexOf(step), "role"],
+          ["steps", index, "role"],
           `is a role name, but bucket ${bucket} belongs to account ${owner}, whose bucket policy must name the role's exact ARN (with its path): give role as an ARN`,
         );
       grants.push({

@@ -1,5 +1,6 @@
 /** One grant builder per step kind; the record type makes a missing kind a compile error. */
-import type { Step, StepKind, StepOf } from "../../spec/steps/index.js";
+import type { ResolvedStep } from "../../resolve/index.js";
+import type { StepKind } from "../../spec/steps/index.js";
 import type { Grant, IamContext, IamStepBuilder } from "../model.js";
 import { glueCrawlerGrants } from "./glue-crawler.js";
 import { glueJobGrants } from "./glue-job.js";
@@ -10,7 +11,7 @@ import { s3SensorGrants } from "./s3-sensor.js";
 import { unloadGrants } from "./unload.js";
 import { xtableGrants } from "./xtable.js";
 
-const BUILDERS: { [K in StepKind]: IamStepBuilder<StepOf<K>> } = {
+const BUILDERS: { [K in StepKind]: IamStepBuilder<K> } = {
   s3Sensor: s3SensorGrants,
   glueCrawler: glueCrawlerGrants,
   glueJob: glueJobGrants,
@@ -22,6 +23,6 @@ const BUILDERS: { [K in StepKind]: IamStepBuilder<StepOf<K>> } = {
 };
 
 /** What one step needs, for every identity that acts for it. */
-export function stepGrants(step: Step, ctx: IamContext): Grant[] {
-  return (BUILDERS[step.kind] as IamStepBuilder<Step>)(step, ctx);
+export function stepGrants(resolved: ResolvedStep, ctx: IamContext): Grant[] {
+  return (BUILDERS[resolved.kind] as IamStepBuilder<StepKind>)(resolved, ctx);
 }

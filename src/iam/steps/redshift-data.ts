@@ -13,11 +13,10 @@
  * - a cluster with neither: redshift:GetClusterCredentialsWithIAM on the database.
  * Over an Airflow connection (`{ connId }`) no AWS API is called.
  */
-import type { RedshiftConnection } from "../../spec/pipeline.js";
+import type { ResolvedRedshiftStep } from "../../resolve/index.js";
+import type { DataApiConnection } from "../../spec/pipeline.js";
 import type { Step } from "../../spec/steps/index.js";
 import type { Grant, IamContext } from "../model.js";
-
-type DataApiConnection = Exclude<RedshiftConnection, { connId: string }>;
 
 /** Grants for one Data API task; `batch` when it sends a list of statements. */
 export function dataApiGrants(
@@ -104,13 +103,16 @@ export function dataApiGrants(
 }
 
 /** Grants of a step that runs SQL statements: the Data API, or nothing over an Airflow connection. */
-export function statementGrants(step: Step, statementCount: number, ctx: IamContext): Grant[] {
-  const redshift = ctx.resolved.pipeline.connections.redshift!;
-  if ("connId" in redshift) {
+export function statementGrants(
+  { step, redshift }: ResolvedRedshiftStep,
+  statementCount: number,
+  ctx: IamContext,
+): Grant[] {
+  if (redshift.via === "connection") {
     ctx.note(
       `${ctx.resolved.pipeline.id}.${step.id}: runs SQL over Airflow connection ${redshift.connId} (SQLExecuteQueryOperator), which calls no AWS API; its credentials live in the connection`,
     );
     return [];
   }
-  return dataApiGrants(step, redshift, statementCount > 1, "RedshiftDataOperator", ctx);
+  return dataApiGrants(step, redshift.connection, statementCount > 1, "RedshiftDataOperator", ctx);
 }

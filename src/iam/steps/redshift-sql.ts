@@ -4,9 +4,8 @@
  * (render/steps/redshift-statements.ts), which the hook sends with
  * BatchExecuteStatement.
  */
-import type { RedshiftSqlStep } from "../../spec/steps/index.js";
 import type { IamStepBuilder } from "../model.js";
 import { statementGrants } from "./redshift-data.js";
 
-export const redshiftSqlGrants: IamStepBuilder<RedshiftSqlStep> = (step, ctx) =>
-  statementGrants(step, typeof step.sql === "string" ? 1 : step.sql.length, ctx);
+export const redshiftSqlGrants: IamStepBuilder<"redshiftSql"> = (resolved, ctx) =>
+  statementGrants(resolved, typeof resolved.step.sql === "string" ? 1 : resolved.step.sql.length, ctx);

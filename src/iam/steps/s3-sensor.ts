@@ -12,15 +12,12 @@
  *   object key as s3:prefix (ceph/ceph#68577 mirrors this behaviour), so the
  *   grant is limited to the key itself.
  */
-import type { S3SensorStep } from "../../spec/steps/index.js";
 import type { IamStepBuilder } from "../model.js";
 import { listingPrefixText, templatePattern, wildcardListingPrefix } from "../s3-patterns.js";
 import { listCondition } from "./s3-grants.js";
 
-export const s3SensorGrants: IamStepBuilder<S3SensorStep> = (step, ctx) => {
+export const s3SensorGrants: IamStepBuilder<"s3Sensor"> = ({ step, wildcard }, ctx) => {
   const { bucket } = step;
-  // Same default as the renderer (render/steps/s3-sensor.ts): a key with *, ? or [ is a pattern.
-  const wildcard = step.wildcard ?? /[*?[]/.test(step.key);
   const to = { kind: "execution-role" } as const;
   if (wildcard) {
     const prefix = wildcardListingPrefix(step.key);

@@ -14,34 +14,36 @@
  *   (MWAA's aws_default has none) it puts this role's session credentials
  *   (`S3Hook.get_credentials()`) into UNLOAD's CREDENTIALS clause, so Redshift
  *   writes as the MWAA execution role: the S3 grants go to that role.
- * Every object UNLOAD writes starts with the prefix of `unloadTarget`.
+ * Every object UNLOAD writes starts with the prefix of the step's resolved `target`.
  */
 
-import { unloadTarget } from "../../render/steps/unload.js";
-import type { UnloadStep } from "../../spec/steps/index.js";
+import type { ResolvedStep } from "../../resolve/index.js";
+import { AWS_PATTERN } from "../../spec/common.js";
 import { unloadOptions } from "../../spec/unload-options.js";
 import type { Grant, Grantee, IamContext, IamStepBuilder } from "../model.js";
 import { templatePattern } from "../s3-patterns.js";
 import { dataApiGrants, statementGrants } from "./redshift-data.js";
 import { listCondition } from "./s3-grants.js";
 
-export const unloadGrants: IamStepBuilder<UnloadStep> = (step, ctx) => {
-  const redshift = ctx.resolved.pipeline.connections.redshift!;
+export const unloadGrants: IamStepBuilder<"unload"> = (resolved, ctx) => {
+  const { step, redshift } = resolved;
   if (step.legacyOperator) {
     ctx.note(
       `${ctx.resolved.pipeline.id}.${step.id}: legacyOperator: RedshiftToS3Operator puts the AWS connection's session credentials into the UNLOAD statement (visible in Redshift's query history) unless the connection's extra names a role_arn; the execution role gets the S3 grants because it is the identity those credentials belong to`,
     );
     return [
-      ...("connId" in redshift ? [] : dataApiGrants(step, redshift, false, "RedshiftToS3Operator", ctx)),
-      ...s3Grants(step, { kind: "execution-role" }, ctx),
+      ...(redshift.via === "dataApi"
+        ? dataApiGrants(step, redshift.connection, false, "RedshiftToS3Operator", ctx)
+        : []),
+      ...s3Grants(resolved, { kind: "execution-role" }, ctx),
     ];
   }
   const role = step.iamRole ?? "default";
-  return [...statementGrants(step, 1, ctx), ...s3Grants(step, { kind: "redshift-role", roleArn: role }, ctx)];
+  return [...statementGrants(resolved, 1, ctx), ...s3Grants(resolved, { kind: "redshift-role", roleArn: role }, ctx)];
 };
 
-function s3Grants(step: UnloadStep, to: Grantee, ctx: IamContext): Grant[] {
-  const { bucket, prefix } = unloadTarget(step);
+function s3Grants({ step, index, target }: ResolvedStep<"unload">, to: Grantee, ctx: IamContext): Grant[] {
+  const { bucket, prefix } = target;
   const written = templatePattern(prefix);
   const options = unloadOptions(step.options);
   const cleanPath = options.some((o) => o.kind === "cleanPath");
@@ -52,7 +54,7 @@ function s3Grants(step: UnloadStep, to: Grantee, ctx: IamContext): Grant[] {
   const owner = ctx.resolved.pipeline.aws?.bucketOwners?.[bucket];
   if (to.kind === "redshift-role" && to.roleArn === "default" && owner && owner !== ctx.arns.placement.account)
     ctx.missing(
-      ["steps", ctx.resolved.pipeline.steps.indexOf(step), "iamRole"],
+      ["steps", index, "iamRole"],
       `is the default IAM role, but bucket ${bucket} belongs to account ${owner}, whose bucket policy must name the role: give iamRole as the role's ARN`,
     );
   const grants: Grant[] = [
@@ -101,9 +103,13 @@ function s3Grants(step: UnloadStep, to: Grantee, ctx: IamContext): Grant[] {
   return grants;
 }
 
+const KMS_KEY_ARN = new RegExp(
+  `^arn:${AWS_PATTERN.partition}:kms:${AWS_PATTERN.region}:${AWS_PATTERN.account}:key/[0-9a-f-]+$`,
+);
+
 /** A KMS key id or key ARN as an ARN; undefined for an alias. */
 function kmsKeyArn(key: string, region: string, ctx: IamContext): string | undefined {
-  if (/^arn:[^:]+:kms:[^:]+:\d{12}:key\/[0-9a-f-]+$/.test(key)) return key;
+  if (KMS_KEY_ARN.test(key)) return key;
   if (/^(mrk-)?[0-9a-f-]{32,36}$/.test(key))
     return `arn:${ctx.arns.partition}:kms:${region}:${ctx.arns.placement.account}:key/${key}`;
   return undefined;

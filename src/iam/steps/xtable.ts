@@ -9,7 +9,12 @@
  *   which carry the data files' paths and statistics), never the data files
  *   themselves, so no read is granted on `<table>/*` or on tableDataPath. S3A
  *   first probes the table path itself (HEAD `<table>`, HEAD `<table>/`, then
- *   a LIST with that prefix). The target formats' metadata folders are read
+ *   a LIST with that prefix), and so does every folder it lists: Delta
+ *   Kernel's listing of `_delta_log/` starts with HEAD `<table>/_delta_log`
+ *   (recorded against moto with IAM enforcement: without s3:GetObject on that
+ *   key, and s3:ListBucket for it as prefix, S3 answers 403 and the sync
+ *   fails), so each folder is granted as the key itself plus everything
+ *   under it (folderPatterns). The target formats' metadata folders are read
  *   (the previous sync's state) and written: `metadata/` for Iceberg (with
  *   HadoopTables also renaming, i.e. copy + delete), `.hoodie/` for Hudi only
  *   when Hudi is a target. `_delta_log/` is never written. S3A's mkdirs
@@ -28,19 +33,20 @@
  *   uploaded (a HEAD, then ranged GETs; both are s3:GetObject), under
  *   `<prefix>xtable-runner/` in the environment's bucket.
  * The JVM's calls are not recorded by the botocore recorder of
- * test/iam-recorded.test.ts; these grants are checked by table tests and by
- * moto's S3 enforcement in test/iam.test.ts.
+ * test/iam-recorded.test.ts. test/xtable/execution-role.test.ts runs the real
+ * runner under these grants (moto's IAM enforcement, container credentials)
+ * and evaluates every S3 request it made against them, conditions included.
  */
 import { RUNNER_FOLDER, runnerUri } from "../../runner/location.js";
-import type { XTableStep } from "../../spec/steps/index.js";
+import { s3UriParts } from "../../spec/s3-uri.js";
 import type { Grant, IamStepBuilder } from "../model.js";
-import { parseS3Uri, templatePattern } from "../s3-patterns.js";
-import { listCondition } from "./s3-grants.js";
+import { templatePattern } from "../s3-patterns.js";
+import { folderPatterns, listCondition } from "./s3-grants.js";
 
 /** Where each target format keeps its metadata, under the table path. */
 export const METADATA_FOLDER = { ICEBERG: "metadata", HUDI: ".hoodie", DELTA: "_delta_log" } as const;
 
-export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
+export const xtableGrants: IamStepBuilder<"xtable"> = ({ step, glue }, ctx) => {
   const to = { kind: "execution-role" } as const;
   const grants: Grant[] = [];
   const many = step.datasets.length > 1;
@@ -52,13 +58,24 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
       );
       continue;
     }
-    const { bucket, key } = parseS3Uri(d.tableBasePath);
+    const { bucket, key } = s3UriParts(d.tableBasePath);
     const base = templatePattern(key).replace(/\/+$/, "");
     const under = (folder: string) => `${base ? `${base}/` : ""}${folder}`;
     const source = METADATA_FOLDER[step.sourceFormat];
     const targets = step.targetFormats.map((f) => METADATA_FOLDER[f]);
     const table = d.tableBasePath.replace(/\/+$/, "");
     const probes = base ? [base, `${base}/`] : [];
+    // Each folder as S3A reads it: the key itself (HEAD before a LIST), then everything under it.
+    const folders = [source, ...targets].flatMap((f) => folderPatterns(under(f)).objects);
+    // Hudi finds partitions by listing the table's folders and HEADing the partition-metadata file
+    // (`.hoodie_partition_metadata`, `.parquet` variant too) in the root and in each folder; a
+    // denied call fails the sync ("Error fetching partition paths from metadata table"; seen with
+    // the real runner in test/xtable/execution-role.test.ts). It lists data folders, never reads data.
+    const hudi = step.targetFormats.includes("HUDI");
+    const hudiPartitionFiles = hudi
+      ? [under(".hoodie_partition_metadata*"), under("*/.hoodie_partition_metadata*")]
+      : [];
+    const hudiListing = hudi ? [under("*")] : [];
     grants.push(
       {
         to,
@@ -66,26 +83,26 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
         sid: ctx.sid(step, `Read${name}Log`),
         explain: `XTable reads the ${step.sourceFormat} log of ${d.tableName} (${table}/${source}/) and the ${step.targetFormats.join(" and ")} metadata it wrote before, and probes the table path itself; never the data files`,
         actions: ["s3:GetObject"],
-        resources: [...probes, ...[source, ...targets].map((f) => `${under(f)}/*`)].map((o) =>
-          ctx.arns.s3Object(bucket, o),
-        ),
+        resources: [...probes, ...folders, ...hudiPartitionFiles].map((o) => ctx.arns.s3Object(bucket, o)),
       },
       {
         to,
         bucket,
         sid: ctx.sid(step, `List${name}Log`),
-        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${base ? "" : " (the table is the bucket's root)"}`,
+        explain: `XTable lists the table path (S3A's directory probe), its log and its metadata folders${hudi ? ", and every folder of the table (Hudi finds partitions by listing them and reading their .hoodie_partition_metadata files)" : ""}${base ? "" : " (the table is the bucket's root)"}`,
         actions: ["s3:ListBucket"],
         resources: [ctx.arns.s3Bucket(bucket)],
-        condition: listCondition([...probes, ...[source, ...targets].map((f) => `${under(f)}/*`)]),
+        condition: listCondition([...probes, ...folders, ...hudiPartitionFiles, ...hudiListing]),
       },
       {
         to,
         bucket,
         sid: ctx.sid(step, `Write${name}Metadata`),
-        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there); data files and the ${step.sourceFormat} log are never written`,
+        explain: `XTable writes ${step.targetFormats.join(" and ")} metadata for ${d.tableName} only under ${targets.map((f) => `${table}/${f}/`).join(" and ")} (and replaces or expires its own files there)${hudi ? ", plus Hudi's partition-metadata files" : ""}; data files and the ${step.sourceFormat} log are never written`,
         actions: ["s3:DeleteObject", "s3:PutObject"],
-        resources: targets.map((f) => ctx.arns.s3Object(bucket, `${under(f)}/*`)),
+        resources: [...targets.map((f) => `${under(f)}/*`), ...hudiPartitionFiles].map((o) =>
+          ctx.arns.s3Object(bucket, o),
+        ),
       },
     );
   }
@@ -101,11 +118,8 @@ export const xtableGrants: IamStepBuilder<XTableStep> = (step, ctx) => {
     });
   if (step.glueCatalog) {
     const region = step.glueCatalog.region ?? ctx.arns.placement.region;
-    const tables = step.datasets.map((d) => ({
-      db: (step.glueCatalog!.database ?? d.namespace!).toLowerCase(),
-      table: d.tableName.toLowerCase(),
-    }));
-    const databases = [...new Set(tables.map((t) => t.db))];
+    const tables = glue.flatMap((g) => (g.kind === "table" ? [{ db: g.database, table: g.name }] : []));
+    const databases = glue.flatMap((g) => (g.kind === "database" ? [g.name] : []));
     grants.push({
       to,
       sid: ctx.sid(step, "GlueCatalog"),

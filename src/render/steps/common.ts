@@ -1,6 +1,6 @@
 /** Keyword arguments that many step kinds share. */
 import type { ResolvedPipeline } from "../../resolve/index.js";
-import type { RedshiftConnection } from "../../spec/pipeline.js";
+import type { DataApiConnection } from "../../spec/pipeline.js";
 import type { Step } from "../../spec/steps/index.js";
 import { type PyValue, pyTimedelta } from "../python.js";
 
@@ -22,13 +22,8 @@ export function awsConnection(ctx: ResolvedPipeline): Kwargs {
   return [["aws_conn_id", ctx.pipeline.connections.aws]];
 }
 
-/** The DAG's Redshift connection; validation guarantees it exists for Redshift steps. */
-export function redshiftOf(ctx: ResolvedPipeline): RedshiftConnection {
-  return ctx.pipeline.connections.redshift!;
-}
-
 /** Redshift Data API coordinates: workgroup or cluster, database and credentials. */
-export function dataApiTarget(redshift: Exclude<RedshiftConnection, { connId: string }>): Kwargs {
+export function dataApiTarget(redshift: DataApiConnection): Kwargs {
   return [
     ["database", redshift.database],
     "workgroup" in redshift ? ["workgroup_name", redshift.workgroup] : ["cluster_identifier", redshift.cluster],

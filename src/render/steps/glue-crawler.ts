@@ -1,9 +1,8 @@
-import type { GlueCrawlerStep } from "../../spec/steps/index.js";
 import { AMAZON, type StepRenderer, type TaskModel } from "../model.js";
 import { type PyValue, pyTimedelta } from "../python.js";
 import { awsConnection, stepOptions } from "./common.js";
 
-export const renderGlueCrawler: StepRenderer<GlueCrawlerStep> = (step, ctx) => {
+export const renderGlueCrawler: StepRenderer<"glueCrawler"> = ({ step, sensorTaskId }, ctx) => {
   const config: PyValue = step.manage
     ? {
         Name: step.crawler,
@@ -24,15 +23,14 @@ export const renderGlueCrawler: StepRenderer<GlueCrawlerStep> = (step, ctx) => {
       ...stepOptions(step),
     ],
   };
-  if (step.wait !== "sensor") return [crawl];
-  const waitId = `wait_for_${step.id}`;
+  if (sensorTaskId === undefined) return [crawl];
   return [
     crawl,
     {
-      taskId: waitId,
+      taskId: sensorTaskId,
       operator: { module: `${AMAZON}.sensors.glue_crawler`, name: "GlueCrawlerSensor" },
       kwargs: [
-        ["task_id", waitId],
+        ["task_id", sensorTaskId],
         ["crawler_name", step.crawler],
         ["poke_interval", pyTimedelta(step.pollInterval)],
         ["mode", "reschedule"],

@@ -1,9 +1,8 @@
-import type { GlueJobStep } from "../../spec/steps/index.js";
 import { AMAZON, type StepRenderer, type TaskModel } from "../model.js";
 import { PyCode, pyDict, pyTimedelta } from "../python.js";
 import { awsConnection, stepOptions } from "./common.js";
 
-export const renderGlueJob: StepRenderer<GlueJobStep> = (step, ctx) => {
+export const renderGlueJob: StepRenderer<"glueJob"> = ({ step, sensorTaskId }, ctx) => {
   const createJobKwargs = pyDict([
     ["GlueVersion", step.glueVersion],
     ["WorkerType", step.workerType],
@@ -30,15 +29,14 @@ export const renderGlueJob: StepRenderer<GlueJobStep> = (step, ctx) => {
       ...stepOptions(step),
     ],
   };
-  if (step.wait !== "sensor") return [run];
-  const waitId = `wait_for_${step.id}`;
+  if (sensorTaskId === undefined) return [run];
   return [
     run,
     {
-      taskId: waitId,
+      taskId: sensorTaskId,
       operator: { module: `${AMAZON}.sensors.glue`, name: "GlueJobSensor" },
       kwargs: [
-        ["task_id", waitId],
+        ["task_id", sensorTaskId],
         ["job_name", step.job],
         // The run id the operator pushed to XCom; also makes the sensor depend on it.
         ["run_id", new PyCode(`${step.id}.output`)],

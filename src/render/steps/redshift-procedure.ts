@@ -1,9 +1,9 @@
-import type { RedshiftProcedureStep } from "../../spec/steps/index.js";
 import type { StepRenderer } from "../model.js";
 import { qualified, redshiftStatements, sqlString } from "./redshift-statements.js";
 
 /** `CALL schema.procedure(args)`, with each argument as a SQL literal. */
-export const renderRedshiftProcedure: StepRenderer<RedshiftProcedureStep> = (step, ctx) => {
+export const renderRedshiftProcedure: StepRenderer<"redshiftProcedure"> = (resolved, ctx) => {
+  const { step } = resolved;
   const args = step.args.map((a) =>
     a === null
       ? "NULL"
@@ -15,5 +15,5 @@ export const renderRedshiftProcedure: StepRenderer<RedshiftProcedureStep> = (ste
           ? String(a)
           : ctx.templated(sqlString(a)),
   );
-  return redshiftStatements(step, [`CALL ${qualified(step.procedure, step.schema)}(${args.join(", ")});`], ctx);
+  return redshiftStatements(resolved, [`CALL ${qualified(step.procedure, step.schema)}(${args.join(", ")});`], ctx);
 };

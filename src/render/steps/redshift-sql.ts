@@ -1,6 +1,7 @@
-import type { RedshiftSqlStep } from "../../spec/steps/index.js";
 import type { StepRenderer } from "../model.js";
 import { redshiftStatements } from "./redshift-statements.js";
 
-export const renderRedshiftSql: StepRenderer<RedshiftSqlStep> = (step, ctx) =>
-  redshiftStatements(step, (typeof step.sql === "string" ? [step.sql] : step.sql).map(ctx.templated), ctx);
+export const renderRedshiftSql: StepRenderer<"redshiftSql"> = (resolved, ctx) => {
+  const { sql } = resolved.step;
+  return redshiftStatements(resolved, (typeof sql === "string" ? [sql] : sql).map(ctx.templated), ctx);
+};

@@ -3,15 +3,17 @@
  * through the Redshift Data API (`RedshiftDataOperator`) when the DAG names a
  * workgroup or cluster, or over an Airflow connection (`SQLExecuteQueryOperator`).
  */
-import type { ResolvedPipeline } from "../../resolve/index.js";
-import type { Step } from "../../spec/steps/index.js";
+import type { ResolvedPipeline, ResolvedRedshiftStep } from "../../resolve/index.js";
 import { AMAZON, type StepTasks } from "../model.js";
-import { awsConnection, dataApiTarget, redshiftOf, stepOptions } from "./common.js";
+import { awsConnection, dataApiTarget, stepOptions } from "./common.js";
 
-export function redshiftStatements(step: Step, statements: readonly string[], ctx: ResolvedPipeline): StepTasks {
-  const redshift = redshiftOf(ctx);
+export function redshiftStatements(
+  { step, redshift }: ResolvedRedshiftStep,
+  statements: readonly string[],
+  ctx: ResolvedPipeline,
+): StepTasks {
   const sql = statements.length === 1 ? statements[0]! : [...statements];
-  if ("connId" in redshift) {
+  if (redshift.via === "connection") {
     return [
       {
         taskId: step.id,
@@ -26,7 +28,7 @@ export function redshiftStatements(step: Step, statements: readonly string[], ct
       operator: { module: `${AMAZON}.operators.redshift_data`, name: "RedshiftDataOperator" },
       kwargs: [
         ["task_id", step.id],
-        ...dataApiTarget(redshift),
+        ...dataApiTarget(redshift.connection),
         ["sql", sql],
         ["wait_for_completion", true],
         ...awsConnection(ctx),

@@ -6,25 +6,11 @@
  * the provider's `RedshiftToS3Operator`, which builds the statement from the
  * AWS connection's credentials.
  */
-import type { ResolvedPipeline } from "../../resolve/index.js";
-import type { UnloadStep } from "../../spec/steps/index.js";
+import type { ResolvedPipeline, ResolvedStep } from "../../resolve/index.js";
 import { AMAZON, type StepRenderer, type StepTasks } from "../model.js";
 import { pyDict } from "../python.js";
-import { awsConnection, dataApiTarget, redshiftOf, stepOptions } from "./common.js";
+import { awsConnection, dataApiTarget, stepOptions } from "./common.js";
 import { qualified, redshiftStatements } from "./redshift-statements.js";
-
-/**
- * The bucket and the key prefix every object UNLOAD writes starts with. With
- * `table` the files are named after it, `<to>/<table>_…`, and a trailing
- * slash of `to` (or a bare bucket) never gives `//`: `s3://b/` writes
- * `products_f_0000_part_00`. With `query` the prefix is `to` as written.
- */
-export function unloadTarget(step: UnloadStep): { bucket: string; prefix: string } {
-  const [, bucket, key = ""] = /^s3:\/\/([^/]+)\/?(.*)$/s.exec(step.to)!;
-  if (!step.table) return { bucket: bucket!, prefix: key };
-  const folder = key.replace(/\/+$/, "");
-  return { bucket: bucket!, prefix: `${folder ? `${folder}/` : ""}${step.table}_` };
-}
 
 /** Raw Jinja that a spec may write, passed through untouched (placeholders hold no quote or backslash). */
 const JINJA = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g;
@@ -49,8 +35,8 @@ function escapeLiteral(text: string): string {
 }
 
 /** The UNLOAD statement, before date placeholders are expanded. */
-export function unloadStatement(step: UnloadStep): string {
-  const { bucket, prefix } = unloadTarget(step);
+function unloadStatement({ step, target }: ResolvedStep<"unload">): string {
+  const { bucket, prefix } = target;
   // A query written as a statement ("SELECT …;") loses its terminator: inside UNLOAD ('…') it is not one.
   const query = step.query?.replace(/[\s;]+$/, "") ?? `SELECT * FROM ${qualified(step.table!, step.schema)}`;
   const role = step.iamRole === undefined || step.iamRole === "default" ? "default" : redshiftLiteral(step.iamRole);
@@ -64,20 +50,21 @@ export function unloadStatement(step: UnloadStep): string {
   ].join(" ");
 }
 
-export const renderUnload: StepRenderer<UnloadStep> = (step, ctx) =>
-  step.legacyOperator
-    ? renderLegacyUnload(step, ctx)
-    : redshiftStatements(step, [ctx.templated(unloadStatement(step))], ctx);
+export const renderUnload: StepRenderer<"unload"> = (resolved, ctx) =>
+  resolved.step.legacyOperator
+    ? renderLegacyUnload(resolved, ctx)
+    : redshiftStatements(resolved, [ctx.templated(unloadStatement(resolved))], ctx);
 
 /**
  * `RedshiftToS3Operator`, on explicit request only. The file prefix is passed
  * whole with `table_as_file_name=False`, so a bare bucket gives no `//`.
  */
-function renderLegacyUnload(step: UnloadStep, ctx: ResolvedPipeline): StepTasks {
-  const redshift = redshiftOf(ctx);
-  const { bucket, prefix } = unloadTarget(step);
+function renderLegacyUnload({ step, target, redshift }: ResolvedStep<"unload">, ctx: ResolvedPipeline): StepTasks {
+  const { bucket, prefix } = target;
   const dataApiKwargs =
-    "connId" in redshift ? undefined : pyDict([...dataApiTarget(redshift), ["wait_for_completion", true]]);
+    redshift.via === "dataApi"
+      ? pyDict([...dataApiTarget(redshift.connection), ["wait_for_completion", true]])
+      : undefined;
   return [
     {
       taskId: step.id,
@@ -93,7 +80,7 @@ function renderLegacyUnload(step: UnloadStep, ctx: ResolvedPipeline): StepTasks 
         ["unload_options", step.options.length > 0 ? step.options : undefined],
         ["include_header", step.includeHeader || undefined],
         // In Data API mode the operator uses redshift_conn_id as its AWS connection.
-        ["redshift_conn_id", "connId" in redshift ? redshift.connId : ctx.pipeline.connections.aws],
+        ["redshift_conn_id", redshift.via === "connection" ? redshift.connId : ctx.pipeline.connections.aws],
         ["redshift_data_api_kwargs", dataApiKwargs],
         ...awsConnection(ctx),
         ...stepOptions(step),

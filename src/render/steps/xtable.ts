@@ -1,4 +1,5 @@
 import type { XTableStep } from "../../spec/steps/index.js";
+import { datasetNamespace } from "../../spec/steps/xtable.js";
 import type { StepRenderer } from "../model.js";
 import { pyDict, pyTimedelta } from "../python.js";
 import { stepOptions } from "./common.js";
@@ -22,7 +23,7 @@ export function xtableConfigs(step: XTableStep, templated: (text: string) => str
         ["tableDataPath", d.tableDataPath && templated(d.tableDataPath)],
         ["tableName", d.tableName],
         // XTable registers each table in the Glue database named by its namespace.
-        ["namespace", step.glueCatalog?.database ?? d.namespace],
+        ["namespace", datasetNamespace(step, d)],
       ]),
     ),
   };
@@ -38,7 +39,7 @@ export function xtableConfigs(step: XTableStep, templated: (text: string) => str
   return { dataset, catalog };
 }
 
-export const renderXTable: StepRenderer<XTableStep> = (step, ctx) => {
+export const renderXTable: StepRenderer<"xtable"> = ({ step }, ctx) => {
   const { dataset, catalog } = xtableConfigs(step, ctx.templated);
   return [
     {

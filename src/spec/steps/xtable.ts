@@ -77,13 +77,6 @@ export const xtableStep = z
           });
       }
     }
-    if (step.targetFormats.includes("HUDI"))
-      ctx.addIssue({
-        code: "custom",
-        path: ["targetFormats"],
-        message:
-          "HUDI is not supported: pipegen's XTable runner translates to Iceberg only, because no independent reader available here (hudi-rs) can read the Hudi tables XTable 0.4.0 writes, so they are unproven; use targetFormats: [ICEBERG]",
-      });
     if (step.targetFormats.includes(step.sourceFormat))
       ctx.addIssue({
         code: "custom",
@@ -109,3 +102,10 @@ export const xtableStep = z
   });
 
 export type XTableStep = z.output<typeof xtableStep>;
+
+export type XTableDataset = XTableStep["datasets"][number];
+
+/** XTable's namespace for a dataset, which is the Glue database its table is registered in: glueCatalog.database, else its own namespace. */
+export function datasetNamespace(step: XTableStep, dataset: XTableDataset): string | undefined {
+  return step.glueCatalog?.database ?? dataset.namespace;
+}

@@ -72,7 +72,14 @@ export interface AvroFile {
  */
 export async function readAvroFile(path: string): Promise<AvroFile> {
   // Read first: errors of a piped file stream would not reach the decoder.
-  const bytes = await readFile(path);
+  return decodeAvro(await readFile(path));
+}
+
+/**
+ * Decodes a whole Avro container file from its bytes.
+ * @throws {Error} when it cannot be decoded (the codec is named when it is unsupported)
+ */
+export function decodeAvro(bytes: Buffer): Promise<AvroFile> {
   return new Promise((resolvePromise, reject) => {
     const records: Record<string, unknown>[] = [];
     let metadata: Record<string, string> = {};

@@ -8,13 +8,14 @@
  * The data files are read (the bounded top-level columns only) and their
  * min/max compared with the decoded bounds, for the types whose order is
  * plain: int, long, date, time, timestamp(tz), float, double and string.
+ * They are read from where the table is, a local folder or S3.
  */
-import { readFile } from "node:fs/promises";
 import zlib from "node:zlib";
 import { type Compressors, parquetMetadata, parquetReadObjects } from "hyparquet";
 import type { CheckResult } from "./compare.js";
 import type { IcebergTableState } from "./iceberg-metadata.js";
 import { displayPath, hasRemoteScheme } from "./paths.js";
+import { isS3Location, type TableStorage } from "./storage.js";
 
 type Value = bigint | number | string;
 
@@ -89,10 +90,13 @@ function minMax(values: unknown[]): { min: Value; max: Value } | null {
 }
 
 /**
- * Compares every live data file's bounds with its data.
- * Remote files (s3://…) are not read; the summary says so.
+ * Compares every live data file's bounds with its data, read from `storage`.
+ * Files elsewhere (an S3 file of a local table, any other scheme) are not
+ * read; the summary says so.
  */
-export async function compareColumnBounds(tableRoot: string, iceberg: IcebergTableState): Promise<CheckResult> {
+export async function compareColumnBounds(storage: TableStorage, iceberg: IcebergTableState): Promise<CheckResult> {
+  const tableRoot = storage.root;
+  const readable = (path: string) => (isS3Location(storage.root) ? isS3Location(path) : !hasRemoteScheme(path));
   const fields = iceberg.schema.fields.filter((f) => typeof f.type === "string" && COMPARED.has(f.type));
   const differences: string[] = [];
   let checked = 0;
@@ -100,14 +104,14 @@ export async function compareColumnBounds(tableRoot: string, iceberg: IcebergTab
   for (const file of iceberg.dataFiles) {
     const bounded = fields.filter((f) => file.lowerBounds.has(f.id) || file.upperBounds.has(f.id));
     if (bounded.length === 0) continue;
-    if (hasRemoteScheme(file.path)) {
+    if (!readable(file.path)) {
       remote++;
       continue;
     }
     let rows: Record<string, unknown>[];
     try {
       rows = await readColumns(
-        file.path,
+        await storage.read(file.path),
         bounded.map((f) => f.name),
       );
     } catch (error) {
@@ -138,8 +142,7 @@ export async function compareColumnBounds(tableRoot: string, iceberg: IcebergTab
   return { check: "columnBounds", ok: differences.length === 0, summary, differences };
 }
 
-async function readColumns(path: string, columns: string[]): Promise<Record<string, unknown>[]> {
-  const bytes = await readFile(path);
+async function readColumns(bytes: Buffer, columns: string[]): Promise<Record<string, unknown>[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const metadata = parquetMetadata(file);
   const present = new Set(metadata.schema.slice(1).map((e) => e.name));

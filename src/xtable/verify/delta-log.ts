@@ -6,12 +6,11 @@
  * commit after it, replayed in order as the Delta protocol ("Action
  * Reconciliation") says.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import { DeltaTableError } from "../errors.js";
 import { type DeltaStructType, parseDeltaSchema } from "./delta-schema.js";
-import { readParquetRows } from "./parquet.js";
+import { parquetRows } from "./parquet.js";
 import { deltaFilePath } from "./paths.js";
+import { storageFor, type TableStorage } from "./storage.js";
 
 export interface DeltaProtocol {
   readonly minReaderVersion: number;
@@ -31,7 +30,7 @@ export interface DeltaMetadata {
 export interface DeltaFile {
   /** The path as written in the log (percent-encoded, usually relative). */
   readonly logPath: string;
-  /** Absolute local path, decoded (see paths.ts). */
+  /** Absolute local path or S3 URI, decoded (see paths.ts). */
   readonly path: string;
   readonly partitionValues: Readonly<Record<string, string | null>>;
   readonly size: number;
@@ -44,7 +43,7 @@ export interface DeltaFile {
 }
 
 export interface DeltaSnapshot {
-  /** Absolute table root. */
+  /** Absolute table root: a local path, or `s3://bucket/prefix`. */
   readonly tablePath: string;
   /** The newest table version. */
   readonly version: number;
@@ -71,24 +70,30 @@ interface Checkpoint {
 }
 
 /**
- * Reads the table at `tablePath`.
- * @throws {DeltaTableError} when the path is not a Delta table or its log is missing, incomplete, corrupt or unreadable
+ * Reads the table at `tablePath`: a local folder, a `file:` URI or an S3 prefix (`s3://bucket/prefix`).
+ * @param storage where to read it from (default: chosen by the path, see storage.ts)
+ * @throws {DeltaTableError} when the path is not a Delta table or its log is missing, incomplete, corrupt or unreadable,
+ * or when its URI scheme is not supported
  */
-export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapshot> {
-  const root = resolve(tablePath);
-  await requireDirectory(root, `${root} is not a Delta table`);
-  const logDir = join(root, "_delta_log");
+export async function readDeltaSnapshot(
+  tablePath: string,
+  storage: TableStorage = storageFor(tablePath),
+): Promise<DeltaSnapshot> {
+  const root = storage.root;
+  const fs = storage;
+  await requireDirectory(fs, root, `${root} is not a Delta table`);
+  const logDir = fs.join(root, "_delta_log");
   let names: string[];
   try {
-    if (!(await stat(logDir)).isDirectory())
-      throw new DeltaTableError(`${root} is not a Delta table: ${logDir} is not a folder.`);
-    names = await readdir(logDir);
-  } catch (error) {
-    if (error instanceof DeltaTableError) throw error;
-    if (isErrno(error, "ENOENT"))
+    const kind = await fs.kind(logDir);
+    if (kind === "missing")
       throw new DeltaTableError(
         `${root} is not a Delta table: it has no _delta_log folder. Give the table's root folder (the one that holds _delta_log).`,
       );
+    if (kind !== "folder") throw new DeltaTableError(`${root} is not a Delta table: ${logDir} is not a folder.`);
+    names = await fs.list(logDir);
+  } catch (error) {
+    if (error instanceof DeltaTableError) throw error;
     throw new DeltaTableError(`cannot read ${logDir}: ${message(error)}.`);
   }
 
@@ -97,7 +102,7 @@ export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapsho
     const m = COMMIT.exec(name);
     if (m) commits.set(Number(m[1]), name);
   }
-  const checkpoint = await chooseCheckpoint(logDir, names);
+  const checkpoint = await chooseCheckpoint(fs, logDir, names);
   if (commits.size === 0 && !checkpoint)
     throw new DeltaTableError(
       `${root} is not a Delta table: ${logDir} has no commit (no 00000000000000000000.json) and no checkpoint.`,
@@ -118,9 +123,9 @@ export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapsho
     );
   }
 
-  const state = new LogState(root);
-  if (checkpoint) for (const file of checkpoint.files) await state.applyCheckpoint(join(logDir, file));
-  for (let v = first; v <= latest; v++) await state.applyCommit(join(logDir, commits.get(v)!));
+  const state = new LogState(fs, root);
+  if (checkpoint) for (const file of checkpoint.files) await state.applyCheckpoint(fs.join(logDir, file));
+  for (let v = first; v <= latest; v++) await state.applyCommit(fs.join(logDir, commits.get(v)!));
 
   if (!state.protocol)
     throw new DeltaTableError(`the Delta log of ${root} is corrupt: no protocol action up to version ${latest}.`);
@@ -151,7 +156,11 @@ export async function readDeltaSnapshot(tablePath: string): Promise<DeltaSnapsho
  * protocol lets writers skip updating it), so a newer complete checkpoint
  * found by listing wins; an incomplete multi-part checkpoint is ignored.
  */
-async function chooseCheckpoint(logDir: string, names: readonly string[]): Promise<Checkpoint | null> {
+async function chooseCheckpoint(
+  fs: TableStorage,
+  logDir: string,
+  names: readonly string[],
+): Promise<Checkpoint | null> {
   const complete = new Map<number, string[]>();
   const parts = new Map<string, { version: number; total: number; names: Map<number, string> }>();
   for (const name of names) {
@@ -176,8 +185,8 @@ async function chooseCheckpoint(logDir: string, names: readonly string[]): Promi
       );
 
   if (names.includes("_last_checkpoint")) {
-    const file = join(logDir, "_last_checkpoint");
-    const text = await readText(file);
+    const file = fs.join(logDir, "_last_checkpoint");
+    const text = await readText(fs, file);
     let hint: { version?: unknown; parts?: unknown };
     try {
       hint = JSON.parse(text) as typeof hint;
@@ -199,12 +208,15 @@ class LogState {
   metadata: DeltaMetadata | undefined;
   readonly files = new Map<string, DeltaFile>();
 
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly fs: TableStorage,
+    private readonly root: string,
+  ) {}
 
   async applyCheckpoint(file: string): Promise<void> {
     const rows = file.endsWith(".json")
-      ? await readActions(file)
-      : await readCheckpointParquet(file, ["protocol", "metaData", "add", "sidecar"]);
+      ? await readActions(this.fs, file)
+      : await readCheckpointParquet(this.fs, file, ["protocol", "metaData", "add", "sidecar"]);
     const where = (i: number) => `${file}, row ${i + 1}`;
     for (const [i, row] of rows.entries()) {
       // Checkpoints hold no commitInfo, and their `remove`s are tombstones only.
@@ -216,15 +228,15 @@ class LogState {
         const sidecar = asRecord(row.sidecar, "sidecar", where(i));
         if (typeof sidecar.path !== "string" || sidecar.path === "")
           throw corrupt(where(i), "a sidecar action has no path");
-        const path = join(file, "..", "_sidecars", decodeURIComponent(sidecar.path));
-        for (const [k, side] of (await readCheckpointParquet(path, ["add"])).entries())
+        const path = this.fs.join(file, "..", "_sidecars", decodeURIComponent(sidecar.path));
+        for (const [k, side] of (await readCheckpointParquet(this.fs, path, ["add"])).entries())
           if (side.add) this.add(side.add, `${path}, row ${k + 1}`);
       }
     }
   }
 
   async applyCommit(file: string): Promise<void> {
-    const actions = await readActions(file);
+    const actions = await readActions(this.fs, file);
     // Within one commit a file may be removed and re-added (e.g. with a new
     // deletion vector): removes first, then adds.
     for (const a of actions) if (a.remove) this.remove(a.remove, file);
@@ -270,8 +282,8 @@ class LogState {
 }
 
 /** The actions of a JSON commit (or JSON v2 checkpoint), one per line. */
-async function readActions(file: string): Promise<Record<string, unknown>[]> {
-  const text = await readText(file);
+async function readActions(fs: TableStorage, file: string): Promise<Record<string, unknown>[]> {
+  const text = await readText(fs, file);
   const actions: Record<string, unknown>[] = [];
   for (const [i, line] of text.split("\n").entries()) {
     if (line.trim() === "") continue;
@@ -289,11 +301,20 @@ async function readActions(file: string): Promise<Record<string, unknown>[]> {
   return actions;
 }
 
-async function readCheckpointParquet(file: string, columns: readonly string[]): Promise<Record<string, unknown>[]> {
+async function readCheckpointParquet(
+  fs: TableStorage,
+  file: string,
+  columns: readonly string[],
+): Promise<Record<string, unknown>[]> {
+  let bytes: Buffer;
   try {
-    return await readParquetRows(file, columns);
+    bytes = await fs.read(file);
   } catch (error) {
-    if (isErrno(error)) throw new DeltaTableError(`cannot read the Delta checkpoint ${file}: ${message(error)}.`);
+    throw new DeltaTableError(`cannot read the Delta checkpoint ${file}: ${message(error)}.`);
+  }
+  try {
+    return await parquetRows(bytes, columns);
+  } catch (error) {
     throw new DeltaTableError(
       `the Delta checkpoint ${file} is corrupt: it cannot be read as Parquet (${message(error)}).`,
     );
@@ -372,22 +393,23 @@ function corrupt(where: string, what: string): DeltaTableError {
   return new DeltaTableError(`the Delta log is corrupt: ${where}: ${what}.`);
 }
 
-async function readText(file: string): Promise<string> {
+async function readText(fs: TableStorage, file: string): Promise<string> {
   try {
-    return await readFile(file, "utf8");
+    return (await fs.read(file)).toString("utf8");
   } catch (error) {
     throw new DeltaTableError(`cannot read the Delta log file ${file}: ${message(error)}.`);
   }
 }
 
-async function requireDirectory(path: string, what: string): Promise<void> {
+async function requireDirectory(fs: TableStorage, path: string, what: string): Promise<void> {
+  let kind: Awaited<ReturnType<TableStorage["kind"]>>;
   try {
-    if ((await stat(path)).isDirectory()) return;
+    kind = await fs.kind(path);
   } catch (error) {
-    if (isErrno(error, "ENOENT")) throw new DeltaTableError(`${what}: ${path} does not exist.`);
     throw new DeltaTableError(`${what}: cannot read ${path} (${message(error)}).`);
   }
-  throw new DeltaTableError(`${what}: ${path} is a file, not a folder.`);
+  if (kind === "missing") throw new DeltaTableError(`${what}: ${path} does not exist.`);
+  if (kind === "file") throw new DeltaTableError(`${what}: ${path} is a file, not a folder.`);
 }
 
 /** Whether `error` is a Node system error (optionally with this code). */

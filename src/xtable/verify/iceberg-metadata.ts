@@ -1,17 +1,16 @@
 /**
- * Reads the current state of an Iceberg table that lives in a folder (as
- * XTable writes it with no catalog, through Iceberg's HadoopTables): the
+ * Reads the current state of an Iceberg table that lives in a folder or an S3
+ * prefix (as XTable writes it with no catalog, through Iceberg's HadoopTables): the
  * newest table metadata file under `<table>/metadata/`, the current
  * snapshot's manifest list and its manifests (Avro).
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import YAML from "yaml";
 import { IcebergMetadataError } from "../errors.js";
-import { readAvroFile } from "./avro.js";
+import { decodeAvro } from "./avro.js";
 import { isErrno, message } from "./delta-log.js";
 import { icebergFilePath } from "./paths.js";
+import { storageFor, type TableStorage } from "./storage.js";
 
 /** An Iceberg type as table metadata JSON writes it (Iceberg spec, Appendix C). */
 export type IcebergType = string | IcebergStructType | IcebergListType | IcebergMapType;
@@ -62,7 +61,7 @@ export interface IcebergSnapshot {
 export interface IcebergDataFile {
   /** As written in the manifest. */
   readonly location: string;
-  /** Absolute local path (see paths.ts). */
+  /** Absolute local path or S3 URI (see paths.ts). */
   readonly path: string;
   readonly recordCount: number;
   /** Partition tuple by partition field name, in Iceberg's internal representation (dates as days, …). */
@@ -95,20 +94,27 @@ const HADOOP_NAME = /^v(\d+)(\.gz)?\.metadata\.json(\.gz)?$/;
 const CATALOG_NAME = /^(\d+)-[0-9a-fA-F-]+(\.gz)?\.metadata\.json(\.gz)?$/;
 
 /**
- * Reads the Iceberg table whose root folder is `tableRoot`.
+ * Reads the Iceberg table whose root folder is `tableRoot` (a local folder or an S3 prefix).
+ * @param storage where to read it from (default: chosen by the path, see storage.ts)
  * @throws {IcebergMetadataError} when there is no Iceberg metadata, or it cannot be read
  */
-export async function readIcebergTable(tableRoot: string): Promise<IcebergTableState> {
-  const dir = join(tableRoot, "metadata");
-  const { file, foundBy } = await findMetadataFile(dir);
-  const raw = await readMetadataJson(file);
-  return readState(tableRoot, file, foundBy, raw);
+export async function readIcebergTable(
+  tableRoot: string,
+  storage: TableStorage = storageFor(tableRoot),
+): Promise<IcebergTableState> {
+  const dir = storage.join(storage.root, "metadata");
+  const { file, foundBy } = await findMetadataFile(storage, dir);
+  const raw = await readMetadataJson(storage, file);
+  return readState(storage, storage.root, file, foundBy, raw);
 }
 
-async function findMetadataFile(dir: string): Promise<{ file: string; foundBy: "version-hint" | "listing" }> {
+async function findMetadataFile(
+  fs: TableStorage,
+  dir: string,
+): Promise<{ file: string; foundBy: "version-hint" | "listing" }> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fs.list(dir);
   } catch (error) {
     if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR"))
       throw new IcebergMetadataError(
@@ -119,13 +125,13 @@ async function findMetadataFile(dir: string): Promise<{ file: string; foundBy: "
   if (names.includes("version-hint.text")) {
     let hint: string;
     try {
-      hint = (await readFile(join(dir, "version-hint.text"), "utf8")).trim();
+      hint = (await fs.read(fs.join(dir, "version-hint.text"))).toString("utf8").trim();
     } catch (error) {
-      throw new IcebergMetadataError(`cannot read ${join(dir, "version-hint.text")}: ${message(error)}.`);
+      throw new IcebergMetadataError(`cannot read ${fs.join(dir, "version-hint.text")}: ${message(error)}.`);
     }
     const file = /^\d+$/.test(hint) ? names.find((n) => HADOOP_NAME.exec(n)?.[1] === String(Number(hint))) : undefined;
     // Like HadoopTables, fall back to listing when the hint is stale or garbled.
-    if (file) return { file: join(dir, file), foundBy: "version-hint" };
+    if (file) return { file: fs.join(dir, file), foundBy: "version-hint" };
   }
   const newest = (re: RegExp) =>
     names
@@ -137,13 +143,13 @@ async function findMetadataFile(dir: string): Promise<{ file: string; foundBy: "
     throw new IcebergMetadataError(
       `no Iceberg metadata: ${dir} has no table metadata file (vN.metadata.json or NNNNN-<uuid>.metadata.json). Sync the table first (pipegen xtable run).`,
     );
-  return { file: join(dir, file), foundBy: "listing" };
+  return { file: fs.join(dir, file), foundBy: "listing" };
 }
 
-async function readMetadataJson(file: string): Promise<Record<string, unknown>> {
+async function readMetadataJson(fs: TableStorage, file: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    const bytes = await readFile(file);
+    const bytes = await fs.read(file);
     text = (file.includes(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
   } catch (error) {
     throw new IcebergMetadataError(`cannot read the Iceberg metadata file ${file}: ${message(error)}.`);
@@ -171,6 +177,7 @@ function smallIntsToNumbers(value: unknown): unknown {
 }
 
 async function readState(
+  fs: TableStorage,
   tableRoot: string,
   file: string,
   foundBy: "version-hint" | "listing",
@@ -211,10 +218,10 @@ async function readState(
   const dataFiles: IcebergDataFile[] = [];
   const deleteFiles: string[] = [];
   if (current) {
-    const manifests = await manifestsOf(tableRoot, file, current);
+    const manifests = await manifestsOf(fs, tableRoot, file, current);
     for (const manifest of manifests) {
       const path = icebergFilePath(tableRoot, manifest.path);
-      const entries = await readAvro(path, "manifest");
+      const entries = await readAvro(fs, path, "manifest");
       const live = entries.records.filter((e) => Number(e.status) !== 2).length;
       // A manifest cut short after a whole block still decodes; the manifest list's counts catch it.
       if (manifest.liveFiles !== null && live !== manifest.liveFiles)
@@ -278,13 +285,14 @@ interface ManifestRef {
 }
 
 async function manifestsOf(
+  fs: TableStorage,
   tableRoot: string,
   metadataFile: string,
   snapshot: Record<string, unknown>,
 ): Promise<ManifestRef[]> {
   if (typeof snapshot["manifest-list"] === "string") {
     const listPath = icebergFilePath(tableRoot, snapshot["manifest-list"]);
-    const list = await readAvro(listPath, "manifest list");
+    const list = await readAvro(fs, listPath, "manifest list");
     return list.records.map((r) => {
       if (typeof r.manifest_path !== "string")
         throw new IcebergMetadataError(
@@ -313,11 +321,16 @@ async function manifestsOf(
   );
 }
 
-async function readAvro(path: string, what: string): Promise<Awaited<ReturnType<typeof readAvroFile>>> {
+async function readAvro(fs: TableStorage, path: string, what: string): Promise<Awaited<ReturnType<typeof decodeAvro>>> {
+  let bytes: Buffer;
   try {
-    return await readAvroFile(path);
+    bytes = await fs.read(path);
   } catch (error) {
-    if (isErrno(error)) throw new IcebergMetadataError(`cannot read the Iceberg ${what} ${path}: ${message(error)}.`);
+    throw new IcebergMetadataError(`cannot read the Iceberg ${what} ${path}: ${message(error)}.`);
+  }
+  try {
+    return await decodeAvro(bytes);
+  } catch (error) {
     throw new IcebergMetadataError(`the Iceberg ${what} ${path} is corrupt: ${message(error)}.`);
   }
 }

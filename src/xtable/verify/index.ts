@@ -1,6 +1,7 @@
 /**
  * `pipegen xtable verify`: compares a Delta table's log with the Iceberg
- * metadata XTable wrote beside it, and reports every difference.
+ * metadata XTable wrote beside it, and reports every difference. The table
+ * is a local folder or an S3 prefix (storage.ts); the checks are the same.
  */
 import { detectUnsupportedFeatures } from "../delta-features.js";
 import { compareColumnBounds } from "./bounds.js";
@@ -14,6 +15,7 @@ import {
 } from "./compare.js";
 import { readDeltaSnapshot } from "./delta-log.js";
 import { readIcebergTable } from "./iceberg-metadata.js";
+import { storageFor } from "./storage.js";
 
 export { type CheckName, type CheckResult, parseSyncState, XTABLE_METADATA, type XTableSyncState } from "./compare.js";
 export { type DeltaFile, type DeltaSnapshot, readDeltaSnapshot } from "./delta-log.js";
@@ -42,13 +44,16 @@ export interface VerifyReport {
 
 /**
  * Verifies the Iceberg metadata under `<tablePath>/metadata` against the
- * Delta log under `<tablePath>/_delta_log`.
- * @throws {DeltaTableError} when the path is not a readable Delta table
+ * Delta log under `<tablePath>/_delta_log`. `tablePath` is a local path, a
+ * `file:` URI or an S3 URI (`s3://bucket/prefix/table`, read with the AWS
+ * SDK's standard credential chain; `AWS_ENDPOINT_URL` for a local server).
+ * @throws {DeltaTableError} when the path is not a readable Delta table, or its URI scheme is not supported
  * @throws {IcebergMetadataError} when there is no readable Iceberg metadata
  */
 export async function verifyTable(tablePath: string): Promise<VerifyReport> {
-  const delta = await readDeltaSnapshot(tablePath);
-  const iceberg = await readIcebergTable(delta.tablePath);
+  const storage = storageFor(tablePath);
+  const delta = await readDeltaSnapshot(tablePath, storage);
+  const iceberg = await readIcebergTable(delta.tablePath, storage);
   // Escaped paths are judged by the file comparison itself: what matters is
   // whether the Iceberg paths are right, not whether XTable might get them wrong.
   const features = detectUnsupportedFeatures(delta).filter((f) => f.feature !== "escapedPaths");
@@ -57,7 +62,7 @@ export async function verifyTable(tablePath: string): Promise<VerifyReport> {
     compareSchema(delta, iceberg),
     comparePartitioning(delta, iceberg),
     compareRecordCounts(delta, iceberg),
-    await compareColumnBounds(delta.tablePath, iceberg),
+    await compareColumnBounds(storage, iceberg),
     compareSourceVersion(delta, iceberg),
     {
       check: "deltaFeatures",

@@ -4,7 +4,6 @@
  * running Node has it (22.15+).
  */
 
-import { readFile } from "node:fs/promises";
 import zlib from "node:zlib";
 import { type Compressors, parquetMetadata, parquetReadObjects } from "hyparquet";
 
@@ -17,12 +16,11 @@ const COMPRESSORS: Compressors = {
 };
 
 /**
- * The rows of a Parquet file as objects, for the top-level columns in
+ * The rows of a Parquet file's bytes as objects, for the top-level columns in
  * `wanted` that the file has (structs become objects, maps plain objects,
  * INT64 values bigints).
  */
-export async function readParquetRows(path: string, wanted: readonly string[]): Promise<Record<string, unknown>[]> {
-  const bytes = await readFile(path);
+export async function parquetRows(bytes: Uint8Array, wanted: readonly string[]): Promise<Record<string, unknown>[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   const metadata = parquetMetadata(file);
   // schema[0] is the root; its direct children are the top-level columns.

@@ -12,6 +12,7 @@
  *   `%` literally, so they are NOT decoded; only the `file:` scheme is removed.
  */
 import { isAbsolute, normalize, resolve } from "node:path";
+import { canonicalS3, isS3Location } from "./storage.js";
 
 /** Removes a `file:` scheme (`file:/x`, `file:///x`, `file://localhost/x`) and returns the path part. */
 export function stripFileScheme(location: string): string {
@@ -37,16 +38,26 @@ export function hasRemoteScheme(location: string): boolean {
  * @throws {URIError} when the path is not valid percent-encoding
  */
 export function deltaFilePath(tableRoot: string, logPath: string): string {
-  if (hasRemoteScheme(logPath)) return logPath;
+  if (hasRemoteScheme(logPath)) return remote(logPath);
   const decoded = decodeURIComponent(stripFileScheme(logPath));
-  return normalize(isAbsolute(decoded) ? decoded : resolve(tableRoot, decoded));
+  return underRoot(tableRoot, decoded);
 }
 
 /** The absolute local path of an Iceberg file location (`file:` removed, not decoded). */
 export function icebergFilePath(tableRoot: string, location: string): string {
-  if (hasRemoteScheme(location)) return location;
-  const path = stripFileScheme(location);
+  if (hasRemoteScheme(location)) return remote(location);
+  return underRoot(tableRoot, stripFileScheme(location));
+}
+
+/** A relative path under the table root; an absolute one as it is (local roots only). */
+function underRoot(tableRoot: string, path: string): string {
+  if (isS3Location(tableRoot)) return canonicalS3(`${tableRoot}/${path}`);
   return normalize(isAbsolute(path) ? path : resolve(tableRoot, path));
+}
+
+/** A remote location, with S3's three scheme names made one so that Delta's and Iceberg's compare equal. */
+function remote(location: string): string {
+  return isS3Location(location) ? canonicalS3(location) : location;
 }
 
 /** A path relative to the table root for reports, or the path itself when outside it. */

@@ -6,9 +6,9 @@ set -euo pipefail
 
 # The XTable runner archive that `pipegen deploy` uploads beside this script:
 # where it is, its SHA-256 and its size in bytes.
-PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/5500f4d58cc5c20b2fd59fdcbc1f48824d2ddfd7d0b35bf69801b7fce7cdaf45.zip'
-PIPEGEN_XTABLE_RUNNER_SHA256='5500f4d58cc5c20b2fd59fdcbc1f48824d2ddfd7d0b35bf69801b7fce7cdaf45'
-PIPEGEN_XTABLE_RUNNER_BYTES=128169587
+PIPEGEN_XTABLE_RUNNER_URI='s3://prod-mwaa-source/xtable-runner/f053bad3eec7ad6f74965a9942d979751d1f5b25f9b7cc70bfdd0f1e85c2fd27.zip'
+PIPEGEN_XTABLE_RUNNER_SHA256='f053bad3eec7ad6f74965a9942d979751d1f5b25f9b7cc70bfdd0f1e85c2fd27'
+PIPEGEN_XTABLE_RUNNER_BYTES=160633908
 
 # pipegen startup fragment: a headless Java 17 for the XTable step.
 # Sourced into the generated startup.sh; it only defines functions.

@@ -70,6 +70,20 @@ def failed(table: str, fmt: str, error: str) -> dict[str, Any]:
     return {"table": table, "format": fmt, "status": "FAILED", "error": error}
 
 
+def refused(table: str, fmt: str, feature: str, detail: str) -> dict[str, Any]:
+    """An entry the launcher's safety check refused, as it writes one."""
+    return {
+        "table": table,
+        "format": fmt,
+        "status": "REFUSED",
+        "error": f"refusing to translate the Delta table {table} (s3://lake/{table}): "
+        f"{feature} \u2014 {detail}. XTable would fail on it or produce an Iceberg "
+        "table with wrong data or a wrong schema; nothing was synced.",
+        "sync": None,
+        "refusals": [{"feature": feature, "detail": detail}],
+    }
+
+
 def err(text: str) -> dict[str, str]:
     """A step that prints ``text`` on stderr."""
     return {"err": text}

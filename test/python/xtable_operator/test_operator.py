@@ -29,6 +29,7 @@ from fakes import (
     err,
     failed,
     is_running,
+    refused,
     result_line,
     sleep,
     synced,
@@ -568,6 +569,38 @@ def test_every_failed_table_and_format_is_named(fake_java: MakeFakeJava) -> None
     assert "failed: sales (HUDI): hudi broke, orders (ICEBERG): glue denied" in str(
         raised.value
     )
+
+
+def test_refused_tables_fail_the_task_naming_table_and_feature(
+    fake_java: MakeFakeJava,
+) -> None:
+    java = fake_java(
+        result_line(
+            refused(
+                "sales", "ICEBERG", "deletionVectors", "1 active data file has one"
+            ),
+            synced("sales", "HUDI"),
+            failed("orders", "ICEBERG", "glue denied"),
+            refused("orders", "HUDI", "columnMapping", "column mapping mode 'name'"),
+        ),
+        exit_code=1,
+    )
+    operator = make_operator(java, dataset_config=TWO_TABLES_TWO_FORMATS)
+    with pytest.raises(XTableSyncError) as raised:
+        execute(operator)
+    message = str(raised.value)
+    assert message.startswith(
+        "XTable sync failed: the JVM exited with code 1; refused: sales (ICEBERG): "
+        "refusing to translate the Delta table sales (s3://lake/sales): "
+        "deletionVectors \u2014 1 active data file has one."
+    )
+    assert (
+        "; orders (HUDI): refusing to translate the Delta table orders "
+        "(s3://lake/orders): columnMapping \u2014 column mapping mode 'name'."
+        in message
+    )
+    assert "; failed: orders (ICEBERG): glue denied;" in message
+    assert "status 'REFUSED'" not in message
 
 
 def test_all_tables_must_be_reported(fake_java: MakeFakeJava) -> None:

@@ -2,7 +2,7 @@
 # Change the spec and run `pipegen render` instead.
 # Each run covers the interval that just ended (CronDataIntervalTimetable), as on
 # Airflow 2, so date placeholders name the same partition on every Airflow version.
-"""Orders and customers Delta tables → Iceberg, then refresh and export
+"""Orders and customers Delta tables → Iceberg + Hudi, then refresh and export
 
 ```mermaid
 flowchart LR
@@ -39,7 +39,7 @@ from pipegen_xtable.operator import XTableOperator
 
 with DAG(
     dag_id="orders_lakehouse",
-    description="Orders and customers Delta tables → Iceberg, then refresh and export",
+    description="Orders and customers Delta tables → Iceberg + Hudi, then refresh and export",
     schedule=CronDataIntervalTimetable("30 2 * * *", timezone="UTC"),
     start_date=pendulum.datetime(2024, 6, 1, 2, 30, tz="UTC"),
     catchup=False,
@@ -50,7 +50,7 @@ with DAG(
         "retry_delay": timedelta(minutes=5),
         "execution_timeout": timedelta(hours=2),
     },
-    tags=["orders", "xtable", "iceberg"],
+    tags=["orders", "xtable", "hudi"],
     doc_md=__doc__,
 ) as dag:
     wait_for_orders = S3KeySensor(
@@ -95,7 +95,7 @@ with DAG(
         task_id="translate_tables",
         dataset_config={
             "sourceFormat": "DELTA",
-            "targetFormats": ["ICEBERG"],
+            "targetFormats": ["ICEBERG", "HUDI"],
             "datasets": [
                 {
                     "tableBasePath": "s3://orders-lake/delta/orders",

@@ -14,6 +14,11 @@ one line::
 
 (on a single line) and the task fails unless that line, the exit code and the
 absence of XTable's failure log messages all agree that every table synced.
+
+Before it syncs a table, the launcher checks it for Delta features that XTable
+would translate wrongly (deletion vectors, column mapping, ...). Such a table
+is reported with the status ``REFUSED``, an error naming each feature, and no
+Iceberg metadata is written for it; the task then fails and says why.
 """
 
 from __future__ import annotations
@@ -88,9 +93,14 @@ class DatasetResult:
     def succeeded(self) -> bool:
         return self.status == "SUCCESS"
 
+    @property
+    def refused(self) -> bool:
+        """The launcher refused the table: XTable would mistranslate it."""
+        return self.status == "REFUSED"
+
     def describe(self) -> str:
         text = f"{self.table} ({self.format})"
-        if self.status not in ("SUCCESS", "FAILED"):
+        if self.status not in ("SUCCESS", "FAILED", "REFUSED"):
             text += f" status {self.status!r}"
         if self.error:
             text += f": {self.error}"
@@ -311,7 +321,14 @@ def _single_report(result_lines: Sequence[str]) -> SyncReport:
 def report_problems(report: SyncReport, expected_tables: Collection[str]) -> list[str]:
     """Everything a well-formed report says went wrong; empty if nothing did."""
     problems = []
-    failed = [result for result in report.datasets if not result.succeeded]
+    refused = [result for result in report.datasets if result.refused]
+    failed = [
+        result
+        for result in report.datasets
+        if not result.succeeded and not result.refused
+    ]
+    if refused:
+        problems.append("refused: " + "; ".join(r.describe() for r in refused))
     if failed:
         problems.append("failed: " + ", ".join(result.describe() for result in failed))
     if not report.ok:

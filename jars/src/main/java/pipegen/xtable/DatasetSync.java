@@ -115,6 +115,12 @@ final class DatasetSync {
       return Outcome.failed(Launcher.describe(e));
     }
 
+    if ("HUDI".equals(format)) {
+      List<String> ntz = deltaSchema(d).map(HudiTarget::timestampNtzColumns).orElse(List.of());
+      if (!ntz.isEmpty()) {
+        return Outcome.failed(HudiTarget.timestampNtzRefusal(ntz));
+      }
+    }
     IcebergTarget iceberg = "ICEBERG".equals(format) ? new IcebergTarget(hadoopConf, d, catalog) : null;
     if (iceberg != null) {
       String broken = iceberg.unreadable();
@@ -186,13 +192,23 @@ final class DatasetSync {
 
   /** Whether the Delta table has the change data feed on; false when that cannot be read. */
   private boolean changeDataFeed(Configs.Dataset d) {
+    return latestSnapshot(d)
+        .map(s -> IcebergTarget.changeDataFeed(s.getTableProperties()))
+        .orElse(false);
+  }
+
+  /** The Delta table's schema; empty when it cannot be read (XTable then fails on it itself). */
+  private Optional<io.delta.kernel.types.StructType> deltaSchema(Configs.Dataset d) {
+    return latestSnapshot(d).map(io.delta.kernel.Snapshot::getSchema);
+  }
+
+  private Optional<io.delta.kernel.Snapshot> latestSnapshot(Configs.Dataset d) {
     try {
       io.delta.kernel.engine.Engine engine = io.delta.kernel.defaults.engine.DefaultEngine.create(hadoopConf);
-      return IcebergTarget.changeDataFeed(
-          io.delta.kernel.Table.forPath(engine, d.tableBasePath).getLatestSnapshot(engine).getTableProperties());
+      return Optional.of(io.delta.kernel.Table.forPath(engine, d.tableBasePath).getLatestSnapshot(engine));
     } catch (RuntimeException e) {
-      LOG.debug("Cannot read the table properties of {}", d.tableBasePath, e);
-      return false;
+      LOG.debug("Cannot read the latest snapshot of {}", d.tableBasePath, e);
+      return Optional.empty();
     }
   }
 

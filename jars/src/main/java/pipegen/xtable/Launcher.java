@@ -1,6 +1,9 @@
 package pipegen.xtable;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -25,7 +28,8 @@ import org.apache.xtable.model.sync.SyncMode;
  *
  * <p>Output protocol: log lines (XTable/Hadoop/Iceberg on stderr, one line per sync on stdout),
  * then exactly one final stdout line {@code pipegen-xtable-result: {json}}. Exit 0 iff every sync
- * succeeded, 1 when any failed, 2 for bad input (nothing synced).
+ * succeeded, 1 when any failed or was refused ({@link DeltaSafetyCheck}), 2 for bad input (nothing
+ * synced).
  */
 public final class Launcher {
   static final String RESULT_PREFIX = "pipegen-xtable-result: ";
@@ -46,6 +50,7 @@ public final class Launcher {
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", LOG_CONFIG);
     }
+    utf8Output();
     if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
       System.out.println(USAGE);
       return;
@@ -100,7 +105,12 @@ public final class Launcher {
                 .catalogOptions(catalog.catalogOptions)
                 .build();
 
+    DeltaSafetyCheck safety = new DeltaSafetyCheck(hadoopConf);
     for (Configs.Dataset d : datasets.datasets) {
+      // Before any target format: a table XTable would mistranslate gets no metadata at all.
+      if (refused(d, datasets, safety, report, out)) {
+        continue;
+      }
       // One sync call per target format, so that a failure is attributed to exactly one format
       // and cannot stop the others (XTable fails the whole call when one target cannot start).
       for (String format : datasets.targetFormats) {
@@ -120,6 +130,50 @@ public final class Launcher {
       }
     }
     return report.ok() ? EXIT_OK : EXIT_SYNC_FAILED;
+  }
+
+  /**
+   * Runs the safety check on a dataset; when it refuses the table (or cannot read it), reports
+   * every target format of the dataset as REFUSED (or FAILED) and returns true.
+   */
+  private static boolean refused(
+      Configs.Dataset d, Configs.DatasetConfig datasets, DeltaSafetyCheck safety, Report report, PrintStream out) {
+    long start = System.nanoTime();
+    DeltaSafetyCheck.Verdict verdict = safety.check(d.tableBasePath);
+    if (verdict.safe()) {
+      return false;
+    }
+    String error =
+        verdict.error != null
+            ? DeltaSafetyCheck.unreadable(d.tableBasePath, verdict.error)
+            : DeltaSafetyCheck.message(d.tableName, d.tableBasePath, verdict.refusals);
+    for (String format : datasets.targetFormats) {
+      if (verdict.error != null) {
+        report.set(d.tableName, format, error, null);
+      } else {
+        report.refuse(d.tableName, format, error, verdict.refusals);
+      }
+      out.printf(
+          "pipegen-xtable: %s %s -> %s: %s (%.1fs): %s%n",
+          d.tableName,
+          datasets.sourceFormat,
+          format,
+          verdict.error != null ? "FAILED" : "REFUSED",
+          (System.nanoTime() - start) / 1e9,
+          error);
+    }
+    out.flush();
+    return true;
+  }
+
+  /**
+   * stdout and stderr in UTF-8 whatever the locale: Java writes them in the locale's charset, and
+   * under a POSIX locale every non-ASCII character (a table name, an em dash in a refusal) would
+   * reach the operator as '?'.
+   */
+  static void utf8Output() {
+    System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
   }
 
   /** "Type: message", plus the root cause when it says something else. */
@@ -164,7 +218,7 @@ public final class Launcher {
     }
   }
 
-  private static Configuration hadoopConf(Path extra) throws InputException {
+  static Configuration hadoopConf(Path extra) throws InputException {
     Configuration conf = new Configuration();
     conf.addResource(HADOOP_DEFAULTS);
     if (extra != null) {
@@ -275,27 +329,35 @@ public final class Launcher {
 
   /** The result line: one row per (dataset, target format), in config order. */
   static final class Report {
-    private final List<String[]> rows = new ArrayList<>(); // table, format, error-or-null, sync-or-null
+    private final List<String[]> rows = new ArrayList<>(); // table, format, error-or-null, sync-or-null, refusals-json-or-null
     private String abortReason; // set when the run stopped before syncing everything
 
     void plan(Configs.DatasetConfig config) {
       rows.clear();
       for (Configs.Dataset d : config.datasets) {
         for (String format : config.targetFormats) {
-          rows.add(new String[] {d.tableName, format, "not run", null});
+          rows.add(new String[] {d.tableName, format, "not run", null, null});
         }
       }
     }
 
     void set(String table, String format, String error, String sync) {
-      for (String[] row : rows) {
-        if (row[0].equals(table) && row[1].equals(format)) {
-          row[2] = error;
-          row[3] = sync;
+      put(new String[] {table, format, error, sync, null});
+    }
+
+    /** A dataset the safety check refused: status REFUSED, with the features as a list. */
+    void refuse(String table, String format, String error, List<DeltaSafetyCheck.Refusal> refusals) {
+      put(new String[] {table, format, error, null, DeltaSafetyCheck.refusalsJson(refusals)});
+    }
+
+    private void put(String[] entry) {
+      for (int i = 0; i < rows.size(); i++) {
+        if (rows.get(i)[0].equals(entry[0]) && rows.get(i)[1].equals(entry[1])) {
+          rows.set(i, entry);
           return;
         }
       }
-      rows.add(new String[] {table, format, error, sync});
+      rows.add(entry);
     }
 
     void abort(String message) {
@@ -320,10 +382,13 @@ public final class Launcher {
         }
         sb.append("{\"table\":").append(json(r[0]))
             .append(",\"format\":").append(json(r[1]))
-            .append(",\"status\":").append(json(r[2] == null ? "SUCCESS" : "FAILED"))
+            .append(",\"status\":").append(json(r[2] == null ? "SUCCESS" : r[4] != null ? "REFUSED" : "FAILED"))
             .append(",\"error\":").append(json(r[2]))
-            .append(",\"sync\":").append(json(r[3]))
-            .append('}');
+            .append(",\"sync\":").append(json(r[3]));
+        if (r[4] != null) {
+          sb.append(",\"refusals\":").append(r[4]);
+        }
+        sb.append('}');
       }
       sb.append(']');
       if (abortReason != null) {

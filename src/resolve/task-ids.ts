@@ -1,0 +1,26 @@
+/**
+ * Steps that wait with a sensor add a `wait_for_<id>` task. This catches a
+ * task id that is both a step's own and the sensor task of another, which
+ * the schema cannot see.
+ */
+import type { SpecProblem } from "../problem.js";
+import type { ResolvedPipeline } from "./index.js";
+
+export function taskIdProblems(resolved: ResolvedPipeline): SpecProblem[] {
+  const seen = new Set<string>();
+  const problems: SpecProblem[] = [];
+  const stepIndex = new Map(resolved.steps.map((s) => [s.step.id, s.index]));
+  for (const taskId of resolved.steps.flatMap((s) => s.taskIds)) {
+    if (!seen.has(taskId)) {
+      seen.add(taskId);
+      continue;
+    }
+    problems.push({
+      file: resolved.file,
+      path: ["steps", stepIndex.get(taskId) ?? 0, "id"],
+      message: `task id "${taskId}" is also the sensor task another step generates`,
+      hint: "rename the step; steps that wait with a sensor add a task named wait_for_<step id>",
+    });
+  }
+  return problems;
+}
