@@ -2,8 +2,11 @@
  * The example project (examples/clickstream), rendered for each of its
  * environments, imported by real Apache Airflow for the oldest and newest
  * supported version: no import errors, the exact tasks, classes and edges,
- * and every field that reads an environment value rendering to that
- * environment's value from pipegen.config.ts.
+ * every field that reads an environment value rendering to that
+ * environment's value from pipegen.config.ts, and the run parameters: their
+ * schemas and defaults as Airflow reads them, a scheduled run rendering the
+ * defaults and a manual run with a conf rendering its values (the day it
+ * re-runs, through dateParam).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import config from "../examples/clickstream/pipegen.config.js";
@@ -51,6 +54,8 @@ describe.each(EXAMPLE_ENVIRONMENTS.flatMap((env) => GOLDEN_TARGETS.map((v) => [e
         `${exampleBundle(env, version)}/dags`,
         ...RUN_INTERVAL,
         "--render-all",
+        "--conf",
+        JSON.stringify({ report_date: "2024-02-29", region: "eu", min_events: 7 }),
       ]);
     });
 
@@ -83,11 +88,47 @@ describe.each(EXAMPLE_ENVIRONMENTS.flatMap((env) => GOLDEN_TARGETS.map((v) => [e
       });
       for (const task of [clicks.load_sessions!, report.refresh_sessions!, report.export_report!])
         expect(task.rendered_scheduled.workgroup_name).toBe(values.workgroup);
-      expect(clicks.load_sessions!.rendered_scheduled.sql).toBe(
-        `COPY web.sessions FROM 's3://${values.lakeBucket}/sessions/dt=2024-03-05/hour=06/' IAM_ROLE default FORMAT AS PARQUET`,
-      );
       expect(report.export_report!.rendered_scheduled.sql).toBe(
-        `UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''2024-03-05''') TO 's3://${values.lakeBucket}/reports/dt=2024-03-05/' IAM_ROLE '${values.unloadRole}' FORMAT AS PARQUET ALLOWOVERWRITE`,
+        `UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''2024-03-05'' AND region = ''us''') TO 's3://${values.lakeBucket}/reports/region=us/dt=2024-03-05/' IAM_ROLE '${values.unloadRole}' FORMAT AS PARQUET ALLOWOVERWRITE`,
+      );
+    });
+
+    it("declares the run parameters with their schemas and defaults", () => {
+      expect(bag.dags.clickstream!.params).toEqual({
+        min_events: {
+          has_default: true,
+          default: 3,
+          schema: { type: "integer", minimum: 1, maximum: 1000 },
+          description: "Sessions with fewer events are dropped as bots",
+        },
+      });
+      expect(bag.dags.clickstream_report!.params).toEqual({
+        region: {
+          has_default: true,
+          default: "us",
+          schema: { type: "string", enum: ["us", "eu"] },
+          description: "The region whose sessions are reported",
+        },
+        report_date: {
+          has_default: true,
+          default: null,
+          schema: { type: ["string", "null"], format: "date", title: "Day to re-run" },
+          description: "Re-run the report of one day (YYYY-MM-DD); leave empty for the run's own day",
+        },
+      });
+    });
+
+    it("renders the params: defaults for a scheduled run, a manual run's conf (the day it re-runs, the region, the threshold)", () => {
+      const clicks = bag.dags.clickstream!.tasks;
+      expect(clicks.load_sessions!.rendered_scheduled.sql).toEqual([
+        `COPY web.sessions FROM 's3://${values.lakeBucket}/sessions/dt=2024-03-05/hour=06/' IAM_ROLE default FORMAT AS PARQUET`,
+        "DELETE FROM web.sessions WHERE events < 3",
+      ]);
+      expect((clicks.load_sessions!.rendered_manual.sql as string[])[1]).toBe(
+        "DELETE FROM web.sessions WHERE events < 7",
+      );
+      expect(bag.dags.clickstream_report!.tasks.export_report!.rendered_manual.sql).toBe(
+        `UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''2024-02-29'' AND region = ''eu''') TO 's3://${values.lakeBucket}/reports/region=eu/dt=2024-02-29/' IAM_ROLE '${values.unloadRole}' FORMAT AS PARQUET ALLOWOVERWRITE`,
       );
     });
   },

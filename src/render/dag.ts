@@ -4,6 +4,7 @@ import type { AirflowTarget } from "../spec/airflow-versions.js";
 import type { DateTimeParts } from "../spec/dates.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
+import { dagParams } from "./params.js";
 import {
   importsOf,
   LINE_LENGTH,
@@ -37,6 +38,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["max_active_runs", p.maxActiveRuns],
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
     ["default_args", defaultArgs],
+    ["params", dagParams(ctx)],
     ["tags", p.tags.length > 0 ? p.tags : undefined],
     // The module docstring: the description and the task graph, shown in the Airflow UI.
     ["doc_md", new PyCode("__doc__")],

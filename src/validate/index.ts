@@ -9,6 +9,7 @@ import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js"
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
+import { paramProblems } from "./params.js";
 import { targetProblems } from "./target.js";
 import { zodProblems } from "./zod-problems.js";
 
@@ -35,6 +36,7 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
     found.push(...targetProblems({ file, pipeline: result.data }, target, options.airflowVersion !== undefined));
+    found.push(...paramProblems({ file, pipeline: result.data }));
   }
 
   found.push(...checkStepGraph(spec), ...credentialProblems(spec));

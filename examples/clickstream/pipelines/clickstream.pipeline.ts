@@ -16,6 +16,15 @@ export default definePipeline<EnvOf<typeof config>>(({ env }) => ({
   schedule: "15 * * * *",
   startDate: "2024-03-01",
   defaults: { retries: 2, retryDelay: "5m" },
+  params: {
+    min_events: {
+      type: "integer",
+      minimum: 1,
+      maximum: 1000,
+      default: 3,
+      description: "Sessions with fewer events are dropped as bots",
+    },
+  },
   connections: {
     redshift: {
       workgroup: env.workgroup,
@@ -47,7 +56,10 @@ export default definePipeline<EnvOf<typeof config>>(({ env }) => ({
     {
       id: "load_sessions",
       kind: "redshiftSql",
-      sql: `COPY web.sessions FROM 's3://${env.lakeBucket}/sessions/dt=\${DATE}/hour=\${HH}/' IAM_ROLE default FORMAT AS PARQUET`,
+      sql: [
+        `COPY web.sessions FROM 's3://${env.lakeBucket}/sessions/dt=\${DATE}/hour=\${HH}/' IAM_ROLE default FORMAT AS PARQUET`,
+        "DELETE FROM web.sessions WHERE events < ${params.min_events}",
+      ],
     },
   ],
 }));
