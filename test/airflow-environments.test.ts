@@ -20,7 +20,19 @@ interface Inspection {
     string,
     {
       serialization_error: string | null;
-      tasks: Record<string, { class: string; upstream: string[]; rendered_scheduled: Record<string, unknown> }>;
+      params: Record<
+        string,
+        { has_default: boolean; default: unknown; schema: Record<string, unknown>; description: string | null }
+      >;
+      tasks: Record<
+        string,
+        {
+          class: string;
+          upstream: string[];
+          rendered_scheduled: Record<string, unknown>;
+          rendered_manual: Record<string, unknown>;
+        }
+      >;
     }
   >;
 }

@@ -36,9 +36,13 @@ const BASE = {
 const sensor = (extra: Record<string, unknown>) => ({ ...BASE, steps: [{ ...BASE.steps[0], ...extra }] });
 
 describe("the committed JSON Schema, by jsonschema", () => {
-  it("accepts every example spec, environment references included", async () => {
-    const specs = { ...(await yamlSpecs("pipelines")), ...(await yamlSpecs("examples/clickstream/pipelines")) };
-    expect(Object.keys(specs).length).toBeGreaterThanOrEqual(3);
+  it("accepts every example spec and every legal corpus spec, environment references and params included", async () => {
+    const specs = {
+      ...(await yamlSpecs("pipelines")),
+      ...(await yamlSpecs("examples/clickstream/pipelines")),
+      ...(await yamlSpecs("test/corpus/legal")),
+    };
+    expect(Object.keys(specs).length).toBeGreaterThanOrEqual(20);
     const result = await validate(pipelineJsonSchema(), specs);
     expect(result).toEqual(Object.fromEntries(Object.keys(specs).map((name) => [name, []])));
   });

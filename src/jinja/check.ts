@@ -252,7 +252,8 @@ class Analysis {
   /** A read of the context's `params.<name>` (or `params["<name>"]`) that the DAG does not declare. */
   private param(n: Node, scope: Scope): void {
     const name = paramRead(n, scope);
-    if (name !== undefined && this.env.params && !this.env.params.has(name)) this.found.undeclaredParams.add(name);
+    if (name !== undefined && this.env.params && !this.env.params.has(name) && !scope.has(`params.${name}`))
+      this.found.undeclaredParams.add(name);
   }
 
   private load(name: string, scope: Scope): void {
@@ -339,9 +340,13 @@ function mayBeUndefined(n: Node, scope: Scope): boolean {
 
 /** Names a test proves defined when it evaluates to `outcome`. */
 function definedWhen(test: Node, outcome: boolean): string[] {
-  if (test.kind === "Test" && test.children[0]!.kind === "Name") {
-    if (test.name === "defined" && outcome) return [test.children[0]!.name!];
-    if (test.name === "undefined" && !outcome) return [test.children[0]!.name!];
+  const subject = test.kind === "Test" ? test.children[0]! : undefined;
+  // A param read proven defined is bound as "params.<name>" (no Jinja name has a dot).
+  const param = subject && subject.kind !== "Name" ? paramRead(subject, new Scope(undefined)) : undefined;
+  if (subject && (subject.kind === "Name" || param !== undefined)) {
+    const name = param === undefined ? subject.name! : `params.${param}`;
+    if (test.name === "defined" && outcome) return [name];
+    if (test.name === "undefined" && !outcome) return [name];
     return [];
   }
   if (test.kind === "Not") return definedWhen(test.children[0]!, !outcome);

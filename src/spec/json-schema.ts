@@ -39,9 +39,16 @@ export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
       : { pattern: ENV_REFERENCE_PATTERN }),
   };
   const withReferences = allowReferences(schema as JsonSchema);
-  const { $schema, ...rest } = withReferences;
+  // zod puts recursive schemas (a param's JSON default) in $defs: they stay, beside the reference.
+  const { $schema, $defs, ...rest } = withReferences;
   return `${JSON.stringify(
-    { $schema, $id: SCHEMA_ID, title: "pipegen pipeline spec", ...rest, $defs: { envReference } },
+    {
+      $schema,
+      $id: SCHEMA_ID,
+      title: "pipegen pipeline spec",
+      ...rest,
+      $defs: { ...($defs as JsonSchema | undefined), envReference },
+    },
     null,
     2,
   )}\n`;

@@ -18,7 +18,7 @@ import { daysInMonth } from "./dates.js";
 export const PARAM_TYPES = ["string", "integer", "number", "boolean", "array", "object", "null"] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
 
-/** String formats pipegen checks (as jsonschema's FormatChecker does, RFC 3339 for times). */
+/** String formats pipegen checks, as Airflow's jsonschema FormatChecker() does (see FORMAT_CHECKS). */
 export const PARAM_FORMATS = ["date", "date-time", "time"] as const;
 
 /** A JSON value (what a param's default, or a run's value, may be). */
@@ -40,7 +40,9 @@ const paramType = z.enum(PARAM_TYPES);
 /** The keywords that constrain values; `items` holds the same keywords for an array's elements. */
 const constraints = {
   /** One type, or several: `[string, "null"]` lets a run leave the value empty. */
-  type: z.union([paramType, z.array(paramType).min(1)]),
+  type: z.union([paramType, z.array(paramType).min(1)], {
+    error: `must be one of ${PARAM_TYPES.map((t) => JSON.stringify(t)).join(", ")}, or a list of them`,
+  }),
   enum: z.array(jsonValue).min(1).optional(),
   format: z.enum(PARAM_FORMATS).optional(),
   minimum: z.number().optional(),
@@ -258,17 +260,27 @@ function isTime(text: string): boolean {
   return hour <= 23 && minute <= 59 && second <= 59 && offsetOk;
 }
 
+/**
+ * `time` as Airflow checks it: jsonschema's FormatChecker() holds the
+ * Draft 3 checker for that name, `datetime.strptime(text, "%H:%M:%S")`, so
+ * a time has no zone and no fraction, and strptime's one- or two-digit
+ * fields (a leap second fails, as a datetime cannot hold it). ASCII digits
+ * only: Python's `\d` takes others.
+ */
+const STRPTIME_TIME = /^(?:2[0-3]|[01]\d|\d):(?:[0-5]\d|\d):(?:[0-5]\d|\d)$/;
+
 const FORMAT_CHECKS: Record<(typeof PARAM_FORMATS)[number], (text: string) => boolean> = {
   date: isDate,
+  // RFC 3339, where Airflow's venv has rfc3339-validator (else Airflow checks nothing: pipegen is the stricter).
   "date-time": (text) => {
     const at = text.search(/[Tt]/);
     return at === 10 && isDate(text.slice(0, at)) && isTime(text.slice(at + 1));
   },
-  time: isTime,
+  time: (text) => STRPTIME_TIME.test(text),
 };
 
 const FORMAT_EXAMPLES: Record<(typeof PARAM_FORMATS)[number], string> = {
   date: "YYYY-MM-DD",
   "date-time": "YYYY-MM-DDTHH:MM:SSZ, with a zone",
-  time: "HH:MM:SSZ, with a zone",
+  time: "HH:MM:SS, without a zone",
 };

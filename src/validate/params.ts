@@ -35,7 +35,13 @@ export function unsafeInText(param: Param): string | undefined {
 }
 
 /** Problems of a valid pipeline's run parameters and of what reads them. */
-export function paramProblems({ file, pipeline }: { readonly file: string; readonly pipeline: Pipeline }): SpecProblem[] {
+export function paramProblems({
+  file,
+  pipeline,
+}: {
+  readonly file: string;
+  readonly pipeline: Pipeline;
+}): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const declared = Object.keys(pipeline.params);
   const scheduled = pipeline.schedule !== null && pipeline.schedule !== "none";

@@ -565,7 +565,8 @@ def _params(dag) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in dag.params.keys():
         param = dag.params.get_param(name)
-        has_default = bool(param.has_value)
+        # None is a default (of a nullable param); only Airflow's NOTSET is none.
+        has_default = type(param.value).__name__ != "ArgNotSet"
         out[name] = {
             "has_default": has_default,
             "default": _jsonable(param.value) if has_default else None,

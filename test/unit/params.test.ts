@@ -66,7 +66,7 @@ describe("param declarations", () => {
       "an unknown type",
       { n: { type: "int", default: 1 } },
       [
-        'params.n.type: expected one of "string", "integer", "number", "boolean", "array", "object", "null", or a list of them',
+        'params.n.type: must be one of "string", "integer", "number", "boolean", "array", "object", "null", or a list of them',
       ],
     ],
     [
@@ -210,8 +210,32 @@ describe("valueProblem", () => {
       '"2024-03-05T06:00:00" is not a date-time (YYYY-MM-DDTHH:MM:SSZ, with a zone)',
     ],
     [[1, "a"], { type: "array", items: { type: "integer" } }, 'item 1: "a" is not of type integer'],
-    [2 ** 60, { type: "integer" }, "1152921504606846976 is larger than the whole numbers pipegen writes exactly"],
+    [2 ** 60, { type: "integer" }, "1152921504606847000 is larger than the whole numbers pipegen writes exactly"],
   ])("%j against %j", (value, schema, want) => {
     expect(valueProblem(value as never, schema as never)).toBe(want);
+  });
+});
+
+describe("params read in raw Jinja", () => {
+  const sql = (text: string) =>
+    basePipeline({
+      params: { region: { type: "string", default: "us" } },
+      steps: [{ id: "q", kind: "redshiftSql", sql: text }],
+    });
+  const UNDECLARED =
+    "steps[0].sql: reads params.day, which the DAG does not declare: a run without it fails to render (a scheduled run sets no params) — declared params: region; declare it under params:, or guard it with | default(...)";
+
+  it.each<[string, string[]]>([
+    ["SELECT '{{ params.region }}'", []],
+    ["SELECT '{{ params['region'] }}'", []],
+    ["SELECT '{{ params.day }}'", [UNDECLARED]],
+    ["SELECT '{{ params['day'] }}'", [UNDECLARED]],
+    ["SELECT '{{ params.day | default('x') }}'", []],
+    ["SELECT '{% if params.day is defined %}{{ params.day }}{% endif %}'", []],
+    ["SELECT '{{ params.day if params.day is defined else 1 }}'", []],
+    ["SELECT '{% set params = {'day': 1} %}{{ params.day }}'", []],
+    ["SELECT '{% for params in [1] %}{{ params.day }}{% endfor %}'", []],
+  ])("%s", (text, want) => {
+    expect(problemsOf(sql(text))).toEqual(want);
   });
 });

@@ -22,6 +22,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.models.param import Param
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
@@ -40,6 +41,15 @@ with DAG(
         "owner": "web-analytics",
         "retries": 2,
         "retry_delay": timedelta(minutes=5),
+    },
+    params={
+        "min_events": Param(
+            3,
+            type="integer",
+            minimum=1,
+            maximum=1000,
+            description="Sessions with fewer events are dropped as bots",
+        ),
     },
     tags=["clickstream"],
     doc_md=__doc__,
@@ -102,7 +112,10 @@ with DAG(
         database="web",
         workgroup_name="analytics",
         secret_arn="arn:aws:secretsmanager:us-east-1:444455556666:secret:airflow/redshift-Zy98Xw",
-        sql="COPY web.sessions FROM 's3://clicks-lake/sessions/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/hour={{ data_interval_start.strftime('%H') }}/' IAM_ROLE default FORMAT AS PARQUET",
+        sql=[
+            "COPY web.sessions FROM 's3://clicks-lake/sessions/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/hour={{ data_interval_start.strftime('%H') }}/' IAM_ROLE default FORMAT AS PARQUET",
+            "DELETE FROM web.sessions WHERE events < {{ params.min_events }}",
+        ],
         wait_for_completion=True,
         aws_conn_id="aws_default",
     )

@@ -12,6 +12,7 @@ flowchart LR
 
 import pendulum
 from airflow import DAG
+from airflow.models.param import Param
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
 
 with DAG(
@@ -22,6 +23,21 @@ with DAG(
     catchup=False,
     max_active_runs=1,
     default_args={"owner": "web-analytics"},
+    params={
+        "region": Param(
+            "us",
+            type="string",
+            enum=["us", "eu"],
+            description="The region whose sessions are reported",
+        ),
+        "report_date": Param(
+            None,
+            type=["string", "null"],
+            format="date",
+            title="Day to re-run",
+            description="Re-run the report of one day (YYYY-MM-DD); leave empty for the run's own day",
+        ),
+    },
     tags=["clickstream", "reporting"],
     doc_md=__doc__,
 ) as dag:
@@ -40,7 +56,7 @@ with DAG(
         database="web",
         workgroup_name="analytics",
         secret_arn="arn:aws:secretsmanager:us-east-1:444455556666:secret:airflow/redshift-Zy98Xw",
-        sql="UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''{{ data_interval_start.strftime('%Y-%m-%d') }}''') TO 's3://clicks-lake/reports/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/' IAM_ROLE 'arn:aws:iam::444455556666:role/redshift-unload' FORMAT AS PARQUET ALLOWOVERWRITE",
+        sql="UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''{{ (macros.datetime.fromisoformat(params.report_date) if params.report_date else data_interval_start).strftime('%Y-%m-%d') }}'' AND region = ''{{ params.region }}''') TO 's3://clicks-lake/reports/region={{ params.region }}/dt={{ (macros.datetime.fromisoformat(params.report_date) if params.report_date else data_interval_start).strftime('%Y-%m-%d') }}/' IAM_ROLE 'arn:aws:iam::444455556666:role/redshift-unload' FORMAT AS PARQUET ALLOWOVERWRITE",
         wait_for_completion=True,
         aws_conn_id="aws_default",
     )

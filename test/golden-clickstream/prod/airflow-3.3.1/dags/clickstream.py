@@ -29,7 +29,7 @@ from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOpe
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.glue_crawler import GlueCrawlerSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-from airflow.sdk import DAG
+from airflow.sdk import DAG, Param
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 with DAG(
@@ -43,6 +43,15 @@ with DAG(
         "owner": "web-analytics",
         "retries": 2,
         "retry_delay": timedelta(minutes=5),
+    },
+    params={
+        "min_events": Param(
+            3,
+            type="integer",
+            minimum=1,
+            maximum=1000,
+            description="Sessions with fewer events are dropped as bots",
+        ),
     },
     tags=["clickstream"],
     doc_md=__doc__,
@@ -105,7 +114,10 @@ with DAG(
         database="web",
         workgroup_name="analytics",
         secret_arn="arn:aws:secretsmanager:us-east-1:444455556666:secret:airflow/redshift-Zy98Xw",
-        sql="COPY web.sessions FROM 's3://clicks-lake/sessions/dt={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%Y-%m-%d') }}/hour={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%H') }}/' IAM_ROLE default FORMAT AS PARQUET",
+        sql=[
+            "COPY web.sessions FROM 's3://clicks-lake/sessions/dt={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%Y-%m-%d') }}/hour={{ (data_interval_start | default(dag_run.run_after, true)).strftime('%H') }}/' IAM_ROLE default FORMAT AS PARQUET",
+            "DELETE FROM web.sessions WHERE events < {{ params.min_events }}",
+        ],
         wait_for_completion=True,
         aws_conn_id="aws_default",
     )
