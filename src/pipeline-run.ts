@@ -110,7 +110,10 @@ async function validateFor(
   const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
   const valid = checked.flatMap((c) => (c.problems === undefined ? [c.resolved] : []));
   const byFile = new Map(valid.map((v) => [v.file, v]));
-  for (const c of crossFileProblems(valid, { checkVersions: !options.airflowVersion }))
+  for (const c of crossFileProblems(valid, {
+    checkVersions: !options.airflowVersion,
+    allValid: valid.length === checked.length,
+  }))
     problems.push(placeProblem(c, byFile.get(c.file)!.locate));
   return { problems, pipelines: valid };
 }

@@ -4,7 +4,6 @@
  * The other supported versions were read from their released source.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { OPERATOR_TEMPLATING } from "../src/render/operators.js";
 import {
   JINJA_FILTERS,
   JINJA_GLOBALS,
@@ -14,6 +13,8 @@ import {
 } from "../src/spec/airflow-facts.js";
 import { airflowTarget } from "../src/spec/airflow-versions.js";
 import { triggerRule } from "../src/spec/common.js";
+import { BASE_OPERATOR_ARGUMENTS, KNOWN_OPERATORS } from "../src/spec/known-operators.js";
+import { OPERATOR_TEMPLATING } from "../src/spec/operator-templating.js";
 import { GOLDEN_TARGETS, goldenBundle } from "./helpers/golden.js";
 import { pythonJson } from "./helpers/python.js";
 
@@ -23,7 +24,11 @@ interface Facts {
   tests: string[];
   globals: string[];
   context: string[];
-  operators: Record<string, { template_fields: string[]; template_ext: string[] }>;
+  operators: Record<
+    string,
+    { template_fields: string[]; template_ext: string[]; parameters: string[]; required: string[] }
+  >;
+  base_operator_parameters: string[];
 }
 
 describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
@@ -31,7 +36,7 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   beforeAll(async () => {
     facts = await pythonJson<Facts>(
       `airflow-${version}`,
-      ["test/python/airflow_facts.py", ...Object.keys(OPERATOR_TEMPLATING)],
+      ["test/python/airflow_facts.py", ...Object.keys(OPERATOR_TEMPLATING), ...Object.keys(KNOWN_OPERATORS)],
       { PIPEGEN_DAGS: `${goldenBundle(version)}/dags` },
     );
   });
@@ -54,9 +59,23 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
 
   it("templates no operator field pipegen does not know of, with the same file suffixes", () => {
     for (const [path, installed] of Object.entries(facts.operators)) {
-      const known = OPERATOR_TEMPLATING[path]!;
+      const known = OPERATOR_TEMPLATING[path] ?? KNOWN_OPERATORS[path]!;
       expect([path, installed.template_fields.filter((f) => !known.templateFields.includes(f))]).toEqual([path, []]);
       expect([path, installed.template_ext]).toEqual([path, known.templateExt]);
+    }
+  });
+
+  it("knows exactly the arguments, required ones and BaseOperator's, of the classes an operator step may be checked against", () => {
+    expect(facts.base_operator_parameters).toEqual(BASE_OPERATOR_ARGUMENTS[version]);
+    for (const [path, known] of Object.entries(KNOWN_OPERATORS)) {
+      const installed = facts.operators[path]!;
+      expect([path, installed.parameters]).toEqual([path, [...known.parameters[version]].sort()]);
+      expect([path, installed.required]).toEqual([path, [...known.required].sort()]);
+      // validate lets placeholders into every field the table calls templated that the class takes here.
+      const untemplated = known.templateFields.filter(
+        (f) => known.parameters[version].includes(f) && !installed.template_fields.includes(f),
+      );
+      expect([path, untemplated]).toEqual([path, []]);
     }
   });
 });

@@ -67,6 +67,11 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     export_daily_orders: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
     record_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["export_daily_orders", "refresh_order_facts"]],
   },
+  sales_features: {
+    compute_features: [`${A}.operators.emr.EmrServerlessStartJobOperator`, []],
+    refresh_feature_cache: [`${A}.operators.lambda_function.LambdaInvokeFunctionOperator`, ["compute_features"]],
+    announce_features: [`${A}.operators.sns.SnsPublishOperator`, ["refresh_feature_cache"]],
+  },
 };
 
 describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
@@ -82,7 +87,7 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it("imports every DAG with no import errors", () => {
     expect(bag.airflow_version).toBe(version);
     expect(bag.import_errors).toEqual({});
-    expect(Object.keys(bag.dags).sort()).toEqual(["orders_lakehouse", "products", "sales"]);
+    expect(Object.keys(bag.dags).sort()).toEqual(["orders_lakehouse", "products", "sales", "sales_features"]);
   });
 
   it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
@@ -138,6 +143,24 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
       "--run_date": "2024-03-05",
       "--datalake-formats": "delta",
     });
+  });
+
+  it("passes an operator step's arguments as the spec writes them, placeholders resolved where the class templates", () => {
+    const t = bag.dags.sales_features!.tasks;
+    expect(t.compute_features!.rendered_scheduled.name).toBe("sales-features-2024-03-05");
+    expect(t.compute_features!.rendered_scheduled.job_driver).toEqual({
+      sparkSubmit: {
+        entryPoint: "s3://ml-artifacts/jobs/sales_features.py",
+        entryPointArguments: ["--date", "2024-03-05", "--out", "s3://ml-features/sales/dt=2024-03-05/"],
+        sparkSubmitParameters: "--conf spark.executor.cores=2 --conf spark.executor.memory=4g",
+      },
+    });
+    expect(t.refresh_feature_cache!.rendered_scheduled.payload).toBe('{"dataset": "sales", "date": "2024-03-05"}');
+    expect(t.refresh_feature_cache!.retries).toBe(2);
+    expect(t.announce_features!.rendered_scheduled.message).toBe(
+      "Sales features for 2024-03-05 are in s3://ml-features/sales/dt=2024-03-05/.\nRun id: scheduled__2024-03-05T06:00:00+00:00",
+    );
+    expect(t.announce_features!.rendered_scheduled.subject).toBe("Sales features for 2024-03-05");
   });
 
   it("resolves them for a manually triggered run too", () => {

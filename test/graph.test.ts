@@ -23,7 +23,7 @@ describe.each(EXAMPLES)("pipegen graph pipelines/%s", (spec) => {
 it("refuses a folder with several specs", async () => {
   const r = await pipegen(["graph", "pipelines"]);
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toBe("✗ pipelines holds 3 specs; graph draws one pipeline at a time");
+  expect(r.stderr).toBe("✗ pipelines holds 4 specs; graph draws one pipeline at a time");
 });
 
 it("writes DOT that Graphviz's grammar accepts (parsed by pydot)", async () => {

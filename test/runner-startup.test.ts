@@ -7,7 +7,10 @@
  * Java 17. Only sudo and yum are fakes on PATH (they log any call; Java 17 is
  * there already, so none is made). Last, the generated XTableOperator syncs a
  * local Delta table with the classpath startup.sh exported, and `pipegen
- * xtable verify` checks the Iceberg metadata it wrote.
+ * xtable verify` checks the Iceberg metadata it wrote; then, as production
+ * has them, tables in S3: the operator syncs one, which verify checks in S3,
+ * and refuses a deletion-vector and a column-mapping table, naming each table
+ * and feature, with nothing written under their metadata/.
  *
  * The archive is the real runner (128 MB); the fetch-and-unpack time that
  * startup.sh reports is printed, for bench/RESULTS-style notes.
@@ -27,6 +30,7 @@ import { examplesDeployingTo, makeBucket } from "./helpers/deploy.js";
 import { MOTO_AWS_ENV, type MotoServer, startMoto } from "./helpers/moto.js";
 import { pythonJson, VENVS, venvBin } from "./helpers/python.js";
 import { type S3Proxy, startS3Proxy } from "./helpers/s3-proxy.js";
+import { listKeys, uploadFolder } from "./helpers/s3-tables.js";
 import { RUNNER_DIR } from "./helpers/xtable.js";
 
 let moto: MotoServer;
@@ -103,6 +107,31 @@ async function start(home: string, component = "worker") {
   );
   const requests = proxy.log.filter((q) => q.bucket === bucket).map((q) => `${q.op} ${q.key}`);
   return { ...r, requests, wallMs: Math.round(performance.now() - began) };
+}
+
+/**
+ * The generated XTableOperator run once as a task (test/python/run_xtable_operator.py) in a fresh
+ * $AIRFLOW_HOME, with the classpath startup.sh exported and nothing else but `env`.
+ */
+async function operatorTask(classpath: string, tablesAndNames: readonly string[], env: Record<string, string> = {}) {
+  const airflowHome = await mkdtemp(path.join(work, "task-"));
+  return execa(
+    venvBin("airflow-3.3.1", "python"),
+    [`${ROOT}test/python/run_xtable_operator.py`, path.join(work, "dist", "dags"), ...tablesAndNames],
+    {
+      env: {
+        PATH: PATH(),
+        HOME: airflowHome,
+        AIRFLOW_HOME: airflowHome,
+        AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+        PIPEGEN_XTABLE_CLASSPATH: classpath,
+        ...env,
+      },
+      extendEnv: false,
+      reject: false,
+      all: true,
+    },
+  );
 }
 
 const installedAt = (home: string) => path.join(home, "pipegen", "xtable-runner", runner.sha256);
@@ -188,29 +217,54 @@ describe("startup.sh on a worker", () => {
       "sales=partitioned_date",
     ]);
     const table = made.cases.sales!.path;
-    const airflowHome = await mkdtemp(path.join(work, "task-"));
-    const r = await execa(
-      venvBin("airflow-3.3.1", "python"),
-      [`${ROOT}test/python/run_xtable_operator.py`, path.join(work, "dist", "dags"), table, "sales"],
-      {
-        env: {
-          PATH: PATH(),
-          HOME: airflowHome,
-          AIRFLOW_HOME: airflowHome,
-          AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-          PIPEGEN_XTABLE_CLASSPATH: classpath,
-        },
-        extendEnv: false,
-        reject: false,
-        all: true,
-      },
-    );
+    const r = await operatorTask(classpath, [table, "sales"]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain(`-cp '${classpath}' pipegen.xtable.Launcher`);
     expect(r.stdout.split("\n").at(-1)).toBe('RESULT [["sales", "ICEBERG"]]');
     const verify = await pipegen(["xtable", "verify", table, "--json"]);
     expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
     expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true });
+  });
+
+  it("the operator syncs an S3 table, refuses the unsafe ones writing nothing, and verify checks it on S3", async () => {
+    const tables = path.join(work, "s3-tables");
+    await pythonJson("delta", [
+      `${ROOT}test/python/xtable_fixtures.py`,
+      "delta",
+      tables,
+      "sales=partitioned_date,dv=dv_file,column_mapping=column_mapping",
+    ]);
+    const lake = `s3://${await makeBucket(s3, false)}/lake`;
+    for (const name of ["sales", "dv", "column_mapping"])
+      await uploadFolder(s3, path.join(tables, name), `${lake}/${name}`);
+    // The task's AWS settings as a worker has them (keys here; MWAA's come from its container endpoint,
+    // test/xtable/execution-role.test.ts), the endpoint pointing at the local S3 server.
+    const aws = { ...MOTO_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+    const task = (...tablesAndNames: string[]) => operatorTask(classpath, tablesAndNames, aws);
+
+    const synced = await task(`${lake}/sales`, "sales");
+    expect(synced.exitCode, synced.all).toBe(0);
+    expect(synced.stdout.split("\n").at(-1)).toBe('RESULT [["sales", "ICEBERG"]]');
+    const verify = await pipegen(["xtable", "verify", `${lake}/sales`, "--json"], { env: aws });
+    expect(verify.exitCode, verify.stdout + verify.stderr).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, table: `${lake}/sales`, iceberg: { records: 5 } });
+
+    const refused = await task(`${lake}/dv`, "dv", `${lake}/column_mapping`, "column_mapping");
+    expect(refused.exitCode).toBe(1);
+    const failed = refused.stdout.split("\n").at(-1)!;
+    expect(failed).toMatch(
+      new RegExp(
+        `^FAILED XTable sync failed: the JVM exited with code 1; refused: dv \\(ICEBERG\\): refusing to translate the Delta table dv \\(${lake}/dv\\): deletionVectors — `,
+      ),
+    );
+    expect(failed).toContain(
+      `; column_mapping (ICEBERG): refusing to translate the Delta table column_mapping (${lake}/column_mapping): columnMapping — column mapping mode 'name'`,
+    );
+    for (const name of ["dv", "column_mapping"]) {
+      const keys = await listKeys(s3, `${lake}/${name}`);
+      expect(keys.some((k) => k.includes("/_delta_log/"))).toBe(true);
+      expect(keys.filter((k) => k.includes("/metadata/"))).toEqual([]);
+    }
   });
 
   it("on the webserver, installs nothing and fetches nothing", async () => {

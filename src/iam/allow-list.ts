@@ -56,6 +56,13 @@ export const ALLOWED_WILDCARD_RESOURCES: readonly AllowedWildcard[] = [
     pattern: new RegExp(`^arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:[^*?]+:\\*$`),
   },
   {
+    name: "emr-serverless-job-runs",
+    why: "the job runs of one EMR Serverless application, declared by an operator step: a run's id exists only once StartJobRun returns it",
+    pattern: new RegExp(
+      `^arn:${PARTITION}:emr-serverless:${REGION}:${ACCOUNT}:/applications/[A-Za-z0-9]+/jobruns/\\*$`,
+    ),
+  },
+  {
     name: "mwaa-log-groups",
     why: "MWAA's execution-role baseline: the environment's own log groups, airflow-<environment>-*",
     pattern: new RegExp(`^arn:${PARTITION}:logs:${REGION}:${ACCOUNT}:log-group:airflow-[A-Za-z0-9_-]+-\\*$`),

@@ -16,6 +16,7 @@ import type { Step } from "../spec/steps/index.js";
 import { Arns, type AwsPlacement, roleName } from "./arn.js";
 import { type BaselineGrant, baselineGrants } from "./baseline.js";
 import type { Grant, Grantee, IamContext, PolicyDocument, PolicyStatement } from "./model.js";
+import { notifyGrants } from "./notify.js";
 import { stepGrants } from "./steps/index.js";
 import { checkWildcards } from "./wildcard-check.js";
 
@@ -135,11 +136,15 @@ function pipelineGrants(pipelines: readonly ResolvedPipeline[], arns: Arns, note
       arns,
       sid: (step: Step, purpose: string) => `${pascal(resolved.pipeline.id)}${pascal(step.id)}${purpose}`,
       note: (text) => notes.push(text),
-      missing: (path, message) => missing.push({ file: resolved.file, path, message }),
+      missing: (path, message, hint) => missing.push({ file: resolved.file, path, message, hint }),
     };
     for (const step of resolved.steps)
       for (const grant of stepGrants(step, ctx))
         annotated.push({ grant, pipeline: resolved.pipeline.id, step: step.step.id });
+    const notifySid = (stepId: string | undefined, purpose: string) =>
+      `${pascal(resolved.pipeline.id)}${stepId ? pascal(stepId) : ""}${purpose}`;
+    for (const grant of notifyGrants(resolved, notifySid, ctx.note))
+      annotated.push({ grant, pipeline: resolved.pipeline.id, step: "notify" });
   }
   if (missing.length > 0) throw specError(missing, pipelines);
   return perStep(annotated);

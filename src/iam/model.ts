@@ -59,8 +59,8 @@ export interface IamContext {
   sid(step: Step, purpose: string): string;
   /** Records something the user must know that is not a grant (e.g. what is not covered). */
   note(text: string): void;
-  /** Records an input pipegen needs and the spec lacks; the run fails with all of them. */
-  missing(path: readonly PropertyKey[], message: string): void;
+  /** Records an input pipegen needs and the spec lacks (or gives wrong); the run fails with all of them. */
+  missing(path: readonly PropertyKey[], message: string, hint?: string): void;
 }
 
 /** The grants of one step of kind K, built from its resolved facts. */

@@ -1,10 +1,10 @@
 /** Phase 1: load. Reads spec files into raw values with locators; syntax errors become problems. */
 import { readFile, readlink } from "node:fs/promises";
 import path from "node:path";
-import type { Problem } from "../errors.js";
+import { formatPath, type Problem, placeProblem } from "../problem.js";
 import { type EnvironmentChoice, NO_ENVIRONMENT } from "./environment.js";
 import { dataTooDeep, MAX_NESTING } from "./nesting.js";
-import { formatPath, type LoadedSpec } from "./source.js";
+import type { LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
 
 export { dagIdOfFile, discoverSpecFiles, type SpecFile } from "./discover.js";
@@ -55,17 +55,19 @@ function tooDeep(spec: LoadedSpec): Problem[] | undefined {
   if (!found) return undefined;
   const at = formatPath(found.path);
   return [
-    {
-      file: spec.file,
-      ...spec.locate(found.path),
-      path: at,
-      message: found.cycle
-        ? `contains itself: the value at ${at} is one of the objects it is inside`
-        : `nests deeper than ${MAX_NESTING} levels, more than pipegen reads`,
-      hint: found.cycle
-        ? "export plain data: a spec is a tree of objects, lists, strings, numbers and booleans"
-        : "a spec needs fewer than ten levels",
-    },
+    placeProblem(
+      {
+        file: spec.file,
+        path: found.path,
+        message: found.cycle
+          ? `contains itself: the value at ${at} is one of the objects it is inside`
+          : `nests deeper than ${MAX_NESTING} levels, more than pipegen reads`,
+        hint: found.cycle
+          ? "export plain data: a spec is a tree of objects, lists, strings, numbers and booleans"
+          : "a spec needs fewer than ten levels",
+      },
+      spec.locate,
+    ),
   ];
 }
 

@@ -52,7 +52,12 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
     });
   }
 
-  const usesAws = [...kinds].some((k) => STEP_KINDS[k].amazonProvider);
+  const targets = pipelines.flatMap((p) => p.notifyTargets.map((n) => n.target));
+  const usesAws =
+    [...kinds].some((k) => STEP_KINDS[k].amazonProvider) ||
+    targets.some((t) => "sns" in t) ||
+    pipelines.some((p) => p.steps.some((s) => s.kind === "operator" && s.amazonProvider));
+  const usesSlack = targets.some((t) => "slack" in t);
   const usesSqlConnection = pipelines.some((p) => p.redshift?.via === "connection");
   files.push({
     path: "requirements.txt",
@@ -63,6 +68,7 @@ export function renderBundle(pipelines: readonly ResolvedPipeline[]): RenderedFi
       packages: [
         ...(usesAws ? ["apache-airflow-providers-amazon"] : []),
         ...(usesSqlConnection ? ["apache-airflow-providers-common-sql"] : []),
+        ...(usesSlack ? ["apache-airflow-providers-slack"] : []),
       ],
     }),
   });

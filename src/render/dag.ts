@@ -1,9 +1,12 @@
 /** Renders one pipeline into its DAG module, `dags/<dag_id>.py`. */
 import type { ResolvedPipeline } from "../resolve/index.js";
 import type { AirflowTarget } from "../spec/airflow-versions.js";
+import type { AssetSchedule } from "../spec/assets.js";
 import type { DateTimeParts } from "../spec/dates.js";
+import { assetScheduleValue } from "./assets.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
+import { notifiers } from "./notify.js";
 import { dagParams } from "./params.js";
 import {
   importsOf,
@@ -40,6 +43,8 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["default_args", defaultArgs],
     ["params", dagParams(ctx)],
     ["tags", p.tags.length > 0 ? p.tags : undefined],
+    ["on_failure_callback", notifiers(p.notify, "failure", "dag", ctx)],
+    ["on_success_callback", notifiers(p.notify, "success", "dag", ctx)],
     // The module docstring: the description and the task graph, shown in the Airflow UI.
     ["doc_md", new PyCode("__doc__")],
   ]);
@@ -92,8 +97,9 @@ const PRESET_CRON: Record<string, string> = {
  * CronDataIntervalTimetable to keep Airflow 2's meaning: a run covers the
  * interval that just ended.
  */
-function schedule(value: string | null, target: AirflowTarget): PyValue {
+function schedule(value: string | null | AssetSchedule, target: AirflowTarget): PyValue {
   if (value === null || value === "none") return null;
+  if (typeof value === "object") return assetScheduleValue(value, target);
   const cron = PRESET_CRON[value] ?? (value.startsWith("@") ? undefined : value);
   if (target.major === 2 || cron === undefined) return value;
   return new PyCall(

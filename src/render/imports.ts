@@ -3,6 +3,8 @@
  * standard library first, then third-party, a blank line between sections,
  * `import x` before `from x import y`, modules in order, and names merged.
  */
+import { LINE_LENGTH } from "./python.js";
+
 const STDLIB = new Set(["datetime", "json", "os", "pathlib", "subprocess", "tempfile", "typing", "__future__"]);
 
 export function organizeImports(statements: readonly string[]): string[][] {
@@ -24,11 +26,27 @@ export function organizeImports(statements: readonly string[]): string[][] {
       ...[...from.keys()]
         .filter(inSection)
         .sort(byModule)
-        .map((m) => `from ${m} import ${[...from.get(m)!].sort().join(", ")}`),
+        .map((m) => fromImport(m, [...from.get(m)!].sort(byMemberType))),
     ];
     if (lines.length > 0) sections.push(lines);
   }
   return sections;
+}
+
+/** `from m import a, b`, or wrapped in parentheses one name a line when longer than ruff's line length. */
+function fromImport(module: string, names: readonly string[]): string {
+  const line = `from ${module} import ${names.join(", ")}`;
+  if (line.length <= LINE_LENGTH) return line;
+  return `from ${module} import (\n${names.map((n) => `    ${n},\n`).join("")})`;
+}
+
+/**
+ * isort's order-by-type, as ruff applies it to imported names: CONSTANTS,
+ * then Classes, then everything else, each case-insensitively.
+ */
+function byMemberType(a: string, b: string): number {
+  const rank = (n: string) => (n.length > 1 && n === n.toUpperCase() ? 0 : /^[A-Z]/.test(n) ? 1 : 2);
+  return rank(a) - rank(b) || byModule(a, b);
 }
 
 function byModule(a: string, b: string): number {

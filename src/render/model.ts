@@ -7,6 +7,8 @@ import type { PyValue } from "./python.js";
 export interface OperatorClass {
   readonly module: string;
   readonly name: string;
+  /** Named by an `operator` step: pipegen may know nothing of how it templates. */
+  readonly fromSpec?: true;
 }
 
 export interface TaskModel {

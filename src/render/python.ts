@@ -216,6 +216,8 @@ export function pyDict(entries: ReadonlyArray<readonly [string, PyValue | undefi
 
 /** Import statements needed by the code inside a value. */
 export function importsOf(value: PyValue | undefined): string[] {
+  if (value instanceof PyCall)
+    return [...value.imports, ...value.args.flatMap(importsOf), ...value.kwargs.flatMap(([, v]) => importsOf(v))];
   if (value instanceof PyCode) return [...value.imports];
   if (Array.isArray(value)) return value.flatMap(importsOf);
   if (value !== null && typeof value === "object")

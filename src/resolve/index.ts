@@ -13,6 +13,7 @@ import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
 import type { ValidSpec } from "../validate/index.js";
+import { notifyTargets, type ResolvedNotifyTarget } from "./notify.js";
 import { type RedshiftRoute, type ResolvedStep, redshiftRoute, resolveSteps } from "./steps.js";
 
 export type { GlueResource, RedshiftRoute, ResolvedRedshiftStep, ResolvedStep, UnloadTarget } from "./steps.js";
@@ -36,6 +37,8 @@ export interface ResolvedPipeline {
   readonly steps: readonly ResolvedStep[];
   /** How the Redshift steps reach Redshift; undefined when the spec names no Redshift connection. */
   readonly redshift: RedshiftRoute | undefined;
+  /** Every notification target, the DAG's first, then each step's. */
+  readonly notifyTargets: readonly ResolvedNotifyTarget[];
   /** Expands placeholders (dates, params) in a templated string for this target. */
   readonly templated: (text: string) => string;
   /**
@@ -81,6 +84,7 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
     startDate: dateTimeParts(spec.pipeline.startDate)!,
     steps: resolveSteps(spec.pipeline),
     redshift: spec.pipeline.connections.redshift && redshiftRoute(spec.pipeline),
+    notifyTargets: notifyTargets(spec.pipeline),
     templated: (text) => expandPlaceholders(text, date),
     runner:
       spec.pipeline.xtableRunner && spec.pipeline.steps.some((s) => s.kind === "xtable")

@@ -4,6 +4,8 @@
  * sensor reads its key, and the Glue resources it names. Render, IAM, deploy
  * preflight and graph read these facts; none of them derives them again.
  */
+
+import { KNOWN_OPERATORS, type KnownOperator } from "../spec/known-operators.js";
 import type { DataApiConnection, Pipeline } from "../spec/pipeline.js";
 import { s3KeyForm } from "../spec/s3-keys.js";
 import { parseS3Uri } from "../spec/s3-uri.js";
@@ -66,6 +68,15 @@ interface KindFacts {
   readonly redshiftSql: object;
   readonly refreshMaterializedView: object;
   readonly unload: { readonly target: UnloadTarget };
+  readonly operator: {
+    /** The module the class is imported from, and its name. */
+    readonly module: string;
+    readonly className: string;
+    /** The class comes from the Amazon provider, which requirements.txt then lists. */
+    readonly amazonProvider: boolean;
+    /** What pipegen knows of the class (its arguments and templated fields); undefined for any other class. */
+    readonly known: KnownOperator | undefined;
+  };
 }
 
 /** How the kinds that STEP_KINDS says run on Redshift reach it. */
@@ -121,6 +132,15 @@ const KIND_FACTS: { readonly [K in StepKind]: KindResolver<K> } = {
   redshiftSql: () => ({}),
   refreshMaterializedView: () => ({}),
   unload: (step) => ({ target: unloadTarget(step) }),
+  operator: (step) => {
+    const at = step.operator.lastIndexOf(".");
+    return {
+      module: step.operator.slice(0, at),
+      className: step.operator.slice(at + 1),
+      amazonProvider: step.operator.startsWith("airflow.providers.amazon."),
+      known: KNOWN_OPERATORS[step.operator],
+    };
+  },
 };
 
 /** Every step's facts, in spec order. */

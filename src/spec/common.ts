@@ -7,8 +7,12 @@
 import { z } from "zod";
 import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
 import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
+import { assetUri } from "./assets.js";
 import { daysInMonth } from "./dates.js";
 import { PARAM_PLACEHOLDER, PLACEHOLDER_NAMES } from "./placeholders.js";
+import { s3BucketNameProblem } from "./s3-bucket-name.js";
+
+export { s3BucketNameProblem };
 
 const PYTHON_KEYWORDS = new Set([
   "False",
@@ -51,6 +55,11 @@ const PYTHON_KEYWORDS = new Set([
   "type",
 ]);
 
+/** True for Python's keywords and soft keywords. */
+export function isPythonKeyword(word: string): boolean {
+  return PYTHON_KEYWORDS.has(word);
+}
+
 /**
  * Names the generated DAG module binds itself (imports and the `dag` object).
  * A task variable with one of these names would shadow them.
@@ -84,17 +93,6 @@ export const s3BucketName = z.string().superRefine((name, ctx) => {
   const why = s3BucketNameProblem(name);
   if (why) ctx.addIssue({ code: "custom", message: `is not a valid S3 bucket name: ${why}` });
 });
-
-function s3BucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters long";
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
-    return "only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit";
-  if (name.includes("..")) return "must not contain two adjacent periods";
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "must not look like an IP address";
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return "uses a reserved prefix";
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return "uses a reserved suffix";
-  return undefined;
-}
 
 /** `s3://bucket/key...`; the bucket must be valid, the key may be empty. */
 export const s3Uri = z.string().superRefine((uri, ctx) => {
@@ -366,13 +364,64 @@ export const jinjaString = z.string().superRefine((value, ctx) => {
   if (placeholder)
     ctx.addIssue({
       code: "custom",
-      message: `\${${placeholder[1]}} is not expanded here: placeholders work in S3 keys, SQL, script arguments and table paths`,
+      message: `\${${placeholder[1]}} is not expanded here: placeholders work in S3 keys, SQL, script arguments, table paths and operator arguments`,
       params: {
-        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} if the value must change per run",
+        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} or {{ params.<name> }} if the value must change per run",
       },
     });
   addJinjaIssues(value, false, ctx);
 });
+
+/** An SNS topic ARN (standard topics: pipegen's notifier sends no message group). */
+export const snsTopicArn = z
+  .string()
+  .regex(/^arn:(aws|aws-cn|aws-us-gov):sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, {
+    message: "must be an SNS topic ARN such as arn:aws:sns:us-east-1:111122223333:pipeline-alerts",
+  })
+  .refine((t) => !t.endsWith(".fifo"), {
+    message:
+      "is a FIFO topic: the Amazon provider's SnsNotifier publishes without a message group id, which FIFO topics require",
+  });
+
+const notifyText = jinjaString.refine((t) => t.trim() !== "", { message: "must not be empty" });
+
+/**
+ * Where a notification goes: an SNS topic (the Amazon provider's
+ * SnsNotifier, as the MWAA execution role) or a Slack incoming webhook
+ * through an Airflow connection (the Slack provider's SlackWebhookNotifier).
+ * The spec holds the topic ARN or the connection id, never a secret.
+ */
+export const notifyTarget = z.union(
+  [
+    z.strictObject({
+      sns: snsTopicArn,
+      /** The e-mail subject; SNS wants one line of printable ASCII, at most 100 characters. */
+      subject: notifyText
+        .pipe(z.string().max(100))
+        .refine((s) => /^[\x20-\x7e]*$/.test(s), {
+          message: "must be one line of printable ASCII: SNS refuses anything else in a subject",
+        })
+        .optional(),
+      message: notifyText.optional(),
+    }),
+    z.strictObject({
+      /** The Airflow connection (type slackwebhook) that holds the webhook. */
+      slack: connId,
+      message: notifyText.optional(),
+    }),
+  ],
+  { error: "must be { sns: <topic ARN> } or { slack: <Airflow connection id> }" },
+);
+
+export type NotifyTarget = z.output<typeof notifyTarget>;
+
+/** Notifications when the DAG run (pipeline level) or the step (step level) fails or succeeds. */
+export const notify = z.strictObject({
+  onFailure: z.array(notifyTarget).min(1).optional(),
+  onSuccess: z.array(notifyTarget).min(1).optional(),
+});
+
+export type Notify = z.output<typeof notify>;
 
 /** Options every step kind shares. */
 export const stepBase = {
@@ -385,4 +434,8 @@ export const stepBase = {
   executionTimeout: duration.optional(),
   /** Shown in the Airflow UI as the task's documentation. */
   doc: z.string().optional(),
+  /** Notifications when this step fails (any of its tasks) or succeeds (its last task). */
+  notify: notify.optional(),
+  /** What the step produces, as Airflow Datasets/Assets that other pipelines can be scheduled on. */
+  outputs: z.array(assetUri).min(1).optional(),
 };

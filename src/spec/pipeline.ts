@@ -4,11 +4,13 @@
  */
 import { z } from "zod";
 import { AIRFLOW_VERSIONS } from "./airflow-versions.js";
+import { assetSchedule } from "./assets.js";
 import {
   awsAccountId,
   awsRegion,
   connId,
   duration,
+  notify,
   pythonIdentifier,
   s3BucketName,
   schedule,
@@ -114,8 +116,15 @@ export const pipeline = z
     tags: z.array(z.string().min(1).max(100)).default([]),
     /** The MWAA Airflow version this DAG is rendered for. */
     airflowVersion: z.enum(AIRFLOW_VERSIONS),
-    /** A cron expression, a preset such as `@daily`, or `null`/`none` for manual runs only. */
-    schedule,
+    /**
+     * A cron expression, a preset such as `@daily`, `null`/`none` for manual
+     * runs only, or `{ assets: [...] }` to run when other pipelines' outputs are updated.
+     */
+    schedule: z.union([z.null(), z.string(), assetSchedule]).superRefine((value, ctx) => {
+      if (value !== null && typeof value === "object") return;
+      const time = schedule.safeParse(value);
+      for (const issue of time.error?.issues ?? []) ctx.addIssue({ code: "custom", message: issue.message });
+    }),
     /** First data interval start, in UTC. */
     startDate: isoDate,
     catchup: z.boolean().default(false),
@@ -166,6 +175,8 @@ export const pipeline = z
      * partition. Other runs render their own interval's date.
      */
     dateParam: paramName.optional(),
+    /** Notifications when a DAG run fails or succeeds. */
+    notify: notify.optional(),
     steps: z.array(step).min(1),
   })
   .superRefine((p, ctx) => {

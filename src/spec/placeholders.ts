@@ -24,6 +24,12 @@ export const PLACEHOLDER_NAMES = Object.keys(PLACEHOLDERS) as PlaceholderName[];
 /** `${params.<name>}`: a run parameter's value, read at run time. */
 export const PARAM_PLACEHOLDER = /\$\{params\.([a-z][a-z0-9_]*)\}/;
 
+/**
+ * Anything written as a placeholder, known or not (`${DAY}`, `${params.x}`):
+ * where pipegen expands none, such text would stay as written.
+ */
+export const ANY_PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_.]*\}/;
+
 const PLACEHOLDER_PATTERN = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH|params\.[a-z][a-z0-9_]*)\}/g;
 
 /** True when the text uses at least one placeholder (a date or a param). */

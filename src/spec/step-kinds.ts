@@ -24,6 +24,8 @@ export const STEP_KINDS = {
   redshiftSql: { redshift: true, amazonProvider: true },
   refreshMaterializedView: { redshift: true, amazonProvider: true },
   unload: { redshift: true, amazonProvider: true },
+  // The class the spec names: resolve says whether it comes from the Amazon provider.
+  operator: { redshift: false, amazonProvider: false },
 } as const satisfies { readonly [K in StepKind]: StepKindTraits };
 
 /** The kinds that run on Redshift. */

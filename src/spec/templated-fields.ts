@@ -7,6 +7,7 @@
 import type { SpecPath } from "../problem.js";
 import { unhandledStepKind } from "./step-kinds.js";
 import type { Step } from "./steps/index.js";
+import type { ArgumentValue } from "./steps/operator.js";
 
 export interface TemplatedField {
   readonly path: SpecPath;
@@ -52,8 +53,23 @@ export function templatedFields(step: Step, index: number): TemplatedField[] {
       break;
     case "refreshMaterializedView":
       break;
+    case "operator":
+      for (const [name, value] of Object.entries(step.arguments)) addStrings(["arguments", name], value, add);
+      break;
     default:
       return unhandledStepKind(step);
   }
   return out;
+}
+
+/** Every string inside an operator argument: Airflow renders strings in lists and dict values (not keys). */
+function addStrings(
+  path: readonly PropertyKey[],
+  value: ArgumentValue,
+  add: (path: readonly PropertyKey[], text: string, placeholders: boolean) => void,
+): void {
+  if (typeof value === "string") add(path, value, true);
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) addStrings([...path, i], v, add);
+  else if (value !== null && typeof value === "object")
+    for (const [k, v] of Object.entries(value)) addStrings([...path, k], v, add);
 }

@@ -6,7 +6,7 @@
  *
  * The rules aim at what people actually paste: AWS access keys and secret
  * keys, `password=...` style assignments, SQL `PASSWORD '...'`, connection
- * URIs with a password, private keys, and a field named like a password that
+ * URIs with a password, private keys, Slack webhook URLs, and a field named like a password that
  * holds a literal. Look-alikes that are fine: ARNs (a secret's ARN is the
  * right way to refer to it), Jinja or placeholder references resolved at run
  * time (`{{ conn.x.password }}`, `${DATE}`), and `PASSWORD DISABLE`.
@@ -132,14 +132,19 @@ const VALUE_RULES: readonly ValueRule[] = [
     test: (t) => [...t.matchAll(/\bPASSWORD\s+'((?:[^']|'')*)'/gi)].some((m) => isLiteralSecret(m[1]!)),
   },
   { what: "an AWS secret access key", test: (t) => secretKeyCandidates(t).length > 0 },
+  // A Slack incoming webhook URL is its own credential: whoever has it can post (notify takes a connection id).
+  { what: "a Slack webhook URL", test: (t) => SLACK_WEBHOOK.test(t) },
 ];
+
+const SLACK_WEBHOOK = /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+/;
 
 /**
  * Each value rule needs one of these words in the text, a URI with user
  * info, or a 40-character base64 run for a secret access key: most strings
  * of a spec (s3:// URIs, ARNs, SQL) are cleared by these cheap tests.
  */
-const MAY_HOLD_CREDENTIAL = /AKIA|ASIA|PRIVATE KEY|passw|pwd|passphrase|secret|api[_-]?key|token|credential/i;
+const MAY_HOLD_CREDENTIAL =
+  /AKIA|ASIA|PRIVATE KEY|passw|pwd|passphrase|secret|api[_-]?key|token|credential|hooks\.slack\.com/i;
 const BASE64_RUN = /[A-Za-z0-9/+]{40}/;
 
 function valueRuleHit(text: string): ValueRule | undefined {

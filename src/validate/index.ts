@@ -7,8 +7,11 @@ import { type Locator, type Problem, placeProblem, type SpecProblem } from "../p
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
 import { type Pipeline, pipeline } from "../spec/pipeline.js";
+import { assetProblems } from "./assets.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
+import { notifyProblems } from "./notify.js";
+import { operatorStepProblems } from "./operator-steps.js";
 import { paramProblems } from "./params.js";
 import { targetProblems } from "./target.js";
 import { zodProblems } from "./zod-problems.js";
@@ -37,6 +40,8 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
     found.push(...targetProblems({ file, pipeline: result.data }, target, options.airflowVersion !== undefined));
     found.push(...paramProblems({ file, pipeline: result.data }));
+    found.push(...operatorStepProblems(result.data, target).map((o) => ({ file, ...o })));
+    found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }
 
   found.push(...checkStepGraph(spec), ...credentialProblems(spec));
@@ -64,7 +69,11 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
  */
 export function crossFileProblems(
   specs: readonly ValidSpec[],
-  options: { readonly checkVersions: boolean },
+  options: {
+    readonly checkVersions: boolean;
+    /** False when some specs of the bundle failed on their own: an asset's producer may be among them. */
+    readonly allValid?: boolean;
+  },
 ): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const byId = groupBy(specs, (s) => s.pipeline.id);
@@ -89,6 +98,7 @@ export function crossFileProblems(
       });
   }
   problems.push(...runnerLocationProblems(specs));
+  problems.push(...assetProblems(specs, { producersKnown: options.allValid ?? true }));
   return problems;
 }
 

@@ -92,6 +92,28 @@ export function describeIssue(issue: z.core.$ZodIssue): IssueText {
   }
 }
 
+/**
+ * A union of a scalar form and a mapping form (such as `schedule`, a cron
+ * string or `{ assets }`) given a mapping: when every other alternative
+ * failed only on the value's type, the mapping form's own issues, at their
+ * own paths, say far more than the union's "invalid input". Other issues are
+ * kept as they are.
+ */
+export function narrowUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== "invalid_union" || issue.discriminator || !isMapping(issue.input)) return [issue];
+  const onType = (alt: readonly z.core.$ZodIssue[]) =>
+    alt.length === 1 &&
+    (alt[0]!.code === "invalid_type" || alt[0]!.code === "invalid_union") &&
+    alt[0]!.path.length === 0;
+  const tried = issue.errors.filter((alt) => !onType(alt));
+  if (tried.length !== 1 || issue.errors.length < 2) return [issue];
+  return tried[0]!.flatMap((sub) => narrowUnion({ ...sub, path: [...issue.path, ...sub.path] } as z.core.$ZodIssue));
+}
+
+function isMapping(value: unknown): boolean {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /** Describes an unknown key, suggesting the closest known one. */
 export function describeUnknownKey(key: string, knownKeys: readonly string[]): IssueText {
   const near = nearest(key, knownKeys);

@@ -3,6 +3,7 @@
  * know before it runs. Warnings never fail validation.
  */
 import type { SpecProblem } from "../problem.js";
+import { KNOWN_OPERATORS } from "../spec/known-operators.js";
 import type { Pipeline } from "../spec/pipeline.js";
 
 /** Warnings for valid specs, as problems (with no hint) that do not fail validation. */
@@ -10,7 +11,13 @@ export function specWarnings(specs: readonly { readonly file: string; readonly p
   const out: SpecProblem[] = [];
   for (const { file, pipeline } of specs)
     for (const [i, step] of pipeline.steps.entries())
-      if (step.kind === "unload" && step.legacyOperator)
+      if (step.kind === "operator" && !KNOWN_OPERATORS[step.operator])
+        out.push({
+          file,
+          path: ["steps", i, "operator"],
+          message: `pipegen imports nothing, so it cannot check ${step.operator}: the DAG imports only if that class exists with the packages MWAA installs (requirements.txt) and takes these arguments, and placeholders or Jinja render only in its templated fields. Import the rendered DAG once (e.g. airflow dags list-import-errors) before you deploy`,
+        });
+      else if (step.kind === "unload" && step.legacyOperator)
         out.push({
           file,
           path: ["steps", i, "legacyOperator"],

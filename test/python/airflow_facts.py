@@ -58,6 +58,34 @@ def context_keys() -> set[str]:
     return keys - {"json", "value"}
 
 
+def base_operator():
+    try:
+        from airflow.sdk import BaseOperator
+    except ImportError:
+        from airflow.models.baseoperator import BaseOperator
+    return BaseOperator
+
+
+def keyword_parameters(cls) -> tuple[list[str], list[str]]:
+    """The keyword arguments a class's __init__ and those of its bases take,
+    up to (not including) BaseOperator, and those without a default."""
+    stop = base_operator()
+    names: set[str] = set()
+    required: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is stop:
+            break
+        if "__init__" not in klass.__dict__:
+            continue
+        for p in inspect.signature(klass.__dict__["__init__"]).parameters.values():
+            if p.name == "self" or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                continue
+            if p.name not in names and p.default is p.empty:
+                required.add(p.name)
+            names.add(p.name)
+    return sorted(names), sorted(required)
+
+
 def main(classes: list[str]) -> int:
     os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="airflow-facts-")
     warnings.simplefilter("ignore")
@@ -72,13 +100,22 @@ def main(classes: list[str]) -> int:
     for path in classes:
         module, name = path.rsplit(".", 1)
         cls = getattr(importlib.import_module(module), name)
+        parameters, required = keyword_parameters(cls)
         operators[path] = {
             "template_fields": sorted(cls.template_fields),
             "template_ext": list(cls.template_ext),
+            "parameters": parameters,
+            "required": required,
         }
+    base = inspect.signature(base_operator().__init__).parameters.values()
     result = {
         "trigger_rules": sorted(rule.value for rule in TriggerRule),
         "operators": operators,
+        "base_operator_parameters": sorted(
+            p.name
+            for p in base
+            if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        ),
         **jinja_environment(),
         "context": sorted(context_keys()),
     }

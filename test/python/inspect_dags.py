@@ -379,7 +379,8 @@ def _context_3(dag, task, run: dict[str, Any]):
     return context
 
 
-def _runs(major: int, start, end, run_after, conf: dict) -> dict[str, dict[str, Any]]:
+def _runs(major: int, start, end, run_after, conf: dict | None = None) -> dict[str, dict[str, Any]]:
+    conf = conf or {}
     scheduled = {
         "conf": {},
         "run_type": "scheduled",

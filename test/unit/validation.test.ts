@@ -62,7 +62,7 @@ describe("pipeline-level rules", () => {
       ['airflowVersion: is required — use one of "2.10.3", "2.11.0", "3.0.6", "3.2.1", "3.3.1"'],
     ],
     ["missing required union", { schedule: undefined }, ["schedule: is required"]],
-    ["union of the wrong type", { schedule: 5 }, ["schedule: expected null or a string, got number 5"]],
+    ["union of the wrong type", { schedule: 5 }, ["schedule: expected null or a string or an object, got number 5"]],
     ["no steps", { steps: [] }, ["steps: needs at least 1 item"]],
     [
       "bad secret ARN",

@@ -4,6 +4,7 @@ import type { StepKind } from "../../spec/steps/index.js";
 import type { Grant, IamContext, IamStepBuilder } from "../model.js";
 import { glueCrawlerGrants } from "./glue-crawler.js";
 import { glueJobGrants } from "./glue-job.js";
+import { operatorGrants } from "./operator.js";
 import { redshiftProcedureGrants } from "./redshift-procedure.js";
 import { redshiftSqlGrants } from "./redshift-sql.js";
 import { refreshMaterializedViewGrants } from "./refresh-materialized-view.js";
@@ -20,6 +21,7 @@ const BUILDERS: { [K in StepKind]: IamStepBuilder<K> } = {
   redshiftSql: redshiftSqlGrants,
   refreshMaterializedView: refreshMaterializedViewGrants,
   unload: unloadGrants,
+  operator: operatorGrants,
 };
 
 /** What one step needs, for every identity that acts for it. */

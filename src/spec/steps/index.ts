@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { glueCrawlerStep } from "./glue-crawler.js";
 import { glueJobStep } from "./glue-job.js";
+import { operatorStep } from "./operator.js";
 import { redshiftProcedureStep } from "./redshift-procedure.js";
 import { redshiftSqlStep } from "./redshift-sql.js";
 import { refreshMaterializedViewStep } from "./refresh-materialized-view.js";
@@ -18,6 +19,7 @@ export const step = z.discriminatedUnion("kind", [
   redshiftSqlStep,
   refreshMaterializedViewStep,
   unloadStep,
+  operatorStep,
 ]);
 
 export type Step = z.output<typeof step>;
@@ -26,6 +28,7 @@ export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 
 export type { GlueCrawlerStep } from "./glue-crawler.js";
 export type { GlueJobStep } from "./glue-job.js";
+export type { OperatorStep } from "./operator.js";
 export type { RedshiftProcedureStep } from "./redshift-procedure.js";
 export type { RedshiftSqlStep } from "./redshift-sql.js";
 export type { RefreshMaterializedViewStep } from "./refresh-materialized-view.js";

@@ -14,8 +14,8 @@ import zlib from "node:zlib";
 import { type Compressors, parquetMetadata, parquetReadObjects } from "hyparquet";
 import type { CheckResult } from "./compare.js";
 import type { IcebergTableState } from "./iceberg-metadata.js";
-import { displayPath, hasRemoteScheme } from "./paths.js";
-import { isS3Location, type TableStorage } from "./storage.js";
+import { displayPath, hasRemoteScheme, isS3Location } from "./paths.js";
+import type { TableStorage } from "./storage.js";
 
 type Value = bigint | number | string;
 

@@ -12,7 +12,6 @@
  *   `%` literally, so they are NOT decoded; only the `file:` scheme is removed.
  */
 import { isAbsolute, normalize, resolve } from "node:path";
-import { canonicalS3, isS3Location } from "./storage.js";
 
 /** Removes a `file:` scheme (`file:/x`, `file:///x`, `file://localhost/x`) and returns the path part. */
 export function stripFileScheme(location: string): string {
@@ -25,6 +24,34 @@ export function stripFileScheme(location: string): string {
     rest = slash < 0 ? "/" : rest.slice(slash);
   }
   return rest;
+}
+
+/** `s3://`, and Hadoop's `s3a://` and `s3n://` for the same objects: the bucket, then the key with its leading slash. */
+const S3_LOCATION = /^s3[an]?:\/\/([^/]+)(\/.*)?$/;
+
+/** True for locations in S3 (`s3://`, `s3a://`, `s3n://`). */
+export function isS3Location(location: string): boolean {
+  return S3_LOCATION.test(location);
+}
+
+/** The bucket and key of an S3 location (the key without leading slashes; "" for the bucket itself). */
+export function s3BucketAndKey(location: string): { bucket: string; key: string } {
+  const m = S3_LOCATION.exec(location);
+  if (!m) throw new Error(`not an S3 location: ${location}`);
+  return { bucket: m[1]!, key: (m[2] ?? "").replace(/^\/+/, "") };
+}
+
+/** An S3 location as `s3://bucket/key`: the scheme made `s3`, "." and ".." resolved, no repeated or trailing slash. */
+export function canonicalS3(location: string): string {
+  if (!isS3Location(location)) return location;
+  const { bucket, key } = s3BucketAndKey(location);
+  const parts: string[] = [];
+  for (const segment of key.split("/")) {
+    if (segment === "" || segment === ".") continue;
+    if (segment === "..") parts.pop();
+    else parts.push(segment);
+  }
+  return `s3://${bucket}${parts.length > 0 ? `/${parts.join("/")}` : ""}`;
 }
 
 /** True for `s3://bucket/x`, `gs://…`, `abfss://…`: anything with a non-file scheme. */

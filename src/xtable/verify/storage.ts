@@ -18,6 +18,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, normalize, resolve } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { DeltaTableError } from "../errors.js";
+import { canonicalS3, isS3Location, s3BucketAndKey, stripFileScheme } from "./paths.js";
 
 /** What is at a location. */
 export type EntryKind = "folder" | "file" | "missing";
@@ -42,27 +43,7 @@ export interface TableStorage {
   read(location: string): Promise<Buffer>;
 }
 
-/** `s3://`, and Hadoop's `s3a://` and `s3n://` for the same objects. */
-const S3_URI = /^s3[an]?:\/\/([^/]+)(\/.*)?$/;
 const ANY_SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//;
-
-/** True for locations in S3 (`s3://`, `s3a://`, `s3n://`). */
-export function isS3Location(location: string): boolean {
-  return S3_URI.test(location);
-}
-
-/** An S3 location as `s3://bucket/key`: the scheme made `s3`, "." and ".." resolved, no repeated or trailing slash. */
-export function canonicalS3(location: string): string {
-  const m = S3_URI.exec(location);
-  if (!m) return location;
-  const parts: string[] = [];
-  for (const segment of (m[2] ?? "").split("/")) {
-    if (segment === "" || segment === ".") continue;
-    if (segment === "..") parts.pop();
-    else parts.push(segment);
-  }
-  return `s3://${m[1]}${parts.length > 0 ? `/${parts.join("/")}` : ""}`;
-}
 
 /**
  * The storage that holds the table at `location`: a local path or `file:` URI,
@@ -72,9 +53,10 @@ export function canonicalS3(location: string): string {
 export function storageFor(location: string, options: { s3?: () => S3Client } = {}): TableStorage {
   if (isS3Location(location)) {
     const root = canonicalS3(location);
-    if (root === `s3://${S3_URI.exec(location)![1]}`)
+    const { bucket, key } = s3BucketAndKey(root);
+    if (key === "")
       throw new DeltaTableError(
-        `${location} names a whole bucket; give the table's prefix, e.g. s3://${S3_URI.exec(location)![1]}/path/to/table (the folder that holds _delta_log).`,
+        `${location} names a whole bucket; give the table's prefix, e.g. s3://${bucket}/path/to/table (the folder that holds _delta_log).`,
       );
     return new S3Storage(root, options.s3 ?? defaultS3Client);
   }
@@ -83,18 +65,7 @@ export function storageFor(location: string, options: { s3?: () => S3Client } = 
     throw new DeltaTableError(
       `${location}: ${scheme}:// tables are not supported; pipegen xtable verify reads a local folder (a path or a file: URI) or an S3 prefix (s3://bucket/prefix/table).`,
     );
-  return new LocalStorage(resolve(stripFile(location)));
-}
-
-function stripFile(location: string): string {
-  if (!location.startsWith("file:")) return location;
-  let rest = location.slice("file:".length);
-  if (rest.startsWith("//")) {
-    rest = rest.slice(2);
-    const slash = rest.indexOf("/");
-    rest = slash < 0 ? "/" : rest.slice(slash);
-  }
-  return rest;
+  return new LocalStorage(resolve(stripFileScheme(location)));
 }
 
 class LocalStorage implements TableStorage {
@@ -164,7 +135,7 @@ class S3Storage implements TableStorage {
   }
 
   async kind(location: string): Promise<EntryKind> {
-    const { bucket, key } = split(location);
+    const { bucket, key } = s3BucketAndKey(location);
     const s3 = await this.sdkClient();
     const under = await this.call(() =>
       s3.client.send(new s3.sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: `${key}/`, MaxKeys: 1 })),
@@ -180,7 +151,7 @@ class S3Storage implements TableStorage {
   }
 
   async list(dir: string): Promise<string[]> {
-    const { bucket, key } = split(dir);
+    const { bucket, key } = s3BucketAndKey(dir);
     const prefix = `${key}/`;
     const s3 = await this.sdkClient();
     const names: string[] = [];
@@ -201,7 +172,7 @@ class S3Storage implements TableStorage {
   }
 
   async read(location: string): Promise<Buffer> {
-    const { bucket, key } = split(location);
+    const { bucket, key } = s3BucketAndKey(location);
     const s3 = await this.sdkClient();
     const object = await this.call(() => s3.client.send(new s3.sdk.GetObjectCommand({ Bucket: bucket, Key: key })));
     if (!object.Body) throw new S3ReadError("S3 returned no body", "EIO");
@@ -222,11 +193,6 @@ class S3Storage implements TableStorage {
       throw describeS3Error(error);
     }
   }
-}
-
-function split(location: string): { bucket: string; key: string } {
-  const m = S3_URI.exec(location)!;
-  return { bucket: m[1]!, key: (m[2] ?? "").replace(/^\/+/, "") };
 }
 
 /**

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.datasets import Dataset
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
 from pipegen_xtable.operator import XTableOperator
@@ -78,6 +79,10 @@ with DAG(
         },
         max_heap="2g",
         execution_timeout=timedelta(hours=1),
+        outlets=[
+            Dataset("glue://sales_db/sales"),
+            Dataset("s3://datalake-sales/sales/metadata"),
+        ],
     )
 
     refresh_sales_mv = RedshiftDataOperator(
@@ -88,6 +93,7 @@ with DAG(
         sql="REFRESH MATERIALIZED VIEW analytics.sales_daily_mv;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
+        outlets=[Dataset("redshift://analytics/dev/analytics/sales_daily_mv")],
     )
 
     write_sales_delta >> sales_to_iceberg

@@ -19,7 +19,7 @@ from datetime import timedelta
 import pendulum
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
-from airflow.sdk import DAG
+from airflow.sdk import DAG, Asset
 from airflow.timetables.interval import CronDataIntervalTimetable
 from pipegen_xtable.operator import XTableOperator
 
@@ -81,6 +81,10 @@ with DAG(
         },
         max_heap="2g",
         execution_timeout=timedelta(hours=1),
+        outlets=[
+            Asset("glue://sales_db/sales"),
+            Asset("s3://datalake-sales/sales/metadata"),
+        ],
     )
 
     refresh_sales_mv = RedshiftDataOperator(
@@ -91,6 +95,7 @@ with DAG(
         sql="REFRESH MATERIALIZED VIEW analytics.sales_daily_mv;",
         wait_for_completion=True,
         aws_conn_id="aws_default",
+        outlets=[Asset("redshift://analytics/dev/analytics/sales_daily_mv")],
     )
 
     write_sales_delta >> sales_to_iceberg
