@@ -66,12 +66,47 @@ describe("the committed JSON Schema, by jsonschema", () => {
     });
   });
 
+  it("accepts text that holds references where a value has a shape (an ARN, a bucket), and only there", async () => {
+    const iam = (resource: string) => ({
+      ...BASE,
+      steps: [
+        {
+          id: "tell",
+          kind: "operator",
+          operator: "airflow.providers.amazon.aws.operators.sns.SnsPublishOperator",
+          arguments: { target_arn: resource, message: "m" },
+          iam: [{ actions: ["sns:Publish"], resources: [resource] }],
+        },
+      ],
+    });
+    const result = await validate(pipelineJsonSchema(), {
+      arn: iam("arn:aws:sns:${env.region}:${env.account}:alerts"),
+      whole: iam("${env.alertsTopic}"),
+      notArn: iam("alerts-topic"),
+      malformed: iam("arn:aws:sns:us-east-1:${env.}:alerts"),
+      bucket: sensor({ bucket: "clicks-${env.stage}" }),
+      enumText: sensor({ mode: "re${env.mode}" }),
+    });
+    expect(Object.fromEntries(Object.entries(result).map(([name, errors]) => [name, errors.length > 0]))).toEqual({
+      arn: false,
+      whole: false,
+      notArn: true,
+      malformed: true,
+      bucket: false,
+      enumText: true,
+    });
+  });
+
   it("refuses, in a project's schema, a reference the config does not declare", async () => {
     const result = await validate(pipelineJsonSchema({ envValues: ["runs"] }), {
       declared: { ...BASE, maxActiveRuns: "${env.runs}" },
       undeclared: { ...BASE, maxActiveRuns: "${env.rnus}" },
+      declaredInText: { ...BASE, startDate: "2024-0${env.runs}-01" },
+      undeclaredInText: { ...BASE, startDate: "2024-0${env.runs}-0${env.rnus}" },
     });
     expect(result.declared).toEqual([]);
     expect(result.undeclared!.length).toBeGreaterThan(0);
+    expect(result.declaredInText).toEqual([]);
+    expect(result.undeclaredInText!.length).toBeGreaterThan(0);
   });
 });

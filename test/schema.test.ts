@@ -39,6 +39,17 @@ describe("environment references in the JSON Schema", () => {
     ["an edge", props(sensor).after!],
   ])("may not stand for %s", (_, node) => {
     expect(JSON.stringify(node)).not.toContain("envReference");
+    expect(JSON.stringify(node)).not.toContain("envText");
+  });
+
+  it.each<[string, Node]>([
+    ["a string with a pattern", props(schema).startDate!],
+    [
+      "an IAM resource ARN",
+      props(s3Sensor.find((o) => (props(o).kind as { const?: string }).const === "operator")!).iam!,
+    ],
+  ])("may hold references inside %s", (_, node) => {
+    expect(JSON.stringify(node)).toContain('"$ref":"#/$defs/envText"');
   });
 
   it("list a project's references, for completion, when the config's names are given", () => {

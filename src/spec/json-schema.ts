@@ -25,8 +25,10 @@ export interface JsonSchemaOptions {
  * The spec's JSON Schema as formatted JSON text (what a spec author writes:
  * input types). Wherever a value must be a number, a switch or a string of a
  * given shape, it may also be a reference to an environment value,
- * `${env.<name>}` (defined once, in `$defs.envReference`); free text may
- * contain references anyway.
+ * `${env.<name>}` (defined once, in `$defs.envReference`); a string of a
+ * given shape (an ARN, a bucket name) may also be text that holds references
+ * (`$defs.envText`), checked by pipegen once the values are in; free text
+ * may contain references anyway.
  */
 export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
   const schema = z.toJSONSchema(pipeline, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
@@ -38,6 +40,15 @@ export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
       ? { enum: [...options.envValues].sort().map((name) => `\${env.${name}}`) }
       : { pattern: ENV_REFERENCE_PATTERN }),
   };
+  // Text that holds a reference (s3://${env.lakeBucket}/x) is checked once the value is in: only the names here.
+  const names = options.envValues ? `(?:${[...options.envValues].sort().join("|")})` : "[A-Za-z][A-Za-z0-9_]*";
+  const envText: JsonSchema = {
+    description:
+      "Text that holds ${env.<name>} references, checked (as the spec's own text) once each value is in place",
+    type: "string",
+    pattern: "\\$\\{env\\.",
+    not: { pattern: `\\$\\{env\\.(?!${names}\\})` },
+  };
   const withReferences = allowReferences(schema as JsonSchema);
   // zod puts recursive schemas (a param's JSON default) in $defs: they stay, beside the reference.
   const { $schema, $defs, ...rest } = withReferences;
@@ -47,7 +58,7 @@ export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
       $id: SCHEMA_ID,
       title: "pipegen pipeline spec",
       ...rest,
-      $defs: { ...($defs as JsonSchema | undefined), envReference },
+      $defs: { ...($defs as JsonSchema | undefined), envReference, envText },
     },
     null,
     2,
@@ -55,6 +66,9 @@ export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
 }
 
 const REFERENCE = { $ref: "#/$defs/envReference" };
+const TEXT_WITH_REFERENCES = { $ref: "#/$defs/envText" };
+/** Keywords that constrain a string's shape: text with a reference in it may still fit once the value is in. */
+const SHAPE_CONSTRAINTS = ["pattern", "format", "maxLength"];
 const SCALARS = new Set(["string", "number", "integer", "boolean", "null"]);
 /** Keywords that constrain a string: a reference would not satisfy them. */
 const STRING_CONSTRAINTS = ["pattern", "enum", "const", "format", "maxLength"];
@@ -101,9 +115,11 @@ function widen(node: JsonSchema): JsonSchema {
   // Annotations stay on the outside, where editors show them.
   const { default: byDefault, description, ...constraint } = node;
   const alternatives = Array.isArray(constraint.anyOf) ? (constraint.anyOf as JsonSchema[]) : [constraint];
+  const shaped = alternatives.some((a) => a.type === "string" && SHAPE_CONSTRAINTS.some((k) => a[k] !== undefined));
   return {
     ...(description === undefined ? {} : { description }),
     ...(byDefault === undefined ? {} : { default: byDefault }),
-    anyOf: [...alternatives, REFERENCE],
+    // The whole reference stays listed beside text with references: editors complete the names from it.
+    anyOf: [...alternatives, REFERENCE, ...(shaped ? [TEXT_WITH_REFERENCES] : [])],
   };
 }
