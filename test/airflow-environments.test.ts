@@ -52,6 +52,7 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
   clickstream_report: {
     refresh_sessions: [`${A}.operators.redshift_data.RedshiftDataOperator`, []],
     export_report: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["refresh_sessions"]],
+    announce_report: [`${A}.operators.sns.SnsPublishOperator`, ["export_report"]],
   },
 };
 
@@ -103,6 +104,22 @@ describe.each(EXAMPLE_ENVIRONMENTS.flatMap((env) => GOLDEN_TARGETS.map((v) => [e
       expect(report.export_report!.rendered_scheduled.sql).toBe(
         `UNLOAD ('SELECT * FROM web.sessions_daily_mv WHERE day = ''2024-03-05'' AND region = ''us''') TO 's3://${values.lakeBucket}/reports/region=us/dt=2024-03-05/' IAM_ROLE '${values.unloadRole}' FORMAT AS PARQUET ALLOWOVERWRITE`,
       );
+    });
+
+    it("renders the operator step's arguments with this environment's values, the run's date and its params", () => {
+      const announce = bag.dags.clickstream_report!.tasks.announce_report!;
+      expect(announce.rendered_scheduled).toMatchObject({
+        target_arn: values.reportTopic,
+        subject: "Clickstream report 2024-03-05 (us)",
+        message: `s3://${values.lakeBucket}/reports/region=us/dt=2024-03-05/`,
+        message_attributes: { region: "us", day: "2024-03-05" },
+      });
+      expect(announce.rendered_manual).toMatchObject({
+        target_arn: values.reportTopic,
+        subject: "Clickstream report 2024-02-29 (eu)",
+        message: `s3://${values.lakeBucket}/reports/region=eu/dt=2024-02-29/`,
+        message_attributes: { region: "eu", day: "2024-02-29" },
+      });
     });
 
     it("declares the run parameters with their schemas and defaults", () => {

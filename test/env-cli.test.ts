@@ -120,7 +120,7 @@ describe("render --env", () => {
     const r = await cli(["render", "--out", "dist"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(
-      "pipelines/clickstream_report.pipeline.yaml:30:16 connections.redshift.workgroup: reads env.workgroup, but no environment was given — pass --env with one of dev, prod",
+      "pipelines/clickstream_report.pipeline.yaml:36:16 connections.redshift.workgroup: reads env.workgroup, but no environment was given — pass --env with one of dev, prod",
     );
     expect(r.stderr).toMatch(
       /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ reads env\.\w+, but no environment was given — pass --env with one of dev, prod/,
@@ -174,7 +174,7 @@ describe("validate", () => {
     const r = await cli(["validate"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(
-      "pipelines/clickstream_report.pipeline.yaml:43:9 steps[1].to: with --env prod: names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:31:21)",
+      "pipelines/clickstream_report.pipeline.yaml:49:9 steps[1].to: with --env prod: names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:33:21)",
     );
     expect(r.stderr).toMatch(
       /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ steps\[2\]\.scriptLocation: with --env prod: names an invalid S3 bucket 'Clicks_Lake'/,
@@ -186,7 +186,7 @@ describe("validate", () => {
     await writeFile(file, (await readFile(file, "utf8")).replace("${env.unloadRole}", "${env.unloadrole}"));
     const r = await cli(["validate"]);
     expect(r.stderr.split("\n")).toEqual([
-      "pipelines/clickstream_report.pipeline.yaml:44:14 steps[1].iamRole: reads env.unloadrole, which pipegen.config.ts does not declare — did you mean env.unloadRole?",
+      "pipelines/clickstream_report.pipeline.yaml:50:14 steps[1].iamRole: reads env.unloadrole, which pipegen.config.ts does not declare — did you mean env.unloadRole?",
       "✗ 1 problem in 1 spec file; nothing was written",
     ]);
   });
@@ -212,6 +212,13 @@ describe("iam --env", () => {
       const other = valuesOf(env === "dev" ? "prod" : "dev");
       expect(execution).not.toMatch(new RegExp(`:::${other.landingBucket}["/]`));
       expect(execution).not.toContain(String(other.workgroupId));
+      // The operator step's declared statement and both DAGs' failure notifications, on this environment's topics only.
+      const statements = (
+        JSON.parse(execution) as { Statement: { Action: string | string[]; Resource: string | string[] }[] }
+      ).Statement.filter((st) => [st.Action].flat().includes("sns:Publish"))
+        .flatMap((st) => [st.Resource].flat())
+        .sort();
+      expect([...new Set(statements)]).toEqual([values.alertsTopic, values.reportTopic].sort());
     },
   );
 });

@@ -17,6 +17,8 @@ it("types every value any environment (or the shared values) sets, with its type
     | "redshiftSecret"
     | "glueRole"
     | "unloadRole"
+    | "reportTopic"
+    | "alertsTopic"
   >();
   const mixed = defineConfig({
     environments: { a: { values: { flag: true, n: 1 } }, b: { values: { flag: false, n: 2 } } },

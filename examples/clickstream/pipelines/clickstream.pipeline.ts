@@ -1,8 +1,9 @@
 /**
  * Clickstream sessions: raw click events land in S3 under an hourly
  * partition; a Glue crawler catalogs them, a Glue job sessionizes them into
- * the lake, and Redshift loads the sessions. Buckets, the workgroup, roles
- * and the Glue job's size come from the environment (pipegen.config.ts).
+ * the lake, and Redshift loads the sessions. Buckets, the workgroup, roles,
+ * the alerts topic and the Glue job's size come from the environment
+ * (pipegen.config.ts).
  */
 import { definePipeline, type EnvOf } from "pipegen";
 import type config from "../pipegen.config.js";
@@ -25,6 +26,8 @@ export default definePipeline<EnvOf<typeof config>>(({ env }) => ({
       description: "Sessions with fewer events are dropped as bots",
     },
   },
+  // A failed run alerts this environment's topic (the message names the DAG, the run and the reason).
+  notify: { onFailure: [{ sns: env.alertsTopic }] },
   connections: {
     redshift: {
       workgroup: env.workgroup,

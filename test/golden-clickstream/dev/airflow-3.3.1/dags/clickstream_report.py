@@ -8,12 +8,16 @@
 flowchart LR
     refresh_sessions["refresh_sessions<br/>refreshMaterializedView · RedshiftDataOperator"]
     export_report["export_report<br/>unload · RedshiftDataOperator"]
+    announce_report["announce_report<br/>operator · SnsPublishOperator"]
     refresh_sessions --> export_report
+    export_report --> announce_report
 ```
 """
 
 import pendulum
+from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
+from airflow.providers.amazon.aws.operators.sns import SnsPublishOperator
 from airflow.sdk import DAG, Param
 from airflow.timetables.interval import CronDataIntervalTimetable
 
@@ -41,6 +45,14 @@ with DAG(
         ),
     },
     tags=["clickstream", "reporting"],
+    on_failure_callback=[
+        SnsNotifier(
+            aws_conn_id="aws_default",
+            target_arn="arn:aws:sns:us-east-1:111122223333:data-alerts-dev",
+            subject="{{ dag.dag_id }} failed: {{ run_id }}",
+            message="DAG {{ dag.dag_id }}, run {{ run_id }}, failed: {{ reason }}",
+        ),
+    ],
     doc_md=__doc__,
 ) as dag:
     refresh_sessions = RedshiftDataOperator(
@@ -63,4 +75,17 @@ with DAG(
         aws_conn_id="aws_default",
     )
 
+    announce_report = SnsPublishOperator(
+        task_id="announce_report",
+        target_arn="arn:aws:sns:us-east-1:111122223333:clickstream-reports-dev",
+        subject="Clickstream report {{ (macros.datetime.fromisoformat(params.report_date) if params.report_date else (data_interval_start | default(dag_run.run_after, true))).strftime('%Y-%m-%d') }} ({{ params.region }})",
+        message="s3://clicks-lake-dev/reports/region={{ params.region }}/dt={{ (macros.datetime.fromisoformat(params.report_date) if params.report_date else (data_interval_start | default(dag_run.run_after, true))).strftime('%Y-%m-%d') }}/",
+        message_attributes={
+            "region": "{{ params.region }}",
+            "day": "{{ (macros.datetime.fromisoformat(params.report_date) if params.report_date else (data_interval_start | default(dag_run.run_after, true))).strftime('%Y-%m-%d') }}",
+        },
+        aws_conn_id="aws_default",
+    )
+
     refresh_sessions >> export_report
+    export_report >> announce_report

@@ -23,6 +23,7 @@ from datetime import timedelta
 import pendulum
 from airflow import DAG
 from airflow.models.param import Param
+from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.glue_crawler import GlueCrawlerOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
@@ -52,6 +53,14 @@ with DAG(
         ),
     },
     tags=["clickstream"],
+    on_failure_callback=[
+        SnsNotifier(
+            aws_conn_id="aws_default",
+            target_arn="arn:aws:sns:us-east-1:444455556666:data-alerts",
+            subject="Airflow: DAG {{ dag.dag_id }} failed",
+            message="DAG {{ dag.dag_id }}, run {{ run_id }}, failed: {{ reason }}",
+        ),
+    ],
     doc_md=__doc__,
 ) as dag:
     wait_for_clicks = S3KeySensor(
