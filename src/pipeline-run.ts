@@ -8,6 +8,7 @@ import {
   type EnvironmentChoice,
   explainSubstitutions,
   NO_ENVIRONMENT,
+  readSubstitutions,
   substituteEnvironment,
 } from "./load/environment.js";
 import { discoverSpecFiles, loadSpec, type SpecFile } from "./load/index.js";
@@ -143,7 +144,13 @@ async function checkSpec(
   if (Array.isArray(substituted)) return { problems: substituted };
   const { spec, substitutions } = substituted;
   const valid = validateSpec(spec, options);
-  if (Array.isArray(valid)) return { problems: explainSubstitutions(valid, substitutions) };
+  if (Array.isArray(valid))
+    return {
+      problems: explainSubstitutions(valid, [
+        ...substitutions,
+        ...readSubstitutions(spec, spec.envReads ?? [], choice),
+      ]),
+    };
   const source = path.relative(cwd, found.absolute).split(path.sep).join("/");
   const resolved = resolvePipeline(valid, { ...options, source });
   const problems = taskIdProblems(resolved).map((p) => placeProblem(p, resolved.locate));

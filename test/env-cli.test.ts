@@ -177,7 +177,7 @@ describe("validate", () => {
       "pipelines/clickstream_report.pipeline.yaml:49:9 steps[1].to: with --env prod: names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:33:21)",
     );
     expect(r.stderr).toMatch(
-      /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ steps\[2\]\.scriptLocation: with --env prod: names an invalid S3 bucket 'Clicks_Lake'/,
+      /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ steps\[2\]\.scriptLocation: with --env prod: names an invalid S3 bucket 'Clicks_Lake'.* — env\.lakeBucket is "Clicks_Lake" in prod \(pipegen\.config\.ts:33:21\)\n/,
     );
   });
 

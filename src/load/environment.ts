@@ -185,7 +185,11 @@ export class EnvAccessError extends Error {
  * environment's values, read-only. Reading a name it lacks throws, so that
  * the problem is reported at the line that reads it.
  */
-export function envObject(choice: EnvironmentChoice): Readonly<Record<string, EnvValue>> {
+export function envObject(
+  choice: EnvironmentChoice,
+  /** Called with each name the spec reads, so that problems with its value can say where the config sets it. */
+  onRead?: (name: string) => void,
+): Readonly<Record<string, EnvValue>> {
   const values = Object.fromEntries(
     [...(choice.selected?.values ?? new Map<string, EnvironmentValue>())].map(([k, v]) => [k, v.value]),
   );
@@ -196,6 +200,7 @@ export function envObject(choice: EnvironmentChoice): Readonly<Record<string, En
         return Reflect.get(target, name);
       const why = unreadable(name, choice);
       if (why) throw new EnvAccessError(why.message, why.hint);
+      onRead?.(name);
       return target[name];
     },
   });
@@ -215,4 +220,36 @@ export function explainSubstitutions(problems: readonly Problem[], substitutions
       .join("; ");
     return { ...p, hint: p.hint ? `${p.hint}; ${origin}` : origin };
   });
+}
+
+/**
+ * The values a TypeScript spec read from `env`, as substitutions: the `env`
+ * object hands over plain values, so where each landed is found by looking
+ * for it in the spec's strings. Only text values of four characters or more
+ * are looked for (a number, or a short word, would be found where the spec
+ * wrote it itself).
+ */
+export function readSubstitutions(
+  spec: LoadedSpec,
+  names: readonly string[],
+  choice: EnvironmentChoice,
+): Substitution[] {
+  const env = choice.selected;
+  if (env === undefined || names.length === 0) return [];
+  const read = [...new Set(names)].flatMap((name) => {
+    const found = env.values.get(name);
+    return found && typeof found.value === "string" && found.value.length >= 4 ? [{ name, ...found }] : [];
+  });
+  const out: Substitution[] = [];
+  const walk = (value: unknown, path: SpecPath): void => {
+    if (typeof value === "string") {
+      for (const r of read)
+        if (value.includes(r.value as string))
+          out.push({ path, name: r.name, environment: env.name, value: r.value, setAt: r.setAt });
+    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    else if (value !== null && typeof value === "object")
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+  };
+  if (read.length > 0) walk(spec.data, []);
+  return out;
 }

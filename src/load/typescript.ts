@@ -94,9 +94,10 @@ export async function loadTypeScriptSpec(
   const locate: Locator = (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options);
   if (typeof exported === "function" && !config) {
     // A spec that depends on the environment: build it for the one given.
+    const envReads: string[] = [];
     try {
       exported = (exported as (context: { env: unknown }) => unknown)({
-        env: envObject(options.env ?? NO_ENVIRONMENT),
+        env: envObject(options.env ?? NO_ENVIRONMENT, (name) => envReads.push(name)),
       });
     } catch (error) {
       const fromEnv = error instanceof EnvAccessError;
@@ -121,7 +122,7 @@ export async function loadTypeScriptSpec(
           hint: notData.hint,
         },
       ];
-    return { file, data: exported, locate };
+    return { file, data: exported, locate, envReads };
   }
   const notData = notPlainData(exported, config);
   if (notData)

@@ -12,9 +12,10 @@ import {
   EnvAccessError,
   type EnvironmentChoice,
   envObject,
+  readSubstitutions,
   substituteEnvironment,
 } from "../../src/load/environment.js";
-import type { LoadedSpec } from "../../src/load/index.js";
+import { formatPath, type LoadedSpec } from "../../src/load/index.js";
 import { validateEveryEnvironment, validatePipelines } from "../../src/pipeline-run.js";
 import { loadProjectConfig } from "../../src/validate/config.js";
 
@@ -279,6 +280,39 @@ describe("the env object of a TypeScript spec", () => {
     expect(JSON.stringify(env)).toBe('{"bucket":"b"}');
     expect(() => env.buckt).toThrow(EnvAccessError);
     expect(() => env.buckt).toThrow("reads env.buckt, which pipegen.config.ts does not declare");
+  });
+});
+
+describe("the values a TypeScript spec read, found where they landed", () => {
+  const choice: EnvironmentChoice = {
+    selected: {
+      name: "prod",
+      values: new Map([
+        ["lake", { value: "Clicks_Lake", setAt: "pipegen.config.ts:9:5" }],
+        ["short", { value: "eu", setAt: "pipegen.config.ts:10:5" }],
+        ["workers", { value: 10, setAt: "pipegen.config.ts:11:5" }],
+        ["unread", { value: "landing-prod", setAt: "pipegen.config.ts:12:5" }],
+      ]),
+    },
+    declared: ["prod"],
+    configFile: "pipegen.config.ts",
+  };
+  const data = {
+    steps: [
+      { id: "a", scriptLocation: "s3://Clicks_Lake/x.py", region: "eu", numberOfWorkers: 10, to: "landing-prod" },
+      { id: "b", args: ["--out", "s3://Clicks_Lake/out/"] },
+    ],
+  };
+  it.each<[string, string[], string[]]>([
+    ["a text value, wherever a string holds it", ["lake"], ["steps[0].scriptLocation", "steps[1].args[1]"]],
+    ["not a short word, nor a number (the spec may write them itself)", ["short", "workers"], []],
+    ["not a value the spec did not read", [], []],
+  ])("%s", (_, names, want) => {
+    const spec: LoadedSpec = { file: "pipelines/demo.pipeline.ts", data, locate: () => ({ line: 1, column: 1 }) };
+    const found = readSubstitutions(spec, names, choice);
+    expect(found.map((f) => formatPath(f.path))).toEqual(want);
+    for (const f of found)
+      expect(f).toMatchObject({ name: "lake", environment: "prod", setAt: "pipegen.config.ts:9:5" });
   });
 });
 
