@@ -246,7 +246,7 @@ export function readSubstitutions(
       for (const r of read)
         if (value.includes(r.value as string))
           out.push({ path, name: r.name, environment: env.name, value: r.value, setAt: r.setAt });
-    } else if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
+    } else if (Array.isArray(value)) for (const [i, item] of value.entries()) walk(item, [...path, i]);
     else if (value !== null && typeof value === "object")
       for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
   };
