@@ -93,9 +93,10 @@ describe("pipegen deploy (the bin)", () => {
       "  add     dags/orders_lakehouse.py",
       "  add     dags/products.py",
       "  add     dags/sales.py",
+      "  add     dags/sales_features.py",
       "  add     dags/.airflowignore",
       expect.stringMatching(
-        /^Plan: 8 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/,
+        /^Plan: 9 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/,
       ),
       "dry run: nothing was written",
     ]);
@@ -121,7 +122,7 @@ describe("pipegen deploy (the bin)", () => {
     const again = await deployCli(["--bucket", bucket, "--from", "dist"]);
     expect(again.exitCode).toBe(0);
     expect(again.stdout.split("\n").slice(-2)).toEqual([
-      "Plan: 0 to add, 0 to change, 0 to delete, 8 unchanged; environment: none (no --environment; MWAA is not called)",
+      "Plan: 0 to add, 0 to change, 0 to delete, 9 unchanged; environment: none (no --environment; MWAA is not called)",
       "✓ nothing to do: the bucket already holds this bundle",
     ]);
   });
@@ -203,7 +204,7 @@ describe("pipegen deploy (the bin)", () => {
         /^ {2}landed \(3\): (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)(, (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)){2}$/,
       ),
       `  failed: ${failure}`,
-      "  not uploaded (4): dags/orders_lakehouse.py, dags/products.py, dags/sales.py, dags/.airflowignore",
+      "  not uploaded (5): dags/orders_lakehouse.py, dags/products.py, dags/sales.py, dags/sales_features.py, dags/.airflowignore",
     ]);
     expect(out.at(-1)).toMatch(
       /Re-run the same deploy to finish; files that landed are recognised and not uploaded again\.$/,

@@ -375,6 +375,7 @@ describe("deploy against moto", () => {
       "dags/orders_lakehouse.py",
       "dags/products.py",
       "dags/sales.py",
+      "dags/sales_features.py",
     ]);
     expect(report.manifest).toBe("written");
     expect(
@@ -398,6 +399,7 @@ describe("deploy against moto", () => {
       "dags/orders_lakehouse.py",
       "dags/products.py",
       "dags/sales.py",
+      "dags/sales_features.py",
     ]);
   });
 
@@ -475,6 +477,7 @@ describe("deploy against moto", () => {
       "dags/other_team.py",
       "dags/products.py",
       "dags/sales.py",
+      "dags/sales_features.py",
       "data/products.csv",
       "requirements.txt",
       "startup.sh",
