@@ -324,11 +324,38 @@ class Analysis {
   }
 }
 
+/**
+ * The attributes of the `params` mapping in a template (a dict, or Airflow's
+ * ParamsDict, on 2.10.3 and 3.3.1): Jinja resolves `params.<name>` as an
+ * attribute first, so `params.get(...)` calls the method and never reads a
+ * param named "get" (which pipegen therefore refuses to declare).
+ */
+export const PARAMS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "clear",
+  "copy",
+  "deserialize",
+  "dump",
+  "filter_params_by_source",
+  "fromkeys",
+  "get",
+  "get_param",
+  "items",
+  "keys",
+  "pop",
+  "popitem",
+  "serialize",
+  "setdefault",
+  "suppress_exception",
+  "update",
+  "validate",
+  "values",
+]);
+
 /** The param a node reads from the context's `params` (not a local of that name), or undefined. */
 function paramRead(n: Node, scope: Scope): string | undefined {
   const [target, key] = n.children;
   if (target?.kind !== "Name" || target.name !== "params" || scope.has("params")) return undefined;
-  if (n.kind === "Getattr") return n.name;
+  if (n.kind === "Getattr") return PARAMS_ATTRIBUTES.has(n.name!) ? undefined : n.name;
   if (n.kind === "Getitem" && key?.kind === "Const" && typeof key.value === "string") return key.value;
   return undefined;
 }

@@ -12,6 +12,7 @@
  * what Airflow would match.
  */
 import { z } from "zod";
+import { PARAMS_ATTRIBUTES } from "../jinja/check.js";
 import { daysInMonth } from "./dates.js";
 
 /** JSON Schema's types, as a param's `type` names them. */
@@ -99,10 +100,15 @@ export const paramSchema = z
 export type Param = z.output<typeof paramSchema>;
 
 /** A param's name: what templates read as `params.<name>`. */
-export const paramName = z.string().regex(/^[a-z][a-z0-9_]*$/, {
-  message:
-    "must be a lowercase identifier (letters, digits, '_'; starts with a letter), as templates read params.<name>",
-});
+export const paramName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, {
+    message:
+      "must be a lowercase identifier (letters, digits, '_'; starts with a letter), as templates read params.<name>",
+  })
+  .refine((name) => !PARAMS_ATTRIBUTES.has(name), {
+    message: "is a method of Airflow's params mapping: params.<name> in a template would be the method, not the param",
+  });
 
 /** Keywords that apply to one type only: for a mistake such as `format` on an integer. */
 const KEYWORD_TYPES: ReadonlyArray<readonly [keyword: keyof typeof constraints, types: readonly ParamType[]]> = [

@@ -82,6 +82,13 @@ describe("param declarations", () => {
       ],
     ],
     [
+      "a name Jinja reads as a method of the params mapping",
+      { items: { type: "string", default: "x" } },
+      [
+        "params.items: is a method of Airflow's params mapping: params.<name> in a template would be the method, not the param",
+      ],
+    ],
+    [
       "no default on a scheduled DAG",
       { run_date: { type: "string", format: "date" } },
       [
@@ -234,6 +241,8 @@ describe("params read in raw Jinja", () => {
     ["SELECT '{% if params.day is defined %}{{ params.day }}{% endif %}'", []],
     ["SELECT '{{ params.day if params.day is defined else 1 }}'", []],
     ["SELECT '{% set params = {'day': 1} %}{{ params.day }}'", []],
+    // Methods of the mapping, not params: Jinja resolves an attribute first.
+    ["SELECT '{{ params.get('day', 'x') }}', '{{ params.items() | list }}'", []],
     ["SELECT '{% for params in [1] %}{{ params.day }}{% endfor %}'", []],
   ])("%s", (text, want) => {
     expect(problemsOf(sql(text))).toEqual(want);
