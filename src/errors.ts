@@ -14,7 +14,7 @@ export class UserError extends Error {
 
 /** Every problem found in every spec of one run. */
 export class SpecError extends UserError {
-  override readonly name = "SpecError";
+  override readonly name: string = "SpecError";
   constructor(readonly problems: readonly Problem[]) {
     const files = new Set(problems.map((p) => p.file)).size;
     super(
@@ -28,5 +28,14 @@ export class StaleOutputError extends UserError {
   override readonly name = "StaleOutputError";
   constructor(readonly stale: readonly { path: string; reason: "changed" | "missing" | "extra" }[]) {
     super(`${stale.length} file${stale.length === 1 ? " is" : "s are"} stale`);
+  }
+}
+
+/** Every problem found in the project config (pipegen.config.*). */
+export class ConfigError extends SpecError {
+  override readonly name = "ConfigError";
+  constructor(problems: readonly Problem[]) {
+    super(problems);
+    this.message = `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${problems[0]?.file ?? "the config file"}`;
   }
 }

@@ -5,10 +5,25 @@
 
 export { formatProblem, type Problem, SpecError, StaleOutputError, UserError } from "./errors.js";
 export { buildIam, type IamDocument, type IamOptions, type IamResult } from "./iam/index.js";
-export { type RunOptions, renderPipelines, validatePipelines } from "./pipeline-run.js";
+export {
+  type EnvironmentPipelines,
+  type RunOptions,
+  renderPipelines,
+  validateEveryEnvironment,
+  validatePipelines,
+} from "./pipeline-run.js";
 export type { RenderedFile } from "./render/bundle.js";
 export { AIRFLOW_TARGETS, type AirflowVersion } from "./spec/airflow-versions.js";
-export { definePipeline } from "./spec/define.js";
+export type { ProjectConfigInput } from "./spec/config.js";
+export {
+  defineConfig,
+  definePipeline,
+  type EnvOf,
+  type EnvValue,
+  type EnvValues,
+  type PipelineBuilder,
+  type PipelineContext,
+} from "./spec/define.js";
 export { pipelineJsonSchema } from "./spec/json-schema.js";
 export type { Pipeline, PipelineInput, RedshiftConnection } from "./spec/pipeline.js";
 export type { Step, StepKind } from "./spec/steps/index.js";

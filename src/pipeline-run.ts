@@ -4,12 +4,20 @@
  */
 import path from "node:path";
 import { SpecError } from "./errors.js";
+import {
+  type EnvironmentChoice,
+  explainSubstitutions,
+  NO_ENVIRONMENT,
+  readSubstitutions,
+  substituteEnvironment,
+} from "./load/environment.js";
 import { discoverSpecFiles, loadSpec, type SpecFile } from "./load/index.js";
 import { type Problem, placeProblem } from "./problem.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
 import { taskIdProblems } from "./resolve/task-ids.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
+import { chooseEnvironment, loadProjectConfig } from "./validate/config.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
 
 export interface RunOptions {
@@ -19,16 +27,86 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Renders every spec for this Airflow version instead of the one it declares. */
   readonly airflowVersion?: AirflowVersion | undefined;
+  /** The environment of the project config whose values the specs read (`--env`). */
+  readonly env?: string | undefined;
+  /** The project config file; by default pipegen.config.{yaml,yml,json,ts} in cwd, if there is one. */
+  readonly config?: string | undefined;
 }
 
 /**
- * Loads and validates specs.
+ * Loads and validates specs, for the environment `options.env` names (if any).
  * @throws {SpecError} with every problem found, when any spec is invalid
  */
 export async function validatePipelines(options: RunOptions = {}): Promise<ResolvedPipeline[]> {
   const cwd = options.cwd ?? process.cwd();
+  const choice = chooseEnvironment(await loadProjectConfig(cwd, options.config), options.env);
   const files = await discoverSpecFiles(options.paths?.length ? options.paths : ["pipelines"], cwd);
-  const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options)));
+  const { problems, pipelines } = await validateFor(files, cwd, options, choice);
+  if (problems.length > 0) throw new SpecError(problems);
+  return pipelines;
+}
+
+/** The specs validated for one environment (or none). */
+export interface EnvironmentPipelines {
+  /** The environment; undefined when the project declares none. */
+  readonly env: string | undefined;
+  readonly pipelines: ResolvedPipeline[];
+}
+
+/**
+ * Validates specs for the environment `options.env` names, or, without it,
+ * for every environment the project config declares: what `pipegen validate`
+ * checks before any environment is rendered. A problem found in some
+ * environments only says which.
+ * @throws {SpecError} with every problem found in any environment
+ */
+export async function validateEveryEnvironment(options: RunOptions = {}): Promise<EnvironmentPipelines[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const config = await loadProjectConfig(cwd, options.config);
+  const names = options.env !== undefined ? [options.env] : [...(config?.environments.keys() ?? [])];
+  const choices =
+    names.length > 0 ? names.map((name) => chooseEnvironment(config, name)) : [chooseEnvironment(config, undefined)];
+  const files = await discoverSpecFiles(options.paths?.length ? options.paths : ["pipelines"], cwd);
+  const runs = [];
+  for (const choice of choices) runs.push({ choice, ...(await validateFor(files, cwd, options, choice)) });
+  const problems =
+    runs.length === 1
+      ? runs[0]!.problems
+      : mergeProblems(runs.map((r) => ({ env: r.choice.selected!.name, problems: r.problems })));
+  if (problems.length > 0) throw new SpecError(problems);
+  return runs.map((r) => ({ env: r.choice.selected?.name, pipelines: r.pipelines }));
+}
+
+/**
+ * Problems of several environments as one list: one found in every
+ * environment is reported once, as it is; one found in some says which.
+ */
+function mergeProblems(runs: readonly { env: string; problems: readonly Problem[] }[]): Problem[] {
+  const byKey = new Map<string, { problem: Problem; envs: string[] }>();
+  for (const { env, problems } of runs)
+    for (const p of problems) {
+      const key = `${p.file}\0${p.line}\0${p.column}\0${p.path}\0${p.message}`;
+      const known = byKey.get(key);
+      if (known) known.envs.push(env);
+      else byKey.set(key, { problem: p, envs: [env] });
+    }
+  return [...byKey.values()]
+    .map(({ problem, envs }) =>
+      envs.length === runs.length
+        ? problem
+        : { ...problem, message: `with --env ${envs.join(", ")}: ${problem.message}` },
+    )
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/** Every problem of every spec for one environment, and the specs that passed. */
+async function validateFor(
+  files: readonly SpecFile[],
+  cwd: string,
+  options: RunOptions,
+  choice: EnvironmentChoice,
+): Promise<{ problems: Problem[]; pipelines: ResolvedPipeline[] }> {
+  const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options, choice)));
 
   const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
   const valid = checked.flatMap((c) => (c.problems === undefined ? [c.resolved] : []));
@@ -38,8 +116,7 @@ export async function validatePipelines(options: RunOptions = {}): Promise<Resol
     allValid: valid.length === checked.length,
   }))
     problems.push(placeProblem(c, byFile.get(c.file)!.locate));
-  if (problems.length > 0) throw new SpecError(problems);
-  return valid;
+  return { problems, pipelines: valid };
 }
 
 /**
@@ -54,12 +131,26 @@ type CheckedSpec =
   | { readonly problems: Problem[] }
   | { readonly problems?: undefined; readonly resolved: ResolvedPipeline };
 
-/** One spec file through load, validate and resolve, with every problem it has on its own. */
-async function checkSpec(found: SpecFile, cwd: string, options: RunOptions): Promise<CheckedSpec> {
-  const spec = await loadSpec(found.absolute, cwd, found.file);
-  if (Array.isArray(spec)) return { problems: spec };
+/** One spec file through load, environment values, validate and resolve, with every problem it has on its own. */
+async function checkSpec(
+  found: SpecFile,
+  cwd: string,
+  options: RunOptions,
+  choice: EnvironmentChoice = NO_ENVIRONMENT,
+): Promise<CheckedSpec> {
+  const loaded = await loadSpec(found.absolute, cwd, found.file, { env: choice });
+  if (Array.isArray(loaded)) return { problems: loaded };
+  const substituted = substituteEnvironment(loaded, choice);
+  if (Array.isArray(substituted)) return { problems: substituted };
+  const { spec, substitutions } = substituted;
   const valid = validateSpec(spec, options);
-  if (Array.isArray(valid)) return { problems: valid };
+  if (Array.isArray(valid))
+    return {
+      problems: explainSubstitutions(valid, [
+        ...substitutions,
+        ...readSubstitutions(spec, spec.envReads ?? [], choice),
+      ]),
+    };
   const source = path.relative(cwd, found.absolute).split(path.sep).join("/");
   const resolved = resolvePipeline(valid, { ...options, source });
   const problems = taskIdProblems(resolved).map((p) => placeProblem(p, resolved.locate));

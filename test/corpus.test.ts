@@ -18,6 +18,7 @@ import path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSpec } from "../src/load/index.js";
+import type { Pipeline } from "../src/spec/pipeline.js";
 import type { PLACEHOLDERS } from "../src/spec/placeholders.js";
 import type { Step } from "../src/spec/steps/index.js";
 import { type ValidSpec, validateSpec } from "../src/validate/index.js";
@@ -112,9 +113,13 @@ function dateValues(iso: string): Record<string, string> {
   return values;
 }
 
-function withDates(text: string, iso: string): string {
+/** Text as a run renders it: date placeholders for the date, `${params.<name>}` as Python prints the default. */
+function withDates(text: string, iso: string, params: Pipeline["params"] = {}): string {
   const values = dateValues(iso);
-  return text.replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? `\${${name}}`);
+  const python = (v: unknown) => (v === null ? "None" : v === true ? "True" : v === false ? "False" : String(v));
+  return text
+    .replace(/\$\{(\w+)\}/g, (_, name: string) => values[name] ?? `\${${name}}`)
+    .replace(/\$\{params\.(\w+)\}/g, (m, name: string) => (name in params ? python(params[name]!.default) : m));
 }
 
 /** Templated fields whose rendered value follows from the spec alone (no raw Jinja in them). */
@@ -224,7 +229,9 @@ describe.each(GOLDEN_TARGETS)("the legal corpus on Airflow %s", (version) => {
       for (const step of spec.pipeline.steps as Step[])
         for (const f of literalFields(step)) {
           const want = (iso: string) =>
-            Array.isArray(f.text) ? f.text.map((t) => withDates(t, iso)) : withDates(f.text, iso);
+            Array.isArray(f.text)
+              ? f.text.map((t) => withDates(t, iso, spec.pipeline.params))
+              : withDates(f.text, iso, spec.pipeline.params);
           const task = tasks[f.task]!;
           // A sensor key with a URL scheme is sensed as s3://<bucket>/<key>.
           const value = (v: unknown) => (typeof v === "string" && f.url ? v.replace(f.url, "") : v);
@@ -242,7 +249,7 @@ describe.each(GOLDEN_TARGETS)("the legal corpus on Airflow %s", (version) => {
           if (!/\{[{%#]/.test(step.key))
             expect([step.id, tasks[step.id]!.sensed_scheduled]).toEqual([
               step.id,
-              [step.bucket, withDates(step.key, START)],
+              [step.bucket, withDates(step.key, START, spec.pipeline.params)],
             ]);
         }
       for (const e of renderedExpectations(text))

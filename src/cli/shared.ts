@@ -14,6 +14,14 @@ export const airflowVersionOption = () =>
     "render every spec for this MWAA Airflow version instead of its own",
   ).choices(AIRFLOW_VERSIONS);
 
+/** `--env`: the environment of the project config whose values the specs read. */
+export const envOption = () =>
+  new Option("--env <name>", "the environment of pipegen.config whose values the specs read (e.g. dev, prod)");
+
+/** `--config`: the project config file, when it is not pipegen.config.* in the working directory. */
+export const configOption = () =>
+  new Option("--config <file>", "the project config file (default: pipegen.config.{yaml,yml,json,ts} if present)");
+
 export function printProblems(problems: readonly Problem[]): void {
   for (const p of problems) {
     const [where, ...rest] = formatProblem(p).split(" ");

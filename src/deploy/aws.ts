@@ -9,7 +9,7 @@ import type { GlueClient } from "@aws-sdk/client-glue";
 import type { MWAAClient } from "@aws-sdk/client-mwaa";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { DEPLOY_OPTIONS } from "./settings-table.js";
+import { DEPLOY_OPTIONS } from "../spec/deploy-settings.js";
 
 /**
  * MWAA, STS and Glue are loaded on first use: most deploys never call them, and

@@ -29,7 +29,13 @@ export async function loadBundle(settings: DeploySettings, cwd: string): Promise
     import("../pipeline-run.js"),
     import("../render/bundle.js"),
   ]);
-  const pipelines = await validatePipelines({ paths: settings.paths, cwd, airflowVersion: settings.airflowVersion });
+  const pipelines = await validatePipelines({
+    paths: settings.paths,
+    cwd,
+    airflowVersion: settings.airflowVersion,
+    env: settings.env,
+    config: settings.config,
+  });
   if (settings.from !== undefined) return { bundle: await readFrom(settings.from), pipelines };
   return { bundle: bundleFromRendered(renderBundle(pipelines)), pipelines };
 }

@@ -6,12 +6,12 @@
  */
 import { GetBucketVersioningCommand } from "@aws-sdk/client-s3";
 import type { ResolvedPipeline } from "../resolve/index.js";
+import { DEPLOY_OPTIONS } from "../spec/deploy-settings.js";
 import type { DeployClients } from "./aws.js";
 import { type BucketTarget, bucketParams } from "./bucket-target.js";
 import { AwsCallError, PreflightError } from "./errors.js";
 import type { PlanReport } from "./report.js";
 import { describeError, type RetryPolicy, withRetry } from "./retry.js";
-import { DEPLOY_OPTIONS } from "./settings-table.js";
 
 /**
  * @throws {PreflightError} when the bucket is missing or not versioned

@@ -5,7 +5,7 @@
  * layer and its counts appear in the deploy report.
  */
 
-import { DEPLOY_OPTIONS } from "./settings-table.js";
+import { DEPLOY_OPTIONS } from "../spec/deploy-settings.js";
 
 /** How often and how long to retry transient failures. */
 export interface RetryPolicy {

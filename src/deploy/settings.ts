@@ -4,27 +4,21 @@
  * CI job sets), the `deploy` section of the config file, or a default. The
  * source of every value is kept, so the plan can say why it deploys where it
  * does. Flags, variables, config keys and defaults are those of the table in
- * settings-table.ts.
+ * deploy-settings.ts.
  */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { isMap, LineCounter, type Node, parseDocument } from "yaml";
 import { z } from "zod";
+import { formatProblem, SpecError, UserError } from "../errors.js";
 import { normalizePrefix as keyPrefix } from "../runner/location.js";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../spec/airflow-versions.js";
 import { awsAccountId, awsRegion, s3BucketName } from "../spec/common.js";
+import type { DeployConfigData } from "../spec/config.js";
+import { CONFIG_FILE_NAMES, DEPLOY_OPTIONS, type DeployFlags, type SettingName } from "../spec/deploy-settings.js";
+import { chooseEnvironment, loadProjectConfig, type ProjectConfig } from "../validate/config.js";
 import { describeIssue } from "../validate/messages.js";
 import { DeploySettingsError } from "./errors.js";
-import {
-  CONFIG_FILE_NAMES,
-  DEPLOY_OPTIONS,
-  type DeployFlags,
-  SETTING_NAMES,
-  type SettingName,
-} from "./settings-table.js";
 
-export type { DeployFlags } from "./settings-table.js";
+export type { DeployFlags } from "../spec/deploy-settings.js";
 
 /** The resolved settings of one deploy, validated. */
 export interface DeploySettings {
@@ -44,6 +38,10 @@ export interface DeploySettings {
   readonly from: string | undefined;
   /** Spec files or folders (rendered in memory, or checked by --preflight). */
   readonly paths: readonly string[];
+  /** The environment of the project config: its deploy settings, and the values the specs read. */
+  readonly env: string | undefined;
+  /** The config file given with --config or PIPEGEN_CONFIG; undefined: pipegen.config.* in the working directory. */
+  readonly config: string | undefined;
   readonly airflowVersion: AirflowVersion | undefined;
   readonly dryRun: boolean;
   readonly prune: boolean;
@@ -55,7 +53,10 @@ export interface DeploySettings {
   /** Retries of a transient S3 or MWAA failure before the deploy gives up. */
   readonly retries: number;
   readonly json: boolean;
-  /** Where each non-default setting came from: "--bucket", "PIPEGEN_BUCKET", "pipegen.config.yaml deploy.bucket". */
+  /**
+   * Where each non-default setting came from: "--bucket", "PIPEGEN_BUCKET",
+   * "pipegen.config.yaml environments.prod.deploy.bucket", "pipegen.config.yaml deploy.bucket".
+   */
   readonly sources: Readonly<Partial<Record<SettingName, string>>>;
 }
 
@@ -66,17 +67,14 @@ const mwaaEnvironmentName = z
   })
   .max(80);
 
-/** The type each kind of setting has in the config file. */
-const CONFIG_VALUE = { text: z.string(), int: z.number(), bool: z.boolean() } as const;
-
-/** The `deploy` section of pipegen.config.{yaml,yml,json}: one key per setting of the table, all optional. */
-const deployConfigSchema = z
-  .strictObject(Object.fromEntries(SETTING_NAMES.map((name) => [name, CONFIG_VALUE[DEPLOY_OPTIONS[name].kind]])))
-  .partial();
-
-const configFileSchema = z.strictObject({ deploy: deployConfigSchema.optional() });
-
 type DeployConfig = Readonly<Partial<Record<SettingName, unknown>>>;
+
+/** The deploy sections that apply: the environment's, then the top-level one. */
+interface ConfigSections {
+  readonly name: string;
+  readonly env: { readonly name: string; readonly deploy: DeployConfigData | undefined } | undefined;
+  readonly deploy: DeployConfig | undefined;
+}
 
 interface ResolveContext {
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -95,8 +93,8 @@ export async function resolveDeploySettings(
 ): Promise<DeploySettings> {
   const env = ctx.env ?? process.env;
   const cwd = ctx.cwd ?? process.cwd();
-  const configFile = await loadConfigFile(flags.config ?? nonEmpty(env[DEPLOY_OPTIONS.config.env]), cwd);
-  const settings = new SettingReader(flags, env, configFile);
+  const config = flags.config ?? nonEmpty(env[DEPLOY_OPTIONS.config.env]);
+  const settings = new SettingReader(flags, env, await configSections(cwd, config, flags.env));
   const { sources } = settings;
   const { bucket: bucketOption, environment: environmentOption } = DEPLOY_OPTIONS;
 
@@ -140,6 +138,8 @@ export async function resolveDeploySettings(
     account,
     from: from === undefined ? undefined : path.resolve(cwd, from),
     paths: paths.length > 0 ? paths : ["pipelines"],
+    env: flags.env,
+    config,
     airflowVersion: flags.airflowVersion,
     dryRun: flags.dryRun ?? DEPLOY_OPTIONS.dryRun.default,
     prune: settings.read("prune"),
@@ -171,7 +171,7 @@ class SettingReader {
   constructor(
     private readonly flags: DeployFlags,
     private readonly env: Readonly<Record<string, string | undefined>>,
-    private readonly configFile: { name: string; deploy: DeployConfig | undefined } | undefined,
+    private readonly configFile: ConfigSections | undefined,
   ) {}
 
   /**
@@ -200,6 +200,12 @@ class SettingReader {
     if (fromFlag !== undefined) return { value: fromFlag, source: spec.flag };
     const fromEnv = nonEmpty(this.env[spec.env]);
     if (fromEnv !== undefined) return { value: fromEnv, source: spec.env };
+    const fromEnvironment = this.configFile?.env?.deploy?.[name];
+    if (fromEnvironment !== undefined)
+      return {
+        value: fromEnvironment,
+        source: `${this.configFile!.name} environments.${this.configFile!.env!.name}.deploy.${name}`,
+      };
     const fromConfig = this.configFile?.deploy?.[name];
     if (fromConfig !== undefined) return { value: fromConfig, source: `${this.configFile!.name} deploy.${name}` };
     for (const variable of "fallbackEnv" in spec ? spec.fallbackEnv : []) {
@@ -259,73 +265,26 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-async function loadConfigFile(
-  explicit: string | undefined,
+/**
+ * The config file's deploy sections, read by the module that reads the
+ * whole project config (specs read its environments' values).
+ * @throws {DeploySettingsError} naming the first problem in the file, or an unknown environment
+ */
+async function configSections(
   cwd: string,
-): Promise<{ name: string; deploy: DeployConfig | undefined } | undefined> {
-  let file: string | undefined;
-  if (explicit !== undefined) {
-    file = path.resolve(cwd, explicit);
-    if (!existsSync(file)) throw new DeploySettingsError(`config file ${explicit} does not exist`);
-  } else {
-    file = CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((f) => existsSync(f));
-    if (!file) return undefined;
+  given: string | undefined,
+  envName: string | undefined,
+): Promise<ConfigSections | undefined> {
+  let config: ProjectConfig | undefined;
+  try {
+    config = await loadProjectConfig(cwd, given);
+    const choice = chooseEnvironment(config, envName);
+    if (!config) return undefined;
+    const env = choice.selected && config.environments.get(choice.selected.name)!;
+    return { name: config.file, env, deploy: config.deploy };
+  } catch (error) {
+    if (error instanceof SpecError) throw new DeploySettingsError(error.problems.map(formatProblem).join("\n"));
+    if (error instanceof UserError) throw new DeploySettingsError(error.message);
+    throw error;
   }
-  const name = path.relative(cwd, file) || file;
-  const text = await readFile(file, "utf8");
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, strict: true, prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const pos = lineCounter.linePos(yamlError.pos[0]);
-    throw new DeploySettingsError(
-      `${name}:${pos.line}:${pos.col} is not valid YAML/JSON: ${yamlError.message.split("\n")[0]}`,
-    );
-  }
-  let data: unknown = doc.toJS() ?? {};
-  if (file.endsWith(".json")) {
-    // YAML accepts more than JSON (trailing commas, comments); a .json file must be JSON.
-    try {
-      data = JSON.parse(text);
-    } catch (error) {
-      const message = (error as Error).message;
-      const at = /position (\d+)/.exec(message);
-      const pos = lineCounter.linePos(at ? Number(at[1]) : 0);
-      throw new DeploySettingsError(
-        `${name}:${pos.line}:${pos.col} is not valid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
-      );
-    }
-  }
-  const parsed = configFileSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const keys = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
-    // Point at the unknown key, or at the value that is wrong.
-    const node =
-      issue.code === "unrecognized_keys"
-        ? locateKey(doc.contents, keys.map(String))
-        : ((doc.getIn(keys, true) as Node | undefined) ?? locateKey(doc.contents, keys.map(String)));
-    const offset = node?.range?.[0] ?? 0;
-    const pos = lineCounter.linePos(offset);
-    const where = keys.join(".");
-    const message =
-      issue.code === "unrecognized_keys"
-        ? `unknown setting "${issue.keys[0]}"; known ${issue.path.length === 0 ? "sections: deploy" : `deploy settings: ${SETTING_NAMES.join(", ")}`}`
-        : describeIssue(issue).message;
-    throw new DeploySettingsError(`${name}:${pos.line}:${pos.col} ${where ? `${where}: ` : ""}${message}`);
-  }
-  return { name, deploy: parsed.data.deploy };
-}
-
-function locateKey(contents: unknown, keys: readonly string[]): Node | undefined {
-  let node = contents;
-  let found: Node | undefined;
-  for (const k of keys) {
-    if (!isMap(node)) return found;
-    const pair = node.items.find((p) => String((p.key as { value?: unknown } | null)?.value) === k);
-    if (!pair) return found;
-    found = pair.key as Node;
-    node = pair.value;
-  }
-  return found;
 }

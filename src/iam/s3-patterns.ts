@@ -1,5 +1,5 @@
 /**
- * S3 keys in specs are templates: `${DATE}`-style placeholders and raw Jinja
+ * S3 keys in specs are templates: `${DATE}`-style and `${params.<name>}` placeholders and raw Jinja
  * resolve only when the task runs. In IAM they become `*`, and everything
  * written literally is escaped so that IAM reads it literally: `*`, `?` and
  * `$` have meanings in ARN patterns, StringLike values and policy variables
@@ -10,7 +10,7 @@ import { PLACEHOLDER_NAMES } from "../spec/placeholders.js";
 type Token = { readonly literal: string } | { readonly template: string };
 
 const TEMPLATE = new RegExp(
-  `\\$\\{(?:${PLACEHOLDER_NAMES.join("|")})\\}|\\{\\{[\\s\\S]*?\\}\\}|\\{%[\\s\\S]*?%\\}`,
+  `\\$\\{(?:${PLACEHOLDER_NAMES.join("|")}|params\\.[a-z][a-z0-9_]*)\\}|\\{\\{[\\s\\S]*?\\}\\}|\\{%[\\s\\S]*?%\\}`,
   "g",
 );
 

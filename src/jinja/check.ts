@@ -18,12 +18,16 @@ export interface TemplateEnvironment {
   readonly names: { has(name: string): boolean };
   readonly filters: ReadonlySet<string>;
   readonly tests: ReadonlySet<string>;
+  /** The run parameters the DAG declares; when given, reading any other `params.<name>` is a problem. */
+  readonly params?: ReadonlySet<string>;
 }
 
 export interface TemplateProblem {
   readonly message: string;
   /** Names read that nothing defines, when that is the problem. */
   readonly undefinedNames?: readonly string[];
+  /** Params read that the DAG does not declare, when that is the problem. */
+  readonly undeclaredParams?: readonly string[];
 }
 
 /** Names Jinja provides itself in some places (`loop` in for, `caller`, `varargs`, `kwargs` in macros, `self`). */
@@ -39,6 +43,8 @@ export interface TemplateAnalysis {
   readonly unsafeAttributes: readonly string[];
   /** include, import, from or extends. */
   readonly fileTags: readonly string[];
+  /** `params.<name>` read, unguarded, where the environment declares no such param. */
+  readonly undeclaredParams: readonly string[];
 }
 
 /** Analyses one templated value; `placeholders` lets `${DATE}` stand where an expression may. */
@@ -53,6 +59,7 @@ export function analyzeTemplate(
     unknownTests: new Set<string>(),
     unsafeAttributes: new Set<string>(),
     fileTags: new Set<string>(),
+    undeclaredParams: new Set<string>(),
   };
   let template: Node[];
   try {
@@ -66,6 +73,7 @@ export function analyzeTemplate(
       unknownTests: [],
       unsafeAttributes: [],
       fileTags: [],
+      undeclaredParams: [],
     };
   }
   new Analysis(env, found).body(template, new Scope(undefined));
@@ -99,6 +107,11 @@ export function checkTemplate(
       message: `uses ${plural("name", a.undefinedNames)} that nothing defines`,
       undefinedNames: a.undefinedNames,
     });
+  if (a.undeclaredParams.length > 0)
+    problems.push({
+      message: `reads ${a.undeclaredParams.map((p) => `params.${p}`).join(", ")}, which the DAG does not declare`,
+      undeclaredParams: a.undeclaredParams,
+    });
   return problems;
 }
 
@@ -130,6 +143,7 @@ class Analysis {
       unknownTests: Set<string>;
       unsafeAttributes: Set<string>;
       fileTags: Set<string>;
+      undeclaredParams: Set<string>;
     },
   ) {}
 
@@ -235,6 +249,13 @@ class Analysis {
     else for (const c of target.children) this.store(c, into, reading);
   }
 
+  /** A read of the context's `params.<name>` (or `params["<name>"]`) that the DAG does not declare. */
+  private param(n: Node, scope: Scope): void {
+    const name = paramRead(n, scope);
+    if (name !== undefined && this.env.params && !this.env.params.has(name) && !scope.has(`params.${name}`))
+      this.found.undeclaredParams.add(name);
+  }
+
   private load(name: string, scope: Scope): void {
     if (!scope.has(name) && !this.env.names.has(name) && !ALWAYS.has(name)) this.found.undefinedNames.add(name);
   }
@@ -247,15 +268,17 @@ class Analysis {
       case "Filter": {
         if (!this.env.filters.has(n.name!)) this.found.unknownFilters.add(n.name!);
         const [first, ...args] = n.value ? n.children : [undefined, ...n.children];
-        // default() is how a template reads a name that may be undefined.
-        if (first && !(first.kind === "Name" && (n.name === "default" || n.name === "d"))) this.expr(first, scope);
+        // default() is how a template reads a name (or a param) that may be undefined.
+        if (first && !(mayBeUndefined(first, scope) && (n.name === "default" || n.name === "d")))
+          this.expr(first, scope);
         for (const a of args) this.expr(a!, scope);
         return;
       }
       case "Test": {
         if (!this.env.tests.has(n.name!)) this.found.unknownTests.add(n.name!);
         const [subject, ...args] = n.children;
-        if (!(subject!.kind === "Name" && (n.name === "defined" || n.name === "undefined"))) this.expr(subject!, scope);
+        if (!(mayBeUndefined(subject!, scope) && (n.name === "defined" || n.name === "undefined")))
+          this.expr(subject!, scope);
         for (const a of args) this.expr(a, scope);
         return;
       }
@@ -284,12 +307,14 @@ class Analysis {
       }
       case "Getattr":
         if (n.name!.startsWith("_")) this.found.unsafeAttributes.add(n.name!);
+        this.param(n, scope);
         this.expr(n.children[0]!, scope);
         return;
       case "Getitem": {
         const key = n.children[1]!;
         if (key.kind === "Const" && typeof key.value === "string" && key.value.startsWith("_"))
           this.found.unsafeAttributes.add(key.value);
+        this.param(n, scope);
         for (const c of n.children) this.expr(c, scope);
         return;
       }
@@ -299,11 +324,56 @@ class Analysis {
   }
 }
 
+/**
+ * The attributes of the `params` mapping in a template (a dict, or Airflow's
+ * ParamsDict, on 2.10.3 and 3.3.1): Jinja resolves `params.<name>` as an
+ * attribute first, so `params.get(...)` calls the method and never reads a
+ * param named "get" (which pipegen therefore refuses to declare).
+ */
+export const PARAMS_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "clear",
+  "copy",
+  "deserialize",
+  "dump",
+  "filter_params_by_source",
+  "fromkeys",
+  "get",
+  "get_param",
+  "items",
+  "keys",
+  "pop",
+  "popitem",
+  "serialize",
+  "setdefault",
+  "suppress_exception",
+  "update",
+  "validate",
+  "values",
+]);
+
+/** The param a node reads from the context's `params` (not a local of that name), or undefined. */
+function paramRead(n: Node, scope: Scope): string | undefined {
+  const [target, key] = n.children;
+  if (target?.kind !== "Name" || target.name !== "params" || scope.has("params")) return undefined;
+  if (n.kind === "Getattr") return PARAMS_ATTRIBUTES.has(n.name!) ? undefined : n.name;
+  if (n.kind === "Getitem" && key?.kind === "Const" && typeof key.value === "string") return key.value;
+  return undefined;
+}
+
+/** A name, or a param read, that `| default(...)` and `is defined` may guard. */
+function mayBeUndefined(n: Node, scope: Scope): boolean {
+  return n.kind === "Name" || paramRead(n, scope) !== undefined;
+}
+
 /** Names a test proves defined when it evaluates to `outcome`. */
 function definedWhen(test: Node, outcome: boolean): string[] {
-  if (test.kind === "Test" && test.children[0]!.kind === "Name") {
-    if (test.name === "defined" && outcome) return [test.children[0]!.name!];
-    if (test.name === "undefined" && !outcome) return [test.children[0]!.name!];
+  const subject = test.kind === "Test" ? test.children[0]! : undefined;
+  // A param read proven defined is bound as "params.<name>" (no Jinja name has a dot).
+  const param = subject && subject.kind !== "Name" ? paramRead(subject, new Scope(undefined)) : undefined;
+  if (subject && (subject.kind === "Name" || param !== undefined)) {
+    const name = param === undefined ? subject.name! : `params.${param}`;
+    if (test.name === "defined" && outcome) return [name];
+    if (test.name === "undefined" && !outcome) return [name];
     return [];
   }
   if (test.kind === "Not") return definedWhen(test.children[0]!, !outcome);

@@ -57,7 +57,7 @@ const INTEGER = /(?:0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*
 const NAME = /[\p{L}\p{N}\p{M}\p{Pc}\u00b7\u0387\u1369-\u1371\u19da\u2118\u212e\u309b\u309c]+/uy;
 const STRING = /'([^'\\]*(?:\\.[^'\\]*)*)'|"([^"\\]*(?:\\.[^"\\]*)*)"/sy;
 const OPERATOR = /\/\/|\*\*|==|!=|>=|<=|[+\-/*%~[\](){}><=.:|,;]/y;
-const PLACEHOLDER = /\$\{(?:YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/y;
+const PLACEHOLDER = /\$\{(?:YYYY|MM|DD|HH|DATE|DATE_NODASH|params\.[a-z][a-z0-9_]*)\}/y;
 
 /** Where data ends: the first raw block, `{%`, `{{` or `{#`, each with an optional `-` or `+`. */
 const ROOT =

@@ -2,6 +2,7 @@
 import { readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { formatPath, type Problem, placeProblem } from "../problem.js";
+import { type EnvironmentChoice, NO_ENVIRONMENT } from "./environment.js";
 import { dataTooDeep, MAX_NESTING } from "./nesting.js";
 import type { LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
@@ -16,6 +17,8 @@ export async function loadSpec(
   cwd: string,
   /** The path to show in messages; by default, relative to cwd. */
   shown?: string,
+  /** The environment a TypeScript spec that exports a function is built for. */
+  options: { readonly env?: EnvironmentChoice } = {},
 ): Promise<LoadedSpec | Problem[]> {
   const file = shown ?? path.relative(cwd, absolutePath).split(path.sep).join("/");
   const whole = (message: string, hint?: string): Problem[] => [
@@ -41,7 +44,7 @@ export async function loadSpec(
   else {
     // The TypeScript loader (sucrase, jiti, and the TypeScript parser for positions) is large: load it only for .ts specs.
     const { loadTypeScriptSpec } = await import("./typescript.js");
-    spec = await loadTypeScriptSpec(file, absolutePath, text);
+    spec = await loadTypeScriptSpec(file, absolutePath, text, { env: options.env ?? NO_ENVIRONMENT });
   }
   return Array.isArray(spec) ? spec : (tooDeep(spec) ?? spec);
 }

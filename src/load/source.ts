@@ -8,6 +8,8 @@ export interface LoadedSpec {
   readonly data: unknown;
   /** Finds the line and column where a path inside the spec is written. */
   readonly locate: Locator;
+  /** The environment values a TypeScript spec function read from `env`, by name. */
+  readonly envReads?: readonly string[];
 }
 
 export { formatPath, type Locator, type Position, type SpecPath } from "../problem.js";

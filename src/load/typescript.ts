@@ -14,6 +14,7 @@ import { transform } from "sucrase";
 import type ts from "typescript";
 import type { Problem } from "../errors.js";
 import * as specApi from "../spec/define.js";
+import { EnvAccessError, type EnvironmentChoice, envObject, NO_ENVIRONMENT } from "./environment.js";
 import type { LoadedSpec, Locator, Position } from "./source.js";
 
 /**
@@ -29,11 +30,20 @@ function typescript(): typeof ts {
   return typescriptModule;
 }
 
+export interface TypeScriptLoadOptions {
+  /** What the module exports: a pipeline (default), or the project config. */
+  readonly exports?: "pipeline" | "config";
+  /** The environment a spec that exports a function is built for. */
+  readonly env?: EnvironmentChoice;
+}
+
 export async function loadTypeScriptSpec(
   file: string,
   absolutePath: string,
   text: string,
+  options: TypeScriptLoadOptions = {},
 ): Promise<LoadedSpec | Problem[]> {
+  const config = options.exports === "config";
   let source: ts.SourceFile | undefined;
   const parsed = () =>
     (source ??= typescript().createSourceFile(
@@ -53,20 +63,18 @@ export async function loadTypeScriptSpec(
     const syntax = syntaxProblems(file, parsed(), text);
     if (syntax.length > 0) return syntax;
     const missing = missingModule(error);
-    const thrownAt = positionFromStack(error, absolutePath);
-    const pos =
-      (missing !== undefined ? positionOfSpecifier(text, missing) : undefined) ??
-      (thrownAt && code !== undefined ? originalPosition(text, code, thrownAt) : { line: 0, column: 0 });
+    const what = config ? "config" : "spec";
     return [
       {
         file,
-        ...pos,
+        ...((missing !== undefined ? positionOfSpecifier(text, missing) : undefined) ??
+          thrownPosition(error, absolutePath, text, code)),
         path: "",
-        message: `the spec threw while loading: ${errorMessage(error)}`,
+        message: `the ${what} threw while loading: ${errorMessage(error)}`,
         hint:
           missing !== undefined
-            ? "check the import: relative paths are resolved from the spec's folder, packages from its node_modules"
-            : "a spec module must only build and export its pipeline",
+            ? `check the import: relative paths are resolved from the ${what}'s folder, packages from its node_modules`
+            : `a ${what} module must only build and export its ${config ? "config" : "pipeline"}`,
       },
     ];
   }
@@ -78,31 +86,76 @@ export async function loadTypeScriptSpec(
         column: 1,
         path: "",
         message: "has no default export",
-        hint: "end the file with `export default definePipeline({ ... })`",
+        hint: `end the file with \`export default ${config ? "defineConfig" : "definePipeline"}({ ... })\``,
       },
     ];
   }
   let locator: Locator | undefined;
   const locate: Locator = (path, options) => (locator ??= typeScriptLocator(parsed()))(path, options);
-  const notData = notPlainData(exported);
+  if (typeof exported === "function" && !config) {
+    // A spec that depends on the environment: build it for the one given.
+    const envReads: string[] = [];
+    try {
+      exported = (exported as (context: { env: unknown }) => unknown)({
+        env: envObject(options.env ?? NO_ENVIRONMENT, (name) => envReads.push(name)),
+      });
+    } catch (error) {
+      const fromEnv = error instanceof EnvAccessError;
+      return [
+        {
+          file,
+          ...thrownPosition(error, absolutePath, text, code),
+          path: "",
+          message: fromEnv ? error.message : `the spec's function threw: ${errorMessage(error)}`,
+          hint: fromEnv ? error.hint : "a spec function must only build and return its pipeline",
+        },
+      ];
+    }
+    const notData = notPlainData(exported, config);
+    if (notData)
+      return [
+        {
+          file,
+          ...locate([]),
+          path: "",
+          message: `the exported function returned ${notData.what}`,
+          hint: notData.hint,
+        },
+      ];
+    return { file, data: exported, locate, envReads };
+  }
+  const notData = notPlainData(exported, config);
   if (notData)
     return [{ file, ...locate([]), path: "", message: `the default export is ${notData.what}`, hint: notData.hint }];
   return { file, data: exported, locate };
 }
 
+/** Where an error was thrown in the spec's own source, or the whole file when the stack does not say. */
+function thrownPosition(error: unknown, absolutePath: string, text: string, code: string | undefined): Position {
+  const thrownAt = positionFromStack(error, absolutePath);
+  return thrownAt && code !== undefined ? originalPosition(text, code, thrownAt) : { line: 0, column: 0 };
+}
+
 /**
- * A default export that is not the pipeline's data: a Promise (an async
- * builder, or a missing `await`), or a function (a builder not called).
- * Checked before the schema, which would report each missing key instead.
+ * A value that is not the pipeline's (or config's) data: a Promise (an async
+ * builder, or a missing `await`), or a function (a config builder, or a spec
+ * function that returns one). Checked before the schema, which would report
+ * each missing key instead.
  */
-function notPlainData(exported: unknown): { what: string; hint: string } | undefined {
+function notPlainData(exported: unknown, config: boolean): { what: string; hint: string } | undefined {
+  const it = config ? "the config" : "the pipeline";
   if (exported !== null && typeof exported === "object" && typeof (exported as { then?: unknown }).then === "function")
     return {
       what: "a Promise",
-      hint: "export the pipeline itself: pipegen does not await a spec; build it synchronously, or use top-level values only",
+      hint: `export ${it} itself: pipegen does not await a ${config ? "config" : "spec"}; build it synchronously, or use top-level values only`,
     };
   if (typeof exported === "function")
-    return { what: "a function", hint: "export the pipeline itself, e.g. `export default definePipeline({ ... })`" };
+    return {
+      what: "a function",
+      hint: config
+        ? "export the config itself, e.g. `export default defineConfig({ ... })`"
+        : "return the pipeline itself, e.g. `definePipeline(({ env }) => ({ ... }))`",
+    };
   return undefined;
 }
 
@@ -264,14 +317,24 @@ function specRoot(source: ts.SourceFile): ts.Node | undefined {
   return node;
 }
 
-/** Looks through `definePipeline(...)`, `as`, `satisfies` and parentheses. */
+/**
+ * Looks through `definePipeline(...)`, `as`, `satisfies` and parentheses, and
+ * into a spec function: its expression body, or what its body returns last.
+ */
 function unwrap(node: ts.Node): ts.Node {
   const ts = typescript();
   for (;;) {
     if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node))
       node = node.expression;
     else if (ts.isCallExpression(node) && node.arguments.length === 1) node = node.arguments[0]!;
-    else return node;
+    else if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) {
+      if (!ts.isBlock(node.body)) node = node.body;
+      else {
+        const returned = node.body.statements.filter(ts.isReturnStatement).at(-1)?.expression;
+        if (!returned) return node;
+        node = returned;
+      }
+    } else return node;
   }
 }
 

@@ -7,6 +7,7 @@ import { assetScheduleValue } from "./assets.js";
 import { renderDiagram } from "./diagram.js";
 import { organizeImports } from "./imports.js";
 import { notifiers } from "./notify.js";
+import { dagParams } from "./params.js";
 import {
   importsOf,
   LINE_LENGTH,
@@ -40,6 +41,7 @@ export function renderDag(ctx: ResolvedPipeline): string {
     ["max_active_runs", p.maxActiveRuns],
     ["dagrun_timeout", p.dagrunTimeout === undefined ? undefined : pyTimedelta(p.dagrunTimeout)],
     ["default_args", defaultArgs],
+    ["params", dagParams(ctx)],
     ["tags", p.tags.length > 0 ? p.tags : undefined],
     ["on_failure_callback", notifiers(p.notify, "failure", "dag", ctx)],
     ["on_success_callback", notifiers(p.notify, "success", "dag", ctx)],

@@ -4,6 +4,7 @@
  * spliced. The layout follows `ruff format` (88 columns, magic trailing
  * commas), so generated files are already formatted.
  */
+import { eastAsianWidth } from "get-east-asian-width";
 
 /** Python code written by pipegen itself (never from a spec), such as `timedelta(minutes=5)`. */
 export class PyCode {
@@ -47,6 +48,23 @@ export type PyValue =
 
 /** ruff's default line length. */
 export const LINE_LENGTH = 88;
+
+const ASCII = /^[\x20-\x7e]*$/;
+const COMBINING = /^[\p{Mn}\p{Me}]$/u;
+
+/**
+ * The columns ruff counts for text (the `unicode-width` crate): two for an
+ * East Asian wide or fullwidth character, none for a combining mark, one
+ * for anything else. A line of CJK text is twice as wide as it is long, so
+ * `length` would leave it unwrapped where ruff wraps it.
+ */
+export function textWidth(text: string): number {
+  if (ASCII.test(text)) return text.length;
+  let width = 0;
+  for (const char of text)
+    width += COMBINING.test(char) ? 0 : eastAsianWidth(char.codePointAt(0)!, { ambiguousAsWide: false });
+  return width;
+}
 const INDENT = "    ";
 
 /**
@@ -57,7 +75,7 @@ const INDENT = "    ";
  */
 export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = ""): string {
   const inline = pyInline(value);
-  if (column + inline.length + trailer.length <= LINE_LENGTH) return inline;
+  if (column + textWidth(inline) + textWidth(trailer) <= LINE_LENGTH) return inline;
   const inner = indent + INDENT;
   if (value instanceof PyCall) return pyCallLines(value, indent, inner);
   if (!isContainer(value) || isEmpty(value)) return inline;
@@ -65,7 +83,7 @@ export function pyLiteral(value: PyValue, column = 0, indent = "", trailer = "")
     ? value.map((v) => inner + pyLiteral(v, inner.length, inner, ","))
     : Object.entries(value as Record<string, PyValue>).map(([k, v]) => {
         const key = `${pyString(k)}: `;
-        return inner + key + pyLiteral(v, inner.length + key.length, inner, ",");
+        return inner + key + pyLiteral(v, inner.length + textWidth(key), inner, ",");
       });
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   return `${open}\n${items.map((line) => `${line},`).join("\n")}\n${indent}${close}`;
@@ -79,7 +97,7 @@ function pyCallLines(call: PyCall, indent: string, inner: string): string {
   const all = [...call.args.map((v) => ["", v] as const), ...call.kwargs.map(([k, v]) => [`${k}=`, v] as const)];
   if (all.length === 0) return call.code;
   const hugged = all.map(([k, v]) => `${k}${pyInline(v)}`).join(", ");
-  if (inner.length + hugged.length <= LINE_LENGTH) return `${call.callee}(\n${inner}${hugged}\n${indent})`;
+  if (inner.length + textWidth(hugged) <= LINE_LENGTH) return `${call.callee}(\n${inner}${hugged}\n${indent})`;
   const lines = all.map(([k, v]) => `${inner}${k}${pyLiteral(v, inner.length + k.length, inner, ",")},`);
   return `${call.callee}(\n${lines.join("\n")}\n${indent})`;
 }

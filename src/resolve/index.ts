@@ -39,7 +39,7 @@ export interface ResolvedPipeline {
   readonly redshift: RedshiftRoute | undefined;
   /** Every notification target, the DAG's first, then each step's. */
   readonly notifyTargets: readonly ResolvedNotifyTarget[];
-  /** Expands date placeholders in a templated string for this target. */
+  /** Expands placeholders (dates, params) in a templated string for this target. */
   readonly templated: (text: string) => string;
   /**
    * The XTable runner archive startup.sh fetches, when a step is an xtable
@@ -59,15 +59,21 @@ export interface ResolveOptions {
  * The run's partition date as a Jinja expression. It comes from the data
  * interval, so it resolves at run time and never at parse time. Airflow 3 may
  * start a manual run with no logical date and so no data interval; the date
- * is then the time the run was triggered (`dag_run.run_after`).
+ * is then the time the run was triggered (`dag_run.run_after`). With a
+ * `dateParam`, a run that sets it takes its date from it instead.
  */
-export function partitionDateExpression(target: AirflowTarget): string {
-  return target.major === 2 ? "data_interval_start" : "(data_interval_start | default(dag_run.run_after, true))";
+export function partitionDateExpression(target: AirflowTarget, dateParam?: string): string {
+  const interval =
+    target.major === 2 ? "data_interval_start" : "(data_interval_start | default(dag_run.run_after, true))";
+  // A run that sets the date param (a manual re-run of one partition) renders that date: YYYY-MM-DD, as validation requires.
+  return dateParam === undefined
+    ? interval
+    : `(macros.datetime.fromisoformat(params.${dateParam}) if params.${dateParam} else ${interval})`;
 }
 
 export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): ResolvedPipeline {
   const target = airflowTarget(options.airflowVersion ?? spec.pipeline.airflowVersion);
-  const date = partitionDateExpression(target);
+  const date = partitionDateExpression(target, spec.pipeline.dateParam);
   return {
     file: spec.file,
     source: options.source ?? spec.file,

@@ -9,7 +9,7 @@ import { checkTemplate, type TemplateEnvironment } from "../jinja/check.js";
 import { JINJA_FILTERS, JINJA_TESTS } from "./airflow-facts.js";
 import { assetUri } from "./assets.js";
 import { daysInMonth } from "./dates.js";
-import { PLACEHOLDER_NAMES } from "./placeholders.js";
+import { PARAM_PLACEHOLDER, PLACEHOLDER_NAMES } from "./placeholders.js";
 import { s3BucketNameProblem } from "./s3-bucket-name.js";
 
 export { s3BucketNameProblem };
@@ -343,11 +343,12 @@ function addJinjaIssues(value: string, placeholders: boolean, ctx: z.core.$Refin
  * of a placeholder.
  */
 export const templatedString = z.string().superRefine((value, ctx) => {
-  for (const m of value.matchAll(/\$\{([A-Za-z_]+)\}/g)) {
-    if (!(PLACEHOLDER_NAMES as readonly string[]).includes(m[1]!))
+  for (const m of value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_.]*)\}/g)) {
+    const known = (PLACEHOLDER_NAMES as readonly string[]).includes(m[1]!) || PARAM_PLACEHOLDER.test(m[0]);
+    if (!known)
       ctx.addIssue({
         code: "custom",
-        message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}`,
+        message: `unknown placeholder \${${m[1]}}; known: ${PLACEHOLDER_NAMES.map((p) => `\${${p}}`).join(", ")}, \${params.<name>}`,
       });
   }
   addJinjaIssues(value, true, ctx);
@@ -359,13 +360,13 @@ export const templatedString = z.string().superRefine((value, ctx) => {
  * option): its Jinja must parse, and a placeholder would stay text.
  */
 export const jinjaString = z.string().superRefine((value, ctx) => {
-  const placeholder = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/.exec(value);
+  const placeholder = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH|params\.[a-z][a-z0-9_]*)\}/.exec(value);
   if (placeholder)
     ctx.addIssue({
       code: "custom",
-      message: `\${${placeholder[1]}} is not expanded here: date placeholders work in S3 keys, SQL, script arguments and table paths`,
+      message: `\${${placeholder[1]}} is not expanded here: placeholders work in S3 keys, SQL, script arguments, table paths and operator arguments`,
       params: {
-        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} if the value must change per run",
+        hint: "use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} or {{ params.<name> }} if the value must change per run",
       },
     });
   addJinjaIssues(value, false, ctx);

@@ -17,6 +17,7 @@ import {
   secretArn,
 } from "./common.js";
 import { dateTimeProblem, ISO_DATE } from "./dates.js";
+import { paramName, paramSchema } from "./params.js";
 import { stepBuckets } from "./step-buckets.js";
 import { STEP_KINDS } from "./step-kinds.js";
 import { step } from "./steps/index.js";
@@ -163,6 +164,17 @@ export const pipeline = z
       })
       .optional(),
     xtableRunner: xtableRunnerLocation.optional(),
+    /**
+     * Run parameters (Airflow `params`): each a JSON Schema with a default,
+     * set in the trigger form, read as `${params.<name>}` in templated fields.
+     */
+    params: z.record(paramName, paramSchema).default({}),
+    /**
+     * A date param (`type: [string, "null"]`, `format: date`, `default: null`)
+     * that date placeholders read when a run sets it: a manual re-run of one
+     * partition. Other runs render their own interval's date.
+     */
+    dateParam: paramName.optional(),
     /** Notifications when a DAG run fails or succeeds. */
     notify: notify.optional(),
     steps: z.array(step).min(1),

@@ -1,8 +1,9 @@
 /**
- * Date placeholders in templated strings. A spec writes
+ * Placeholders in templated strings. A spec writes
  * `products/year=${YYYY}/month=${MM}/day=${DD}/` and the renderer turns each
- * placeholder into a Jinja expression that Airflow resolves at run time from
- * the run's data interval, never at parse time.
+ * date placeholder into a Jinja expression that Airflow resolves at run time
+ * from the run's data interval, never at parse time; `${params.<name>}`
+ * becomes the run parameter `params.<name>`, read at run time too.
  */
 import { type Token, tokenize } from "../jinja/lexer.js";
 
@@ -20,9 +21,18 @@ export type PlaceholderName = keyof typeof PLACEHOLDERS;
 
 export const PLACEHOLDER_NAMES = Object.keys(PLACEHOLDERS) as PlaceholderName[];
 
-const PLACEHOLDER_PATTERN = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH)\}/g;
+/** `${params.<name>}`: a run parameter's value, read at run time. */
+export const PARAM_PLACEHOLDER = /\$\{params\.([a-z][a-z0-9_]*)\}/;
 
-/** True when the text uses at least one date placeholder. */
+/**
+ * Anything written as a placeholder, known or not (`${DAY}`, `${params.x}`):
+ * where pipegen expands none, such text would stay as written.
+ */
+export const ANY_PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_.]*\}/;
+
+const PLACEHOLDER_PATTERN = /\$\{(YYYY|MM|DD|HH|DATE|DATE_NODASH|params\.[a-z][a-z0-9_]*)\}/g;
+
+/** True when the text uses at least one placeholder (a date or a param). */
 function hasPlaceholders(text: string): boolean {
   return new RegExp(PLACEHOLDER_PATTERN.source).test(text);
 }
@@ -40,7 +50,8 @@ function hasPlaceholders(text: string): boolean {
  */
 export function expandPlaceholders(text: string, dateExpression: string): string {
   if (!hasPlaceholders(text)) return text;
-  const format = (name: string) => `${dateExpression}.strftime('${PLACEHOLDERS[name as PlaceholderName]}')`;
+  const format = (name: string) =>
+    name.startsWith("params.") ? name : `${dateExpression}.strftime('${PLACEHOLDERS[name as PlaceholderName]}')`;
   const inText = (s: string, wrap: (expr: string) => string) =>
     s.replace(new RegExp(PLACEHOLDER_PATTERN.source, "g"), (_, name: string) => wrap(format(name)));
   let tokens: Token[];

@@ -8,7 +8,7 @@
  * S3Hook.parse_s3_url splits with urlsplit too: so it must hold no `?` (a
  * query to urlsplit) and no tab or line break (urlsplit drops them).
  */
-import { PLACEHOLDERS } from "./placeholders.js";
+import { PARAM_PLACEHOLDER, PLACEHOLDERS } from "./placeholders.js";
 
 export type S3KeyForm =
   /** Relative to the bucket: as written (also when raw Jinja decides what the key starts with). */
@@ -23,8 +23,11 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 
 /** The form a sensor key takes, from the key as written in the spec. */
 export function s3KeyForm(key: string): S3KeyForm {
-  // Placeholders render to digits and '-', all scheme characters; a digit stands for each.
-  const text = key.replace(/\$\{(\w+)\}/g, (m, name: string) => (name in PLACEHOLDERS ? "0" : m));
+  // Date placeholders render to digits and '-', all scheme characters; a digit stands for each. A param
+  // renders to letters, digits and . _ / = - (validation allows no other): a letter may start a scheme, so one stands for it.
+  const text = key
+    .replace(/\$\{(\w+)\}/g, (m, name: string) => (name in PLACEHOLDERS ? "0" : m))
+    .replace(new RegExp(PARAM_PLACEHOLDER.source, "g"), "a");
   // Raw Jinja renders to text unknown here: only what comes before it decides.
   const jinja = text.search(/\{[{%#]/);
   const complete = jinja < 0;

@@ -10,11 +10,11 @@ import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { assetProblems } from "./assets.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
-import { describeIssue, describeUnknownKey, narrowUnion } from "./messages.js";
 import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
-import { allowedKeysAt } from "./schema-keys.js";
+import { paramProblems } from "./params.js";
 import { targetProblems } from "./target.js";
+import { zodProblems } from "./zod-problems.js";
 
 /** A spec that passed validation. */
 export interface ValidSpec {
@@ -34,27 +34,12 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
   const found: SpecProblem[] = [];
 
   const result = pipeline.safeParse(spec.data, { reportInput: true });
-  if (!result.success) {
-    for (const issue of result.error.issues.flatMap(narrowUnion)) {
-      if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) {
-          const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, spec.data));
-          found.push({ file, path: [...issue.path, key], ...text, key: true });
-        }
-      } else
-        found.push({
-          file,
-          path: issue.path,
-          ...describeIssue(issue),
-          // A mapping key that fails its schema is shown where the key is written.
-          ...(issue.code === "invalid_key" ? { key: true } : {}),
-        });
-    }
-  }
+  if (!result.success) found.push(...zodProblems(pipeline, result.error.issues, spec));
 
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
     found.push(...targetProblems({ file, pipeline: result.data }, target, options.airflowVersion !== undefined));
+    found.push(...paramProblems({ file, pipeline: result.data }));
     found.push(...operatorStepProblems(result.data, target).map((o) => ({ file, ...o })));
     found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }

@@ -2,7 +2,7 @@
  * Checks of `operator` steps that need the target Airflow version or the
  * whole pipeline. For a class in pipegen's table of known operators
  * (spec/known-operators.ts): every argument is one the class takes on the
- * target, none it requires is missing, and date placeholders or Jinja appear
+ * target, none it requires is missing, and placeholders or Jinja appear
  * only in fields Airflow templates. For any class: its name does not clash
  * with another name the DAG module imports. Nothing is imported.
  */
@@ -11,6 +11,7 @@ import { type AirflowTarget, airflowTarget } from "../spec/airflow-versions.js";
 import { acceptedArguments, KNOWN_OPERATORS, type KnownOperator, MEASURED_VERSIONS } from "../spec/known-operators.js";
 import { OPERATOR_TEMPLATING } from "../spec/operator-templating.js";
 import type { Pipeline } from "../spec/pipeline.js";
+import { ANY_PLACEHOLDER } from "../spec/placeholders.js";
 import type { ArgumentValue } from "../spec/steps/operator.js";
 import { nearest } from "./messages.js";
 
@@ -84,7 +85,7 @@ export function operatorStepProblems(pipeline: Pipeline, target: AirflowTarget):
       if (templated)
         problems.push({
           path: templated,
-          message: `${name} does not template "${arg}": Airflow passes it as written, so a date placeholder or Jinja there reaches the operator as text`,
+          message: `${name} does not template "${arg}": Airflow passes it as written, so a placeholder or Jinja there reaches the operator as text`,
           hint: `use placeholders and Jinja only in its templated fields: ${known.templateFields.join(", ")}`,
         });
     }
@@ -99,9 +100,9 @@ export function operatorStepProblems(pipeline: Pipeline, target: AirflowTarget):
   return problems;
 }
 
-/** The path of the first string in `value` with a date placeholder or Jinja markup. */
+/** The path of the first string in `value` with a placeholder (a date's or a param's) or Jinja markup. */
 function firstTemplated(value: ArgumentValue, path: SpecPath): SpecPath | undefined {
-  if (typeof value === "string") return /\$\{[A-Za-z_]+\}|\{[{%#]/.test(value) ? path : undefined;
+  if (typeof value === "string") return ANY_PLACEHOLDER.test(value) || /\{[{%#]/.test(value) ? path : undefined;
   if (value === null || typeof value !== "object") return undefined;
   for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
     const found = firstTemplated(v, [...path, k]);

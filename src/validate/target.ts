@@ -42,8 +42,9 @@ export function targetProblems(
 
 /**
  * Airflow renders templated fields with StrictUndefined: a name that is not
- * in the task's context fails every run. (Syntax, filters and tests are
- * checked by the schema, for every version alike.)
+ * in the task's context fails every run, and so does a `params.<name>` the
+ * DAG does not declare. (Syntax, filters and tests are checked by the
+ * schema, for every version alike.)
  */
 function undefinedNameProblems(
   file: string,
@@ -55,12 +56,26 @@ function undefinedNameProblems(
     names: templateNames(target),
     filters: new Set<string>(JINJA_FILTERS),
     tests: new Set<string>(JINJA_TESTS),
+    params: new Set(Object.keys(pipeline.params)),
   };
   const problems: SpecProblem[] = [];
   (pipeline.steps as Step[]).forEach((step, i) => {
     for (const field of templatedFields(step, i)) {
       if (!/[{}]/.test(field.text)) continue;
       for (const p of checkTemplate(field.text, env, { placeholders: field.placeholders })) {
+        if (p.undeclaredParams) {
+          const declared = [...env.params];
+          problems.push({
+            file,
+            path: field.path,
+            message: `${p.message}: a run without it fails to render (a scheduled run sets no params)`,
+            hint:
+              declared.length > 0
+                ? `declared params: ${declared.join(", ")}; declare it under params:, or guard it with | default(...)`
+                : "declare it under params: with a type and a default, or guard it with | default(...)",
+          });
+          continue;
+        }
         if (!p.undefinedNames) continue;
         const renamed = p.undefinedNames.filter((n) => n in CONTEXT_RENAMED_IN_3);
         problems.push({

@@ -12,6 +12,27 @@ export const GOLDEN_TARGETS = ["2.10.3", "3.3.1"] as const;
 
 export const goldenBundle = (version: (typeof GOLDEN_TARGETS)[number]) => `${GOLDEN_DIR}airflow-${version}`;
 
+/** The example project with environments (its own pipegen.config.ts), rendered for each. */
+export const EXAMPLE_PROJECT = fileURLToPath(new URL("../../examples/clickstream/", import.meta.url));
+
+export const EXAMPLE_ENVIRONMENTS = ["dev", "prod"] as const;
+
+/** The example project's golden bundle for one environment and Airflow version. */
+export const exampleBundle = (env: (typeof EXAMPLE_ENVIRONMENTS)[number], version: (typeof GOLDEN_TARGETS)[number]) =>
+  fileURLToPath(new URL(`../golden-clickstream/${env}/airflow-${version}`, import.meta.url));
+
+/** Every golden bundle: the examples of pipelines/, and the example project for each environment. */
+export const GOLDEN_BUNDLES: ReadonlyArray<
+  readonly [label: string, dir: string, version: (typeof GOLDEN_TARGETS)[number]]
+> = [
+  ...GOLDEN_TARGETS.map((v) => [`pipelines/ for Airflow ${v}`, goldenBundle(v), v] as const),
+  ...EXAMPLE_ENVIRONMENTS.flatMap((env) =>
+    GOLDEN_TARGETS.map(
+      (v) => [`examples/clickstream --env ${env} for Airflow ${v}`, exampleBundle(env, v), v] as const,
+    ),
+  ),
+];
+
 /**
  * UPDATE_GOLDEN: writes a golden folder as the writer does, without the
  * writer's manifest. Golden folders hold exactly what render emits (and what

@@ -8,6 +8,7 @@ builds (Airflow 2.x or 3.x):
         --data-interval-start 2024-03-05T00:00:00+00:00 \
         --data-interval-end 2024-03-06T00:00:00+00:00 \
         [--run-after 2024-03-07T10:00:00+00:00] [--plugins-folder DIR] [--render-all]
+        [--conf '{"run_date": "2024-02-29"}']
 
 Modules next to the DAG files (and in --plugins-folder) are importable, as on
 MWAA. It needs no database and no existing AIRFLOW_HOME: a throwaway one is set up
@@ -21,7 +22,10 @@ Output (see the per-key notes in ``inspect``):
      "runs": {"scheduled": {...}, "manual": {...}},   # the dag_run values used
      "import_errors": {file: text}, "warnings": {file: [text]},
      "dags": {dag_id: {fileloc, schedule, catchup, max_active_runs, tags,
-              start_date, doc_md, serialization_error, tasks: {task_id: {class, upstream, downstream,
+              start_date, doc_md, serialization_error,
+              params: {name: {has_default, default, schema, description}},
+              task_groups: {group_id: {parent, tooltip, prefix_group_id, children}},
+              tasks: {task_id: {class, group, upstream, downstream,
               trigger_rule, retries, retry_delay_seconds, execution_timeout_seconds,
               rendered_scheduled: {field: value}, rendered_manual: {field: value}}}}}}
 
@@ -39,6 +43,8 @@ on 3.x), minus anything that needs a metadata DB or API server:
   logical_date/ds/ds_nodash/ts*/data_interval_*/prev_data_interval_* keys at
   all; dag_run.logical_date/data_interval_start/data_interval_end are None and
   dag_run.run_after = --run-after.
+* the manual run carries --conf (default {}), which sets params as a trigger
+  form does; the scheduled run has none, so params take their defaults.
 """
 
 from __future__ import annotations
@@ -194,7 +200,7 @@ def _make_dag_run_2(dag, run: dict[str, Any]):
         data_interval=(run["data_interval_start"], run["data_interval_end"]),
         run_type=run["run_type"],
         external_trigger=run["run_type"] == "manual",
-        conf={},
+        conf=run["conf"],
         state="running",
     )
 
@@ -213,7 +219,7 @@ def _make_dag_run_3(dag, run: dict[str, Any]):
         "clear_number": 0,
         "run_type": run["run_type"],
         "state": "running",
-        "conf": {},
+        "conf": run["conf"],
         "consumed_asset_events": [],
         "partition_key": None,
     }
@@ -335,7 +341,7 @@ def _context_3(dag, task, run: dict[str, Any]):
         "outlet_events": {},
         "inlet_events": {},
         "macros": MacrosAccessor(),
-        "params": process_params(dag, task, {}, suppress_exception=False),
+        "params": process_params(dag, task, run["conf"], suppress_exception=False),
         "var": {
             "json": VariableAccessor(deserialize_json=True),
             "value": VariableAccessor(deserialize_json=False),
@@ -373,8 +379,10 @@ def _context_3(dag, task, run: dict[str, Any]):
     return context
 
 
-def _runs(major: int, start, end, run_after) -> dict[str, dict[str, Any]]:
+def _runs(major: int, start, end, run_after, conf: dict | None = None) -> dict[str, dict[str, Any]]:
+    conf = conf or {}
     scheduled = {
+        "conf": {},
         "run_type": "scheduled",
         "run_id": _run_id("scheduled", start),
         "logical_date": start,
@@ -384,6 +392,7 @@ def _runs(major: int, start, end, run_after) -> dict[str, dict[str, Any]]:
     }
     if major >= 3:
         manual = {
+            "conf": conf,
             "run_type": "manual",
             "run_id": _run_id("manual", run_after),
             "logical_date": None,
@@ -393,6 +402,7 @@ def _runs(major: int, start, end, run_after) -> dict[str, dict[str, Any]]:
         }
     else:
         manual = {
+            "conf": conf,
             "run_type": "manual",
             "run_id": _run_id("manual", run_after),
             "logical_date": run_after,
@@ -546,6 +556,47 @@ def _serialization_error(dag) -> str | None:
     return None
 
 
+def _group_id(group) -> str | None:
+    """A task group's id; None for the DAG's root group (or no group)."""
+    return None if group is None else group.group_id
+
+
+def _params(dag) -> dict[str, Any]:
+    """Each declared param: its default (when it has one), JSON Schema and description."""
+    out: dict[str, Any] = {}
+    for name in dag.params.keys():
+        param = dag.params.get_param(name)
+        # None is a default (of a nullable param); only Airflow's NOTSET is none.
+        has_default = type(param.value).__name__ != "ArgNotSet"
+        out[name] = {
+            "has_default": has_default,
+            "default": _jsonable(param.value) if has_default else None,
+            "schema": _jsonable(param.schema),
+            "description": param.description,
+        }
+    return out
+
+
+def _task_groups(dag) -> dict[str, Any]:
+    """Every task group below the root: parent, tooltip, prefixing and children ids."""
+    out: dict[str, Any] = {}
+
+    def walk(group) -> None:
+        for child in group.children.values():
+            if not hasattr(child, "children"):
+                continue  # a task
+            out[child.group_id] = {
+                "parent": _group_id(child.parent_group),
+                "tooltip": child.tooltip,
+                "prefix_group_id": child.prefix_group_id,
+                "children": sorted(child.children.keys()),
+            }
+            walk(child)
+
+    walk(dag.task_group)
+    return out
+
+
 def _class_path(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
@@ -567,7 +618,12 @@ def _iso(value) -> str | None:
 
 
 def inspect(
-    dags_folder: Path, start, end, run_after, render_all: bool = False
+    dags_folder: Path,
+    start,
+    end,
+    run_after,
+    render_all: bool = False,
+    conf: dict | None = None,
 ) -> dict[str, Any]:
     import warnings
 
@@ -575,7 +631,7 @@ def inspect(
 
     major = _airflow_major()
     dagbag, dagbag_class = _fill_dagbag(dags_folder)
-    runs = _runs(major, start, end, run_after)
+    runs = _runs(major, start, end, run_after, conf or {})
     make_context = _context_3 if major >= 3 else _context_2
 
     def _abs(path: str) -> str:
@@ -606,6 +662,7 @@ def inspect(
             tasks[task.task_id] = {
                 **({"sensed_scheduled": sensed} if sensed is not None else {}),
                 "class": _task_class(task),
+                "group": _group_id(getattr(task, "task_group", None)),
                 "upstream": sorted(task.upstream_task_ids),
                 "downstream": sorted(task.downstream_task_ids),
                 "trigger_rule": _enum_value(task.trigger_rule),
@@ -632,6 +689,8 @@ def inspect(
             "start_date": _iso(dag.start_date),
             "doc_md": dag.doc_md,
             "serialization_error": _serialization_error(dag),
+            "params": _params(dag),
+            "task_groups": _task_groups(dag),
             "tasks": tasks,
         }
 
@@ -671,6 +730,13 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         "--render-all",
         action="store_true",
         help="render every template field, not only those with Jinja markers",
+    )
+    p.add_argument(
+        "--conf",
+        type=json.loads,
+        default={},
+        metavar="JSON",
+        help="the manual run's conf (sets params as the trigger form does)",
     )
     p.add_argument(
         "--plugins-folder",
@@ -713,7 +779,7 @@ def main(argv: list[str]) -> int:
         start = _parse_dt(args.data_interval_start, "data-interval-start")
         end = _parse_dt(args.data_interval_end, "data-interval-end")
         run_after = _parse_dt(args.run_after, "run-after") if args.run_after else end
-        result = inspect(dags_folder, start, end, run_after, args.render_all)
+        result = inspect(dags_folder, start, end, run_after, args.render_all, args.conf)
         json.dump(result, json_out, indent=2, sort_keys=False, default=str)
         json_out.write("\n")
         json_out.flush()

@@ -14,7 +14,7 @@ import {
   type DeployOptionSpec,
   SETTING_NAMES,
   type SettingName,
-} from "../../src/deploy/settings-table.js";
+} from "../../src/spec/deploy-settings.js";
 import { ROOT } from "../helpers/cli.js";
 
 let cwd: string;
@@ -137,7 +137,17 @@ describe("resolveDeploySettings", () => {
     [
       "pipegen.config.yaml",
       "deploy:\n  bucket: ok-bucket\n  prunee: true\n",
-      'pipegen.config.yaml:3:3 deploy.prunee: unknown setting "prunee"; known deploy settings: bucket, prefix, environment, region, account, from, prune, wait, waitTimeout, preflight, concurrency, retries',
+      'pipegen.config.yaml:3:3 deploy.prunee: unknown key "prunee" — did you mean "prune"?',
+    ],
+    [
+      "pipegen.config.yaml",
+      "deploy:\n  bucket: ok-bucket\n  dryRun: true\n",
+      'pipegen.config.yaml:3:3 deploy.dryRun: unknown key "dryRun" — known keys: bucket, prefix, environment, region, account, from, prune, wait, waitTimeout, preflight, concurrency, retries',
+    ],
+    [
+      "pipegen.config.yaml",
+      "deploy:\n  bucket: Not_A_Bucket\n",
+      "pipegen.config.yaml:2:11 deploy.bucket: is not a valid S3 bucket name: only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
     ],
     [
       "pipegen.config.yaml",
@@ -147,17 +157,43 @@ describe("resolveDeploySettings", () => {
     [
       "pipegen.config.yml",
       "deplyo:\n  bucket: x\n",
-      'pipegen.config.yml:1:1 deplyo: unknown setting "deplyo"; known sections: deploy',
+      'pipegen.config.yml:1:1 deplyo: unknown key "deplyo" — did you mean "deploy"?',
     ],
     [
       "pipegen.config.json",
       '{"deploy": {"bucket": "ok-bucket",}}',
-      "pipegen.config.json:1:35 is not valid JSON: Expected double-quoted property name",
+      "pipegen.config.json:1:35 is not valid JSON: Expected double-quoted property name — fix the JSON syntax, or write the config as pipegen.config.yaml",
     ],
   ])("%s with %j fails: %s", async (name, text, message) => {
     await writeFile(path.join(cwd, name), text);
     const error = await resolve({}).catch((e: unknown) => e);
     expect((error as Error).message).toBe(message);
+  });
+
+  it("takes the --env environment's deploy section over the top-level one, and says so", async () => {
+    await writeFile(
+      path.join(cwd, "pipegen.config.yaml"),
+      [
+        "deploy: { bucket: shared-bucket, region: eu-west-1, concurrency: 4 }",
+        "environments:",
+        "  dev: { deploy: { bucket: dev-bucket } }",
+        "  prod: { deploy: { bucket: prod-bucket, account: '444455556666' } }",
+        "",
+      ].join("\n"),
+    );
+    const prod = await resolve({ env: "prod" });
+    expect(prod).toMatchObject({ bucket: "prod-bucket", account: "444455556666", region: "eu-west-1", env: "prod" });
+    expect(prod.sources).toEqual({
+      bucket: "pipegen.config.yaml environments.prod.deploy.bucket",
+      account: "pipegen.config.yaml environments.prod.deploy.account",
+      region: "pipegen.config.yaml deploy.region",
+      concurrency: "pipegen.config.yaml deploy.concurrency",
+    });
+    expect((await resolve({ env: "dev", bucket: "flag-bucket" })).sources.bucket).toBe("--bucket");
+    expect((await resolve({})).bucket).toBe("shared-bucket");
+    const error = await resolve({ env: "qa" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeploySettingsError);
+    expect((error as Error).message).toBe("--env qa: pipegen.config.yaml declares the environments dev, prod");
   });
 
   it("reads the file --config names, relative to the working directory", async () => {
@@ -252,7 +288,7 @@ describe("the settings table", () => {
   it("is the table in docs/ci.md (UPDATE_DOCS=1 rewrites it)", async () => {
     const file = path.join(ROOT, "docs/ci.md");
     const text = await readFile(file, "utf8");
-    const start = text.indexOf("-->\n", text.indexOf("<!-- Generated from src/deploy/settings-table.ts")) + 4;
+    const start = text.indexOf("-->\n", text.indexOf("<!-- Generated from src/spec/deploy-settings.ts")) + 4;
     const end = text.indexOf("<!-- End of generated settings -->");
     expect(start).toBeGreaterThan(3);
     expect(end).toBeGreaterThan(start);

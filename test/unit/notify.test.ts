@@ -60,7 +60,7 @@ describe("notify validation", () => {
       "a date placeholder in a text",
       withNotify(undefined, { onFailure: [{ slack: "s", message: "failed for ${DATE}" }] }),
       [
-        "steps[0].notify.onFailure[0].message: ${DATE} is not expanded here: date placeholders work in S3 keys, SQL, script arguments and table paths — use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} if the value must change per run",
+        "steps[0].notify.onFailure[0].message: ${DATE} is not expanded here: placeholders work in S3 keys, SQL, script arguments, table paths and operator arguments — use Jinja such as {{ data_interval_start.strftime('%Y-%m-%d') }} or {{ params.<name> }} if the value must change per run",
       ],
     ],
     [

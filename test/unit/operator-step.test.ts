@@ -14,6 +14,7 @@ import { basePipeline, problemsOf, resolved } from "../helpers/spec.js";
 const SNS = "airflow.providers.amazon.aws.operators.sns.SnsPublishOperator";
 const LAMBDA = "airflow.providers.amazon.aws.operators.lambda_function.LambdaInvokeFunctionOperator";
 const TOPIC = "arn:aws:sns:us-east-1:111122223333:alerts";
+const PARAM_DAY = { type: ["string", "null"], format: "date", default: null };
 
 const op = (s: Record<string, unknown>) => basePipeline({ steps: [{ id: "s", kind: "operator", ...s }] });
 const publish = (args: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
@@ -139,7 +140,7 @@ describe("operator step validation", () => {
       "a placeholder in a field the class does not template",
       op({ operator: LAMBDA, arguments: { function_name: "f", log_type: "Tail-${DATE}" } }),
       [
-        'steps[0].arguments.log_type: LambdaInvokeFunctionOperator does not template "log_type": Airflow passes it as written, so a date placeholder or Jinja there reaches the operator as text — use placeholders and Jinja only in its templated fields: aws_conn_id, function_name, invocation_type, payload, qualifier, region_name, verify',
+        'steps[0].arguments.log_type: LambdaInvokeFunctionOperator does not template "log_type": Airflow passes it as written, so a placeholder or Jinja there reaches the operator as text — use placeholders and Jinja only in its templated fields: aws_conn_id, function_name, invocation_type, payload, qualifier, region_name, verify',
       ],
     ],
     [
@@ -153,7 +154,7 @@ describe("operator step validation", () => {
       "an unknown placeholder deep in a mapping",
       publish({ message_attributes: { day: { DataType: "String", StringValue: "${DAY}" } } }),
       [
-        "steps[0].arguments.message_attributes.day.StringValue: unknown placeholder ${DAY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}",
+        "steps[0].arguments.message_attributes.day.StringValue: unknown placeholder ${DAY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}, ${params.<name>}",
       ],
     ],
     [
@@ -168,8 +169,45 @@ describe("operator step validation", () => {
       "a placeholder in a mapping key",
       publish({ message_attributes: { "day_${DATE}": "x" } }),
       [
-        "steps[0].arguments.message_attributes.day_${DATE}: is a mapping key, which Airflow does not template: a date placeholder there stays text",
+        "steps[0].arguments.message_attributes.day_${DATE}: is a mapping key, which Airflow does not template: a placeholder there stays text",
       ],
+    ],
+    [
+      "a param placeholder in a field the class does not template",
+      op({
+        operator: LAMBDA,
+        arguments: { function_name: "f", log_type: "${params.mode}" },
+      }),
+      [
+        "steps[0].arguments.log_type: ${params.mode} names no param of this pipeline — declare it under params: with a type and a default",
+        'steps[0].arguments.log_type: LambdaInvokeFunctionOperator does not template "log_type": Airflow passes it as written, so a placeholder or Jinja there reaches the operator as text — use placeholders and Jinja only in its templated fields: aws_conn_id, function_name, invocation_type, payload, qualifier, region_name, verify',
+      ],
+    ],
+    [
+      "a param placeholder in a mapping key",
+      { ...publish({ message_attributes: { "day_${params.day}": "x" } }), params: { day: PARAM_DAY } },
+      [
+        "steps[0].arguments.message_attributes.day_${params.day}: is a mapping key, which Airflow does not template: a placeholder there stays text",
+      ],
+    ],
+    [
+      "an undeclared param deep in a mapping, with the closest declared one",
+      { ...publish({ message_attributes: { d: { StringValue: "${params.dya}" } } }), params: { day: PARAM_DAY } },
+      [
+        "steps[0].arguments.message_attributes.d.StringValue: ${params.dya} names no param of this pipeline — did you mean ${params.day}?",
+      ],
+    ],
+    [
+      "a free-text param in an argument",
+      { ...publish({ message: "done ${params.note}" }), params: { note: { type: "string", default: "x" } } },
+      [
+        "steps[0].arguments.message: ${params.note} cannot stand in text: the param is free text, which could hold a quote, a backslash or a colon and change what the text around it means — give it an enum of plain words, format: date, or a number or boolean type; raw Jinja ({{ params.<name> }}) is written as you write it",
+      ],
+    ],
+    [
+      "a declared date param in a templated field",
+      { ...publish({ message: "day ${params.day}" }), params: { day: PARAM_DAY } },
+      [],
     ],
     [
       "a number that Python cannot write",
@@ -274,6 +312,17 @@ describe("operator step rendering", () => {
     expect(taskOf(spec, "3.3.1").kwargs.payload).toBe(
       `'{"d": "{{ (data_interval_start | default(dag_run.run_after, true)).strftime(\\'%Y-%m-%d\\') }}"}'`,
     );
+  });
+
+  it("expands param placeholders in nested strings to the run's params", () => {
+    const spec = {
+      ...op({
+        operator: LAMBDA,
+        arguments: { function_name: "f", payload: { day: "${params.day}", list: ["at ${params.day}/x"] } },
+      }),
+      params: { day: PARAM_DAY },
+    };
+    expect(taskOf(spec).kwargs.payload).toBe('{"day": "{{ params.day }}", "list": ["at {{ params.day }}/x"]}');
   });
 
   it("gives a known Amazon class the pipeline's AWS connection unless the arguments name one", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  PyCall,
   PyCode,
   pyCommentText,
   pyDocstring,
@@ -7,6 +8,7 @@ import {
   pyLiteral,
   pyString,
   pyTimedelta,
+  textWidth,
 } from "../../src/render/python.js";
 
 describe("pyString", () => {
@@ -98,5 +100,41 @@ describe("pyCommentText", () => {
     ["café/😀", "café/😀"],
   ])("%j → %s", (given, want) => {
     expect(pyCommentText(given)).toBe(want);
+  });
+});
+
+describe("line width, as ruff counts it", () => {
+  it.each([
+    ["ascii", 5],
+    ["日本語", 6],
+    ["e\u0301", 1],
+    ["😀", 2],
+    ["☃", 1],
+  ])("%j is %i columns", (text, want) => {
+    expect(textWidth(text)).toBe(want);
+  });
+
+  it("wraps a call whose wide characters take it past 88 columns, though it has fewer characters", () => {
+    const value = {
+      note: new PyCall(
+        "Param",
+        ["日本語 ☃ \\n"],
+        [
+          ["type", ["string", "null"]],
+          ["minLength", 0],
+          ["maxLength", 20],
+        ],
+      ),
+    };
+    const indent = "        ";
+    expect(pyKeywordArgument("params", value, "    ")).toBe(
+      [
+        "    params={",
+        `${indent}"note": Param(`,
+        `${indent}    "日本語 ☃ \\\\n", type=["string", "null"], minLength=0, maxLength=20`,
+        `${indent}),`,
+        "    },",
+      ].join("\n"),
+    );
   });
 });

@@ -99,7 +99,9 @@ describe("step rules", () => {
     [
       "unknown placeholder",
       { id: "a", kind: "s3Sensor", bucket: "landing", key: "in/${YYY}/" },
-      ["steps[0].key: unknown placeholder ${YYY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}"],
+      [
+        "steps[0].key: unknown placeholder ${YYY}; known: ${YYYY}, ${MM}, ${DD}, ${HH}, ${DATE}, ${DATE_NODASH}, ${params.<name>}",
+      ],
     ],
     [
       "bad mode",

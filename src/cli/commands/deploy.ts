@@ -13,13 +13,14 @@ import {
   type DeployFlags,
   type DeployOptionSpec,
   SETTING_NAMES,
-} from "../../deploy/settings-table.js";
+} from "../../spec/deploy-settings.js";
 import { airflowVersionOption, color } from "../shared.js";
 
 const SETTINGS = SETTING_NAMES.map((name) => ({ name, ...DEPLOY_OPTIONS[name] }));
 
 const HELP = `
-Settings come from flags, then environment variables, then the "deploy"
+Settings come from flags, then environment variables, then, with --env, the
+environment's "deploy" section (environments.<env>.deploy), then the "deploy"
 section of ${CONFIG_FILE_NAMES.join(" / ")} (or --config):
   ${SETTINGS.map((s) => `${s.env.padEnd(22)} ${s.name}`).join("\n  ")}
   ${SETTINGS.flatMap((s) => ("fallbackEnv" in s ? [`${s.fallbackEnv.join(" / ")} when no ${s.name} is set otherwise.`] : [])).join("\n  ")}
@@ -33,6 +34,7 @@ before the next starts.
 Examples:
   pipegen deploy --bucket my-mwaa-bucket --dry-run
   pipegen deploy --bucket my-mwaa-bucket --environment prod-airflow --wait
+  pipegen deploy --env prod --wait
   pipegen render && pipegen deploy --from dist --prune`;
 
 /** The commander options of one entry of the settings table. */

@@ -2,7 +2,7 @@ import path from "node:path";
 import { type Command, Option } from "commander";
 import { explainIam } from "../../iam/explain.js";
 import { buildIam, type IamOptions, PARTITIONS, type Partition } from "../../iam/index.js";
-import { color, keptWarning } from "../shared.js";
+import { color, configOption, envOption, keptWarning } from "../shared.js";
 
 interface IamFlags {
   readonly account?: string;
@@ -14,6 +14,8 @@ interface IamFlags {
   readonly environment?: string;
   readonly dagBucket?: string;
   readonly kmsKey?: string;
+  readonly env?: string;
+  readonly config?: string;
 }
 
 export function registerIam(program: Command): void {
@@ -39,20 +41,38 @@ export function registerIam(program: Command): void {
     .option("--environment <name>", "MWAA environment name; with --dag-bucket, adds MWAA's own baseline document")
     .option("--dag-bucket <bucket>", "the environment's source bucket (dags/, requirements.txt)")
     .option("--kms-key <arn>", "the environment's customer managed KMS key (default: the AWS owned key)")
+    .addOption(envOption())
+    .addOption(configOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen iam --account 111122223333 --region us-east-1\n  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/\n  pipegen iam pipelines/products.pipeline.ts --json",
+      `
+--env also takes --account, --region, --environment and --dag-bucket from the
+environment's deploy settings in pipegen.config (account, region, environment,
+bucket) when the flags do not give them.
+
+Examples:
+  pipegen iam --account 111122223333 --region us-east-1
+  pipegen iam --execution-role mwaa-exec --environment prod --dag-bucket my-mwaa-bucket --out iam/
+  pipegen iam --env prod --out iam/prod
+  pipegen iam pipelines/products.pipeline.ts --json`,
     )
     .action(async (paths: string[], flags: IamFlags) => {
       const { validatePipelines } = await import("../../pipeline-run.js");
-      const pipelines = await validatePipelines({ paths });
+      const { deploySettingsFor, loadProjectConfig } = await import("../../validate/config.js");
+      const config = await loadProjectConfig(process.cwd(), flags.config);
+      const pipelines = await validatePipelines({ paths, env: flags.env, config: flags.config });
+      const deploy = deploySettingsFor(config, flags.env);
+      // The baseline needs both; a config that gives only one leaves it to the flags.
+      const baseline =
+        flags.environment === undefined && flags.dagBucket === undefined && deploy.environment && deploy.bucket
+          ? { environment: deploy.environment, dagBucket: deploy.bucket }
+          : { environment: flags.environment, dagBucket: flags.dagBucket };
       const options: IamOptions = {
-        account: flags.account,
-        region: flags.region,
+        account: flags.account ?? deploy.account,
+        region: flags.region ?? deploy.region,
         partition: flags.partition,
         executionRole: flags.executionRole,
-        environment: flags.environment,
-        dagBucket: flags.dagBucket,
+        ...baseline,
         kmsKey: flags.kmsKey,
       };
       const result = buildIam(pipelines, options);

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { StaleOutputError } from "../../errors.js";
 import type { AirflowVersion } from "../../spec/airflow-versions.js";
-import { airflowVersionOption, color, keptWarning } from "../shared.js";
+import { airflowVersionOption, color, configOption, envOption, keptWarning } from "../shared.js";
 
 export function registerRender(program: Command): void {
   program
@@ -16,19 +16,33 @@ export function registerRender(program: Command): void {
     )
     .option("--check", "write nothing; exit 1 and name the stale files when the output differs")
     .addOption(airflowVersionOption())
+    .addOption(envOption())
+    .addOption(configOption())
     .option("-q, --quiet", "print nothing on success")
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen render\n  pipegen render --out build/mwaa\n  pipegen render --check   # in CI: fail when dist/ was not re-rendered",
+      "\nExamples:\n  pipegen render\n  pipegen render --out build/mwaa\n  pipegen render --env prod --out dist/prod\n  pipegen render --check   # in CI: fail when dist/ was not re-rendered",
     )
     .action(
       async (
         paths: string[],
-        opts: { out: string; check?: boolean; airflowVersion?: AirflowVersion; quiet?: boolean },
+        opts: {
+          out: string;
+          check?: boolean;
+          airflowVersion?: AirflowVersion;
+          env?: string;
+          config?: string;
+          quiet?: boolean;
+        },
       ) => {
         const { renderPipelines } = await import("../../pipeline-run.js");
         const { diffBundle, writeBundle } = await import("../../write/index.js");
-        const files = await renderPipelines({ paths, airflowVersion: opts.airflowVersion });
+        const files = await renderPipelines({
+          paths,
+          airflowVersion: opts.airflowVersion,
+          env: opts.env,
+          config: opts.config,
+        });
         const outDir = path.resolve(opts.out);
         if (opts.check) {
           const { changes } = await diffBundle(outDir, files, { label: `--out ${opts.out}` });

@@ -2,12 +2,13 @@
  * The escape hatch: any Airflow operator, named by its import path, with its
  * keyword arguments as plain data. pipegen imports nothing to check it; it
  * checks the path's shape, emits every argument as a Python literal (date
- * placeholders expanded, Jinja checked), and leaves the IAM statements to
+ * and param placeholders expanded, Jinja checked), and leaves the IAM statements to
  * the spec, since it cannot know which AWS calls the operator makes.
  */
 import { z } from "zod";
 import { isPythonKeyword, stepBase, templatedString } from "../common.js";
 import { RESERVED_ARGUMENTS } from "../known-operators.js";
+import { ANY_PLACEHOLDER } from "../placeholders.js";
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -58,11 +59,11 @@ const argumentValue: z.ZodType<ArgumentValue> = z
       // would hide the message behind the union's "invalid input".
       z.record(z.string(), argumentValue).superRefine((mapping, ctx) => {
         for (const key of Object.keys(mapping))
-          if (/\$\{[A-Za-z_]+\}/.test(key))
+          if (ANY_PLACEHOLDER.test(key))
             ctx.addIssue({
               code: "custom",
               path: [key],
-              message: "is a mapping key, which Airflow does not template: a date placeholder there stays text",
+              message: "is a mapping key, which Airflow does not template: a placeholder there stays text",
             });
       }),
     ]),
@@ -70,7 +71,7 @@ const argumentValue: z.ZodType<ArgumentValue> = z
   .meta({
     id: "OperatorArgument",
     description:
-      "an operator argument: a string (date placeholders and Jinja allowed), number, boolean, null, list or mapping",
+      "an operator argument: a string (date and ${params.<name>} placeholders and Jinja allowed), number, boolean, null, list or mapping",
   });
 
 const argumentName = z.string().superRefine((name, ctx) => {
@@ -115,7 +116,7 @@ export const operatorStep = z.strictObject({
   kind: z.literal("operator"),
   /** The class's import path, e.g. `airflow.providers.amazon.aws.operators.sns.SnsPublishOperator`. */
   operator: operatorPath,
-  /** Keyword arguments, emitted as Python literals; strings may use date placeholders and Jinja. */
+  /** Keyword arguments, emitted as Python literals; strings may use date and param placeholders and Jinja. */
   arguments: z.record(argumentName, argumentValue).default({}),
   /**
    * The IAM statements the operator needs as the MWAA execution role (`[]`

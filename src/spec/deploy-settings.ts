@@ -1,18 +1,25 @@
 /**
  * Every option of `pipegen deploy`, declared once: its flag, environment
  * variable, config key, default and help text. Derived from this table:
- * the command's options and help (src/cli/commands/deploy.ts), the reading
- * of flags, environment variables and the config file (settings.ts), and the
+ * the command's options and help (cli/commands/deploy.ts), the reading
+ * of flags, environment variables and the config file (deploy/settings.ts), and the
  * settings table in docs/ci.md (test/unit/deploy-settings.test.ts checks it,
  * and rewrites it with UPDATE_DOCS=1).
  *
- * Light on purpose: the CLI reads it at start-up to declare its options, and
- * must not load the settings parser (zod, yaml) for that.
+ * It lives with the schemas because the project config's `deploy` sections
+ * (spec/config.ts) are checked against it. Light on purpose: the CLI reads it
+ * at start-up to declare its options, and must not load the settings parser
+ * (zod, yaml) for that.
  */
-import type { AirflowVersion } from "../spec/airflow-versions.js";
+import type { AirflowVersion } from "./airflow-versions.js";
 
 /** Config files looked up in the working directory when `--config` is not given. */
-export const CONFIG_FILE_NAMES = ["pipegen.config.yaml", "pipegen.config.yml", "pipegen.config.json"] as const;
+export const CONFIG_FILE_NAMES = [
+  "pipegen.config.yaml",
+  "pipegen.config.yml",
+  "pipegen.config.json",
+  "pipegen.config.ts",
+] as const;
 
 interface OptionBase {
   /** The flag. Commander names the parsed value after it (`--wait-timeout` → `waitTimeout`): that must be the key. */
@@ -119,6 +126,12 @@ export const DEPLOY_OPTIONS = {
     help: "deploy this rendered bundle folder (e.g. dist) instead of rendering the specs",
   },
   airflowVersion: { kind: "airflowVersion", flag: "--airflow-version" },
+  env: {
+    kind: "text",
+    flag: "--env",
+    arg: "<name>",
+    help: "the environment of the config file: its deploy settings, and the values the specs read",
+  },
   config: {
     kind: "text",
     flag: "--config",
