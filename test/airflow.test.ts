@@ -22,10 +22,13 @@ interface Inspection {
       max_active_runs: number;
       tags: string[];
       doc_md: string | null;
+      serialization_error: string | null;
+      groups: Record<string, { parent: string | null; tooltip: string | null; children: string[] }>;
       tasks: Record<
         string,
         {
           class: string;
+          task_group: string | null;
           upstream: string[];
           trigger_rule: string;
           retries: number;
@@ -95,6 +98,54 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
     expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(
       WANT[dagId],
     );
+  });
+
+  it("puts each task in the task group its spec declares, task ids unprefixed", () => {
+    const groupOf = (dagId: string) =>
+      Object.fromEntries(Object.entries(bag.dags[dagId]!.tasks).map(([id, t]) => [id, t.task_group]));
+    expect(groupOf("orders_lakehouse")).toEqual({
+      wait_for_orders: null,
+      build_orders: "build",
+      wait_for_build_orders: "build",
+      build_customers: "build",
+      translate_tables: "lakehouse",
+      refresh_order_facts: "publish",
+      export_daily_orders: "publish",
+      record_load: null,
+    });
+    expect(bag.dags.orders_lakehouse!.groups).toEqual({
+      lakehouse: {
+        parent: null,
+        tooltip: "Build the Delta tables and translate them",
+        children: ["build", "translate_tables"],
+      },
+      build: {
+        parent: "lakehouse",
+        tooltip: "The two Glue jobs, side by side",
+        children: ["build_customers", "build_orders", "wait_for_build_orders"],
+      },
+      publish: { parent: null, tooltip: null, children: ["export_daily_orders", "refresh_order_facts"] },
+    });
+    expect(groupOf("products")).toEqual({
+      wait_for_products: null,
+      crawl_products: "glue",
+      wait_for_crawl_products: "glue",
+      load_products: "glue",
+      wait_for_load_products: "glue",
+      transform_products: null,
+      clear_staging: null,
+      unload_products: null,
+    });
+    expect(bag.dags.products!.groups).toEqual({
+      glue: {
+        parent: null,
+        tooltip: "Crawl the landed CSVs, then load them into Redshift",
+        children: ["crawl_products", "load_products", "wait_for_crawl_products", "wait_for_load_products"],
+      },
+    });
+    expect(bag.dags.sales!.groups).toEqual({});
+    // The scheduler (2.x) or dag processor (3.x) serializes grouped DAGs as they are.
+    for (const dag of Object.values(bag.dags)) expect(dag.serialization_error).toBeNull();
   });
 
   it("shows the description and the task graph in the Airflow UI", () => {

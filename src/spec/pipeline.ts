@@ -17,6 +17,7 @@ import {
   secretArn,
 } from "./common.js";
 import { dateTimeProblem, ISO_DATE } from "./dates.js";
+import { taskGroup } from "./groups.js";
 import { stepBuckets } from "./step-buckets.js";
 import { STEP_KINDS } from "./step-kinds.js";
 import { step } from "./steps/index.js";
@@ -165,6 +166,8 @@ export const pipeline = z
     xtableRunner: xtableRunnerLocation.optional(),
     /** Notifications when a DAG run fails or succeeds. */
     notify: notify.optional(),
+    /** Task groups the steps are drawn in (each step names its own with `group`). */
+    groups: z.array(taskGroup).optional(),
     steps: z.array(step).min(1),
   })
   .superRefine((p, ctx) => {

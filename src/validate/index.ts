@@ -10,6 +10,7 @@ import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { assetProblems } from "./assets.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
+import { checkTaskGroups } from "./groups.js";
 import { describeIssue, describeUnknownKey, narrowUnion } from "./messages.js";
 import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
@@ -59,7 +60,7 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }
 
-  found.push(...checkStepGraph(spec), ...credentialProblems(spec));
+  found.push(...checkStepGraph(spec), ...checkTaskGroups(spec), ...credentialProblems(spec));
 
   const id = (spec.data as { id?: unknown } | null)?.id;
   const expected = dagIdOfFile(file);

@@ -21,7 +21,8 @@ Output (see the per-key notes in ``inspect``):
      "runs": {"scheduled": {...}, "manual": {...}},   # the dag_run values used
      "import_errors": {file: text}, "warnings": {file: [text]},
      "dags": {dag_id: {fileloc, schedule, catchup, max_active_runs, tags,
-              start_date, doc_md, serialization_error, tasks: {task_id: {class, upstream, downstream,
+              start_date, doc_md, serialization_error, groups: {group_id: {parent, tooltip, children}},
+              tasks: {task_id: {class, task_group, upstream, downstream,
               trigger_rule, retries, retry_delay_seconds, execution_timeout_seconds,
               rendered_scheduled: {field: value}, rendered_manual: {field: value}}}}}}
 
@@ -562,6 +563,24 @@ def _task_class(task) -> str:
     return _class_path(cls)
 
 
+def _group_id(group) -> str | None:
+    """A task group's id; None for the DAG's root group (or no group)."""
+    return None if group is None else group.group_id
+
+
+def _groups(dag) -> dict[str, Any]:
+    """Every task group of the DAG (the root excluded), as Airflow built it:
+    group_id -> {parent (None at the top), tooltip, children: sorted ids}."""
+    out: dict[str, Any] = {}
+    for group_id, group in sorted((dag.task_group_dict or {}).items()):
+        out[group_id] = {
+            "parent": _group_id(group.parent_group),
+            "tooltip": group.tooltip or None,
+            "children": sorted(group.children),
+        }
+    return out
+
+
 def _iso(value) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -606,6 +625,7 @@ def inspect(
             tasks[task.task_id] = {
                 **({"sensed_scheduled": sensed} if sensed is not None else {}),
                 "class": _task_class(task),
+                "task_group": _group_id(getattr(task, "task_group", None)),
                 "upstream": sorted(task.upstream_task_ids),
                 "downstream": sorted(task.downstream_task_ids),
                 "trigger_rule": _enum_value(task.trigger_rule),
@@ -632,6 +652,7 @@ def inspect(
             "start_date": _iso(dag.start_date),
             "doc_md": dag.doc_md,
             "serialization_error": _serialization_error(dag),
+            "groups": _groups(dag),
             "tasks": tasks,
         }
 
