@@ -8,10 +8,10 @@ export { buildIam, type IamDocument, type IamOptions, type IamResult } from "./i
 export { type RunOptions, renderPipelines, validatePipelines } from "./pipeline-run.js";
 export type { RenderedFile } from "./render/bundle.js";
 export { AIRFLOW_TARGETS, type AirflowVersion } from "./spec/airflow-versions.js";
-export { definePipeline } from "./spec/define.js";
+export { definePipeline, defineTemplate, type StepTemplate, type TemplateDefinition, z } from "./spec/define.js";
 export { pipelineJsonSchema } from "./spec/json-schema.js";
 export type { Pipeline, PipelineInput, RedshiftConnection } from "./spec/pipeline.js";
-export type { Step, StepKind } from "./spec/steps/index.js";
+export type { Step, StepInput, StepKind } from "./spec/steps/index.js";
 export { diffBundle, type FileChange, type WriteResult, writeBundle } from "./write/index.js";
 export { assertTranslatable, detectUnsupportedFeatures, type UnsupportedFeature } from "./xtable/delta-features.js";
 export {

@@ -70,6 +70,27 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     export_daily_orders: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
     record_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["export_daily_orders", "refresh_order_facts"]],
   },
+  // Two instances of land_crawl_load@1 (pipelines/land_crawl_load.template.ts), ids prefixed by the instance id.
+  daily_landing: {
+    orders_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    orders_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["orders_land"]],
+    wait_for_orders_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["orders_crawl"]],
+    orders_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_orders_crawl"]],
+    returns_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    returns_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["returns_land"]],
+    wait_for_returns_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["returns_crawl"]],
+    returns_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_returns_crawl"]],
+    rebuild_summary: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["orders_load", "returns_load"]],
+  },
+  // land_crawl_load@2, used from TypeScript.
+  partner_feed: {
+    inventory_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    inventory_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["inventory_land"]],
+    wait_for_inventory_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["inventory_crawl"]],
+    inventory_copy: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_inventory_crawl"]],
+    inventory_analyze: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["inventory_copy"]],
+    notify_done: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["inventory_analyze"]],
+  },
   sales_features: {
     compute_features: [`${A}.operators.emr.EmrServerlessStartJobOperator`, []],
     refresh_feature_cache: [`${A}.operators.lambda_function.LambdaInvokeFunctionOperator`, ["compute_features"]],
@@ -90,7 +111,14 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it("imports every DAG with no import errors", () => {
     expect(bag.airflow_version).toBe(version);
     expect(bag.import_errors).toEqual({});
-    expect(Object.keys(bag.dags).sort()).toEqual(["orders_lakehouse", "products", "sales", "sales_features"]);
+    expect(Object.keys(bag.dags).sort()).toEqual([
+      "daily_landing",
+      "orders_lakehouse",
+      "partner_feed",
+      "products",
+      "sales",
+      "sales_features",
+    ]);
   });
 
   it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
@@ -146,6 +174,64 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
     expect(bag.dags.sales!.groups).toEqual({});
     // The scheduler (2.x) or dag processor (3.x) serializes grouped DAGs as they are.
     for (const dag of Object.values(bag.dags)) expect(dag.serialization_error).toBeNull();
+  });
+
+  it("draws each template instance as a task group named by its id, inside the instance's group", () => {
+    const groupOf = (dagId: string) =>
+      Object.fromEntries(Object.entries(bag.dags[dagId]!.tasks).map(([id, t]) => [id, t.task_group]));
+    expect(groupOf("daily_landing")).toEqual({
+      orders_land: "orders",
+      orders_crawl: "orders",
+      wait_for_orders_crawl: "orders",
+      orders_load: "orders",
+      returns_land: "returns",
+      returns_crawl: "returns",
+      wait_for_returns_crawl: "returns",
+      returns_load: "returns",
+      rebuild_summary: null,
+    });
+    const v1 = "Wait for a file in S3, crawl it with Glue, load it with Redshift SQL";
+    expect(bag.dags.daily_landing!.groups).toEqual({
+      feeds: { parent: null, tooltip: "One template instance per partner feed", children: ["orders", "returns"] },
+      orders: {
+        parent: "feeds",
+        tooltip: v1,
+        children: ["orders_crawl", "orders_land", "orders_load", "wait_for_orders_crawl"],
+      },
+      returns: {
+        parent: "feeds",
+        tooltip: v1,
+        children: ["returns_crawl", "returns_land", "returns_load", "wait_for_returns_crawl"],
+      },
+    });
+    expect(bag.dags.partner_feed!.groups).toEqual({
+      inventory: {
+        parent: null,
+        tooltip: "land → crawl → COPY → ANALYZE",
+        children: [
+          "inventory_analyze",
+          "inventory_copy",
+          "inventory_crawl",
+          "inventory_land",
+          "wait_for_inventory_crawl",
+        ],
+      },
+    });
+    expect(groupOf("partner_feed").notify_done).toBeNull();
+  });
+
+  it("passes each instance's config into its steps, placeholders resolved at run time", () => {
+    const landing = bag.dags.daily_landing!.tasks;
+    expect(landing.orders_land!.rendered_scheduled.bucket_key).toBe("orders/dt=2024-03-05/_SUCCESS");
+    expect(landing.returns_land!.rendered_scheduled.bucket_key).toBe("returns/dt=2024-03-05/_SUCCESS");
+    expect(landing.orders_load!.rendered_scheduled.sql).toBe("CALL staging.load_orders('2024-03-05')");
+    expect(landing.returns_load!.rendered_scheduled.sql).toEqual([
+      "DELETE FROM staging.returns WHERE dt = '2024-03-05'",
+      "CALL staging.load_returns('2024-03-05')",
+    ]);
+    expect(bag.dags.partner_feed!.tasks.inventory_copy!.rendered_scheduled.sql).toBe(
+      "COPY staging.inventory FROM 's3://partner-landing/inventory/dt=2024-03-05/' IAM_ROLE default FORMAT AS PARQUET",
+    );
   });
 
   it("shows the description and the task graph in the Airflow UI", () => {

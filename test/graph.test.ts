@@ -3,7 +3,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { pipegen, ROOT } from "./helpers/cli.js";
 
-const EXAMPLES = ["products.pipeline.ts", "sales.pipeline.yaml", "orders_lakehouse.pipeline.yaml"];
+const EXAMPLES = [
+  "products.pipeline.ts",
+  "sales.pipeline.yaml",
+  "orders_lakehouse.pipeline.yaml",
+  "daily_landing.pipeline.yaml",
+  "partner_feed.pipeline.ts",
+];
 const GOLDEN = `${ROOT}test/golden-graph/`;
 
 describe.each(EXAMPLES)("pipegen graph pipelines/%s", (spec) => {
@@ -23,7 +29,7 @@ describe.each(EXAMPLES)("pipegen graph pipelines/%s", (spec) => {
 it("refuses a folder with several specs", async () => {
   const r = await pipegen(["graph", "pipelines"]);
   expect(r.exitCode).toBe(1);
-  expect(r.stderr).toBe("✗ pipelines holds 4 specs; graph draws one pipeline at a time");
+  expect(r.stderr).toBe("✗ pipelines holds 6 specs; graph draws one pipeline at a time");
 });
 
 it("writes DOT that Graphviz's grammar accepts (parsed by pydot)", async () => {

@@ -11,3 +11,11 @@ import type { PipelineInput } from "./pipeline.js";
 export function definePipeline<const T extends PipelineInput>(spec: T): T {
   return spec;
 }
+
+/**
+ * zod, as pipegen uses it: a template's `config` schema is built with this
+ * `z`, so pipegen can validate it and describe it as JSON Schema whatever
+ * copy of zod the project has.
+ */
+export { z } from "zod";
+export { defineTemplate, type StepTemplate, type TemplateDefinition } from "./template.js";

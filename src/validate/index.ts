@@ -3,6 +3,7 @@
  * spec and collects every problem; nothing stops at the first one.
  */
 import { dagIdOfFile, type LoadedSpec } from "../load/index.js";
+import type { TemplateRegistry } from "../load/templates.js";
 import { type Locator, type Problem, placeProblem, type SpecProblem } from "../problem.js";
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
@@ -16,6 +17,7 @@ import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
 import { allowedKeysAt } from "./schema-keys.js";
 import { targetProblems } from "./target.js";
+import { expandTemplates } from "./templates.js";
 
 /** A spec that passed validation. */
 export interface ValidSpec {
@@ -28,18 +30,25 @@ export interface ValidSpec {
 export interface ValidateOptions {
   /** The Airflow version the whole bundle is rendered for, instead of each spec's own. */
   readonly airflowVersion?: AirflowVersion | undefined;
+  /** The step templates that `kind: template` steps may use; none by default. */
+  readonly templates?: TemplateRegistry | undefined;
 }
+
+const NO_TEMPLATES: TemplateRegistry = new Map();
 
 export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
   const { file } = spec;
+  // Template steps become ordinary steps first; their problems are placed where the instance is written.
+  const expanded = expandTemplates(spec, options.templates ?? NO_TEMPLATES);
+  const data = expanded.data;
   const found: SpecProblem[] = [];
 
-  const result = pipeline.safeParse(spec.data, { reportInput: true });
+  const result = pipeline.safeParse(data, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues.flatMap(narrowUnion)) {
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
-          const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, spec.data));
+          const text = describeUnknownKey(key, allowedKeysAt(pipeline, issue.path, data));
           found.push({ file, path: [...issue.path, key], ...text, key: true });
         }
       } else
@@ -60,7 +69,11 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }
 
-  found.push(...checkStepGraph(spec), ...checkTaskGroups(spec), ...credentialProblems(spec));
+  found.push(
+    ...checkStepGraph({ file, data }),
+    ...checkTaskGroups({ file, data }),
+    ...credentialProblems({ file, data }),
+  );
 
   const id = (spec.data as { id?: unknown } | null)?.id;
   const expected = dagIdOfFile(file);
@@ -72,10 +85,12 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
       hint: `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
     });
 
-  const problems = found.map((p) => placeProblem(p, spec.locate));
+  const problems = [...expanded.problems, ...found.flatMap((p) => expanded.remap(p) ?? [])].map((p) =>
+    placeProblem(p, spec.locate),
+  );
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length > 0 || !result.success) return dedupe(problems);
-  return { file, pipeline: result.data, locate: spec.locate };
+  return { file, pipeline: result.data, locate: expanded.locate };
 }
 
 /**

@@ -5,13 +5,22 @@ export function registerSchema(program: Command): void {
     .command("schema")
     .description("print or write the JSON Schema of pipeline specs, for YAML editor completion")
     .option("-o, --out <file>", "write to a file instead of standard output (only a new file, or one pipegen wrote)")
+    .option(
+      "--templates <folder>",
+      "include the step templates (*.template.ts) under this folder: each `use:` gets its config schema",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json",
+      "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json\n  pipegen schema --templates pipelines --out schema/pipeline.schema.json",
     )
-    .action(async (opts: { out?: string }) => {
+    .action(async (opts: { out?: string; templates?: string }) => {
       const { pipelineJsonSchema } = await import("../../spec/json-schema.js");
-      const text = pipelineJsonSchema();
+      let templates: import("../../spec/template.js").StepTemplate[] = [];
+      if (opts.templates !== undefined) {
+        const { loadStepTemplates } = await import("../../pipeline-run.js");
+        templates = await loadStepTemplates({ paths: [opts.templates] });
+      }
+      const text = pipelineJsonSchema(templates);
       if (!opts.out) {
         process.stdout.write(text);
         return;
