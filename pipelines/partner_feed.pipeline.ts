@@ -19,6 +19,7 @@ export default definePipeline({
       workgroup: "analytics",
       database: "dev",
       secretArn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/redshift-analytics-Q1w2E3",
+      workgroupId: "3c9e7a51-2b64-4f08-8d1a-6e5f4c3b2a19",
     },
   },
   steps: [

@@ -31,10 +31,7 @@ export async function loadTemplates(files: readonly SpecFile[]): Promise<{
   const problems: Problem[] = [];
   for (const found of files) {
     const loaded = await loadTemplateFile(found);
-    if ("problems" in loaded) {
-      problems.push(...loaded.problems);
-      continue;
-    }
+    problems.push(...loaded.problems);
     for (const t of loaded.templates) {
       const versions = registry.get(t.template.name) ?? new Map<string, LoadedTemplate>();
       registry.set(t.template.name, versions);
@@ -57,25 +54,21 @@ export async function loadTemplates(files: readonly SpecFile[]): Promise<{
   return { registry, problems };
 }
 
-async function loadTemplateFile(found: SpecFile): Promise<{ templates: LoadedTemplate[] } | { problems: Problem[] }> {
+async function loadTemplateFile(found: SpecFile): Promise<{ templates: LoadedTemplate[]; problems: Problem[] }> {
   const file = found.file;
   let text: string;
   try {
     text = await readFile(found.absolute, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    return { problems: [{ file, line: 0, column: 0, path: "", message: `cannot read the template file: ${code}` }] };
+    return {
+      templates: [],
+      problems: [{ file, line: 0, column: 0, path: "", message: `cannot read the template file: ${code}` }],
+    };
   }
   const { loadTypeScriptSpec } = await import("./typescript.js");
   const loaded = await loadTypeScriptSpec(file, found.absolute, text);
-  if (Array.isArray(loaded))
-    return {
-      problems: loaded.map((p) =>
-        p.message === "has no default export"
-          ? { ...p, hint: "end the file with `export default defineTemplate({ ... })`" }
-          : p,
-      ),
-    };
+  if (Array.isArray(loaded)) return { templates: [], problems: loaded.map(asTemplateFileProblem) };
   const entries: Array<[SpecPath, unknown]> = Array.isArray(loaded.data)
     ? loaded.data.map((d, i) => [[i], d])
     : [[[], loaded.data]];
@@ -89,7 +82,23 @@ async function loadTemplateFile(found: SpecFile): Promise<{ templates: LoadedTem
       );
     else templates.push({ template: value as StepTemplate, file, locate: loaded.locate, path });
   }
-  return problems.length > 0 ? { problems } : { templates };
+  return { templates, problems };
+}
+
+/** A loader problem, told in a template file's terms. */
+function asTemplateFileProblem(p: Problem): Problem {
+  if (p.message === "has no default export")
+    return { ...p, hint: "end the file with `export default defineTemplate({ ... })`" };
+  if (p.message.startsWith("the spec threw while loading"))
+    return {
+      ...p,
+      message: p.message.replace(/^the spec threw/, "the template file threw"),
+      hint:
+        p.hint === "a spec module must only build and export its pipeline"
+          ? "a template file must only define and export its templates"
+          : p.hint,
+    };
+  return p;
 }
 
 /** What is wrong with an exported template definition, or undefined. */

@@ -174,9 +174,17 @@ export function expandTemplates(
     }
     return path;
   };
-  const remap = (p: SpecProblem): SpecProblem | undefined => {
+  /** `steps[k]` in a message or hint, as the spec numbers its steps. */
+  const renumber = (text: string | undefined) =>
+    text?.replace(/\bsteps\[(\d+)\]/g, (whole, k: string) => {
+      const origin = origins[Number(k)];
+      return origin ? `steps[${"own" in origin ? origin.own : origin.instance}]` : whole;
+    });
+  const remap = (problem: SpecProblem): SpecProblem | undefined => {
     // With every instance failed, the list of steps may be empty: that is not the user's mistake.
-    if (p.path.length === 1 && p.path[0] === "steps" && expanded.length === 0 && problems.length > 0) return undefined;
+    if (problem.path.length === 1 && problem.path[0] === "steps" && expanded.length === 0 && problems.length > 0)
+      return undefined;
+    const p = { ...problem, message: renumber(problem.message)!, hint: renumber(problem.hint) };
     const path = written(p.path);
     if (path === p.path) return p;
     const origin = p.path[0] === "steps" ? origins[p.path[1] as number] : undefined;
