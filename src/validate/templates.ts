@@ -13,6 +13,7 @@
  * last steps, the ones no other step of the instance runs after.
  */
 import type { z } from "zod";
+import { dataTooDeep } from "../load/nesting.js";
 import type { TemplateRegistry } from "../load/templates.js";
 import { formatPath, type Locator, type SpecPath, type SpecProblem } from "../problem.js";
 import { templateStep } from "../spec/template.js";
@@ -235,7 +236,7 @@ function instantiate(
 ): Instance | undefined {
   const at = (...path: PropertyKey[]): SpecPath => ["steps", index, ...path];
   const before = problems.length;
-  const parsed = templateStep.safeParse(raw);
+  const parsed = templateStep.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues.flatMap(narrowUnion))
       if (issue.code === "unrecognized_keys")
@@ -313,6 +314,12 @@ function instantiate(
   }
   if (!Array.isArray(steps) || steps.length === 0)
     return fail("made no steps", `its steps function (in ${loaded.file}) must return a non-empty list of steps`);
+  const deep = dataTooDeep(steps);
+  if (deep)
+    return fail(
+      deep.cycle ? "made steps that contain themselves" : "made steps nested deeper than pipegen reads",
+      `its steps function (in ${loaded.file}) must return plain data: objects, lists, strings, numbers and booleans`,
+    );
   const ids = new Set<string>();
   for (const [j, s] of steps.entries()) {
     const id = (s as Raw | null)?.id;

@@ -53,6 +53,17 @@ const nests = defineTemplate({
   steps: () => [{ id: "inner", kind: "template", use: "land@1", with: {} } as never],
 });
 
+const cyclic = defineTemplate({
+  name: "cyclic",
+  version: "1",
+  config: z.object({}),
+  steps: () => {
+    const step: Record<string, unknown> = { id: "a", kind: "s3Sensor", bucket: "landing", key: "k" };
+    step.self = step;
+    return [step as never];
+  },
+});
+
 function registryOf(...templates: StepTemplate[]): TemplateRegistry {
   const registry = new Map<string, Map<string, LoadedTemplate>>();
   for (const template of templates) {
@@ -67,7 +78,7 @@ function registryOf(...templates: StepTemplate[]): TemplateRegistry {
   }
   return registry;
 }
-const REGISTRY = registryOf(landV1, landV2, throws, nests);
+const REGISTRY = registryOf(landV1, landV2, throws, nests, cyclic);
 
 function check(steps: unknown[], extra: Record<string, unknown> = {}) {
   const data = basePipeline({ steps, ...extra });
@@ -123,7 +134,9 @@ describe("template rules", () => {
     [
       "an unknown template",
       [{ ...use("orders"), use: "lnad@1" }],
-      ['steps[0].use: unknown template "lnad" — did you mean "land"? available: land@1, land@2, nests@1, throws@1'],
+      [
+        'steps[0].use: unknown template "lnad" — did you mean "land"? available: cyclic@1, land@1, land@2, nests@1, throws@1',
+      ],
     ],
     [
       "use without a version",
@@ -174,6 +187,18 @@ describe("template rules", () => {
       [
         'steps[0].use: nests@1 made a template step ("inner") — a template\'s steps are ordinary steps: templates do not nest',
       ],
+    ],
+    [
+      "a template that makes a step containing itself",
+      [{ id: "x", kind: "template", use: "cyclic@1" }],
+      [
+        "steps[0].use: cyclic@1 made steps that contain themselves — its steps function (in pipelines/cyclic.template.ts) must return plain data: objects, lists, strings, numbers and booleans",
+      ],
+    ],
+    [
+      "with that is not a mapping",
+      [{ id: "x", kind: "template", use: "land@1", with: 5 }],
+      ["steps[0].with: expected a record, got number 5"],
     ],
     [
       "an instance in an unknown group (its own group's parent)",
