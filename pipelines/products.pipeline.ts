@@ -32,6 +32,8 @@ export default definePipeline({
     region: "us-east-1",
     bucketOwners: { "sample-inp-bucket-etl": "444455556666", "sample-opt-bucket-etl": "444455556666" },
   },
+  // The Glue half of the pipeline, boxed in the Airflow graph view.
+  groups: [{ id: "glue", tooltip: "Crawl the landed CSVs, then load them into Redshift" }],
   steps: [
     {
       id: "wait_for_products",
@@ -42,7 +44,7 @@ export default definePipeline({
       pokeInterval: "2m",
       timeout: "18h",
     },
-    { id: "crawl_products", kind: "glueCrawler", crawler: "products", wait: "sensor" },
+    { id: "crawl_products", kind: "glueCrawler", crawler: "products", wait: "sensor", group: "glue" },
     {
       id: "load_products",
       kind: "glueJob",
@@ -54,6 +56,7 @@ export default definePipeline({
       numberOfWorkers: 10,
       wait: "sensor",
       verbose: true,
+      group: "glue",
     },
     { id: "transform_products", kind: "redshiftProcedure", procedure: "sp_products" },
     { id: "clear_staging", kind: "redshiftSql", sql: "DELETE FROM products;", triggerRule: "all_done" },

@@ -18,15 +18,19 @@ export type { ProjectConfigInput } from "./spec/config.js";
 export {
   defineConfig,
   definePipeline,
+  defineTemplate,
   type EnvOf,
   type EnvValue,
   type EnvValues,
   type PipelineBuilder,
   type PipelineContext,
+  type StepTemplate,
+  type TemplateDefinition,
+  z,
 } from "./spec/define.js";
 export { pipelineJsonSchema } from "./spec/json-schema.js";
 export type { Pipeline, PipelineInput, RedshiftConnection } from "./spec/pipeline.js";
-export type { Step, StepKind } from "./spec/steps/index.js";
+export type { Step, StepInput, StepKind } from "./spec/steps/index.js";
 export { diffBundle, type FileChange, type WriteResult, writeBundle } from "./write/index.js";
 export { assertTranslatable, detectUnsupportedFeatures, type UnsupportedFeature } from "./xtable/delta-features.js";
 export {

@@ -11,12 +11,14 @@ import {
   readSubstitutions,
   substituteEnvironment,
 } from "./load/environment.js";
-import { discoverSpecFiles, loadSpec, type SpecFile } from "./load/index.js";
+import { discoverSpecFiles, discoverTemplateFiles, loadSpec, type SpecFile } from "./load/index.js";
+import { type LoadedTemplate, loadTemplates, type TemplateRegistry } from "./load/templates.js";
 import { type Problem, placeProblem } from "./problem.js";
 import { type RenderedFile, renderBundle } from "./render/bundle.js";
 import { type ResolvedPipeline, resolvePipeline } from "./resolve/index.js";
 import { taskIdProblems } from "./resolve/task-ids.js";
 import type { AirflowVersion } from "./spec/airflow-versions.js";
+import { type StepTemplate, templateConfigSchema } from "./spec/template.js";
 import { chooseEnvironment, loadProjectConfig } from "./validate/config.js";
 import { crossFileProblems, validateSpec } from "./validate/index.js";
 
@@ -40,8 +42,8 @@ export interface RunOptions {
 export async function validatePipelines(options: RunOptions = {}): Promise<ResolvedPipeline[]> {
   const cwd = options.cwd ?? process.cwd();
   const choice = chooseEnvironment(await loadProjectConfig(cwd, options.config), options.env);
-  const files = await discoverSpecFiles(options.paths?.length ? options.paths : ["pipelines"], cwd);
-  const { problems, pipelines } = await validateFor(files, cwd, options, choice);
+  const { files, templates } = await discover(options, cwd);
+  const { problems, pipelines } = await validateFor(files, templates, cwd, options, choice);
   if (problems.length > 0) throw new SpecError(problems);
   return pipelines;
 }
@@ -66,9 +68,9 @@ export async function validateEveryEnvironment(options: RunOptions = {}): Promis
   const names = options.env !== undefined ? [options.env] : [...(config?.environments.keys() ?? [])];
   const choices =
     names.length > 0 ? names.map((name) => chooseEnvironment(config, name)) : [chooseEnvironment(config, undefined)];
-  const files = await discoverSpecFiles(options.paths?.length ? options.paths : ["pipelines"], cwd);
+  const { files, templates } = await discover(options, cwd);
   const runs = [];
-  for (const choice of choices) runs.push({ choice, ...(await validateFor(files, cwd, options, choice)) });
+  for (const choice of choices) runs.push({ choice, ...(await validateFor(files, templates, cwd, options, choice)) });
   const problems =
     runs.length === 1
       ? runs[0]!.problems
@@ -99,16 +101,25 @@ function mergeProblems(runs: readonly { env: string; problems: readonly Problem[
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
-/** Every problem of every spec for one environment, and the specs that passed. */
+/** The spec files at the paths, and the step templates found beside them (with the problems of their files). */
+async function discover(options: RunOptions, cwd: string) {
+  const paths = options.paths?.length ? options.paths : ["pipelines"];
+  const files = await discoverSpecFiles(paths, cwd);
+  const templates = await loadTemplates(await discoverTemplateFiles(paths, cwd));
+  return { files, templates };
+}
+
+/** Every problem of every spec (and template file) for one environment, and the specs that passed. */
 async function validateFor(
   files: readonly SpecFile[],
+  templates: { readonly registry: TemplateRegistry; readonly problems: readonly Problem[] },
   cwd: string,
   options: RunOptions,
   choice: EnvironmentChoice,
 ): Promise<{ problems: Problem[]; pipelines: ResolvedPipeline[] }> {
-  const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options, choice)));
+  const checked = await Promise.all(files.map((f) => checkSpec(f, cwd, options, templates.registry, choice)));
 
-  const problems: Problem[] = checked.flatMap((c) => c.problems ?? []);
+  const problems: Problem[] = [...templates.problems, ...checked.flatMap((c) => c.problems ?? [])];
   const valid = checked.flatMap((c) => (c.problems === undefined ? [c.resolved] : []));
   const byFile = new Map(valid.map((v) => [v.file, v]));
   for (const c of crossFileProblems(valid, {
@@ -136,6 +147,7 @@ async function checkSpec(
   found: SpecFile,
   cwd: string,
   options: RunOptions,
+  templates: TemplateRegistry,
   choice: EnvironmentChoice = NO_ENVIRONMENT,
 ): Promise<CheckedSpec> {
   const loaded = await loadSpec(found.absolute, cwd, found.file, { env: choice });
@@ -143,7 +155,7 @@ async function checkSpec(
   const substituted = substituteEnvironment(loaded, choice);
   if (Array.isArray(substituted)) return { problems: substituted };
   const { spec, substitutions } = substituted;
-  const valid = validateSpec(spec, options);
+  const valid = validateSpec(spec, { ...options, templates });
   if (Array.isArray(valid))
     return {
       problems: explainSubstitutions(valid, [
@@ -155,4 +167,60 @@ async function checkSpec(
   const resolved = resolvePipeline(valid, { ...options, source });
   const problems = taskIdProblems(resolved).map((p) => placeProblem(p, resolved.locate));
   return problems.length > 0 ? { problems } : { resolved };
+}
+
+/** A step template as `pipegen templates` lists it. */
+export interface TemplateSummary {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string | undefined;
+  /** The file that defines it. */
+  readonly file: string;
+  /** What `with:` takes, as JSON Schema. */
+  readonly config: Record<string, unknown>;
+}
+
+/**
+ * The step templates the specs at these paths may use (`*.template.ts` under
+ * them), by name and then version.
+ * @throws {SpecError} when a template file does not load or defines no valid template
+ */
+export async function listTemplates(options: Omit<RunOptions, "airflowVersion"> = {}): Promise<TemplateSummary[]> {
+  return inOrder(await templateRegistry(options)).map(({ template, file }) => ({
+    name: template.name,
+    version: template.version,
+    description: template.description,
+    file,
+    config: templateConfigSchema(template),
+  }));
+}
+
+/**
+ * The step templates under these paths, in `pipegen templates`' order.
+ * @throws {SpecError} when a template file does not load or defines no valid template
+ */
+export async function loadStepTemplates(options: Omit<RunOptions, "airflowVersion"> = {}): Promise<StepTemplate[]> {
+  return inOrder(await templateRegistry(options)).map((t) => t.template);
+}
+
+/** Templates by name, then by version number. */
+function inOrder(registry: TemplateRegistry): LoadedTemplate[] {
+  const byVersion = (a: string, b: string) => {
+    const [x, y] = [a.split(".").map(Number), b.split(".").map(Number)];
+    for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  };
+  return [...registry.keys()]
+    .sort()
+    .flatMap((name) =>
+      [...registry.get(name)!.keys()].sort(byVersion).map((version) => registry.get(name)!.get(version)!),
+    );
+}
+
+async function templateRegistry(options: Omit<RunOptions, "airflowVersion">): Promise<TemplateRegistry> {
+  const cwd = options.cwd ?? process.cwd();
+  const paths = options.paths?.length ? options.paths : ["pipelines"];
+  const { registry, problems } = await loadTemplates(await discoverTemplateFiles(paths, cwd));
+  if (problems.length > 0) throw new SpecError(problems);
+  return registry;
 }

@@ -22,10 +22,13 @@ interface Inspection {
       max_active_runs: number;
       tags: string[];
       doc_md: string | null;
+      serialization_error: string | null;
+      groups: Record<string, { parent: string | null; tooltip: string | null; children: string[] }>;
       tasks: Record<
         string,
         {
           class: string;
+          task_group: string | null;
           upstream: string[];
           trigger_rule: string;
           retries: number;
@@ -67,6 +70,27 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     export_daily_orders: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["translate_tables"]],
     record_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["export_daily_orders", "refresh_order_facts"]],
   },
+  // Two instances of land_crawl_load@1 (pipelines/land_crawl_load.template.ts), ids prefixed by the instance id.
+  daily_landing: {
+    orders_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    orders_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["orders_land"]],
+    wait_for_orders_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["orders_crawl"]],
+    orders_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_orders_crawl"]],
+    returns_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    returns_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["returns_land"]],
+    wait_for_returns_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["returns_crawl"]],
+    returns_load: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_returns_crawl"]],
+    rebuild_summary: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["orders_load", "returns_load"]],
+  },
+  // land_crawl_load@2, used from TypeScript.
+  partner_feed: {
+    inventory_land: [`${A}.sensors.s3.S3KeySensor`, []],
+    inventory_crawl: [`${A}.operators.glue_crawler.GlueCrawlerOperator`, ["inventory_land"]],
+    wait_for_inventory_crawl: [`${A}.sensors.glue_crawler.GlueCrawlerSensor`, ["inventory_crawl"]],
+    inventory_copy: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_inventory_crawl"]],
+    inventory_analyze: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["inventory_copy"]],
+    notify_done: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["inventory_analyze"]],
+  },
   sales_features: {
     compute_features: [`${A}.operators.emr.EmrServerlessStartJobOperator`, []],
     refresh_feature_cache: [`${A}.operators.lambda_function.LambdaInvokeFunctionOperator`, ["compute_features"]],
@@ -87,13 +111,126 @@ describe.each(GOLDEN_TARGETS)("Airflow %s", (version) => {
   it("imports every DAG with no import errors", () => {
     expect(bag.airflow_version).toBe(version);
     expect(bag.import_errors).toEqual({});
-    expect(Object.keys(bag.dags).sort()).toEqual(["orders_lakehouse", "products", "sales", "sales_features"]);
+    expect(Object.keys(bag.dags).sort()).toEqual([
+      "daily_landing",
+      "orders_lakehouse",
+      "partner_feed",
+      "products",
+      "sales",
+      "sales_features",
+    ]);
   });
 
   it.each(Object.keys(WANT))("%s has exactly the expected tasks, classes and edges", (dagId) => {
     const tasks = bag.dags[dagId]!.tasks;
     expect(Object.fromEntries(Object.entries(tasks).map(([id, t]) => [id, [t.class, t.upstream]]))).toEqual(
       WANT[dagId],
+    );
+  });
+
+  it("puts each task in the task group its spec declares, task ids unprefixed", () => {
+    const groupOf = (dagId: string) =>
+      Object.fromEntries(Object.entries(bag.dags[dagId]!.tasks).map(([id, t]) => [id, t.task_group]));
+    expect(groupOf("orders_lakehouse")).toEqual({
+      wait_for_orders: null,
+      build_orders: "build",
+      wait_for_build_orders: "build",
+      build_customers: "build",
+      translate_tables: "lakehouse",
+      refresh_order_facts: "publish",
+      export_daily_orders: "publish",
+      record_load: null,
+    });
+    expect(bag.dags.orders_lakehouse!.groups).toEqual({
+      lakehouse: {
+        parent: null,
+        tooltip: "Build the Delta tables and translate them",
+        children: ["build", "translate_tables"],
+      },
+      build: {
+        parent: "lakehouse",
+        tooltip: "The two Glue jobs, side by side",
+        children: ["build_customers", "build_orders", "wait_for_build_orders"],
+      },
+      publish: { parent: null, tooltip: null, children: ["export_daily_orders", "refresh_order_facts"] },
+    });
+    expect(groupOf("products")).toEqual({
+      wait_for_products: null,
+      crawl_products: "glue",
+      wait_for_crawl_products: "glue",
+      load_products: "glue",
+      wait_for_load_products: "glue",
+      transform_products: null,
+      clear_staging: null,
+      unload_products: null,
+    });
+    expect(bag.dags.products!.groups).toEqual({
+      glue: {
+        parent: null,
+        tooltip: "Crawl the landed CSVs, then load them into Redshift",
+        children: ["crawl_products", "load_products", "wait_for_crawl_products", "wait_for_load_products"],
+      },
+    });
+    expect(bag.dags.sales!.groups).toEqual({});
+    // The scheduler (2.x) or dag processor (3.x) serializes grouped DAGs as they are.
+    for (const dag of Object.values(bag.dags)) expect(dag.serialization_error).toBeNull();
+  });
+
+  it("draws each template instance as a task group named by its id, inside the instance's group", () => {
+    const groupOf = (dagId: string) =>
+      Object.fromEntries(Object.entries(bag.dags[dagId]!.tasks).map(([id, t]) => [id, t.task_group]));
+    expect(groupOf("daily_landing")).toEqual({
+      orders_land: "orders",
+      orders_crawl: "orders",
+      wait_for_orders_crawl: "orders",
+      orders_load: "orders",
+      returns_land: "returns",
+      returns_crawl: "returns",
+      wait_for_returns_crawl: "returns",
+      returns_load: "returns",
+      rebuild_summary: null,
+    });
+    const v1 = "Wait for a file in S3, crawl it with Glue, load it with Redshift SQL";
+    expect(bag.dags.daily_landing!.groups).toEqual({
+      feeds: { parent: null, tooltip: "One template instance per partner feed", children: ["orders", "returns"] },
+      orders: {
+        parent: "feeds",
+        tooltip: v1,
+        children: ["orders_crawl", "orders_land", "orders_load", "wait_for_orders_crawl"],
+      },
+      returns: {
+        parent: "feeds",
+        tooltip: v1,
+        children: ["returns_crawl", "returns_land", "returns_load", "wait_for_returns_crawl"],
+      },
+    });
+    expect(bag.dags.partner_feed!.groups).toEqual({
+      inventory: {
+        parent: null,
+        tooltip: "land → crawl → COPY → ANALYZE",
+        children: [
+          "inventory_analyze",
+          "inventory_copy",
+          "inventory_crawl",
+          "inventory_land",
+          "wait_for_inventory_crawl",
+        ],
+      },
+    });
+    expect(groupOf("partner_feed").notify_done).toBeNull();
+  });
+
+  it("passes each instance's config into its steps, placeholders resolved at run time", () => {
+    const landing = bag.dags.daily_landing!.tasks;
+    expect(landing.orders_land!.rendered_scheduled.bucket_key).toBe("orders/dt=2024-03-05/_SUCCESS");
+    expect(landing.returns_land!.rendered_scheduled.bucket_key).toBe("returns/dt=2024-03-05/_SUCCESS");
+    expect(landing.orders_load!.rendered_scheduled.sql).toBe("CALL staging.load_orders('2024-03-05')");
+    expect(landing.returns_load!.rendered_scheduled.sql).toEqual([
+      "DELETE FROM staging.returns WHERE dt = '2024-03-05'",
+      "CALL staging.load_returns('2024-03-05')",
+    ]);
+    expect(bag.dags.partner_feed!.tasks.inventory_copy!.rendered_scheduled.sql).toBe(
+      "COPY staging.inventory FROM 's3://partner-landing/inventory/dt=2024-03-05/' IAM_ROLE default FORMAT AS PARQUET",
     );
   });
 

@@ -16,7 +16,7 @@ describe("pipegen validate", () => {
   it("accepts the examples", async () => {
     const r = await pipegen(["validate", path.join(ROOT, "pipelines")]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe("✓ 4 pipelines valid");
+    expect(r.stdout).toBe("✓ 6 pipelines valid");
   });
 
   it("reports every problem in every file with file:line:col, and exits 1", async () => {
@@ -183,7 +183,7 @@ describe("pipegen render", () => {
   it("writes the bundle, then skips unchanged files, then --check passes", async () => {
     const first = await pipegen(["render"], { cwd: work });
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toContain("✓ rendered 9 files to dist (9 changed, 0 unchanged)");
+    expect(first.stdout).toContain("✓ rendered 11 files to dist (11 changed, 0 unchanged)");
     expect((await readdir(path.join(work, "dist"))).sort()).toEqual([
       ".pipegen-files.json",
       "dags",
@@ -194,7 +194,7 @@ describe("pipegen render", () => {
 
     const before = (await stat(path.join(work, "dist/dags/products.py"))).mtimeMs;
     const second = await pipegen(["render"], { cwd: work });
-    expect(second.stdout).toBe("✓ rendered 9 files to dist (0 changed, 9 unchanged)");
+    expect(second.stdout).toBe("✓ rendered 11 files to dist (0 changed, 11 unchanged)");
     expect((await stat(path.join(work, "dist/dags/products.py"))).mtimeMs).toBe(before);
 
     const check = await pipegen(["render", "--check"], { cwd: work });
@@ -267,7 +267,7 @@ describe("pipegen render", () => {
     const r = await pipegen(["validate"], { cwd: work });
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(
-      "pipelines/sales.pipeline.yaml:10:17 airflowVersion: one bundle deploys to one MWAA environment, but the specs target 2.10.3 (pipelines/orders_lakehouse.pipeline.yaml, pipelines/products.pipeline.ts, pipelines/sales_features.pipeline.yaml) and 3.0.6 (pipelines/sales.pipeline.yaml)",
+      "pipelines/sales.pipeline.yaml:10:17 airflowVersion: one bundle deploys to one MWAA environment, but the specs target 2.10.3 (pipelines/daily_landing.pipeline.yaml, pipelines/orders_lakehouse.pipeline.yaml, pipelines/partner_feed.pipeline.ts, pipelines/products.pipeline.ts, pipelines/sales_features.pipeline.yaml) and 3.0.6 (pipelines/sales.pipeline.yaml)",
     );
     expect((await pipegen(["render", "--airflow-version", "3.0.6"], { cwd: work })).exitCode).toBe(0);
     expect(await readFile(path.join(work, "dist/requirements.txt"), "utf8")).toContain(
@@ -298,6 +298,9 @@ describe("pipegen schema", () => {
     expect(r.exitCode).toBe(0);
     const schema = JSON.parse(await readFile(path.join(work, "s.json"), "utf8"));
     expect(schema.title).toBe("pipegen pipeline spec");
-    expect(schema.properties.steps.items.oneOf ?? schema.properties.steps.items.anyOf).toHaveLength(9);
+    // Every step kind, or a template step (whose `with:` a project-specific schema describes: see pipegen templates).
+    const [kinds, template] = schema.properties.steps.items.anyOf;
+    expect(kinds.oneOf).toHaveLength(9);
+    expect(template.properties.kind).toEqual({ type: "string", const: "template" });
   });
 });

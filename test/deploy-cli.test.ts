@@ -90,13 +90,15 @@ describe("pipegen deploy (the bin)", () => {
       "  add     dags/pipegen_xtable/__init__.py",
       "  add     dags/pipegen_xtable/operator.py",
       "  add     requirements.txt",
+      "  add     dags/daily_landing.py",
       "  add     dags/orders_lakehouse.py",
+      "  add     dags/partner_feed.py",
       "  add     dags/products.py",
       "  add     dags/sales.py",
       "  add     dags/sales_features.py",
       "  add     dags/.airflowignore",
       expect.stringMatching(
-        /^Plan: 9 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/,
+        /^Plan: 11 to add, 0 to change, 0 to delete, 0 unchanged \(\d+\.\d KiB to upload\); environment: none \(no --environment; MWAA is not called\)$/,
       ),
       "dry run: nothing was written",
     ]);
@@ -122,7 +124,7 @@ describe("pipegen deploy (the bin)", () => {
     const again = await deployCli(["--bucket", bucket, "--from", "dist"]);
     expect(again.exitCode).toBe(0);
     expect(again.stdout.split("\n").slice(-2)).toEqual([
-      "Plan: 0 to add, 0 to change, 0 to delete, 9 unchanged; environment: none (no --environment; MWAA is not called)",
+      "Plan: 0 to add, 0 to change, 0 to delete, 11 unchanged; environment: none (no --environment; MWAA is not called)",
       "✓ nothing to do: the bucket already holds this bundle",
     ]);
   });
@@ -204,7 +206,7 @@ describe("pipegen deploy (the bin)", () => {
         /^ {2}landed \(3\): (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)(, (startup\.sh|dags\/pipegen_xtable\/(operator|__init__)\.py)){2}$/,
       ),
       `  failed: ${failure}`,
-      "  not uploaded (5): dags/orders_lakehouse.py, dags/products.py, dags/sales.py, dags/sales_features.py, dags/.airflowignore",
+      "  not uploaded (7): dags/daily_landing.py, dags/orders_lakehouse.py, dags/partner_feed.py, dags/products.py, dags/sales.py, dags/sales_features.py, dags/.airflowignore",
     ]);
     expect(out.at(-1)).toMatch(
       /Re-run the same deploy to finish; files that landed are recognised and not uploaded again\.$/,
@@ -280,10 +282,16 @@ describe("pipegen deploy (the bin)", () => {
     const r = await pipegen(["deploy", specs, "--bucket", bucket, "--preflight"], { cwd: work, env: ciEnv() });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.split("\n")).toEqual([
-      "✗ 2 of 6 resources the pipelines name are missing; nothing was written:",
-      // The specs' path as given on the command line (absolute here).
+      "✗ 6 of 10 resources the pipelines name are missing; nothing was written:",
+      // The specs' path as given on the command line (absolute here); template steps by their expanded ids.
+      `  ${specs}/partner_feed.pipeline.ts partner_feed › inventory_crawl: Glue crawler "partner_inventory" does not exist`,
+      `  ${specs}/daily_landing.pipeline.yaml daily_landing › orders_crawl: Glue crawler "partner_orders" does not exist`,
+      `  ${specs}/daily_landing.pipeline.yaml daily_landing › returns_crawl: Glue crawler "partner_returns" does not exist`,
       `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › build_customers: Glue job "customers_to_delta" does not exist`,
       `  ${specs}/orders_lakehouse.pipeline.yaml orders_lakehouse › wait_for_orders: S3 bucket "orders-landing" does not exist`,
+      `  ${specs}/daily_landing.pipeline.yaml daily_landing › orders_land: S3 bucket "partner-landing" does not exist`,
+      `  ${specs}/daily_landing.pipeline.yaml daily_landing › returns_land: S3 bucket "partner-landing" does not exist`,
+      `  ${specs}/partner_feed.pipeline.ts partner_feed › inventory_land: S3 bucket "partner-landing" does not exist`,
     ]);
     expect(writes(bucket)).toEqual([]);
     // The sensed buckets are checked with their owners too: the spec's bucketOwners, else the specs' account.

@@ -59,7 +59,7 @@ let s3: S3Client;
 let clients: DeployClients;
 let work: string;
 /**
- * The repository's example pipelines, rendered: 3 DAGs, the XTable operator, requirements.txt, startup.sh
+ * The repository's example pipelines, rendered: their DAGs, the XTable operator, requirements.txt, startup.sh
  * (naming no XTable runner archive: test/deploy-runner.test.ts and the first test here deploy the runner).
  */
 let examples: BundleSpec;
@@ -372,7 +372,9 @@ describe("deploy against moto", () => {
     ]);
     expect([...report.notAttempted].sort()).toEqual([
       "dags/.airflowignore",
+      "dags/daily_landing.py",
       "dags/orders_lakehouse.py",
+      "dags/partner_feed.py",
       "dags/products.py",
       "dags/sales.py",
       "dags/sales_features.py",
@@ -396,7 +398,9 @@ describe("deploy against moto", () => {
     ).toEqual([
       ".pipegen/manifest.json",
       "dags/.airflowignore",
+      "dags/daily_landing.py",
       "dags/orders_lakehouse.py",
+      "dags/partner_feed.py",
       "dags/products.py",
       "dags/sales.py",
       "dags/sales_features.py",
@@ -474,7 +478,9 @@ describe("deploy against moto", () => {
     expect(after).toEqual([
       ".pipegen/manifest.json",
       "dags/.airflowignore",
+      "dags/daily_landing.py",
       "dags/other_team.py",
+      "dags/partner_feed.py",
       "dags/products.py",
       "dags/sales.py",
       "dags/sales_features.py",

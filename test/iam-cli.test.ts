@@ -35,7 +35,7 @@ describe("pipegen iam", () => {
 
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("IAM for account 111122223333, region us-east-1");
-    expect(lines.at(-1)).toBe("✓ wrote 12 IAM documents to iam for 4 pipelines");
+    expect(lines.at(-1)).toBe("✓ wrote 13 IAM documents to iam for 6 pipelines");
     expect(lines).toContain(
       "  ProductsWaitForProductsListPrefix  s3:ListBucket — S3KeySensor lists s3://sample-inp-bucket-etl/products/year=${YYYY}/month=${MM}/day=${DD}/ (the key up to its first wildcard) and matches keys with fnmatch; sizes come with the listing, so no object is read",
     );
@@ -69,6 +69,7 @@ describe("pipegen iam", () => {
       "execution-role policies/mwaa-execution-role-1.json",
       "execution-role policies/mwaa-execution-role-2.json",
       "execution-role policies/mwaa-execution-role-3.json",
+      "execution-role policies/mwaa-execution-role-4.json",
       "mwaa-baseline policies/mwaa-execution-role-baseline.json",
       "glue-role policies/glue-role-glue-products.json",
       "glue-role policies/glue-role-glue-sales.json",

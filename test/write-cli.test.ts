@@ -150,10 +150,10 @@ describe("pipegen render replaces what it wrote", () => {
     await cp(path.join(ROOT, "pipelines"), path.join(project, "pipelines"), { recursive: true });
     await cp(goldenBundle("2.10.3"), path.join(project, "dist"), { recursive: true });
     const check = await pipegen(["render", "--check"], { cwd: project });
-    expect(check.stdout).toBe("✓ dist is up to date (9 files)");
+    expect(check.stdout).toBe("✓ dist is up to date (11 files)");
     const r = await pipegen(["render"], { cwd: project });
-    expect(r.stdout).toBe("✓ rendered 9 files to dist (0 changed, 9 unchanged)");
-    expect(JSON.parse(await readFile(path.join(project, "dist/.pipegen-files.json"), "utf8")).files).toHaveLength(9);
+    expect(r.stdout).toBe("✓ rendered 11 files to dist (0 changed, 11 unchanged)");
+    expect(JSON.parse(await readFile(path.join(project, "dist/.pipegen-files.json"), "utf8")).files).toHaveLength(11);
   });
 });
 

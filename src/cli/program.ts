@@ -12,6 +12,7 @@ import { registerIam } from "./commands/iam.js";
 import { registerInit } from "./commands/init.js";
 import { registerRender } from "./commands/render.js";
 import { registerSchema } from "./commands/schema.js";
+import { registerTemplates } from "./commands/templates.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerXTable } from "./commands/xtable.js";
 
@@ -35,6 +36,7 @@ export function buildProgram(version: string): Command {
   registerSchema(program);
   registerDeploy(program);
   registerGraph(program);
+  registerTemplates(program);
   registerInit(program, version);
   registerXTable(program);
   registerIam(program);

@@ -5,6 +5,9 @@ import { UserError } from "../errors.js";
 
 export const SPEC_FILE = /\.pipeline\.(ts|ya?ml)$/;
 
+/** Step template files: `*.template.ts`, found next to the specs. */
+export const TEMPLATE_FILE = /\.template\.ts$/;
+
 /** The DAG id a spec file must declare: its name without `.pipeline.<ext>`. */
 export function dagIdOfFile(file: string): string {
   return path.basename(file).replace(SPEC_FILE, "");
@@ -43,7 +46,8 @@ export async function discoverSpecFiles(paths: readonly string[], cwd: string): 
       const link = await readlink(absolute).catch(() => undefined);
       if (link !== undefined && SPEC_FILE.test(absolute)) await add(absolute, shown);
       else missing.push(link === undefined ? given : `${given} (a symbolic link to ${link}, which does not exist)`);
-    } else if (info.isDirectory()) for (const f of await walk(absolute, shown, visited)) await add(f.absolute, f.file);
+    } else if (info.isDirectory())
+      for (const f of await walk(absolute, shown, visited, SPEC_FILE)) await add(f.absolute, f.file);
     else if (SPEC_FILE.test(absolute)) await add(absolute, shown);
     else
       throw new UserError(
@@ -62,7 +66,7 @@ function displayPath(given: string): string {
 }
 
 /** Breadth first, so that a file reached by several routes is shown by the shortest. */
-async function walk(root: string, shown: string, visited: Set<string>): Promise<SpecFile[]> {
+async function walk(root: string, shown: string, visited: Set<string>, pattern: RegExp): Promise<SpecFile[]> {
   const out: SpecFile[] = [];
   const queue = [{ dir: root, shown }];
   for (let i = 0; i < queue.length; i++) {
@@ -78,8 +82,33 @@ async function walk(root: string, shown: string, visited: Set<string>): Promise<
       // Follow links: a linked folder is searched, a link named like a spec is a spec (even when it points nowhere).
       const target = e.isSymbolicLink() ? await stat(full).catch(() => undefined) : e;
       if (target?.isDirectory()) queue.push({ dir: full, shown: file });
-      else if (SPEC_FILE.test(e.name)) out.push({ absolute: full, file });
+      else if (pattern.test(e.name)) out.push({ absolute: full, file });
     }
   }
   return out;
+}
+
+/**
+ * The step template files (`*.template.ts`) a run reads: every one under the
+ * folders it is given, and under the folder of each spec file it is given,
+ * so that `pipegen validate pipelines/a.pipeline.yaml` sees the templates
+ * `pipegen validate pipelines` sees. Paths that do not exist are left to
+ * discoverSpecFiles to report.
+ */
+export async function discoverTemplateFiles(paths: readonly string[], cwd: string): Promise<SpecFile[]> {
+  const found = new Map<string, SpecFile>();
+  const visited = new Set<string>();
+  for (const given of paths) {
+    const absolute = path.resolve(cwd, given);
+    const info = await stat(absolute).catch(() => undefined);
+    if (!info) continue;
+    const [folder, shown] = info.isDirectory()
+      ? [absolute, displayPath(given)]
+      : [path.dirname(absolute), displayPath(path.dirname(given))];
+    for (const f of await walk(folder, shown, visited, TEMPLATE_FILE)) {
+      const real = await realpath(f.absolute).catch(() => f.absolute);
+      if (!found.has(real)) found.set(real, f);
+    }
+  }
+  return [...found.values()].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }

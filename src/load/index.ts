@@ -7,7 +7,7 @@ import { dataTooDeep, MAX_NESTING } from "./nesting.js";
 import type { LoadedSpec } from "./source.js";
 import { loadYamlSpec } from "./yaml.js";
 
-export { dagIdOfFile, discoverSpecFiles, type SpecFile } from "./discover.js";
+export { dagIdOfFile, discoverSpecFiles, discoverTemplateFiles, type SpecFile } from "./discover.js";
 export type { LoadedSpec, Locator, Position, SpecPath } from "./source.js";
 export { formatPath } from "./source.js";
 

@@ -20,7 +20,7 @@ import {
   pyLiteral,
   pyTimedelta,
 } from "./python.js";
-import { taskGraph } from "./task-graph.js";
+import { type GraphItem, nestedItems, taskGraph } from "./task-graph.js";
 import { renderTemplate } from "./templates.js";
 
 export function renderDag(ctx: ResolvedPipeline): string {
@@ -48,12 +48,14 @@ export function renderDag(ctx: ResolvedPipeline): string {
     // The module docstring: the description and the task graph, shown in the Airflow UI.
     ["doc_md", new PyCode("__doc__")],
   ]);
-  const tasks = graph.tasks.map((t) => ({ variable: t.taskId, className: t.operator.name, kwargs: defined(t.kwargs) }));
+  const body = bodyLines(nestedItems(graph), "    ");
+  const taskKwargs = body.flatMap((line) => line.task?.kwargs ?? []);
 
   const imports = [
     target.major === 2 ? "from airflow import DAG" : "from airflow.sdk import DAG",
+    ...(graph.groups.length === 0 ? [] : [taskGroupImport(target)]),
     ...graph.tasks.map((t) => `from ${t.operator.module} import ${t.operator.name}`),
-    ...[...dagKwargs, ...tasks.flatMap((t) => t.kwargs)].flatMap((k) => importsOf(k.value)),
+    ...[...dagKwargs, ...taskKwargs].flatMap((k) => importsOf(k.value)),
   ];
   const doc = `${p.description ?? p.id}\n\n\`\`\`mermaid\n${renderDiagram(graph, p.id, "mermaid")}\`\`\`\n`;
   return renderTemplate("dag.py.hbs", {
@@ -68,8 +70,66 @@ export function renderDag(ctx: ResolvedPipeline): string {
       : [],
     importSections: organizeImports(imports),
     dagKwargs,
-    tasks,
+    body,
     edges: graph.edges.map(([up, down]) => edgeStatement(up, down)),
+  });
+}
+
+/** Where TaskGroup lives: the task SDK on Airflow 3, beside DAG. */
+function taskGroupImport(target: AirflowTarget): string {
+  return target.major === 2 ? "from airflow.utils.task_group import TaskGroup" : "from airflow.sdk import TaskGroup";
+}
+
+/** One statement in the DAG block: a task, or the `with TaskGroup(...)` that the next lines sit in. */
+interface BodyLine {
+  /** A blank line before it: between siblings, never right after a `with` line. */
+  readonly blankBefore: boolean;
+  readonly opener: string | null;
+  readonly task: {
+    readonly indent: string;
+    readonly kwargIndent: number;
+    readonly variable: string;
+    readonly className: string;
+    readonly kwargs: Array<{ name: string; value: PyValue }>;
+  } | null;
+}
+
+/**
+ * The DAG block's statements, each group a `with TaskGroup(...)` block around
+ * its tasks and groups. `prefix_group_id=False` keeps every task id equal to
+ * its step id: `after`, logs, `airflow tasks test` and the IAM explanations
+ * use one name, and moving a step into or out of a group keeps its history.
+ */
+function bodyLines(items: readonly GraphItem[], indent: string): BodyLine[] {
+  return items.flatMap((item, i): BodyLine[] => {
+    const blankBefore = i > 0;
+    if ("task" in item) {
+      const t = item.task;
+      return [
+        {
+          blankBefore,
+          opener: null,
+          task: {
+            indent,
+            kwargIndent: indent.length + 4,
+            variable: t.taskId,
+            className: t.operator.name,
+            kwargs: defined(t.kwargs),
+          },
+        },
+      ];
+    }
+    const call = new PyCall(
+      "TaskGroup",
+      [],
+      [
+        ["group_id", item.group.id],
+        ["prefix_group_id", false],
+        ...(item.group.tooltip === undefined ? [] : [["tooltip", item.group.tooltip] as const]),
+      ],
+    );
+    const opener = `${indent}with ${pyLiteral(call, indent.length + 5, indent, ":")}:`;
+    return [{ blankBefore, opener, task: null }, ...bodyLines(item.items, `${indent}    `)];
   });
 }
 

@@ -13,9 +13,11 @@ import { type DateTimeParts, dateTimeParts } from "../spec/dates.js";
 import type { Pipeline } from "../spec/pipeline.js";
 import { expandPlaceholders } from "../spec/placeholders.js";
 import type { ValidSpec } from "../validate/index.js";
+import { type ResolvedGroup, taskGroups } from "./groups.js";
 import { notifyTargets, type ResolvedNotifyTarget } from "./notify.js";
 import { type RedshiftRoute, type ResolvedStep, redshiftRoute, resolveSteps } from "./steps.js";
 
+export type { ResolvedGroup } from "./groups.js";
 export type { GlueResource, RedshiftRoute, ResolvedRedshiftStep, ResolvedStep, UnloadTarget } from "./steps.js";
 
 export interface ResolvedPipeline {
@@ -35,6 +37,8 @@ export interface ResolvedPipeline {
   readonly startDate: DateTimeParts;
   /** Every step with the facts derived from it, in spec order. */
   readonly steps: readonly ResolvedStep[];
+  /** The task groups steps are drawn in, in declaration order. */
+  readonly groups: readonly ResolvedGroup[];
   /** How the Redshift steps reach Redshift; undefined when the spec names no Redshift connection. */
   readonly redshift: RedshiftRoute | undefined;
   /** Every notification target, the DAG's first, then each step's. */
@@ -83,6 +87,7 @@ export function resolvePipeline(spec: ValidSpec, options: ResolveOptions = {}): 
     // Validation guarantees a real date and time.
     startDate: dateTimeParts(spec.pipeline.startDate)!,
     steps: resolveSteps(spec.pipeline),
+    groups: taskGroups(spec.pipeline),
     redshift: spec.pipeline.connections.redshift && redshiftRoute(spec.pipeline),
     notifyTargets: notifyTargets(spec.pipeline),
     templated: (text) => expandPlaceholders(text, date),

@@ -438,4 +438,6 @@ export const stepBase = {
   notify: notify.optional(),
   /** What the step produces, as Airflow Datasets/Assets that other pipelines can be scheduled on. */
   outputs: z.array(assetUri).min(1).optional(),
+  /** The task group (an id in the pipeline's `groups`) the step's tasks are drawn in. */
+  group: z.string().optional(),
 };

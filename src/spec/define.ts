@@ -75,3 +75,11 @@ export type EnvOf<C> = {
     ValueAt<EnvironmentValues<C> | SharedValues<C>, K>
   >;
 };
+
+/**
+ * zod, as pipegen uses it: a template's `config` schema is built with this
+ * `z`, so pipegen can validate it and describe it as JSON Schema whatever
+ * copy of zod the project has.
+ */
+export { z } from "zod";
+export { defineTemplate, type StepTemplate, type TemplateDefinition } from "./template.js";

@@ -1,6 +1,8 @@
 /** The JSON Schema of a spec, for YAML editor completion and checks. */
 import { z } from "zod";
-import { pipeline } from "./pipeline.js";
+import { pipelineFields, pipelineSource } from "./pipeline.js";
+import { step } from "./steps/index.js";
+import { type StepTemplate, templateStep } from "./template.js";
 
 export const SCHEMA_ID = "https://pipegen.dev/schema/pipeline.schema.json";
 
@@ -19,6 +21,12 @@ export interface JsonSchemaOptions {
    * Without it, any well-formed reference is accepted.
    */
   readonly envValues?: readonly string[];
+  /**
+   * The project's step templates: each `use:` value then gets its template's
+   * own config schema, so an editor checks and completes `with:` too.
+   * Without them, a template step's `with:` is any mapping.
+   */
+  readonly templates?: readonly StepTemplate[];
 }
 
 /**
@@ -31,7 +39,15 @@ export interface JsonSchemaOptions {
  * may contain references anyway.
  */
 export function pipelineJsonSchema(options: JsonSchemaOptions = {}): string {
-  const schema = z.toJSONSchema(pipeline, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  const templates = options.templates ?? [];
+  const source =
+    templates.length === 0
+      ? pipelineSource
+      : z.strictObject({
+          ...pipelineFields,
+          steps: z.array(z.union([step, ...templates.map(instanceOf)])).min(1),
+        });
+  const schema = z.toJSONSchema(source, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
   const envReference: JsonSchema = {
     description:
       "A value of the environment the spec is rendered for (pipegen render --env <name>), declared in pipegen.config",
@@ -122,4 +138,12 @@ function widen(node: JsonSchema): JsonSchema {
     // The whole reference stays listed beside text with references: editors complete the names from it.
     anyOf: [...alternatives, REFERENCE, ...(shaped ? [TEXT_WITH_REFERENCES] : [])],
   };
+}
+
+/** A template step that uses exactly this template and version. */
+function instanceOf(template: StepTemplate) {
+  return templateStep.extend({
+    use: z.literal(`${template.name}@${template.version}`),
+    with: template.config,
+  });
 }

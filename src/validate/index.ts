@@ -3,6 +3,7 @@
  * spec and collects every problem; nothing stops at the first one.
  */
 import { dagIdOfFile, type LoadedSpec } from "../load/index.js";
+import type { TemplateRegistry } from "../load/templates.js";
 import { type Locator, type Problem, placeProblem, type SpecProblem } from "../problem.js";
 import { normalizePrefix } from "../runner/location.js";
 import { type AirflowVersion, airflowTarget } from "../spec/airflow-versions.js";
@@ -10,10 +11,12 @@ import { type Pipeline, pipeline } from "../spec/pipeline.js";
 import { assetProblems } from "./assets.js";
 import { credentialProblems } from "./credentials.js";
 import { checkStepGraph } from "./graph.js";
+import { checkTaskGroups } from "./groups.js";
 import { notifyProblems } from "./notify.js";
 import { operatorStepProblems } from "./operator-steps.js";
 import { paramProblems } from "./params.js";
 import { targetProblems } from "./target.js";
+import { expandTemplates } from "./templates.js";
 import { zodProblems } from "./zod-problems.js";
 
 /** A spec that passed validation. */
@@ -27,14 +30,21 @@ export interface ValidSpec {
 export interface ValidateOptions {
   /** The Airflow version the whole bundle is rendered for, instead of each spec's own. */
   readonly airflowVersion?: AirflowVersion | undefined;
+  /** The step templates that `kind: template` steps may use; none by default. */
+  readonly templates?: TemplateRegistry | undefined;
 }
+
+const NO_TEMPLATES: TemplateRegistry = new Map();
 
 export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): ValidSpec | Problem[] {
   const { file } = spec;
+  // Template steps become ordinary steps first; their problems are placed where the instance is written.
+  const expanded = expandTemplates(spec, options.templates ?? NO_TEMPLATES);
+  const data = expanded.data;
   const found: SpecProblem[] = [];
 
-  const result = pipeline.safeParse(spec.data, { reportInput: true });
-  if (!result.success) found.push(...zodProblems(pipeline, result.error.issues, spec));
+  const result = pipeline.safeParse(data, { reportInput: true });
+  if (!result.success) found.push(...zodProblems(pipeline, result.error.issues, { file, data }));
 
   if (result.success) {
     const target = airflowTarget(options.airflowVersion ?? result.data.airflowVersion);
@@ -44,7 +54,11 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
     found.push(...notifyProblems(result.data, target).map((n) => ({ file, ...n })));
   }
 
-  found.push(...checkStepGraph(spec), ...credentialProblems(spec));
+  found.push(
+    ...checkStepGraph({ file, data }),
+    ...checkTaskGroups({ file, data }),
+    ...credentialProblems({ file, data }),
+  );
 
   const id = (spec.data as { id?: unknown } | null)?.id;
   const expected = dagIdOfFile(file);
@@ -56,10 +70,12 @@ export function validateSpec(spec: LoadedSpec, options: ValidateOptions = {}): V
       hint: `rename the file to ${id}.pipeline.<ext> or set id: ${expected}; MWAA shows a DAG only when its id matches its file`,
     });
 
-  const problems = found.map((p) => placeProblem(p, spec.locate));
+  const problems = [...expanded.problems, ...found.flatMap((p) => expanded.remap(p) ?? [])].map((p) =>
+    placeProblem(p, spec.locate),
+  );
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   if (problems.length > 0 || !result.success) return dedupe(problems);
-  return { file, pipeline: result.data, locate: spec.locate };
+  return { file, pipeline: result.data, locate: expanded.locate };
 }
 
 /**

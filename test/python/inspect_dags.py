@@ -24,8 +24,8 @@ Output (see the per-key notes in ``inspect``):
      "dags": {dag_id: {fileloc, schedule, catchup, max_active_runs, tags,
               start_date, doc_md, serialization_error,
               params: {name: {has_default, default, schema, description}},
-              task_groups: {group_id: {parent, tooltip, prefix_group_id, children}},
-              tasks: {task_id: {class, group, upstream, downstream,
+              groups: {group_id: {parent, tooltip, children}},
+              tasks: {task_id: {class, task_group, upstream, downstream,
               trigger_rule, retries, retry_delay_seconds, execution_timeout_seconds,
               rendered_scheduled: {field: value}, rendered_manual: {field: value}}}}}}
 
@@ -556,11 +556,6 @@ def _serialization_error(dag) -> str | None:
     return None
 
 
-def _group_id(group) -> str | None:
-    """A task group's id; None for the DAG's root group (or no group)."""
-    return None if group is None else group.group_id
-
-
 def _params(dag) -> dict[str, Any]:
     """Each declared param: its default (when it has one), JSON Schema and description."""
     out: dict[str, Any] = {}
@@ -574,26 +569,6 @@ def _params(dag) -> dict[str, Any]:
             "schema": _jsonable(param.schema),
             "description": param.description,
         }
-    return out
-
-
-def _task_groups(dag) -> dict[str, Any]:
-    """Every task group below the root: parent, tooltip, prefixing and children ids."""
-    out: dict[str, Any] = {}
-
-    def walk(group) -> None:
-        for child in group.children.values():
-            if not hasattr(child, "children"):
-                continue  # a task
-            out[child.group_id] = {
-                "parent": _group_id(child.parent_group),
-                "tooltip": child.tooltip,
-                "prefix_group_id": child.prefix_group_id,
-                "children": sorted(child.children.keys()),
-            }
-            walk(child)
-
-    walk(dag.task_group)
     return out
 
 
@@ -611,6 +586,24 @@ def _task_class(task) -> str:
         if isinstance(op, type):
             cls = op
     return _class_path(cls)
+
+
+def _group_id(group) -> str | None:
+    """A task group's id; None for the DAG's root group (or no group)."""
+    return None if group is None else group.group_id
+
+
+def _groups(dag) -> dict[str, Any]:
+    """Every task group of the DAG (the root excluded), as Airflow built it:
+    group_id -> {parent (None at the top), tooltip, children: sorted ids}."""
+    out: dict[str, Any] = {}
+    for group_id, group in sorted((dag.task_group_dict or {}).items()):
+        out[group_id] = {
+            "parent": _group_id(group.parent_group),
+            "tooltip": group.tooltip or None,
+            "children": sorted(group.children),
+        }
+    return out
 
 
 def _iso(value) -> str | None:
@@ -662,7 +655,7 @@ def inspect(
             tasks[task.task_id] = {
                 **({"sensed_scheduled": sensed} if sensed is not None else {}),
                 "class": _task_class(task),
-                "group": _group_id(getattr(task, "task_group", None)),
+                "task_group": _group_id(getattr(task, "task_group", None)),
                 "upstream": sorted(task.upstream_task_ids),
                 "downstream": sorted(task.downstream_task_ids),
                 "trigger_rule": _enum_value(task.trigger_rule),
@@ -690,7 +683,7 @@ def inspect(
             "doc_md": dag.doc_md,
             "serialization_error": _serialization_error(dag),
             "params": _params(dag),
-            "task_groups": _task_groups(dag),
+            "groups": _groups(dag),
             "tasks": tasks,
         }
 

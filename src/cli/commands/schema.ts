@@ -9,16 +9,25 @@ export function registerSchema(program: Command): void {
     )
     .option("-o, --out <file>", "write to a file instead of standard output (only a new file, or one pipegen wrote)")
     .addOption(configOption())
+    .option(
+      "--templates <folder>",
+      "include the step templates (*.template.ts) under this folder: each `use:` gets its config schema",
+    )
     .addHelpText(
       "after",
-      "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json",
+      "\nExamples:\n  pipegen schema --out schema/pipeline.schema.json\n  # then, first line of a YAML spec:\n  # yaml-language-server: $schema=../schema/pipeline.schema.json\n  pipegen schema --templates pipelines --out schema/pipeline.schema.json",
     )
-    .action(async (opts: { out?: string; config?: string }) => {
+    .action(async (opts: { out?: string; config?: string; templates?: string }) => {
       const { pipelineJsonSchema } = await import("../../spec/json-schema.js");
       const { loadProjectConfig } = await import("../../validate/config.js");
       const config = await loadProjectConfig(process.cwd(), opts.config);
       const names = new Set([...(config?.environments.values() ?? [])].flatMap((e) => [...e.values.keys()]));
-      const text = pipelineJsonSchema(names.size > 0 ? { envValues: [...names] } : {});
+      let templates: import("../../spec/template.js").StepTemplate[] = [];
+      if (opts.templates !== undefined) {
+        const { loadStepTemplates } = await import("../../pipeline-run.js");
+        templates = await loadStepTemplates({ paths: [opts.templates] });
+      }
+      const text = pipelineJsonSchema({ ...(names.size > 0 ? { envValues: [...names] } : {}), templates });
       if (!opts.out) {
         process.stdout.write(text);
         return;

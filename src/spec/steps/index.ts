@@ -23,6 +23,8 @@ export const step = z.discriminatedUnion("kind", [
 ]);
 
 export type Step = z.output<typeof step>;
+/** A step as a spec writes it: defaults may be left out. */
+export type StepInput = z.input<typeof step>;
 export type StepKind = Step["kind"];
 export type StepOf<K extends StepKind> = Extract<Step, { kind: K }>;
 

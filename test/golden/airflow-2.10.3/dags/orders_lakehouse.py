@@ -5,12 +5,18 @@
 ```mermaid
 flowchart LR
     wait_for_orders["wait_for_orders<br/>s3Sensor · S3KeySensor"]
-    build_orders["build_orders<br/>glueJob · GlueJobOperator"]
-    wait_for_build_orders["wait_for_build_orders<br/>glueJob · GlueJobSensor"]
-    build_customers["build_customers<br/>glueJob · GlueJobOperator"]
-    translate_tables["translate_tables<br/>xtable · XTableOperator"]
-    refresh_order_facts["refresh_order_facts<br/>refreshMaterializedView · RedshiftDataOperator"]
-    export_daily_orders["export_daily_orders<br/>unload · RedshiftDataOperator"]
+    subgraph lakehouse["lakehouse"]
+        subgraph build["build"]
+            build_orders["build_orders<br/>glueJob · GlueJobOperator"]
+            wait_for_build_orders["wait_for_build_orders<br/>glueJob · GlueJobSensor"]
+            build_customers["build_customers<br/>glueJob · GlueJobOperator"]
+        end
+        translate_tables["translate_tables<br/>xtable · XTableOperator"]
+    end
+    subgraph publish["publish"]
+        refresh_order_facts["refresh_order_facts<br/>refreshMaterializedView · RedshiftDataOperator"]
+        export_daily_orders["export_daily_orders<br/>unload · RedshiftDataOperator"]
+    end
     record_load["record_load<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
     wait_for_orders --> build_orders
     build_orders --> wait_for_build_orders
@@ -32,6 +38,7 @@ from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOperator
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+from airflow.utils.task_group import TaskGroup
 from pipegen_xtable.operator import XTableOperator
 
 with DAG(
@@ -61,70 +68,83 @@ with DAG(
         aws_conn_id="aws_default",
     )
 
-    build_orders = GlueJobOperator(
-        task_id="build_orders",
-        job_name="orders_to_delta",
-        script_args={"--partition": "{{ data_interval_start.strftime('%Y-%m-%d') }}"},
-        wait_for_completion=False,
-        aws_conn_id="aws_default",
-    )
-
-    wait_for_build_orders = GlueJobSensor(
-        task_id="wait_for_build_orders",
-        job_name="orders_to_delta",
-        run_id=build_orders.output,
-        poke_interval=timedelta(seconds=30),
-        mode="reschedule",
-        aws_conn_id="aws_default",
-    )
-
-    build_customers = GlueJobOperator(
-        task_id="build_customers",
-        job_name="customers_to_delta",
-        wait_for_completion=True,
-        job_poll_interval=30,
-        aws_conn_id="aws_default",
-    )
-
-    translate_tables = XTableOperator(
-        task_id="translate_tables",
-        dataset_config={
-            "sourceFormat": "DELTA",
-            "targetFormats": ["ICEBERG", "HUDI"],
-            "datasets": [
-                {
-                    "tableBasePath": "s3://orders-lake/delta/orders",
-                    "tableName": "orders",
+    with TaskGroup(
+        group_id="lakehouse",
+        prefix_group_id=False,
+        tooltip="Build the Delta tables and translate them",
+    ):
+        with TaskGroup(
+            group_id="build",
+            prefix_group_id=False,
+            tooltip="The two Glue jobs, side by side",
+        ):
+            build_orders = GlueJobOperator(
+                task_id="build_orders",
+                job_name="orders_to_delta",
+                script_args={
+                    "--partition": "{{ data_interval_start.strftime('%Y-%m-%d') }}",
                 },
-                {
-                    "tableBasePath": "s3://orders-lake/delta/customers",
-                    "tableName": "customers",
-                },
-            ],
-        },
-        max_heap="4g",
-        sync_timeout=timedelta(minutes=45),
-    )
+                wait_for_completion=False,
+                aws_conn_id="aws_default",
+            )
 
-    refresh_order_facts = RedshiftDataOperator(
-        task_id="refresh_order_facts",
-        database="analytics",
-        cluster_identifier="orders-dw",
-        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
-        sql="REFRESH MATERIALIZED VIEW reporting.order_facts_mv;",
-        wait_for_completion=True,
-        aws_conn_id="aws_default",
-    )
+            wait_for_build_orders = GlueJobSensor(
+                task_id="wait_for_build_orders",
+                job_name="orders_to_delta",
+                run_id=build_orders.output,
+                poke_interval=timedelta(seconds=30),
+                mode="reschedule",
+                aws_conn_id="aws_default",
+            )
 
-    export_daily_orders = RedshiftDataOperator(
-        task_id="export_daily_orders",
-        database="analytics",
-        cluster_identifier="orders-dw",
-        secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
-        sql="UNLOAD ('SELECT * FROM reporting.orders WHERE order_date = ''{{ data_interval_start.strftime('%Y-%m-%d') }}''') TO 's3://orders-exports/daily/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/' IAM_ROLE default FORMAT AS PARQUET ALLOWOVERWRITE",
-        wait_for_completion=True,
-        aws_conn_id="aws_default",
-    )
+            build_customers = GlueJobOperator(
+                task_id="build_customers",
+                job_name="customers_to_delta",
+                wait_for_completion=True,
+                job_poll_interval=30,
+                aws_conn_id="aws_default",
+            )
+
+        translate_tables = XTableOperator(
+            task_id="translate_tables",
+            dataset_config={
+                "sourceFormat": "DELTA",
+                "targetFormats": ["ICEBERG", "HUDI"],
+                "datasets": [
+                    {
+                        "tableBasePath": "s3://orders-lake/delta/orders",
+                        "tableName": "orders",
+                    },
+                    {
+                        "tableBasePath": "s3://orders-lake/delta/customers",
+                        "tableName": "customers",
+                    },
+                ],
+            },
+            max_heap="4g",
+            sync_timeout=timedelta(minutes=45),
+        )
+
+    with TaskGroup(group_id="publish", prefix_group_id=False):
+        refresh_order_facts = RedshiftDataOperator(
+            task_id="refresh_order_facts",
+            database="analytics",
+            cluster_identifier="orders-dw",
+            secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
+            sql="REFRESH MATERIALIZED VIEW reporting.order_facts_mv;",
+            wait_for_completion=True,
+            aws_conn_id="aws_default",
+        )
+
+        export_daily_orders = RedshiftDataOperator(
+            task_id="export_daily_orders",
+            database="analytics",
+            cluster_identifier="orders-dw",
+            secret_arn="arn:aws:secretsmanager:us-east-1:111122223333:secret:airflow/orders-dw-Zx9Yw8",
+            sql="UNLOAD ('SELECT * FROM reporting.orders WHERE order_date = ''{{ data_interval_start.strftime('%Y-%m-%d') }}''') TO 's3://orders-exports/daily/dt={{ data_interval_start.strftime('%Y-%m-%d') }}/' IAM_ROLE default FORMAT AS PARQUET ALLOWOVERWRITE",
+            wait_for_completion=True,
+            aws_conn_id="aws_default",
+        )
 
     record_load = RedshiftDataOperator(
         task_id="record_load",

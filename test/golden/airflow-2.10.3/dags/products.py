@@ -5,10 +5,12 @@
 ```mermaid
 flowchart LR
     wait_for_products["wait_for_products<br/>s3Sensor · S3KeySensor"]
-    crawl_products["crawl_products<br/>glueCrawler · GlueCrawlerOperator"]
-    wait_for_crawl_products["wait_for_crawl_products<br/>glueCrawler · GlueCrawlerSensor"]
-    load_products["load_products<br/>glueJob · GlueJobOperator"]
-    wait_for_load_products["wait_for_load_products<br/>glueJob · GlueJobSensor"]
+    subgraph glue["glue"]
+        crawl_products["crawl_products<br/>glueCrawler · GlueCrawlerOperator"]
+        wait_for_crawl_products["wait_for_crawl_products<br/>glueCrawler · GlueCrawlerSensor"]
+        load_products["load_products<br/>glueJob · GlueJobOperator"]
+        wait_for_load_products["wait_for_load_products<br/>glueJob · GlueJobSensor"]
+    end
     transform_products["transform_products<br/>redshiftProcedure · RedshiftDataOperator"]
     clear_staging["clear_staging<br/>redshiftSql · RedshiftDataOperator<br/>trigger: all_done"]
     unload_products["unload_products<br/>unload · RedshiftDataOperator<br/>trigger: all_done"]
@@ -32,6 +34,7 @@ from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOpe
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.glue_crawler import GlueCrawlerSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
+from airflow.utils.task_group import TaskGroup
 
 with DAG(
     dag_id="products",
@@ -60,44 +63,49 @@ with DAG(
         aws_conn_id="aws_default",
     )
 
-    crawl_products = GlueCrawlerOperator(
-        task_id="crawl_products",
-        config={"Name": "products"},
-        wait_for_completion=False,
-        aws_conn_id="aws_default",
-    )
+    with TaskGroup(
+        group_id="glue",
+        prefix_group_id=False,
+        tooltip="Crawl the landed CSVs, then load them into Redshift",
+    ):
+        crawl_products = GlueCrawlerOperator(
+            task_id="crawl_products",
+            config={"Name": "products"},
+            wait_for_completion=False,
+            aws_conn_id="aws_default",
+        )
 
-    wait_for_crawl_products = GlueCrawlerSensor(
-        task_id="wait_for_crawl_products",
-        crawler_name="products",
-        poke_interval=timedelta(seconds=30),
-        mode="reschedule",
-        aws_conn_id="aws_default",
-    )
+        wait_for_crawl_products = GlueCrawlerSensor(
+            task_id="wait_for_crawl_products",
+            crawler_name="products",
+            poke_interval=timedelta(seconds=30),
+            mode="reschedule",
+            aws_conn_id="aws_default",
+        )
 
-    load_products = GlueJobOperator(
-        task_id="load_products",
-        job_name="sample_glue_job",
-        script_location="s3://aws-glue-assets-111122223333-us-east-1/scripts/sample_glue_job.py",
-        iam_role_arn="arn:aws:iam::111122223333:role/service-role/glue-products",
-        create_job_kwargs={
-            "GlueVersion": "4.0",
-            "WorkerType": "G.1X",
-            "NumberOfWorkers": 10,
-        },
-        wait_for_completion=False,
-        aws_conn_id="aws_default",
-    )
+        load_products = GlueJobOperator(
+            task_id="load_products",
+            job_name="sample_glue_job",
+            script_location="s3://aws-glue-assets-111122223333-us-east-1/scripts/sample_glue_job.py",
+            iam_role_arn="arn:aws:iam::111122223333:role/service-role/glue-products",
+            create_job_kwargs={
+                "GlueVersion": "4.0",
+                "WorkerType": "G.1X",
+                "NumberOfWorkers": 10,
+            },
+            wait_for_completion=False,
+            aws_conn_id="aws_default",
+        )
 
-    wait_for_load_products = GlueJobSensor(
-        task_id="wait_for_load_products",
-        job_name="sample_glue_job",
-        run_id=load_products.output,
-        verbose=True,
-        poke_interval=timedelta(seconds=30),
-        mode="reschedule",
-        aws_conn_id="aws_default",
-    )
+        wait_for_load_products = GlueJobSensor(
+            task_id="wait_for_load_products",
+            job_name="sample_glue_job",
+            run_id=load_products.output,
+            verbose=True,
+            poke_interval=timedelta(seconds=30),
+            mode="reschedule",
+            aws_conn_id="aws_default",
+        )
 
     transform_products = RedshiftDataOperator(
         task_id="transform_products",
