@@ -13,6 +13,15 @@ import config from "../examples/clickstream/pipegen.config.js";
 import { EXAMPLE_ENVIRONMENTS, exampleBundle, GOLDEN_TARGETS, RUN_INTERVAL } from "./helpers/golden.js";
 import { pythonJson } from "./helpers/python.js";
 
+type AssetId = [uri: string, name: string | null];
+interface Assets {
+  import_errors: Record<string, string>;
+  dags: Record<string, { schedule: { op: string; assets: AssetId[] } | null; outlets: Record<string, AssetId[]> }>;
+}
+interface Outline {
+  dags: Record<string, { on_failure_callback: { class: string; target_arn?: string }[] }>;
+}
+
 interface Inspection {
   airflow_version: string;
   import_errors: Record<string, string>;
@@ -24,10 +33,12 @@ interface Inspection {
         string,
         { has_default: boolean; default: unknown; schema: Record<string, unknown>; description: string | null }
       >;
+      groups: Record<string, { parent: string | null; tooltip: string | null; children: string[] }>;
       tasks: Record<
         string,
         {
           class: string;
+          task_group: string | null;
           upstream: string[];
           rendered_scheduled: Record<string, unknown>;
           rendered_manual: Record<string, unknown>;
@@ -48,6 +59,11 @@ const WANT: Record<string, Record<string, [string, string[]]>> = {
     sessionize: [`${A}.operators.glue.GlueJobOperator`, ["wait_for_crawl_clicks"]],
     wait_for_sessionize: [`${A}.sensors.glue.GlueJobSensor`, ["sessionize"]],
     load_sessions: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["wait_for_sessionize"]],
+  },
+  clickstream_features: {
+    features_refresh: [`${A}.operators.redshift_data.RedshiftDataOperator`, []],
+    features_unload: [`${A}.operators.redshift_data.RedshiftDataOperator`, ["features_refresh"]],
+    refresh_recommender: [`${A}.operators.lambda_function.LambdaInvokeFunctionOperator`, ["features_unload"]],
   },
   clickstream_report: {
     refresh_sessions: [`${A}.operators.redshift_data.RedshiftDataOperator`, []],
@@ -75,7 +91,7 @@ describe.each(EXAMPLE_ENVIRONMENTS.flatMap((env) => GOLDEN_TARGETS.map((v) => [e
     it("imports every DAG with no import errors, and serializes them", () => {
       expect(bag.airflow_version).toBe(version);
       expect(bag.import_errors).toEqual({});
-      expect(Object.keys(bag.dags).sort()).toEqual(["clickstream", "clickstream_report"]);
+      expect(Object.keys(bag.dags).sort()).toEqual(["clickstream", "clickstream_features", "clickstream_report"]);
       for (const dag of Object.values(bag.dags)) expect(dag.serialization_error).toBeNull();
     });
 
@@ -120,6 +136,45 @@ describe.each(EXAMPLE_ENVIRONMENTS.flatMap((env) => GOLDEN_TARGETS.map((v) => [e
         message: `s3://${values.lakeBucket}/reports/region=eu/dt=2024-02-29/`,
         message_attributes: { region: "eu", day: "2024-02-29" },
       });
+    });
+
+    it("clickstream_features: the template's steps in its task group, scheduled on the sessions table clickstream updates, alerting this environment's topic", async () => {
+      const features = bag.dags.clickstream_features!;
+      expect(features.groups).toEqual({
+        features: {
+          parent: null,
+          tooltip: "refresh the view, then UNLOAD it to S3",
+          children: ["features_refresh", "features_unload"],
+        },
+      });
+      expect(Object.fromEntries(Object.entries(features.tasks).map(([id, t]) => [id, t.task_group]))).toEqual({
+        features_refresh: "features",
+        features_unload: "features",
+        refresh_recommender: null,
+      });
+      expect(features.tasks.features_unload!.rendered_scheduled.sql).toBe(
+        `UNLOAD ('SELECT * FROM web.session_features_mv') TO 's3://${values.lakeBucket}/features/sessions/dt=2024-03-05/' IAM_ROLE '${values.unloadRole}' FORMAT AS PARQUET ALLOWOVERWRITE`,
+      );
+      expect(features.tasks.refresh_recommender!.rendered_scheduled).toMatchObject({
+        function_name: values.recommenderFunction,
+        payload: `{"features": "s3://${values.lakeBucket}/features/sessions/dt=2024-03-05/"}`,
+      });
+
+      const dags = `${exampleBundle(env, version)}/dags`;
+      const assets = await pythonJson<Assets>(`airflow-${version}`, ["test/python/inspect_assets.py", dags]);
+      expect(assets.import_errors).toEqual({});
+      // Airflow 3's provider normalizes redshift:// URIs with the default port; the asset's name stays as written.
+      const uri = `redshift://${values.workgroup}/web/web/sessions`;
+      const sessions: AssetId = version.startsWith("2.")
+        ? [uri, null]
+        : [`redshift://${values.workgroup}:5439/web/web/sessions`, uri];
+      expect(assets.dags.clickstream!.outlets).toEqual({ load_sessions: [sessions] });
+      expect(assets.dags.clickstream_features!.schedule).toEqual({ op: "all", assets: [sessions] });
+
+      const outline = await pythonJson<Outline>(`airflow-${version}`, ["test/python/dag_outline.py", dags]);
+      expect(outline.dags.clickstream_features!.on_failure_callback).toMatchObject([
+        { class: "airflow.providers.amazon.aws.notifications.sns.SnsNotifier", target_arn: values.alertsTopic },
+      ]);
     });
 
     it("declares the run parameters with their schemas and defaults", () => {

@@ -106,13 +106,14 @@ describe("render --env", () => {
     expect((await cli(["render", "--env", "prod", "--out", "dist", "--quiet"])).exitCode).toBe(0);
     const same = await cli(["render", "--env", "prod", "--out", "dist", "--check"]);
     expect(same.exitCode).toBe(0);
-    expect(same.stdout).toBe("✓ dist is up to date (4 files)");
+    expect(same.stdout).toBe("✓ dist is up to date (5 files)");
     const other = await cli(["render", "--env", "dev", "--out", "dist", "--check"]);
     expect(other.exitCode).toBe(1);
     expect(other.stderr.split("\n")).toEqual([
       "  changed dags/clickstream.py",
+      "  changed dags/clickstream_features.py",
       "  changed dags/clickstream_report.py",
-      "✗ 2 files are stale: run `pipegen render` and commit the result",
+      "✗ 3 files are stale: run `pipegen render` and commit the result",
     ]);
   });
 
@@ -137,13 +138,15 @@ describe("render --env", () => {
 
 describe("validate", () => {
   it("checks every environment unless --env names one", async () => {
-    expect((await cli(["validate"])).stdout).toBe("✓ 2 pipelines valid for environments dev, prod");
-    expect((await cli(["validate", "--env", "prod"])).stdout).toBe("✓ 2 pipelines valid for environment prod");
+    expect((await cli(["validate"])).stdout).toBe("✓ 3 pipelines valid for environments dev, prod");
+    expect((await cli(["validate", "--env", "prod"])).stdout).toBe("✓ 3 pipelines valid for environment prod");
     const json = JSON.parse((await cli(["validate", "--json"])).stdout) as { pipelines: { id: string; env: string }[] };
     expect(json.pipelines.map((p) => `${p.env} ${p.id}`)).toEqual([
       "dev clickstream",
+      "dev clickstream_features",
       "dev clickstream_report",
       "prod clickstream",
+      "prod clickstream_features",
       "prod clickstream_report",
     ]);
   });
@@ -174,10 +177,14 @@ describe("validate", () => {
     const r = await cli(["validate"]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(
-      "pipelines/clickstream_report.pipeline.yaml:49:9 steps[1].to: with --env prod: names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:33:21)",
+      "pipelines/clickstream_report.pipeline.yaml:49:9 steps[1].to: with --env prod: names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:34:21)",
+    );
+    // A template instance's problem is placed at its use:, and names the value under with: that caused it.
+    expect(r.stderr).toContain(
+      "pipelines/clickstream_features.pipeline.yaml:31:10 steps[0].use: with --env prod: refresh_and_unload@1 makes step \"features_unload\", whose to names an invalid S3 bucket 'Clicks_Lake': only lowercase letters, digits, '.' and '-', starting and ending with a letter or digit — check the values under `with:`, or the template; env.lakeBucket is \"Clicks_Lake\" in prod (pipegen.config.ts:34:21)",
     );
     expect(r.stderr).toMatch(
-      /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ steps\[2\]\.scriptLocation: with --env prod: names an invalid S3 bucket 'Clicks_Lake'.* — env\.lakeBucket is "Clicks_Lake" in prod \(pipegen\.config\.ts:33:21\)\n/,
+      /pipelines\/clickstream\.pipeline\.ts:\d+:\d+ steps\[2\]\.scriptLocation: with --env prod: names an invalid S3 bucket 'Clicks_Lake'.* — env\.lakeBucket is "Clicks_Lake" in prod \(pipegen\.config\.ts:34:21\)\n/,
     );
   });
 
@@ -219,6 +226,13 @@ describe("iam --env", () => {
         .flatMap((st) => [st.Resource].flat())
         .sort();
       expect([...new Set(statements)]).toEqual([values.alertsTopic, values.reportTopic].sort());
+      // clickstream_features' operator step declares lambda:InvokeFunction on this environment's function only.
+      const invoke = (
+        JSON.parse(execution) as { Statement: { Action: string | string[]; Resource: string | string[] }[] }
+      ).Statement.filter((st) => [st.Action].flat().includes("lambda:InvokeFunction"));
+      expect(invoke.map((st) => [[st.Action].flat(), [st.Resource].flat()])).toEqual([
+        [["lambda:InvokeFunction"], [values.recommenderFunction]],
+      ]);
     },
   );
 });

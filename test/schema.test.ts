@@ -12,10 +12,13 @@ describe("environment references in the JSON Schema", () => {
   type Node = { [key: string]: unknown };
   const schema = JSON.parse(pipelineJsonSchema()) as Node;
   const props = (node: Node) => node.properties as Record<string, Node>;
-  const s3Sensor =
-    (props(schema).steps!.items as { anyOf?: Node[]; oneOf?: Node[] }).oneOf ??
-    (props(schema).steps!.items as { anyOf: Node[] }).anyOf;
-  const sensor = s3Sensor.find((o) => (props(o).kind as { const?: string }).const === "s3Sensor")!;
+  // A step is one of the step kinds (a union of its own) or a template step.
+  const flatten = (node: Node): Node[] =>
+    ((node.oneOf ?? node.anyOf) as Node[] | undefined)?.flatMap(flatten) ?? [node];
+  const s3Sensor = flatten(props(schema).steps!.items as Node);
+  const kindOf = (o: Node) => (props(o).kind as { const?: string }).const;
+  const sensor = s3Sensor.find((o) => kindOf(o) === "s3Sensor")!;
+  const templateStep = s3Sensor.find((o) => kindOf(o) === "template")!;
   const REFERENCE = { $ref: "#/$defs/envReference" };
 
   it("are defined once", () => {
@@ -37,6 +40,7 @@ describe("environment references in the JSON Schema", () => {
     ["a step id", props(sensor).id!],
     ["a step kind", props(sensor).kind!],
     ["an edge", props(sensor).after!],
+    ["the template a step uses", props(templateStep).use!],
   ])("may not stand for %s", (_, node) => {
     expect(JSON.stringify(node)).not.toContain("envReference");
     expect(JSON.stringify(node)).not.toContain("envText");
@@ -44,10 +48,7 @@ describe("environment references in the JSON Schema", () => {
 
   it.each<[string, Node]>([
     ["a string with a pattern", props(schema).startDate!],
-    [
-      "an IAM resource ARN",
-      props(s3Sensor.find((o) => (props(o).kind as { const?: string }).const === "operator")!).iam!,
-    ],
+    ["an IAM resource ARN", props(s3Sensor.find((o) => kindOf(o) === "operator")!).iam!],
   ])("may hold references inside %s", (_, node) => {
     expect(JSON.stringify(node)).toContain('"$ref":"#/$defs/envText"');
   });

@@ -7,6 +7,7 @@
  */
 import { formatPath, type Problem, placeProblem, type SpecPath } from "../problem.js";
 import type { EnvValue } from "../spec/define.js";
+import { ENV_FIXED_KEYS } from "../spec/fixed-keys.js";
 import { nearest } from "../spec/nearest.js";
 import type { LoadedSpec } from "./source.js";
 
@@ -48,9 +49,6 @@ export interface Substitution {
 const REFERENCE = /\$\{env\.([^}]*)\}/g;
 const WHOLE_REFERENCE = /^\$\{env\.([^}]*)\}$/;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
-/** Keys whose values are the same in every environment: ids name files, tasks and edges; kinds pick the schema. */
-const FIXED_KEYS = new Set(["id", "kind", "after"]);
 
 /** Why a name cannot be read in this run, or undefined when it can. */
 function unreadable(name: string, choice: EnvironmentChoice): { message: string; hint: string } | undefined {
@@ -101,7 +99,7 @@ export function substituteEnvironment(
   const replace = (text: string, path: SpecPath): unknown => {
     const names = [...text.matchAll(REFERENCE)].map((m) => m[1]!);
     if (names.length === 0) return text;
-    const fixed = path.find((seg) => typeof seg === "string" && FIXED_KEYS.has(seg));
+    const fixed = path.find((seg) => typeof seg === "string" && ENV_FIXED_KEYS.has(seg));
     if (fixed !== undefined) {
       at(
         path,
@@ -210,9 +208,16 @@ export function envObject(
 export function explainSubstitutions(problems: readonly Problem[], substitutions: readonly Substitution[]): Problem[] {
   if (substitutions.length === 0) return [...problems];
   return problems.map((p) => {
+    // A template instance's problem is placed at its `use:`; a value under its `with:` that the message quotes explains it.
+    const instance = p.path.endsWith(".use") ? `${p.path.slice(0, -".use".length)}.with` : undefined;
     const from = substitutions.filter((s) => {
       const path = formatPath(s.path);
-      return p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`);
+      if (p.path === path || p.path.startsWith(`${path}.`) || p.path.startsWith(`${path}[`)) return true;
+      return (
+        instance !== undefined &&
+        (path === instance || path.startsWith(`${instance}.`) || path.startsWith(`${instance}[`)) &&
+        p.message.includes(String(s.value))
+      );
     });
     if (from.length === 0) return p;
     const origin = from

@@ -1,5 +1,6 @@
 /** The JSON Schema of a spec, for YAML editor completion and checks. */
 import { z } from "zod";
+import { ENV_FIXED_KEYS } from "./fixed-keys.js";
 import { pipelineFields, pipelineSource } from "./pipeline.js";
 import { step } from "./steps/index.js";
 import { type StepTemplate, templateStep } from "./template.js";
@@ -8,9 +9,6 @@ export const SCHEMA_ID = "https://pipegen.dev/schema/pipeline.schema.json";
 
 /** What a reference to an environment value looks like in a spec: a whole string. */
 export const ENV_REFERENCE_PATTERN = "^\\$\\{env\\.[A-Za-z][A-Za-z0-9_]*\\}$";
-
-/** Keys whose values are the same in every environment (load/environment.ts refuses references there). */
-const FIXED_KEYS = new Set(["id", "kind", "after"]);
 
 type JsonSchema = { [key: string]: unknown };
 
@@ -113,7 +111,7 @@ function allowReferences(node: JsonSchema): JsonSchema {
       out[key] = Object.fromEntries(
         Object.entries(value as Record<string, JsonSchema>).map(([name, sub]) => [
           name,
-          FIXED_KEYS.has(name) ? sub : widen(sub),
+          ENV_FIXED_KEYS.has(name) ? sub : widen(sub),
         ]),
       );
     else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object")

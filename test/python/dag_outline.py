@@ -1,6 +1,6 @@
 """Dump what inspect_dags.py leaves out, for comparing two ways of building a DAG.
 
-    dag_outline.py <dags_folder> <attributes.json>   ->   {"airflow_version", "import_errors", "dags": {...}}
+    dag_outline.py <dags_folder> [<attributes.json>]   ->   {"airflow_version", "import_errors", "dags": {...}}
 
 For each DAG: its description and its DAG-level failure and success callbacks
 (each notifier's class, target and texts). For each task: its owner, its task
@@ -100,7 +100,7 @@ def run(dags_folder: Path, attributes: dict[str, list[str]]) -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     dags_folder = Path(argv[0]).resolve()
-    attributes = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    attributes = json.loads(Path(argv[1]).read_text(encoding="utf-8")) if len(argv) > 1 else {}
     json_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr

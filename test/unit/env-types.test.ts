@@ -19,6 +19,7 @@ it("types every value any environment (or the shared values) sets, with its type
     | "unloadRole"
     | "reportTopic"
     | "alertsTopic"
+    | "recommenderFunction"
   >();
   const mixed = defineConfig({
     environments: { a: { values: { flag: true, n: 1 } }, b: { values: { flag: false, n: 2 } } },

@@ -63,6 +63,8 @@ export default definePipeline<EnvOf<typeof config>>(({ env }) => ({
         `COPY web.sessions FROM 's3://${env.lakeBucket}/sessions/dt=\${DATE}/hour=\${HH}/' IAM_ROLE default FORMAT AS PARQUET`,
         "DELETE FROM web.sessions WHERE events < ${params.min_events}",
       ],
+      // clickstream_features runs whenever this table is updated.
+      outputs: [`redshift://${env.workgroup}/web/web/sessions`],
     },
   ],
 }));

@@ -30,7 +30,7 @@ from airflow.providers.amazon.aws.operators.redshift_data import RedshiftDataOpe
 from airflow.providers.amazon.aws.sensors.glue import GlueJobSensor
 from airflow.providers.amazon.aws.sensors.glue_crawler import GlueCrawlerSensor
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
-from airflow.sdk import DAG, Param
+from airflow.sdk import DAG, Asset, Param
 from airflow.timetables.interval import CronDataIntervalTimetable
 
 with DAG(
@@ -129,6 +129,7 @@ with DAG(
         ],
         wait_for_completion=True,
         aws_conn_id="aws_default",
+        outlets=[Asset("redshift://analytics-dev/web/web/sessions")],
     )
 
     wait_for_clicks >> crawl_clicks

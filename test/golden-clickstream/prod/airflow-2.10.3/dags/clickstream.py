@@ -22,6 +22,7 @@ from datetime import timedelta
 
 import pendulum
 from airflow import DAG
+from airflow.datasets import Dataset
 from airflow.models.param import Param
 from airflow.providers.amazon.aws.notifications.sns import SnsNotifier
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
@@ -127,6 +128,7 @@ with DAG(
         ],
         wait_for_completion=True,
         aws_conn_id="aws_default",
+        outlets=[Dataset("redshift://analytics/web/web/sessions")],
     )
 
     wait_for_clicks >> crawl_clicks
