@@ -65,6 +65,13 @@ describe.each(GOLDEN_TARGETS)("dag-factory and pipegen build the same DAG on Air
   const v3 = version.startsWith("3.");
   let dir: string;
   let tasks: FactoryTask[];
+  let groups: string[] = [];
+  let factoryIds: string[] = [];
+  /** dag-factory names a task in a group `<group>.<task>`; pipegen keeps the step id. */
+  const factoryId = (t: FactoryTask) => (t.task_group_name ? `${t.task_group_name}.${t.task_id}` : t.task_id);
+  /** dag-factory's output with its group prefixes taken off the task ids, to compare the rest. */
+  const unprefixed = <T>(x: T): T =>
+    JSON.parse(groups.reduce((text, g) => text.replaceAll(`"${g}.`, '"'), JSON.stringify(x))) as T;
   const built: Record<"factory" | "pipegen", { inspected: Inspected; outline: Outline }> = {} as never;
 
   beforeAll(async () => {
@@ -87,14 +94,25 @@ describe.each(GOLDEN_TARGETS)("dag-factory and pipegen build the same DAG on Air
         "",
       ].join("\n"),
     );
-    tasks = (YAML.parse(await readFile(FACTORY_YAML, "utf8")) as { orders_daily: { tasks: FactoryTask[] } })
-      .orders_daily.tasks;
-    // Every argument the YAML sets; dag_outline.py reads those Airflow does not template.
+    const factory = YAML.parse(await readFile(FACTORY_YAML, "utf8")) as {
+      orders_daily: { tasks: FactoryTask[]; task_groups?: { group_name: string }[] };
+    };
+    tasks = factory.orders_daily.tasks;
+    groups = (factory.orders_daily.task_groups ?? []).map((g) => g.group_name);
+    // Every argument the YAML sets, by dag-factory's id and pipegen's; dag_outline.py reads those Airflow does not template.
     const attributes = path.join(dir, "attributes.json");
     await writeFile(
       attributes,
       JSON.stringify(
-        Object.fromEntries(tasks.map((t) => [t.task_id, Object.keys(t).filter((k) => !TASK_META.has(k))])),
+        Object.fromEntries(
+          tasks.flatMap((t) => {
+            const names = Object.keys(t).filter((k) => !TASK_META.has(k));
+            return [
+              [factoryId(t), names],
+              [t.task_id, names],
+            ];
+          }),
+        ),
       ),
     );
     for (const [variant, folder] of [
@@ -105,6 +123,8 @@ describe.each(GOLDEN_TARGETS)("dag-factory and pipegen build the same DAG on Air
         inspected: await pythonJson<Inspected>(venv, ["test/python/inspect_dags.py", folder, ...RUN_INTERVAL]),
         outline: await pythonJson<Outline>(venv, ["test/python/dag_outline.py", folder, attributes]),
       };
+    factoryIds = Object.keys(built.factory.inspected.dags.orders_daily?.tasks ?? {});
+    built.factory = unprefixed(built.factory);
   }, 600_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -117,6 +137,9 @@ describe.each(GOLDEN_TARGETS)("dag-factory and pipegen build the same DAG on Air
       expect(inspected.dags.orders_daily!.serialization_error).toBeNull();
     }
     expect(Object.keys(built.pipegen.inspected.dags.orders_daily!.tasks)).toEqual(tasks.map((t) => t.task_id).sort());
+    // The one difference in ids: dag-factory prefixes a grouped task with its group, pipegen does not.
+    expect(factoryIds).toEqual(tasks.map(factoryId).sort());
+    expect(factoryIds.filter((id) => id.startsWith("ingest."))).toHaveLength(3);
   });
 
   it("every argument the YAML sets is compared: as an attribute, or rendered as a template field", () => {
