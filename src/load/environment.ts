@@ -7,7 +7,7 @@
  */
 import { formatPath, type Problem, placeProblem, type SpecPath } from "../problem.js";
 import type { EnvValue } from "../spec/define.js";
-import { ENV_FIXED_KEYS } from "../spec/fixed-keys.js";
+import { fixedKeyAt } from "../spec/fixed-keys.js";
 import { nearest } from "../spec/nearest.js";
 import type { LoadedSpec } from "./source.js";
 
@@ -99,7 +99,7 @@ export function substituteEnvironment(
   const replace = (text: string, path: SpecPath): unknown => {
     const names = [...text.matchAll(REFERENCE)].map((m) => m[1]!);
     if (names.length === 0) return text;
-    const fixed = path.find((seg) => typeof seg === "string" && ENV_FIXED_KEYS.has(seg));
+    const fixed = fixedKeyAt(path);
     if (fixed !== undefined) {
       at(
         path,

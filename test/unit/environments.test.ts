@@ -207,6 +207,11 @@ describe("${env.<name>} in specs", () => {
         steps: [{ args: { "--x": "landing-prod" } }],
       },
     ],
+    [
+      "an operator argument or a template config key named like a fixed key is a value like any other",
+      { steps: [{ arguments: { id: "${env.bucket}" }, with: { kind: "${env.bucket}" } }] },
+      { steps: [{ arguments: { id: "landing-prod" }, with: { kind: "landing-prod" } }] },
+    ],
     ["a value is inserted once, never read again", { a: "$${env.bucket}}" }, { a: "$landing-prod}" }],
     ["no reference, no change", { a: "${DATE}", b: 1 }, { a: "${DATE}", b: 1 }],
   ])("%s", (_, data, want) => {
@@ -237,6 +242,15 @@ describe("${env.<name>} in specs", () => {
         "id: cannot read an environment value: id is the same in every environment — write it out; environment values may stand anywhere else",
         "steps[0].kind: cannot read an environment value: kind is the same in every environment — write it out; environment values may stand anywhere else",
         "steps[0].after[0]: cannot read an environment value: after is the same in every environment — write it out; environment values may stand anywhere else",
+      ],
+    ],
+    [
+      "a template's use, and a group's id",
+      { steps: [{ id: "a", use: "${env.bucket}" }], groups: [{ id: "${env.bucket}" }] },
+      prod,
+      [
+        "steps[0].use: cannot read an environment value: use is the same in every environment — write it out; environment values may stand anywhere else",
+        "groups[0].id: cannot read an environment value: id is the same in every environment — write it out; environment values may stand anywhere else",
       ],
     ],
     [
