@@ -9,7 +9,7 @@
  * differences left are exactly those the page names. The page's code blocks
  * must be the two files, so the page cannot drift from what is proven here.
  */
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,7 +81,7 @@ describe.each(GOLDEN_TARGETS)("dag-factory and pipegen build the same DAG on Air
     const rendered = await pipegen(["render", SPEC, "--airflow-version", version, "--out", path.join(dir, "pipegen")]);
     expect(rendered.exitCode, rendered.stderr).toBe(0);
     await rm(path.join(dir, "pipegen/dags/.airflowignore"));
-    await import("node:fs/promises").then((fs) => fs.mkdir(factoryDir));
+    await mkdir(factoryDir);
     await copyFile(FACTORY_YAML, path.join(factoryDir, "orders_daily.dagfactory.yml"));
     await writeFile(
       path.join(factoryDir, "load_dag_factory.py"),
