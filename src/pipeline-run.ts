@@ -101,12 +101,17 @@ function mergeProblems(runs: readonly { env: string; problems: readonly Problem[
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
-/** The spec files at the paths, and the step templates found beside them (with the problems of their files). */
+/** The folders or files a run reads: `pipelines/` unless the options name others. */
+const pathsOf = (options: Pick<RunOptions, "paths">) => (options.paths?.length ? options.paths : ["pipelines"]);
+
+/** The step templates under the paths a run reads, with the problems of their files. */
+async function templatesAt(options: Pick<RunOptions, "paths">, cwd: string) {
+  return loadTemplates(await discoverTemplateFiles(pathsOf(options), cwd));
+}
+
+/** The spec files at the paths, and the step templates found beside them. */
 async function discover(options: RunOptions, cwd: string) {
-  const paths = options.paths?.length ? options.paths : ["pipelines"];
-  const files = await discoverSpecFiles(paths, cwd);
-  const templates = await loadTemplates(await discoverTemplateFiles(paths, cwd));
-  return { files, templates };
+  return { files: await discoverSpecFiles(pathsOf(options), cwd), templates: await templatesAt(options, cwd) };
 }
 
 /** Every problem of every spec (and template file) for one environment, and the specs that passed. */
@@ -218,9 +223,7 @@ function inOrder(registry: TemplateRegistry): LoadedTemplate[] {
 }
 
 async function templateRegistry(options: Omit<RunOptions, "airflowVersion">): Promise<TemplateRegistry> {
-  const cwd = options.cwd ?? process.cwd();
-  const paths = options.paths?.length ? options.paths : ["pipelines"];
-  const { registry, problems } = await loadTemplates(await discoverTemplateFiles(paths, cwd));
+  const { registry, problems } = await templatesAt(options, options.cwd ?? process.cwd());
   if (problems.length > 0) throw new SpecError(problems);
   return registry;
 }
